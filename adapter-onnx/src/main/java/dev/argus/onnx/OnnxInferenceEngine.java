@@ -1,0 +1,205 @@
+package dev.argus.onnx;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.argus.domain.ArgusException;
+import dev.argus.domain.ErrorCode;
+import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.out.InferenceEngine;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * {@link InferenceEngine} on ONNX Runtime. One session per model, shared by all callers (ONNX Runtime sessions are
+ * thread-safe); the number of concurrent calls is bounded by the caller.
+ */
+public final class OnnxInferenceEngine implements InferenceEngine {
+    private static final System.Logger LOG = System.getLogger(OnnxInferenceEngine.class.getName());
+
+    private final OnnxConfig config;
+    private final OrtEnvironment env;
+    private final OrtSession.SessionOptions options;
+    private final OrtSession session;
+    private final String inputName;
+    private final String outputName;
+    private final long[] inputShape;
+    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private OnnxInferenceEngine(OnnxConfig config, OrtEnvironment env, OrtSession.SessionOptions options,
+                                OrtSession session, String inputName, String outputName, long[] inputShape) {
+        this.config = config;
+        this.env = env;
+        this.options = options;
+        this.session = session;
+        this.inputName = inputName;
+        this.outputName = outputName;
+        this.inputShape = inputShape;
+    }
+
+    /**
+     * Loads the model. Fails with {@code MODEL_UNAVAILABLE} when the file is missing or not an ONNX model, the named
+     * tensors do not exist, or CUDA was asked for but cannot be used.
+     */
+    public static OnnxInferenceEngine open(OnnxConfig config) {
+        if (!Files.isRegularFile(config.model())) {
+            throw ArgusException.modelUnavailable("ONNX model file " + config.model() + " does not exist.", null);
+        }
+        OrtEnvironment env = OnnxRuntimeEnvironment.get();
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        OrtSession session = null;
+        try {
+            configure(options, config);
+            long t0 = System.nanoTime();
+            session = env.createSession(config.model().toString(), options);
+            String in = pick("input", config.inputName(), session.getInputInfo());
+            String out = pick("output", config.outputName(), session.getOutputInfo());
+            long[] shape = ((TensorInfo) session.getInputInfo().get(in).getInfo()).getShape();
+            LOG.log(System.Logger.Level.INFO, "ONNX Runtime {0} loaded {1} in {2} ms: {3} {4} -> {5}, {6}",
+                    env.getVersion(), config.model(), (System.nanoTime() - t0) / 1_000_000, in, Arrays.toString(shape), out,
+                    describe(config));
+            return new OnnxInferenceEngine(config, env, options, session, in, out, shape);
+        } catch (OrtException | RuntimeException e) {
+            closeQuietly(session);
+            options.close();
+            if (e instanceof ArgusException ae) {
+                throw ae;
+            }
+            throw ArgusException.modelUnavailable("Cannot load ONNX model " + config.model() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void configure(OrtSession.SessionOptions options, OnnxConfig config) throws OrtException {
+        options.setOptimizationLevel(switch (config.optimization()) {
+            case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+            case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+            case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+            case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+        });
+        if (config.intraOpThreads() > 0) {
+            options.setIntraOpNumThreads(config.intraOpThreads());
+        }
+        options.setInterOpNumThreads(config.interOpThreads());
+        options.setExecutionMode(config.interOpThreads() > 1
+                ? OrtSession.SessionOptions.ExecutionMode.PARALLEL
+                : OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        if (config.device() == OnnxConfig.Device.CUDA) {
+            if (!OnnxRuntimeEnvironment.providers().contains(OrtProvider.CUDA)) {
+                throw ArgusException.modelUnavailable("The CUDA execution provider is not available: this build carries the "
+                        + "CPU-only ONNX Runtime (providers: " + OnnxRuntimeEnvironment.providers() + "). Build with "
+                        + "'-Pgpu' (onnxruntime_gpu) and run on a machine with an NVIDIA GPU, driver and CUDA 12, "
+                        + "or set argus.onnx.device=cpu.", null);
+            }
+            options.addCUDA(config.cudaDeviceId());
+        }
+    }
+
+    private static String pick(String what, String wanted, Map<String, NodeInfo> available) {
+        if (wanted.isEmpty()) {
+            if (available.isEmpty()) {
+                throw ArgusException.modelUnavailable("The model has no " + what + " tensors.", null);
+            }
+            return available.keySet().iterator().next();
+        }
+        if (!available.containsKey(wanted)) {
+            throw ArgusException.modelUnavailable("The model has no " + what + " named '" + wanted + "'; its "
+                    + what + "s are " + available.keySet() + ". Fix the model description (argus.model." + what + "-name).", null);
+        }
+        return wanted;
+    }
+
+    @Override
+    public FloatTensor infer(FloatTensor input) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new ArgusException(ErrorCode.MODEL_UNAVAILABLE, "The ONNX Runtime engine has been closed.");
+            }
+            checkShape(input.shape());
+            try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(input.data()), input.shape());
+                 OrtSession.Result result = session.run(Map.of(inputName, tensor), Set.of(outputName))) {
+                OnnxValue value = result.get(0);
+                if (!(value instanceof OnnxTensor out)) {
+                    throw ArgusException.inferenceFailed("output '" + outputName + "' is not a tensor", null);
+                }
+                long[] shape = out.getInfo().getShape();
+                FloatBuffer buf = out.getFloatBuffer();
+                float[] data = new float[buf.remaining()];
+                buf.get(data);
+                return new FloatTensor(shape, data);
+            } catch (OrtException e) {
+                throw ArgusException.inferenceFailed("ONNX Runtime failed: " + e.getMessage(), e);
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private void checkShape(long[] shape) {
+        boolean ok = shape.length == inputShape.length;
+        for (int i = 0; ok && i < shape.length; i++) {
+            ok = inputShape[i] < 0 || inputShape[i] == shape[i];
+        }
+        if (!ok) {
+            throw ArgusException.invalidInput("input shape " + Arrays.toString(shape) + " does not match the model's "
+                    + Arrays.toString(inputShape) + " (-1 = any)");
+        }
+    }
+
+    /** The model's input shape, -1 for dynamic dimensions. */
+    public long[] inputShape() {
+        return inputShape.clone();
+    }
+
+    @Override
+    public int maxBatchSize() {
+        return inputShape.length > 0 && inputShape[0] > 0 ? (int) inputShape[0] : InferenceEngine.super.maxBatchSize();
+    }
+
+    @Override
+    public String describe() {
+        return "onnxruntime " + env.getVersion() + " " + describe(config);
+    }
+
+    private static String describe(OnnxConfig c) {
+        return c.device() + (c.device() == OnnxConfig.Device.CUDA ? ":" + c.cudaDeviceId() : "")
+                + ", intra-op threads " + (c.intraOpThreads() == 0 ? "default" : c.intraOpThreads())
+                + ", inter-op " + c.interOpThreads() + ", optimisation " + c.optimization();
+    }
+
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closeQuietly(session);
+            options.close();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    private static void closeQuietly(OrtSession s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (OrtException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing ONNX session failed: " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.argus.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.argus.domain.ArgusException;
+import dev.argus.domain.ErrorCode;
+import dev.argus.ports.out.InferenceEngine;
+import dev.argus.testkit.InferenceEngineContractTest;
+import dev.argus.testkit.TestModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OnnxInferenceEngineTest extends InferenceEngineContractTest {
+
+    @Override
+    protected Path resnet50Model() {
+        return TestModels.resnet50Onnx();
+    }
+
+    @Override
+    protected Path probeModel() {
+        return TestModels.probeOnnx();
+    }
+
+    @Override
+    protected InferenceEngine open(Path model) {
+        return OnnxInferenceEngine.open(OnnxConfig.defaults(model).withThreads(2));
+    }
+
+    @Test
+    void readsInputAndOutputNamesAndTheDynamicBatchFromTheModel() {
+        try (OnnxInferenceEngine e = OnnxInferenceEngine.open(OnnxConfig.defaults(TestModels.probeOnnx()))) {
+            assertThat(e.inputShape()).containsExactly(-1, 3, 224, 224);
+            assertThat(e.describe()).contains("onnxruntime 1.29").contains("CPU");
+        }
+    }
+
+    @Test
+    void namesTheTensorsTheModelHasWhenConfiguredNamesAreWrong() {
+        OnnxConfig cfg = OnnxConfig.defaults(TestModels.probeOnnx()).withNames("input_1", "");
+        assertThatThrownBy(() -> OnnxInferenceEngine.open(cfg))
+                .isInstanceOf(ArgusException.class)
+                .hasMessageContaining("'input_1'")
+                .hasMessageContaining("pixel_values")
+                .satisfies(e -> assertThat(((ArgusException) e).code()).isEqualTo(ErrorCode.MODEL_UNAVAILABLE));
+    }
+
+    @Test
+    void failsClearlyForAMissingModelFile(@TempDir Path dir) {
+        assertThatThrownBy(() -> OnnxInferenceEngine.open(OnnxConfig.defaults(dir.resolve("nope.onnx"))))
+                .isInstanceOf(ArgusException.class)
+                .hasMessageContaining("nope.onnx")
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void failsClearlyForAFileThatIsNotAnOnnxModel(@TempDir Path dir) throws Exception {
+        Path bogus = Files.writeString(dir.resolve("model.onnx"), "not a model");
+        assertThatThrownBy(() -> OnnxInferenceEngine.open(OnnxConfig.defaults(bogus)))
+                .isInstanceOf(ArgusException.class)
+                .hasMessageContaining("Cannot load ONNX model");
+    }
+
+    @Test
+    void refusesCudaClearlyOnTheCpuBuild() {
+        OnnxConfig cfg = OnnxConfig.defaults(TestModels.probeOnnx()).withDevice(OnnxConfig.Device.CUDA, 0);
+        assertThatThrownBy(() -> OnnxInferenceEngine.open(cfg))
+                .isInstanceOf(ArgusException.class)
+                .hasMessageContaining("CUDA execution provider is not available")
+                .hasMessageContaining("argus.onnx.device=cpu");
+    }
+
+    @Test
+    void validatesItsConfiguration() {
+        Path m = Path.of("m.onnx");
+        assertThatThrownBy(() -> new OnnxConfig(m, "", "", -1, 1, OnnxConfig.Optimization.ALL, OnnxConfig.Device.CPU, 0))
+                .hasMessageContaining("intra-op");
+        assertThatThrownBy(() -> new OnnxConfig(m, "", "", 1, 0, OnnxConfig.Optimization.ALL, OnnxConfig.Device.CPU, 0))
+                .hasMessageContaining("inter-op");
+        assertThatThrownBy(() -> OnnxConfig.Device.parse("tpu")).hasMessageContaining("cpu or cuda");
+        assertThatThrownBy(() -> OnnxConfig.Optimization.parse("max")).hasMessageContaining("extended");
+        assertThat(OnnxConfig.defaults(m).optimization()).isEqualTo(OnnxConfig.Optimization.ALL);
+        assertThat(OnnxConfig.defaults(m).device()).isEqualTo(OnnxConfig.Device.CPU);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.argus.domain;
+
+/**
+ * What went wrong, independent of transport. Inbound adapters map each code to an HTTP status or gRPC status in one
+ * place.
+ */
+public enum ErrorCode {
+    /** The caller sent something that is not a usable image or option. */
+    INVALID_INPUT,
+    /** The input exceeds a configured size or pixel limit. */
+    INPUT_TOO_LARGE,
+    /** The model could not be found, downloaded, verified or loaded. */
+    MODEL_UNAVAILABLE,
+    /** The engine failed while running a model that had loaded. */
+    INFERENCE_FAILED,
+    /** A remote backend failed or answered something unusable. */
+    REMOTE_FAILURE,
+    /** Too many requests in flight; try again later. */
+    OVERLOADED,
+    /** The request did not finish within its deadline. */
+    TIMEOUT,
+    /** The configuration is invalid (unknown backend, bad value). */
+    CONFIGURATION
+}

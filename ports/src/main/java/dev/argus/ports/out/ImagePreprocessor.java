@@ -1,0 +1,26 @@
+package dev.argus.ports.out;
+
+import dev.argus.domain.PreprocessSpec;
+
+/**
+ * Turns an encoded image file into the tensor a model expects: decode, orient, resize, crop, scale, normalise, lay
+ * out.
+ */
+public interface ImagePreprocessor {
+
+    /**
+     * Decodes {@code encoded} and writes {@code spec.valuesPerImage()} floats into {@code dst} from {@code offset}.
+     *
+     * @throws dev.argus.domain.ArgusException {@code INVALID_INPUT} for files that are not images, truncated or
+     *                                         unsupported; {@code INPUT_TOO_LARGE} for images over the pixel limit
+     *                                         (refused before pixels are allocated)
+     */
+    void preprocess(byte[] encoded, PreprocessSpec spec, float[] dst, int offset);
+
+    /** Convenience: preprocess into a new array. */
+    default float[] preprocess(byte[] encoded, PreprocessSpec spec) {
+        float[] out = new float[spec.valuesPerImage()];
+        preprocess(encoded, spec, out, 0);
+        return out;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.argus.ports.out;
+
+/**
+ * Tensor-level inference: a batch of preprocessed images in the model's layout in, a batch of logits out. Implemented
+ * by ONNX Runtime, DJL (PyTorch, TensorFlow) and TensorRT. Implementations are thread-safe; how many calls may run at
+ * once is the caller's business ({@code threads x concurrent calls = cores}).
+ */
+public interface InferenceEngine extends AutoCloseable {
+
+    /**
+     * Runs the model.
+     *
+     * @param input batch in the model's input layout, e.g. {@code [N,3,224,224]}
+     * @return logits {@code [N, classes]}
+     * @throws dev.argus.domain.ArgusException {@code INFERENCE_FAILED} when the engine fails
+     */
+    FloatTensor infer(FloatTensor input);
+
+    /** A human-readable description: engine, version, device, threads. */
+    String describe();
+
+    /** Largest batch one call accepts. */
+    default int maxBatchSize() {
+        return 64;
+    }
+
+    /** Releases native resources. Idempotent; calls after close fail with a clear error. */
+    @Override
+    void close();
+}

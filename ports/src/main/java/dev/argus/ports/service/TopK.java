@@ -1,0 +1,73 @@
+package dev.argus.ports.service;
+
+import dev.argus.domain.Classification;
+import dev.argus.domain.LabelSet;
+import dev.argus.domain.LabelStyle;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Softmax over logits and selection of the best classes. Numerically stable; no allocation per class. */
+public final class TopK {
+    private TopK() {
+    }
+
+    /** Softmax probabilities of {@code logits[offset .. offset+n)}, computed in double precision. */
+    public static double[] softmax(float[] logits, int offset, int n) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, logits[offset + i]);
+        }
+        if (Double.isNaN(max) || Double.isInfinite(max)) {
+            throw new IllegalStateException("logits are not finite (max = " + max + ")");
+        }
+        double[] p = new double[n];
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double e = Math.exp(logits[offset + i] - max);
+            if (Double.isNaN(e)) {
+                throw new IllegalStateException("logit " + i + " is NaN");
+            }
+            p[i] = e;
+            sum += e;
+        }
+        for (int i = 0; i < n; i++) {
+            p[i] /= sum;
+        }
+        return p;
+    }
+
+    /** Indices of the {@code k} largest values, largest first; ties go to the lower index. */
+    public static int[] topIndices(double[] values, int k) {
+        int kk = Math.min(k, values.length);
+        int[] best = new int[kk];
+        int size = 0;
+        for (int i = 0; i < values.length; i++) {
+            double v = values[i];
+            if (size == kk && v <= values[best[size - 1]]) {
+                continue;
+            }
+            int pos = size < kk ? size++ : kk - 1;
+            while (pos > 0 && values[best[pos - 1]] < v) {
+                best[pos] = best[pos - 1];
+                pos--;
+            }
+            best[pos] = i;
+        }
+        return best;
+    }
+
+    /** Softmax then the top {@code k} classes as labelled classifications. */
+    public static List<Classification> classify(float[] logits, int offset, int n, int k, LabelSet labels, LabelStyle style) {
+        if (n != labels.size()) {
+            throw new IllegalStateException("the model returns " + n + " classes but the label set '" + labels.name()
+                    + "' has " + labels.size());
+        }
+        double[] p = softmax(logits, offset, n);
+        int[] idx = topIndices(p, k);
+        List<Classification> out = new ArrayList<>(idx.length);
+        for (int i : idx) {
+            out.add(new Classification(labels.label(i, style), Math.min(1.0, p[i]), i));
+        }
+        return out;
+    }
+}
