@@ -1,0 +1,171 @@
+package dev.argus.ports.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.argus.domain.ArgusException;
+import dev.argus.domain.ClassificationOutcome;
+import dev.argus.domain.ClassifyOptions;
+import dev.argus.domain.ErrorCode;
+import dev.argus.domain.ImageInput;
+import dev.argus.domain.InputLimits;
+import dev.argus.domain.ModelDescription;
+import dev.argus.domain.PreprocessSpec;
+import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.out.ImagePreprocessor;
+import dev.argus.ports.out.InferenceEngine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pipeline with a fake decoder (the first byte of the "file" is the class it shows; 0xFF is not an image) and a
+ * fake engine (a logit of 10 at the class found in the first value of each image).
+ */
+class LocalImageClassifierTest {
+    private static final ModelDescription MODEL = ModelDescription.resnet50("test-model");
+
+    static final class FakePreprocessor implements ImagePreprocessor {
+        @Override
+        public void preprocess(byte[] encoded, PreprocessSpec spec, float[] dst, int offset) {
+            if ((encoded[0] & 0xff) == 0xff) {
+                throw ArgusException.invalidInput("not an image");
+            }
+            dst[offset] = encoded[0] & 0xff;
+        }
+    }
+
+    static class FakeEngine implements InferenceEngine {
+        final List<Integer> batchSizes = new ArrayList<>();
+        boolean closed;
+
+        @Override
+        public synchronized FloatTensor infer(FloatTensor input) {
+            int n = input.batchSize();
+            batchSizes.add(n);
+            int per = input.rowLength();
+            float[] logits = new float[n * 1000];
+            for (int i = 0; i < n; i++) {
+                logits[i * 1000 + (int) input.data()[i * per]] = 10f;
+            }
+            return new FloatTensor(new long[] {n, 1000}, logits);
+        }
+
+        @Override
+        public String describe() {
+            return "fake";
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    private static byte[] image(int cls) {
+        return new byte[] {(byte) cls, 1, 2};
+    }
+
+    @Test
+    void splitsLargeRequestsIntoBatchesAndKeepsTheOrder() {
+        FakeEngine engine = new FakeEngine();
+        LocalImageClassifier c = new LocalImageClassifier("fake", MODEL, new FakePreprocessor(), engine, 4, 1, 1000);
+        List<byte[]> images = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            images.add(image(100 + i));
+        }
+        List<ClassificationOutcome> out = c.classify(images, ClassifyOptions.defaults());
+        assertThat(engine.batchSizes).containsExactly(4, 4, 2);
+        for (int i = 0; i < 10; i++) {
+            assertThat(out.get(i).orThrow().top().classIndex()).isEqualTo(100 + i);
+            assertThat(out.get(i).orThrow().backend()).isEqualTo("fake");
+            assertThat(out.get(i).orThrow().model()).isEqualTo("test-model");
+        }
+    }
+
+    @Test
+    void anUndecodableImageFailsAloneAndIsNotSentToTheEngine() {
+        FakeEngine engine = new FakeEngine();
+        LocalImageClassifier c = new LocalImageClassifier("fake", MODEL, new FakePreprocessor(), engine, 8, 1, 1000);
+        List<ClassificationOutcome> out = c.classify(List.of(image(7), new byte[] {(byte) 0xff}, image(9)), ClassifyOptions.defaults());
+        assertThat(engine.batchSizes).containsExactly(2);
+        assertThat(out.get(0).orThrow().top().classIndex()).isEqualTo(7);
+        assertThat(out.get(1)).isEqualTo(new ClassificationOutcome.Failure(ErrorCode.INVALID_INPUT, "not an image"));
+        assertThat(out.get(2).orThrow().top().classIndex()).isEqualTo(9);
+    }
+
+    @Test
+    void aBatchOfOnlyBadImagesNeverCallsTheEngine() {
+        FakeEngine engine = new FakeEngine();
+        LocalImageClassifier c = new LocalImageClassifier("fake", MODEL, new FakePreprocessor(), engine, 8, 1, 1000);
+        assertThat(c.classify(List.of(new byte[] {(byte) 0xff}), ClassifyOptions.defaults()).get(0))
+                .isInstanceOf(ClassificationOutcome.Failure.class);
+        assertThat(engine.batchSizes).isEmpty();
+    }
+
+    @Test
+    void reportsOverloadWhenEveryWorkerStaysBusy() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        FakeEngine blocking = new FakeEngine() {
+            @Override
+            public FloatTensor infer(FloatTensor input) {
+                entered.countDown();
+                try {
+                    release.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.infer(input);
+            }
+        };
+        LocalImageClassifier c = new LocalImageClassifier("fake", MODEL, new FakePreprocessor(), blocking, 8, 1, 50);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<List<ClassificationOutcome>> first = pool.submit(() -> c.classify(List.of(image(1)), ClassifyOptions.defaults()));
+            assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(() -> c.classify(List.of(image(2)), ClassifyOptions.defaults()))
+                    .isInstanceOfSatisfying(ArgusException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.OVERLOADED))
+                    .hasMessageContaining("busy");
+            release.countDown();
+            assertThat(first.get(5, TimeUnit.SECONDS).get(0).orThrow().top().classIndex()).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void closesTheEngineOnceAndRefusesLaterCalls() {
+        FakeEngine engine = new FakeEngine();
+        LocalImageClassifier c = new LocalImageClassifier("fake", MODEL, new FakePreprocessor(), engine, 8, 1, 1000);
+        c.close();
+        c.close();
+        assertThat(engine.closed).isTrue();
+        assertThatThrownBy(() -> c.classify(List.of(image(1)), ClassifyOptions.defaults())).hasMessageContaining("closed");
+    }
+
+    @Test
+    void serviceValidatesInputsBeforeTheyReachTheClassifier() {
+        FakeEngine engine = new FakeEngine();
+        LocalImageClassifier c = new LocalImageClassifier("fake", MODEL, new FakePreprocessor(), engine, 8, 1, 1000);
+        ClassificationService service = new ClassificationService(c, new InputLimits(100));
+        List<ClassificationOutcome> out = service.classifyBatch(List.of(
+                ImageInput.ofNumbers(new double[] {5, 1}),
+                ImageInput.ofNumbers(new double[] {5, 256}),
+                ImageInput.of(new byte[101]),
+                ImageInput.of(image(6))), ClassifyOptions.defaults());
+        assertThat(out.get(0).orThrow().top().classIndex()).isEqualTo(5);
+        assertThat(((ClassificationOutcome.Failure) out.get(1)).message()).contains("image[1] = 256");
+        assertThat(((ClassificationOutcome.Failure) out.get(2)).code()).isEqualTo(ErrorCode.INPUT_TOO_LARGE);
+        assertThat(out.get(3).orThrow().top().classIndex()).isEqualTo(6);
+        assertThat(engine.batchSizes).containsExactly(2);
+        assertThatThrownBy(() -> service.classify(ImageInput.of(new byte[0]), ClassifyOptions.defaults())).hasMessageContaining("empty");
+        assertThatThrownBy(() -> service.classifyBatch(List.of(), ClassifyOptions.defaults())).hasMessageContaining("empty");
+        assertThat(service.model().backend()).isEqualTo("fake");
+    }
+}
