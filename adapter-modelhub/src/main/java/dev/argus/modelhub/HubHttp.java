@@ -1,0 +1,139 @@
+package dev.argus.modelhub;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodySubscribers;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Single HTTP exchanges with the Hub and its CDN. Redirects are followed by hand so that the token goes to the
+ * endpoint's host only (a presigned CDN URL rejects a second credential, and must never see it) and so that the
+ * Hub's own headers on the first response can be read.
+ */
+final class HubHttp {
+    static final int MAX_REDIRECTS = 10;
+    private static final String USER_AGENT = "argus-modelhub/0.1 java/" + Runtime.version().feature();
+
+    private final HubConfig config;
+    private final HttpClient client;
+
+    HubHttp(HubConfig config) {
+        this.config = config;
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(config.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    /** One HEAD, no redirects followed. */
+    HttpResponse<Void> head(URI url) throws HubFailure, InterruptedException {
+        HttpRequest request = request(url).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+        return send(url, request, HttpResponse.BodyHandlers.discarding());
+    }
+
+    /**
+     * GET, following redirects, from byte {@code offset} on (a Range request when {@code offset > 0}). A 200 or 206
+     * response's body is a stream with the read timeout; any other status comes with an empty body.
+     */
+    HttpResponse<InputStream> get(URI url, long offset) throws HubFailure, InterruptedException {
+        URI current = url;
+        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            HttpRequest.Builder request = request(current).GET();
+            if (offset > 0) {
+                request.header("Range", "bytes=" + offset + "-");
+            }
+            HttpResponse<InputStream> response = send(current, request.build(), info ->
+                    info.statusCode() == 200 || info.statusCode() == 206
+                            ? new StallTimeoutSubscriber(config.readTimeout())
+                            : BodySubscribers.replacing(InputStream.nullInputStream()));
+            Optional<URI> next = redirectTarget(current, response);
+            if (next.isEmpty()) {
+                return response;
+            }
+            current = next.get();
+        }
+        throw HubFailure.protocol(url, "more than " + MAX_REDIRECTS + " redirects");
+    }
+
+    /** Where a 3xx response points, resolved against the request; empty when the response is no redirect. */
+    Optional<URI> redirectTarget(URI from, HttpResponse<?> response) throws HubFailure {
+        int status = response.statusCode();
+        if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
+            return Optional.empty();
+        }
+        String location = response.headers().firstValue("Location")
+                .orElseThrow(() -> HubFailure.protocol(from, "HTTP " + status + " without a Location header"));
+        URI target;
+        try {
+            target = from.resolve(location.strip());
+        } catch (IllegalArgumentException e) {
+            throw HubFailure.protocol(from, "unusable redirect Location '" + location + "'");
+        }
+        String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !(scheme.equals("http") && "http".equalsIgnoreCase(from.getScheme()))) {
+            throw HubFailure.protocol(from, "refusing redirect from " + from.getScheme() + " to '" + scheme + "'");
+        }
+        return Optional.of(target);
+    }
+
+    /**
+     * What a non-success status means. 401/403 from the Hub: a token is needed; 404: no such file; 408, 429, 5xx
+     * and a 403 from the CDN (an expired signed link; the next try gets a fresh one from the Hub): try again.
+     */
+    HubFailure failure(HttpResponse<?> response) {
+        URI uri = response.uri();
+        int status = response.statusCode();
+        String code = response.headers().firstValue("X-Error-Code").orElse(null);
+        String message = response.headers().firstValue("X-Error-Message")
+                .map(m -> m.replaceAll("\\p{Cntrl}", " ").strip())
+                .map(m -> m.length() > 200 ? m.substring(0, 200) + "..." : m).orElse(null);
+        String detail = "HTTP " + status + (code == null ? "" : " " + code) + (message == null ? "" : ": " + message);
+        boolean fromHub = isEndpointHost(uri);
+        if ((status == 401 || status == 403) && fromHub) {
+            return HubFailure.status(HubFailure.Kind.AUTH, uri, status, false, null, detail);
+        }
+        if (status == 404) {
+            return HubFailure.status(HubFailure.Kind.NOT_FOUND, uri, status, false, null, detail);
+        }
+        boolean retryable = status == 408 || status == 429 || status >= 500 || status == 403;
+        Duration retryAfter = Retrier.parseRetryAfter(response.headers().firstValue("Retry-After").orElse(null));
+        return HubFailure.status(HubFailure.Kind.HTTP, uri, status, retryable, retryAfter, detail);
+    }
+
+    boolean isEndpointHost(URI uri) {
+        URI endpoint = config.endpoint();
+        return endpoint.getHost().equalsIgnoreCase(uri.getHost()) && port(endpoint) == port(uri)
+                && endpoint.getScheme().equalsIgnoreCase(uri.getScheme());
+    }
+
+    private HttpRequest.Builder request(URI url) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(url)
+                .timeout(config.readTimeout())
+                .header("User-Agent", USER_AGENT)
+                .header("Accept-Encoding", "identity");
+        if (config.hasToken() && isEndpointHost(url)) {
+            builder.header("Authorization", "Bearer " + config.token());
+        }
+        return builder;
+    }
+
+    private <T> HttpResponse<T> send(URI url, HttpRequest request, HttpResponse.BodyHandler<T> handler)
+            throws HubFailure, InterruptedException {
+        try {
+            return client.send(request, handler);
+        } catch (IOException e) {
+            throw HubFailure.io(url, e);
+        }
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+}

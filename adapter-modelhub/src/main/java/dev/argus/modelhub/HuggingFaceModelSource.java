@@ -1,0 +1,135 @@
+package dev.argus.modelhub;
+
+import dev.argus.ports.out.ModelSource;
+
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Model files from the Hugging Face Hub ({@code hf://OWNER/REPO/PATH[@REVISION][#sha256=HEX]}): downloaded once,
+ * verified (size and SHA-256: the pin, else the Hub's {@code X-Linked-Etag}), kept in the cache and reused without
+ * touching the network. Thread-safe; concurrent resolves of one file, also from other processes, download it once.
+ */
+public final class HuggingFaceModelSource implements ModelSource, LocationSyntax {
+    private static final System.Logger LOG = System.getLogger(HuggingFaceModelSource.class.getName());
+
+    private final HubConfig config;
+    private final HubDownloader downloader;
+    private final ModelCache cache;
+
+    public HuggingFaceModelSource(HubConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.downloader = new HubDownloader(new HubHttp(config),
+                new Retrier(config.maxAttempts(), config.backoffBase()));
+        this.cache = new ModelCache(config.verifyCachedHash());
+    }
+
+    public HubConfig config() {
+        return config;
+    }
+
+    @Override
+    public boolean supports(String location) {
+        return HubLocation.isHubLocation(location);
+    }
+
+    @Override
+    public String locationSyntax() {
+        return HubLocation.SYNTAX + " (e.g. " + HubLocation.EXAMPLE + ")";
+    }
+
+    /** Where the file for this location is, or will be, cached. */
+    public Path cachePath(String location) {
+        return CachePaths.of(config.cacheDir(), HubLocation.parse(location)).target();
+    }
+
+    @Override
+    @SuppressWarnings("try") // the lock is held for the block, not used in it
+    public Path resolve(String location, ProgressListener progress) {
+        HubLocation hub = HubLocation.parse(location);
+        CachePaths paths = CachePaths.of(config.cacheDir(), hub);
+        HubMessages messages = new HubMessages(config, hub, paths.target());
+        if (config.offline()) {
+            // read-only, so no lock: a download elsewhere only ever moves a complete, verified file into place
+            ModelCache.Lookup cached = cache.lookup(hub, paths);
+            if (cached.hit()) {
+                return cached.file();
+            }
+            throw messages.offline(cached.problem());
+        }
+        try (TargetLock lock = TargetLock.acquire(paths.lock())) {
+            ModelCache.Lookup cached = cache.lookup(hub, paths);
+            if (cached.hit()) {
+                LOG.log(Level.DEBUG, "Using cached {0} at {1}", hub.display(), cached.file());
+                return cached.file();
+            }
+            if (cached.problem() != null) {
+                LOG.log(Level.WARNING, "The cached copy of {0} at {1} cannot be used: {2}; downloading it again",
+                        hub.display(), paths.target(), cached.problem());
+            }
+            return fetch(hub, paths, messages, progress == null ? ProgressListener.NONE : progress);
+        } catch (HubFailure failure) {
+            throw messages.failure(failure);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw messages.interrupted();
+        }
+    }
+
+    private Path fetch(HubLocation hub, CachePaths paths, HubMessages messages, ProgressListener progress)
+            throws HubFailure, InterruptedException {
+        URI url = messages.url();
+        RemoteFile remote = downloader.head(url);
+        if (hub.sha256() != null && remote.sha256() != null && !hub.sha256().equals(remote.sha256())) {
+            throw messages.pinDisagrees(remote);
+        }
+        String expected = hub.sha256() != null ? hub.sha256() : remote.sha256();
+        String hashSource = hub.sha256() != null ? "pin" : remote.sha256() != null ? "hub" : "none";
+        LOG.log(Level.INFO, "Downloading {0} ({1}) to {2}", hub.display(), HubMessages.size(remote.size()),
+                paths.target());
+        long started = System.nanoTime();
+        Transfer transfer;
+        for (int round = 1; ; round++) {
+            transfer = downloader.download(url, paths.part(), remote.size(), progress);
+            String mismatch = mismatch(transfer, expected, remote.size());
+            if (mismatch == null) {
+                break;
+            }
+            PartFile.delete(paths.part());
+            if (round == 2) {
+                throw messages.corrupt(mismatch, hashSource);
+            }
+            LOG.log(Level.WARNING, "Download of {0} failed verification ({1}); downloading it again from the start",
+                    hub.display(), mismatch);
+        }
+        if (expected == null) {
+            LOG.log(Level.WARNING, "No SHA-256 to verify {0} against: the Hub sent no X-Linked-Etag and the location "
+                    + "has no pin. Recorded sha256 {1}; to verify future downloads use {2}#sha256={1}",
+                    hub.display(), transfer.sha256(), hub.display());
+        }
+        cache.store(paths, new CacheEntry(hub.display(), url.toString(), transfer.sha256(), transfer.size(),
+                hashSource, remote.commit(), Instant.now()));
+        double seconds = Math.max((System.nanoTime() - started) / 1e9, 1e-3);
+        LOG.log(Level.INFO, "Downloaded {0}: {1} in {2} s ({3}/s), sha256 {4} ({5})", hub.display(),
+                HubMessages.size(transfer.size()), String.format(Locale.ROOT, "%.1f", seconds),
+                HubMessages.size((long) (transfer.transferred() / seconds)), transfer.sha256(),
+                expected == null ? "not verified" : hub.sha256() != null ? "matches the pin"
+                        : "matches the Hub's X-Linked-Etag");
+        return paths.target();
+    }
+
+    /** {@code null} when the download is what was expected; otherwise what differs. */
+    private static String mismatch(Transfer transfer, String expectedSha256, long expectedSize) {
+        String size = expectedSize >= 0 && transfer.size() != expectedSize
+                ? "size mismatch: expected " + expectedSize + " bytes got " + transfer.size() : null;
+        if (expectedSha256 != null && !expectedSha256.equals(transfer.sha256())) {
+            return "checksum mismatch: expected " + expectedSha256 + " got " + transfer.sha256()
+                    + (size == null ? "" : " (" + size + ")");
+        }
+        return size;
+    }
+}
