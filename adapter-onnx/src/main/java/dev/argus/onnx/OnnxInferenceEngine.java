@@ -101,7 +101,12 @@ public final class OnnxInferenceEngine implements InferenceEngine {
                         + "'-Pgpu' (onnxruntime_gpu) and run on a machine with an NVIDIA GPU, driver and CUDA 12, "
                         + "or set argus.onnx.device=cpu.", null);
             }
-            options.addCUDA(config.cudaDeviceId());
+            try {
+                options.addCUDA(config.cudaDeviceId());
+            } catch (OrtException e) {
+                throw ArgusException.modelUnavailable("Cannot use CUDA device " + config.cudaDeviceId() + ": " + e.getMessage()
+                        + ". Check that an NVIDIA GPU, its driver and CUDA 12 + cuDNN 9 are present, or set argus.onnx.device=cpu.", e);
+            }
         }
     }
 

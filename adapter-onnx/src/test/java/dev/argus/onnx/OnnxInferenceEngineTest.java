@@ -65,11 +65,11 @@ class OnnxInferenceEngineTest extends InferenceEngineContractTest {
     }
 
     @Test
-    void refusesCudaClearlyOnTheCpuBuild() {
+    void refusesCudaClearlyWithoutAGpu() {
         OnnxConfig cfg = OnnxConfig.defaults(TestModels.probeOnnx()).withDevice(OnnxConfig.Device.CUDA, 0);
         assertThatThrownBy(() -> OnnxInferenceEngine.open(cfg))
                 .isInstanceOf(ArgusException.class)
-                .hasMessageContaining("CUDA execution provider is not available")
+                .hasMessageContaining("CUDA")
                 .hasMessageContaining("argus.onnx.device=cpu");
     }
 

@@ -1,0 +1,92 @@
+package dev.argus.imageio;
+
+import dev.argus.domain.ArgusException;
+import dev.argus.domain.ErrorCode;
+import dev.argus.domain.PreprocessSpec;
+import dev.argus.ports.out.ImagePreprocessor;
+import java.awt.Rectangle;
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * Decodes with ImageIO and preprocesses exactly as Hugging Face's {@code microsoft/resnet-50} pipeline does with PIL:
+ * EXIF transpose, {@code convert('RGB')}, bicubic resize of the short side (Pillow's resampler, ported bit-exactly),
+ * centre crop, scale, normalise, channel order, layout. Only the cropped part of the resized image is computed.
+ *
+ * <p>Thread-safe and stateless: every call creates (and disposes) its own ImageIO reader.
+ */
+public final class ImageIoImagePreprocessor implements ImagePreprocessor {
+    private final ImageDecoder decoder;
+
+    public ImageIoImagePreprocessor(ImageIoConfig config) {
+        this.decoder = new ImageDecoder(Objects.requireNonNull(config, "config"));
+    }
+
+    /** With {@link ImageIoConfig#defaults()}. */
+    public ImageIoImagePreprocessor() {
+        this(ImageIoConfig.defaults());
+    }
+
+    @Override
+    public void preprocess(byte[] encoded, PreprocessSpec spec, float[] dst, int offset) {
+        Objects.requireNonNull(encoded, "encoded");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(dst, "dst");
+        if (offset < 0 || (long) offset + spec.valuesPerImage() > dst.length) {
+            throw new IllegalArgumentException("dst has " + dst.length + " floats; " + spec.valuesPerImage()
+                    + " are needed from offset " + offset);
+        }
+        if (encoded.length == 0) {
+            throw ArgusException.invalidInput("The image is empty: send the bytes of a " + ImageFormat.SUPPORTED + " file.");
+        }
+        try (OpenedImage image = open(encoded)) {
+            ResizePlan plan = ResizePlan.of(spec, image.width(), image.height());
+            PillowResampler resampler = PillowResampler.plan(image.width(), image.height(), plan);
+            RgbImage pixels = read(image, resampler.sourceRegion());
+            TensorWriter.write(resampler.resize(pixels), spec, dst, offset);
+        }
+    }
+
+    private OpenedImage open(byte[] encoded) {
+        try {
+            return decoder.open(encoded);
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            throw translate(e);
+        }
+    }
+
+    private static RgbImage read(OpenedImage image, Rectangle region) {
+        try {
+            return image.read(region);
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            throw translate(e);
+        }
+    }
+
+    /** The adapter boundary: whatever ImageIO or a crafted file throws leaves as an {@link ArgusException}. */
+    private static ArgusException translate(Throwable e) {
+        if (e instanceof ArgusException argus) {
+            return argus;
+        }
+        if (e instanceof UnsupportedImageException) {
+            return ArgusException.invalidInput("The image is of a kind that is not supported: " + e.getMessage() + ".", e);
+        }
+        if (e instanceof OutOfMemoryError) {
+            return new ArgusException(ErrorCode.INPUT_TOO_LARGE, "Not enough memory to decode the image. Send a smaller image.", e);
+        }
+        return ArgusException.invalidInput("The image data is truncated or corrupt: " + describe(e)
+                + ". Send a complete, valid " + ImageFormat.SUPPORTED + " file.", e);
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder s = new StringBuilder();
+        for (Throwable t = e; t != null && s.length() < 300; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            s.append(s.length() == 0 ? "" : " (").append(m == null || m.isBlank() ? t.getClass().getSimpleName() : m);
+            if (t != e) {
+                s.append(')');
+            }
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,137 @@
+package dev.argus.imageio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.Rectangle;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class PillowResamplerTest {
+
+    @Test
+    void kernelIsKeysCubicWithAMinusHalf() {
+        assertThat(BicubicCoefficients.kernel(0)).isEqualTo(1.0);
+        assertThat(BicubicCoefficients.kernel(0.5)).isEqualTo(0.5625);    // (1.5 * 0.5 - 2.5) * 0.25 + 1
+        assertThat(BicubicCoefficients.kernel(-0.5)).isEqualTo(0.5625);
+        assertThat(BicubicCoefficients.kernel(1)).isEqualTo(0.0);
+        assertThat(BicubicCoefficients.kernel(1.5)).isEqualTo(-0.0625);   // ((-3.5 * 1.5 + 8) * 1.5 - 4) * -0.5
+        assertThat(BicubicCoefficients.kernel(2)).isEqualTo(0.0);
+        assertThat(BicubicCoefficients.kernel(7)).isEqualTo(0.0);
+    }
+
+    @Test
+    void computesPillowsFixedPointWeightsForADoubling() {
+        // 2 -> 4: output 0 is centred at 0.25; taps 0 and 1 weigh kernel(0.25) = 0.8671875 and kernel(1.25) =
+        // -0.0703125, normalised by their sum 0.796875, then times 2^22 rounded half away from zero.
+        BicubicCoefficients c = BicubicCoefficients.compute(2, 4, 0, 4);
+        assertThat(c.first(0)).isZero();
+        assertThat(c.count(0)).isEqualTo(2);
+        assertThat(c.weights()[c.offset(0)]).isEqualTo(4_564_390);
+        assertThat(c.weights()[c.offset(0) + 1]).isEqualTo(-370_086);
+        for (int i = 0; i < 4; i++) {
+            int sum = 0;
+            for (int k = 0; k < c.count(i); k++) {
+                sum += c.weights()[c.offset(i) + k];
+            }
+            assertThat(sum).isBetween((1 << 22) - 2, (1 << 22) + 2);
+        }
+    }
+
+    @Test
+    void widensTheKernelWhenShrinking() {
+        // 100 -> 10: scale 10, support 20 either side of the centre 5.0 + 10 * i.
+        BicubicCoefficients c = BicubicCoefficients.compute(100, 10, 5, 1);
+        assertThat(c.first(0)).isEqualTo(35); // (int) (55 - 20 + 0.5)
+        assertThat(c.count(0)).isEqualTo(40); // up to (int) (55 + 20 + 0.5) = 75
+    }
+
+    @Test
+    void matchesPilOnHandCheckedUpscales() {
+        // Values from PIL 9.4: Image.fromarray(...).resize(size, Image.BICUBIC).
+        assertThat(resizeGrey(new int[][] {{100, 200}}, 4, 1)).isEqualTo(new int[][] {{91, 121, 179, 209}});
+        assertThat(resizeGrey(new int[][] {{0, 255, 0, 255, 0, 255, 0, 255}}, 3, 1)).isEqualTo(new int[][] {{112, 127, 143}});
+        // Both passes, clipping at both ends, intermediate rounding.
+        assertThat(resizeGrey(new int[][] {{10, 250, 10}, {250, 10, 250}}, 5, 4)).isEqualTo(new int[][] {
+                {0, 101, 255, 101, 0}, {53, 115, 200, 115, 53}, {202, 145, 60, 145, 202}, {255, 159, 0, 159, 255}});
+    }
+
+    @Test
+    void keepsUniformImagesUniformAndSameSizeImagesUnchanged() {
+        int[][] flat = new int[37][53];
+        for (int[] row : flat) {
+            java.util.Arrays.fill(row, 77);
+        }
+        int[][] resized = resizeGrey(flat, 20, 90);
+        for (int[] row : resized) {
+            assertThat(row).containsOnly(77);
+        }
+        int[][] noise = randomGrey(17, 13, 1);
+        assertThat(resizeGrey(noise, 17, 13)).isEqualTo(noise);
+    }
+
+    @Test
+    void computingACropEqualsCroppingTheFullResize() {
+        int[][] noise = randomGrey(91, 67, 2);
+        int outW = 41, outH = 150;
+        int[][] full = resizeGrey(noise, outW, outH);
+        ResizePlan crop = new ResizePlan(outW, outH, 7, 33, 20, 100);
+        PillowResampler resampler = PillowResampler.plan(91, 67, crop);
+        byte[] rgb = resampler.resize(grey(noise));
+        for (int y = 0; y < 100; y++) {
+            for (int x = 0; x < 20; x++) {
+                assertThat(rgb[(y * 20 + x) * 3] & 0xFF).isEqualTo(full[33 + y][7 + x]);
+            }
+        }
+    }
+
+    @Test
+    void namesExactlyTheSourcePixelsTheCropReads() {
+        PillowResampler resampler = PillowResampler.plan(2, 2, new ResizePlan(4, 4, 0, 0, 4, 4));
+        assertThat(resampler.sourceRegion()).isEqualTo(new Rectangle(0, 0, 2, 2));
+        // 1000 -> 100 (scale 10, support 20): output column 50 is centred at 505, reads 485 .. 524.
+        PillowResampler crop = PillowResampler.plan(1000, 100, new ResizePlan(100, 100, 50, 0, 1, 100));
+        assertThat(crop.sourceRegion()).isEqualTo(new Rectangle(485, 0, 40, 100));
+    }
+
+    @Test
+    void clip8RoundsAndClamps() {
+        assertThat(PillowResampler.clip8(-5 << 22)).isEqualTo((byte) 0);
+        assertThat(PillowResampler.clip8(300 << 22) & 0xFF).isEqualTo(255);
+        assertThat(PillowResampler.clip8((12 << 22) + (1 << 21)) & 0xFF).isEqualTo(12);
+    }
+
+    private static int[][] resizeGrey(int[][] pixels, int outW, int outH) {
+        int w = pixels[0].length, h = pixels.length;
+        byte[] rgb = PillowResampler.plan(w, h, new ResizePlan(outW, outH, 0, 0, outW, outH)).resize(grey(pixels));
+        int[][] out = new int[outH][outW];
+        for (int y = 0; y < outH; y++) {
+            for (int x = 0; x < outW; x++) {
+                out[y][x] = rgb[(y * outW + x) * 3] & 0xFF;
+                assertThat(rgb[(y * outW + x) * 3 + 2] & 0xFF).isEqualTo(out[y][x]);
+            }
+        }
+        return out;
+    }
+
+    private static RgbImage grey(int[][] pixels) {
+        int w = pixels[0].length, h = pixels.length;
+        byte[] data = new byte[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                data[y * w + x] = (byte) pixels[y][x];
+            }
+        }
+        return new RgbImage(data, w, h, 0, 1, w, 0, 0, 0);
+    }
+
+    private static int[][] randomGrey(int w, int h, long seed) {
+        Random random = new Random(seed);
+        int[][] out = new int[h][w];
+        for (int[] row : out) {
+            for (int x = 0; x < w; x++) {
+                row[x] = random.nextInt(256);
+            }
+        }
+        return out;
+    }
+}

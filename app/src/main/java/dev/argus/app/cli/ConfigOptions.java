@@ -1,0 +1,69 @@
+package dev.argus.app.cli;
+
+import dev.argus.app.config.ArgusConfig;
+import dev.argus.app.config.Key;
+import dev.argus.app.config.Settings;
+import dev.argus.domain.ArgusException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Options shared by every command: where configuration comes from and the most common overrides. */
+public final class ConfigOptions {
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Properties file (default: $ARGUS_CONFIG, else ./argus.properties if present).")
+    Path configFile;
+
+    @Option(names = "--backend", paramLabel = "NAME", description = "Inference backend (argus.backend).")
+    String backend;
+
+    @Option(names = "--model", paramLabel = "LOCATION", description = "Model file or hf:// location (argus.model).")
+    String model;
+
+    @Option(names = {"-D", "--set"}, paramLabel = "KEY=VALUE", description = "Set any configuration key, e.g. -D argus.inference.workers=2.")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = {"-q", "--quiet"}, description = "Only warnings and errors on stderr.")
+    boolean quiet;
+
+    /** Defaults, then the file, then the environment, then these flags. */
+    public Settings settings(Map<String, String> env) {
+        Settings s = Settings.defaults();
+        Path file = configFile;
+        if (file == null && env.get("ARGUS_CONFIG") != null) {
+            file = Paths.get(env.get("ARGUS_CONFIG"));
+        }
+        if (file == null && Files.isRegularFile(Paths.get("argus.properties"))) {
+            file = Paths.get("argus.properties");
+        }
+        if (file != null) {
+            if (!Files.isRegularFile(file)) {
+                throw ArgusException.configuration("Configuration file " + file + " does not exist.");
+            }
+            s.withFile(file);
+        }
+        s.withEnvironment(env);
+        for (String o : overrides) {
+            int eq = o.indexOf('=');
+            if (eq <= 0) {
+                throw ArgusException.configuration("--set expects KEY=VALUE, got '" + o + "'.");
+            }
+            s.set(o.substring(0, eq).trim(), o.substring(eq + 1).trim(), "flag --set");
+        }
+        if (backend != null) {
+            s.set(Key.BACKEND, backend, "flag --backend");
+        }
+        if (model != null) {
+            s.set(Key.MODEL, model, "flag --model");
+        }
+        return s;
+    }
+
+    public ArgusConfig config(Map<String, String> env) {
+        return ArgusConfig.from(settings(env), env);
+    }
+}

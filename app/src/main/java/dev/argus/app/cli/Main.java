@@ -1,0 +1,60 @@
+package dev.argus.app.cli;
+
+import dev.argus.domain.ArgusException;
+import dev.argus.ports.out.ModelSource;
+import java.io.PrintStream;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code argus}: the command-line entry point. */
+@Command(name = "argus", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Self-hosted image classification (Cloudflare Workers AI's @cf/microsoft/resnet-50, on your machines).",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err, System.getenv()));
+    }
+
+    /** Runs a command and returns its exit code (see {@link ExitCodes}). Never throws. */
+    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        Logging.configure(args);
+        CommandLine cli = new CommandLine(new Main());
+        cli.addSubcommand(new CommandLine(new ClassifyCommand(out, err, env)));
+        cli.addSubcommand(new CommandLine(new ConfigCommand(out, env)));
+        cli.addSubcommand(new CommandLine(new ModelCommand(out, err, env)));
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ArgusException ae) {
+                err.println("argus: " + ae.getMessage());
+                return ExitCodes.of(ae.code());
+            }
+            err.println("argus: internal error: " + e);
+            e.printStackTrace(err);
+            return ExitCodes.BACKEND_FAILURE;
+        });
+        return cli.execute(args);
+    }
+
+    /** Download progress for models: a bar on a terminal, a line every few seconds otherwise. */
+    static ModelSource.ProgressListener downloadProgress(PrintStream err, boolean show) {
+        if (!show) {
+            return ModelSource.ProgressListener.NONE;
+        }
+        ProgressBar bar = new ProgressBar(err, "bytes", -1, System.console() != null);
+        return (done, total) -> {
+            bar.total(total);
+            bar.update(done);
+        };
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"argus " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}

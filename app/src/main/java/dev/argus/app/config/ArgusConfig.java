@@ -1,0 +1,187 @@
+package dev.argus.app.config;
+
+import dev.argus.domain.ArgusException;
+import dev.argus.domain.ChannelOrder;
+import dev.argus.domain.InputLimits;
+import dev.argus.domain.LabelSet;
+import dev.argus.domain.ModelDescription;
+import dev.argus.domain.PreprocessSpec;
+import dev.argus.domain.ResizeMode;
+import dev.argus.domain.TensorLayout;
+import java.net.URI;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The typed, validated configuration of one Argus process, built from {@link Settings}. Every bad value fails here,
+ * at start, naming the key, the value, where it came from and what is valid.
+ */
+public record ArgusConfig(String backend, String modelLocation, ModelDescription model, Path dataDir, InputLimits limits,
+                          long maxPixels, boolean exifOrientation, Inference inference, Onnx onnx, Hub hub) {
+
+    /** Concurrency: {@code workers} engine calls at once, each with {@code threadsPerWorker} threads. */
+    public record Inference(int workers, int maxBatch, long queueTimeoutMs, int cpus, int threadsPerWorker) {
+    }
+
+    /** ONNX Runtime settings ({@code intraOpThreads} already resolved from CPUs / workers when 0). */
+    public record Onnx(int intraOpThreads, int interOpThreads, String optimization, String device, int cudaDevice) {
+    }
+
+    /** Hugging Face Hub settings. The token is never printed. */
+    public record Hub(URI endpoint, String token, boolean offline) {
+        @Override
+        public String toString() {
+            return "Hub[endpoint=" + endpoint + ", token=" + (token.isEmpty() ? "none" : "<redacted>") + ", offline=" + offline + "]";
+        }
+    }
+
+    public static ArgusConfig from(Settings s, Map<String, String> env) {
+        Reader r = new Reader(s);
+        String backend = r.string(Key.BACKEND).toLowerCase(Locale.ROOT);
+        if (!Backends.names().contains(backend)) {
+            throw r.bad(Key.BACKEND, "Valid backends: " + String.join(", ", Backends.names()));
+        }
+        String location = r.string(Key.MODEL);
+        if (location.isBlank()) {
+            throw r.bad(Key.MODEL, "Give a model file path or an hf:// location");
+        }
+        int size = r.intIn(Key.MODEL_INPUT_SIZE, 1, 8192);
+        PreprocessSpec spec = r.wrap(Key.MODEL_RESIZE_SHORT_SIDE, () -> new PreprocessSpec(size, size,
+                r.choice(Key.MODEL_RESIZE, ResizeMode.class), r.intIn(Key.MODEL_RESIZE_SHORT_SIDE, 1, 16384),
+                (float) r.dbl(Key.MODEL_SCALE), r.floats3(Key.MODEL_MEAN), r.floats3(Key.MODEL_STD),
+                r.choice(Key.MODEL_CHANNEL_ORDER, ChannelOrder.class), r.choice(Key.MODEL_LAYOUT, TensorLayout.class)));
+        String labels = r.string(Key.MODEL_LABELS);
+        LabelSet labelSet = labels.equals("imagenet-1k") ? LabelSet.imagenet1k() : LabelSet.fromFile(Paths.get(labels));
+        ModelDescription model = new ModelDescription(r.string(Key.MODEL_NAME), r.string(Key.MODEL_INPUT_NAME),
+                r.string(Key.MODEL_OUTPUT_NAME), spec, labelSet);
+
+        int cpus = r.intIn(Key.CPUS, 0, 4096);
+        if (cpus == 0) {
+            cpus = Runtime.getRuntime().availableProcessors();
+        }
+        int workers = r.intIn(Key.WORKERS, 1, 1024);
+        int threads = Math.max(1, cpus / workers);
+        Inference inference = new Inference(workers, r.intIn(Key.MAX_BATCH, 1, 1024),
+                r.longIn(Key.QUEUE_TIMEOUT_MS, 0, 3_600_000), cpus, threads);
+        int intra = r.intIn(Key.ONNX_INTRA_OP_THREADS, 0, 1024);
+        Onnx onnx = new Onnx(intra == 0 ? threads : intra, r.intIn(Key.ONNX_INTER_OP_THREADS, 1, 1024),
+                r.oneOf(Key.ONNX_OPTIMIZATION, "none", "basic", "extended", "all"), r.oneOf(Key.ONNX_DEVICE, "cpu", "cuda"),
+                r.intIn(Key.ONNX_CUDA_DEVICE, 0, 64));
+        URI endpoint = r.wrap(Key.HUB_ENDPOINT, () -> URI.create(r.string(Key.HUB_ENDPOINT).replaceAll("/+$", "")));
+        if (endpoint.getScheme() == null || !endpoint.getScheme().startsWith("http")) {
+            throw r.bad(Key.HUB_ENDPOINT, "Give an http(s) URL");
+        }
+        Hub hub = new Hub(endpoint, r.string(Key.HUB_TOKEN), r.bool(Key.HUB_OFFLINE));
+        return new ArgusConfig(backend, location, model, dataDir(r.string(Key.DATA_DIR), env),
+                r.wrap(Key.MAX_BYTES, () -> new InputLimits(r.longIn(Key.MAX_BYTES, 1, Integer.MAX_VALUE - 8))),
+                r.longIn(Key.MAX_PIXELS, 1, 400_000_000L), r.bool(Key.EXIF_ORIENTATION), inference, onnx, hub);
+    }
+
+    private static Path dataDir(String configured, Map<String, String> env) {
+        if (!configured.isBlank()) {
+            return Paths.get(configured.replaceFirst("^~", System.getProperty("user.home"))).toAbsolutePath();
+        }
+        String xdg = env.get("XDG_DATA_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Paths.get(xdg) : Paths.get(System.getProperty("user.home"), ".local", "share");
+        return base.resolve("argus").toAbsolutePath();
+    }
+
+    /** Directory where downloaded models are cached. */
+    public Path modelCacheDir() {
+        return dataDir.resolve("models");
+    }
+
+    /** Parses values, producing errors that name the key, its value and its source. */
+    private record Reader(Settings s) {
+        String string(Key k) {
+            return s.get(k).trim();
+        }
+
+        ArgusException bad(Key k, String hint) {
+            String v = k.secret() ? "<redacted>" : s.get(k);
+            return ArgusException.configuration("Invalid " + k.key() + " = '" + v + "' (from " + s.source(k) + "). " + hint + ".");
+        }
+
+        <T> T wrap(Key k, java.util.function.Supplier<T> f) {
+            try {
+                return f.get();
+            } catch (ArgusException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw bad(k, e.getMessage());
+            }
+        }
+
+        long longIn(Key k, long min, long max) {
+            long v;
+            try {
+                v = Long.parseLong(string(k));
+            } catch (NumberFormatException e) {
+                throw bad(k, "Expected a whole number");
+            }
+            if (v < min || v > max) {
+                throw bad(k, "Expected " + min + ".." + max);
+            }
+            return v;
+        }
+
+        int intIn(Key k, int min, int max) {
+            return (int) longIn(k, min, max);
+        }
+
+        double dbl(Key k) {
+            try {
+                return Double.parseDouble(string(k));
+            } catch (NumberFormatException e) {
+                throw bad(k, "Expected a number");
+            }
+        }
+
+        float[] floats3(Key k) {
+            String[] parts = string(k).split(",");
+            if (parts.length != 3) {
+                throw bad(k, "Expected three comma-separated numbers");
+            }
+            float[] out = new float[3];
+            for (int i = 0; i < 3; i++) {
+                try {
+                    out[i] = Float.parseFloat(parts[i].trim());
+                } catch (NumberFormatException e) {
+                    throw bad(k, "Expected three comma-separated numbers");
+                }
+            }
+            return out;
+        }
+
+        boolean bool(Key k) {
+            return switch (string(k).toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "1", "on" -> true;
+                case "false", "no", "0", "off" -> false;
+                default -> throw bad(k, "Expected true or false");
+            };
+        }
+
+        String oneOf(Key k, String... valid) {
+            String v = string(k).toLowerCase(Locale.ROOT);
+            if (!java.util.List.of(valid).contains(v)) {
+                throw bad(k, "Valid values: " + String.join(", ", valid));
+            }
+            return v;
+        }
+
+        <E extends Enum<E>> E choice(Key k, Class<E> type) {
+            String v = string(k).toUpperCase(Locale.ROOT).replace('-', '_');
+            try {
+                return Enum.valueOf(type, v);
+            } catch (IllegalArgumentException e) {
+                StringBuilder valid = new StringBuilder();
+                for (E c : type.getEnumConstants()) {
+                    valid.append(valid.length() == 0 ? "" : ", ").append(c.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+                }
+                throw bad(k, "Valid values: " + valid);
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.argus.app.config;
+
+import java.util.List;
+
+/** The backends Argus can be configured with. */
+public final class Backends {
+    public static final String ONNX = "onnx";
+
+    private Backends() {
+    }
+
+    /** Backend names accepted by {@code argus.backend}. */
+    public static List<String> names() {
+        return List.of(ONNX);
+    }
+}

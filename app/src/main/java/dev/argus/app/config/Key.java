@@ -1,0 +1,78 @@
+package dev.argus.app.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every configuration key Argus knows, with its default and meaning. The single source for validation (unknown keys
+ * are refused), environment-variable names and the README's reference table.
+ */
+public enum Key {
+    BACKEND("argus.backend", "onnx", "Inference backend. Valid: " + String.join(", ", Backends.names()) + "."),
+    MODEL("argus.model", "hf://Xenova/resnet-50/onnx/model.onnx",
+            "Model location: a local file, or hf://OWNER/REPO/PATH[@REVISION][#sha256=HEX] downloaded into the data dir."),
+    MODEL_NAME("argus.model.name", "microsoft/resnet-50", "Model name reported in results."),
+    MODEL_INPUT_NAME("argus.model.input-name", "", "Input tensor name; empty = the model's only input."),
+    MODEL_OUTPUT_NAME("argus.model.output-name", "", "Output (logits) tensor name; empty = the model's first output."),
+    MODEL_LABELS("argus.model.labels", "imagenet-1k", "Label set: imagenet-1k (built in) or a text file, one class per line."),
+    MODEL_INPUT_SIZE("argus.model.input-size", "224", "Model input width and height in pixels."),
+    MODEL_RESIZE("argus.model.resize", "short-side-then-center-crop", "short-side-then-center-crop or stretch."),
+    MODEL_RESIZE_SHORT_SIDE("argus.model.resize-short-side", "256", "Short side after resizing, before the centre crop."),
+    MODEL_SCALE("argus.model.scale", "0.00392156862745098", "Factor applied to 0..255 pixel values (1/255)."),
+    MODEL_MEAN("argus.model.mean", "0.485,0.456,0.406", "Per-channel mean subtracted after scaling (model channel order)."),
+    MODEL_STD("argus.model.std", "0.229,0.224,0.225", "Per-channel standard deviation."),
+    MODEL_CHANNEL_ORDER("argus.model.channel-order", "rgb", "rgb or bgr."),
+    MODEL_LAYOUT("argus.model.layout", "nchw", "nchw or nhwc."),
+    DATA_DIR("argus.data-dir", "", "Where Argus keeps downloaded models and caches; empty = $XDG_DATA_HOME/argus or ~/.local/share/argus."),
+    MAX_BYTES("argus.limits.max-bytes", "10485760", "Largest image file accepted, in bytes (10 MiB)."),
+    MAX_PIXELS("argus.limits.max-pixels", "50000000", "Largest declared image size, width x height; refused before decoding."),
+    EXIF_ORIENTATION("argus.image.exif-orientation", "true", "Rotate/flip JPEGs as their EXIF orientation says."),
+    WORKERS("argus.inference.workers", "1", "Engine calls allowed at once. Threads per call = CPUs / workers."),
+    MAX_BATCH("argus.inference.max-batch", "8", "Most images per engine call."),
+    QUEUE_TIMEOUT_MS("argus.inference.queue-timeout-ms", "30000", "How long a request waits for a free worker before 'overloaded'."),
+    CPUS("argus.cpus", "0", "CPUs to size threads for; 0 = what the JVM may use (cgroup-aware availableProcessors)."),
+    ONNX_INTRA_OP_THREADS("argus.onnx.intra-op-threads", "0", "ONNX Runtime threads per call; 0 = CPUs / workers."),
+    ONNX_INTER_OP_THREADS("argus.onnx.inter-op-threads", "1", "ONNX Runtime inter-operator threads."),
+    ONNX_OPTIMIZATION("argus.onnx.optimization", "all", "Graph optimisation: none, basic, extended or all."),
+    ONNX_DEVICE("argus.onnx.device", "cpu", "cpu or cuda (needs the -Pgpu build and an NVIDIA GPU)."),
+    ONNX_CUDA_DEVICE("argus.onnx.cuda-device", "0", "GPU index for cuda."),
+    HUB_ENDPOINT("argus.hub.endpoint", "https://huggingface.co", "Hugging Face Hub endpoint (env HF_ENDPOINT also works)."),
+    HUB_TOKEN("argus.hub.token", "", "Hub token for gated repositories (env HF_TOKEN also works). Never logged."),
+    HUB_OFFLINE("argus.hub.offline", "false", "Never download; use only cached or local models (env HF_HUB_OFFLINE=1 also works).");
+
+    private final String name;
+    private final String defaultValue;
+    private final String description;
+
+    Key(String name, String defaultValue, String description) {
+        this.name = name;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String key() {
+        return name;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** {@code argus.onnx.intra-op-threads} -> {@code ARGUS_ONNX_INTRA_OP_THREADS}. */
+    public String envName() {
+        return name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public boolean secret() {
+        return this == HUB_TOKEN;
+    }
+
+    public static Optional<Key> byName(String name) {
+        return Arrays.stream(values()).filter(k -> k.name.equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.argus.app.wiring;
+
+import com.google.inject.CreationException;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.ProvisionException;
+import com.google.inject.Stage;
+import dev.argus.app.config.ArgusConfig;
+import dev.argus.domain.ArgusException;
+import dev.argus.ports.in.ClassifyImageUseCase;
+import dev.argus.ports.out.ImageClassifier;
+import dev.argus.ports.out.ModelSource;
+
+/**
+ * A started Argus: the model loaded, the use case ready. Everything is created eagerly at start so that a bad model
+ * or configuration fails now, not at the first request. Close it to release the engine.
+ */
+public final class Argus implements AutoCloseable {
+    private final Injector injector;
+
+    private Argus(Injector injector) {
+        this.injector = injector;
+    }
+
+    public static Argus start(ArgusConfig config, ModelSource.ProgressListener downloadProgress) {
+        try {
+            return new Argus(Guice.createInjector(Stage.PRODUCTION, new ArgusModule(config, downloadProgress)));
+        } catch (CreationException | ProvisionException e) {
+            throw unwrap(e);
+        }
+    }
+
+    /** Guice wraps exceptions thrown while wiring; give the caller the Argus error inside. */
+    private static RuntimeException unwrap(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ArgusException ae) {
+                return ae;
+            }
+        }
+        return e;
+    }
+
+    public ClassifyImageUseCase useCase() {
+        return injector.getInstance(ClassifyImageUseCase.class);
+    }
+
+    /** The configured image-level classifier (closing it closes this Argus's engine). */
+    public ImageClassifier classifier() {
+        return injector.getInstance(ImageClassifier.class);
+    }
+
+    @Override
+    public void close() {
+        classifier().close();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.argus.app.wiring;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import dev.argus.app.config.ArgusConfig;
+import dev.argus.app.config.Backends;
+import dev.argus.domain.ArgusException;
+import dev.argus.imageio.ImageIoConfig;
+import dev.argus.imageio.ImageIoImagePreprocessor;
+import dev.argus.onnx.OnnxConfig;
+import dev.argus.onnx.OnnxModule;
+import dev.argus.ports.in.ClassifyImageUseCase;
+import dev.argus.ports.out.ImageClassifier;
+import dev.argus.ports.out.ImagePreprocessor;
+import dev.argus.ports.out.InferenceEngine;
+import dev.argus.ports.out.ModelSource;
+import dev.argus.ports.service.ClassificationService;
+import dev.argus.ports.service.LocalImageClassifier;
+import java.nio.file.Path;
+
+/**
+ * The composition root: the one place that knows every adapter. Installs the configured backend with a plain switch.
+ */
+public final class ArgusModule extends AbstractModule {
+    private final ArgusConfig config;
+    private final ModelSource.ProgressListener downloadProgress;
+
+    public ArgusModule(ArgusConfig config, ModelSource.ProgressListener downloadProgress) {
+        this.config = config;
+        this.downloadProgress = downloadProgress;
+    }
+
+    @Override
+    protected void configure() {
+        bind(ArgusConfig.class).toInstance(config);
+        switch (config.backend()) {
+            case Backends.ONNX -> install(new OnnxModule(onnxConfig(resolveModel())));
+            default -> throw ArgusException.configuration("Unknown backend '" + config.backend() + "'. Valid backends: "
+                    + String.join(", ", Backends.names()) + ".");
+        }
+    }
+
+    private Path resolveModel() {
+        return ModelSourceWiring.create(config).resolve(config.modelLocation(), downloadProgress);
+    }
+
+    private OnnxConfig onnxConfig(Path model) {
+        ArgusConfig.Onnx o = config.onnx();
+        return new OnnxConfig(model, config.model().inputName(), config.model().outputName(), o.intraOpThreads(),
+                o.interOpThreads(), OnnxConfig.Optimization.parse(o.optimization()), OnnxConfig.Device.parse(o.device()),
+                o.cudaDevice());
+    }
+
+    @Provides
+    @Singleton
+    ImagePreprocessor preprocessor() {
+        return new ImageIoImagePreprocessor(ImageIoConfig.defaults().withMaxPixels(config.maxPixels())
+                .withApplyExifOrientation(config.exifOrientation()));
+    }
+
+    @Provides
+    @Singleton
+    ImageClassifier classifier(ImagePreprocessor preprocessor, InferenceEngine engine) {
+        ArgusConfig.Inference i = config.inference();
+        return new LocalImageClassifier(config.backend(), config.model(), preprocessor, engine, i.maxBatch(), i.workers(),
+                i.queueTimeoutMs());
+    }
+
+    @Provides
+    @Singleton
+    ClassifyImageUseCase useCase(ImageClassifier classifier) {
+        return new ClassificationService(classifier, config.limits());
+    }
+}

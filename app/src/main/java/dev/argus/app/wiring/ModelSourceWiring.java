@@ -1,0 +1,20 @@
+package dev.argus.app.wiring;
+
+import dev.argus.app.config.ArgusConfig;
+import dev.argus.modelhub.HubConfig;
+import dev.argus.modelhub.ModelSources;
+import dev.argus.ports.out.ModelSource;
+
+/** Builds the model source from the configuration: local files and the Hugging Face Hub, cached in the data dir. */
+public final class ModelSourceWiring {
+    private ModelSourceWiring() {
+    }
+
+    public static ModelSource create(ArgusConfig config) {
+        HubConfig hub = HubConfig.defaults(config.modelCacheDir())
+                .withEndpoint(config.hub().endpoint())
+                .withToken(config.hub().token())
+                .withOffline(config.hub().offline());
+        return ModelSources.standard(hub);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.argus.app;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The hexagonal dependency rule, enforced on the production classes of every module. */
+class ArchitectureTest {
+    private static final List<String> ADAPTERS = List.of("dev.argus.onnx..", "dev.argus.imageio..", "dev.argus.modelhub..");
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(location -> !location.contains("/testkit/"))
+                .importPackages("dev.argus");
+    }
+
+    @Test
+    void domainDependsOnTheJdkOnly() {
+        classes().that().resideInAPackage("dev.argus.domain..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.argus.domain..", "java..")
+                .check(classes);
+    }
+
+    @Test
+    void portsDependOnTheDomainAndTheJdkOnly() {
+        classes().that().resideInAPackage("dev.argus.ports..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.argus.ports..", "dev.argus.domain..", "java..")
+                .check(classes);
+    }
+
+    @Test
+    void adaptersNeverDependOnEachOther() {
+        for (String adapter : ADAPTERS) {
+            String[] others = ADAPTERS.stream().filter(a -> !a.equals(adapter)).toArray(String[]::new);
+            noClasses().that().resideInAPackage(adapter)
+                    .should().dependOnClassesThat().resideInAnyPackage(others)
+                    .check(classes);
+        }
+    }
+
+    @Test
+    void nothingButTheAppDependsOnTheApp() {
+        noClasses().that().resideOutsideOfPackage("dev.argus.app..")
+                .should().dependOnClassesThat().resideInAPackage("dev.argus.app..")
+                .check(classes);
+    }
+
+    @Test
+    void guiceLivesOnlyInTheAppAndInEachAdaptersModule() {
+        noClasses().that().resideOutsideOfPackage("dev.argus.app..")
+                .and().haveSimpleNameNotEndingWith("Module")
+                .should().dependOnClassesThat().resideInAnyPackage("com.google.inject..")
+                .check(classes);
+    }
+
+    @Test
+    void adaptersExposeOnlyTheirNamedFace() {
+        classes().that().resideInAPackage("dev.argus.onnx..").and().areTopLevelClasses().and().arePublic()
+                .should().haveSimpleNameStartingWith("Onnx")
+                .check(classes);
+        classes().that().resideInAPackage("dev.argus.imageio..").and().areTopLevelClasses().and().arePublic()
+                .should().haveSimpleNameStartingWith("ImageIo")
+                .check(classes);
+    }
+}

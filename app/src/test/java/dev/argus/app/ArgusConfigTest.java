@@ -1,0 +1,116 @@
+package dev.argus.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.argus.app.config.ArgusConfig;
+import dev.argus.app.config.Key;
+import dev.argus.app.config.Settings;
+import dev.argus.domain.ArgusException;
+import dev.argus.domain.ChannelOrder;
+import dev.argus.domain.ErrorCode;
+import dev.argus.domain.ResizeMode;
+import dev.argus.domain.TensorLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ArgusConfigTest {
+    private static final Map<String, String> NO_ENV = Map.of();
+
+    @Test
+    void defaultsServeHuggingFacesResNet50WithOnnxRuntime() {
+        ArgusConfig c = ArgusConfig.from(Settings.defaults().set(Key.CPUS, "4", "test"), Map.of("XDG_DATA_HOME", "/srv/data"));
+        assertThat(c.backend()).isEqualTo("onnx");
+        assertThat(c.modelLocation()).isEqualTo("hf://Xenova/resnet-50/onnx/model.onnx");
+        assertThat(c.model().name()).isEqualTo("microsoft/resnet-50");
+        assertThat(c.model().preprocess().resizeShortSide()).isEqualTo(256);
+        assertThat(c.model().preprocess().channelOrder()).isEqualTo(ChannelOrder.RGB);
+        assertThat(c.model().labels().size()).isEqualTo(1000);
+        assertThat(c.limits().maxBytes()).isEqualTo(10L * 1024 * 1024);
+        assertThat(c.maxPixels()).isEqualTo(50_000_000L);
+        assertThat(c.exifOrientation()).isTrue();
+        assertThat(c.dataDir()).isEqualTo(Path.of("/srv/data/argus"));
+        assertThat(c.modelCacheDir()).isEqualTo(Path.of("/srv/data/argus/models"));
+        assertThat(c.inference().workers()).isEqualTo(1);
+        assertThat(c.onnx().intraOpThreads()).as("threads x workers = cpus").isEqualTo(4);
+        assertThat(c.hub().offline()).isFalse();
+    }
+
+    @Test
+    void threadsPerWorkerFollowTheCpusAndWorkers() {
+        Settings s = Settings.defaults().set(Key.CPUS, "8", "t").set(Key.WORKERS, "2", "t");
+        assertThat(ArgusConfig.from(s, NO_ENV).onnx().intraOpThreads()).isEqualTo(4);
+        s.set(Key.ONNX_INTRA_OP_THREADS, "3", "t");
+        assertThat(ArgusConfig.from(s, NO_ENV).onnx().intraOpThreads()).isEqualTo(3);
+    }
+
+    @Test
+    void layersFileThenEnvironmentThenFlags(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("argus.properties"),
+                "argus.model=/models/a.onnx\nargus.inference.max-batch=4\nargus.model.layout=nhwc\nargus.model.channel-order=bgr\n"
+                        + "argus.model.resize=stretch\n");
+        Settings s = Settings.defaults().withFile(file)
+                .withEnvironment(Map.of("ARGUS_INFERENCE_MAX_BATCH", "16", "HF_TOKEN", "hf_secret", "HF_HUB_OFFLINE", "1"))
+                .set("argus.model", "/models/b.onnx", "flag");
+        ArgusConfig c = ArgusConfig.from(s, NO_ENV);
+        assertThat(c.modelLocation()).isEqualTo("/models/b.onnx");
+        assertThat(c.inference().maxBatch()).isEqualTo(16);
+        assertThat(c.model().preprocess().layout()).isEqualTo(TensorLayout.NHWC);
+        assertThat(c.model().preprocess().channelOrder()).isEqualTo(ChannelOrder.BGR);
+        assertThat(c.model().preprocess().resizeMode()).isEqualTo(ResizeMode.STRETCH);
+        assertThat(c.hub().token()).isEqualTo("hf_secret");
+        assertThat(c.hub().offline()).isTrue();
+        assertThat(s.source(Key.MAX_BATCH)).isEqualTo("env ARGUS_INFERENCE_MAX_BATCH");
+    }
+
+    @Test
+    void neverPrintsTheToken() {
+        Settings s = Settings.defaults().withEnvironment(Map.of("HF_TOKEN", "hf_secret"));
+        assertThat(s.dump()).contains("argus.hub.token = <redacted>").doesNotContain("hf_secret");
+        assertThat(ArgusConfig.from(s, NO_ENV).hub().toString()).doesNotContain("hf_secret");
+        assertThat(ArgusConfig.from(s, NO_ENV).toString()).doesNotContain("hf_secret");
+    }
+
+    @Test
+    void anUnknownBackendListsTheValidOnes() {
+        assertThatThrownBy(() -> ArgusConfig.from(Settings.defaults().set(Key.BACKEND, "tensorflow", "flag --backend"), NO_ENV))
+                .isInstanceOfSatisfying(ArgusException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION))
+                .hasMessageContaining("argus.backend = 'tensorflow'")
+                .hasMessageContaining("flag --backend")
+                .hasMessageContaining("Valid backends: onnx");
+    }
+
+    @Test
+    void anUnknownKeyIsRefusedNotIgnored() {
+        assertThatThrownBy(() -> Settings.defaults().set("argus.modle", "x", "argus.properties"))
+                .hasMessageContaining("Unknown configuration key 'argus.modle'")
+                .hasMessageContaining("argus.model");
+    }
+
+    @Test
+    void badValuesNameTheKeyAndWhatIsValid() {
+        assertThatThrownBy(() -> ArgusConfig.from(Settings.defaults().set(Key.WORKERS, "two", "t"), NO_ENV))
+                .hasMessageContaining("argus.inference.workers").hasMessageContaining("whole number");
+        assertThatThrownBy(() -> ArgusConfig.from(Settings.defaults().set(Key.MODEL_LAYOUT, "chw", "t"), NO_ENV))
+                .hasMessageContaining("nchw, nhwc");
+        assertThatThrownBy(() -> ArgusConfig.from(Settings.defaults().set(Key.MODEL_MEAN, "1,2", "t"), NO_ENV))
+                .hasMessageContaining("three comma-separated");
+        assertThatThrownBy(() -> ArgusConfig.from(Settings.defaults().set(Key.ONNX_DEVICE, "tpu", "t"), NO_ENV))
+                .hasMessageContaining("cpu, cuda");
+        assertThatThrownBy(() -> ArgusConfig.from(Settings.defaults().set(Key.MAX_BYTES, "0", "t"), NO_ENV))
+                .hasMessageContaining("argus.limits.max-bytes");
+        assertThatThrownBy(() -> ArgusConfig.from(Settings.defaults().set(Key.HUB_ENDPOINT, "ftp://x", "t"), NO_ENV))
+                .hasMessageContaining("http(s)");
+        assertThatThrownBy(() -> ArgusConfig.from(Settings.defaults().set(Key.MODEL_LABELS, "/nonexistent/labels.txt", "t"), NO_ENV))
+                .hasMessageContaining("/nonexistent/labels.txt");
+    }
+
+    @Test
+    void environmentNamesFollowTheKeys() {
+        assertThat(Key.ONNX_INTRA_OP_THREADS.envName()).isEqualTo("ARGUS_ONNX_INTRA_OP_THREADS");
+        assertThat(Key.DATA_DIR.envName()).isEqualTo("ARGUS_DATA_DIR");
+    }
+}
