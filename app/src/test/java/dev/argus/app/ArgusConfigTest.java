@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.argus.app.config.ArgusConfig;
 import dev.argus.app.config.Key;
+import dev.argus.app.config.ServingConfig;
 import dev.argus.app.config.Settings;
 import dev.argus.domain.ArgusException;
 import dev.argus.domain.ChannelOrder;
@@ -106,6 +107,36 @@ class ArgusConfigTest {
                 .hasMessageContaining("http(s)");
         assertThatThrownBy(() -> ArgusConfig.from(Settings.defaults().set(Key.MODEL_LABELS, "/nonexistent/labels.txt", "t"), NO_ENV))
                 .hasMessageContaining("/nonexistent/labels.txt");
+    }
+
+    @Test
+    void theGrpcBackendNeedsATargetAndTakesItsClientSettings() {
+        assertThatThrownBy(() -> ArgusConfig.from(Settings.defaults().set(Key.BACKEND, "grpc", "t"), NO_ENV))
+                .hasMessageContaining("argus.grpc-backend.target").hasMessageContaining("host:port");
+        Settings s = Settings.defaults().set(Key.BACKEND, "grpc", "t").set(Key.GRPC_BACKEND_TARGET, "gpu-box:50051", "t")
+                .set(Key.GRPC_BACKEND_DEADLINE_MS, "2500", "t").set(Key.GRPC_BACKEND_TOKEN, "s3cret", "t");
+        var client = ArgusConfig.from(s, NO_ENV).grpcBackend().orElseThrow();
+        assertThat(client.target()).isEqualTo("gpu-box:50051");
+        assertThat(client.deadline()).isEqualTo(java.time.Duration.ofMillis(2500));
+        assertThat(client.token()).contains("s3cret");
+        assertThat(client.toString()).doesNotContain("s3cret");
+        assertThat(s.dump()).doesNotContain("s3cret");
+        assertThat(ArgusConfig.from(Settings.defaults(), NO_ENV).grpcBackend()).isEmpty();
+    }
+
+    @Test
+    void servingDefaultsToGrpcOnLoopbackWithALimitLargeEnoughForTenMebibyteImages() {
+        ServingConfig c = ServingConfig.from(Settings.defaults());
+        assertThat(c.warmupRounds()).isEqualTo(3);
+        assertThat(c.shutdownGrace()).isEqualTo(java.time.Duration.ofSeconds(10));
+        var grpc = c.grpc().orElseThrow();
+        assertThat(grpc.host()).isEqualTo("127.0.0.1");
+        assertThat(grpc.port()).isEqualTo(50051);
+        assertThat(grpc.maxInboundMessageBytes()).isGreaterThan(10 * 1024 * 1024);
+        assertThat(grpc.authToken()).isEmpty();
+        assertThat(ServingConfig.from(Settings.defaults().set(Key.GRPC_ENABLED, "false", "t")).grpc()).isEmpty();
+        assertThatThrownBy(() -> ServingConfig.from(Settings.defaults().set(Key.GRPC_PORT, "70000", "t")))
+                .hasMessageContaining("argus.grpc.port");
     }
 
     @Test

@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
+        }
         System.exit(run(args, System.out, System.err, System.getenv()));
     }
 
@@ -24,6 +27,7 @@ public final class Main {
         cli.addSubcommand(new CommandLine(new ClassifyCommand(out, err, env)));
         cli.addSubcommand(new CommandLine(new ConfigCommand(out, env)));
         cli.addSubcommand(new CommandLine(new ModelCommand(out, err, env)));
+        cli.addSubcommand(new CommandLine(new dev.argus.app.serve.ServeCommand(err, env)));
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

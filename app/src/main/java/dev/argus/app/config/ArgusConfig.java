@@ -13,13 +13,16 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import dev.argus.grpc.GrpcClientConfig;
 
 /**
  * The typed, validated configuration of one Argus process, built from {@link Settings}. Every bad value fails here,
  * at start, naming the key, the value, where it came from and what is valid.
  */
 public record ArgusConfig(String backend, String modelLocation, ModelDescription model, Path dataDir, InputLimits limits,
-                          long maxPixels, boolean exifOrientation, Inference inference, Onnx onnx, Hub hub) {
+                          long maxPixels, boolean exifOrientation, Inference inference, Onnx onnx, Hub hub,
+                          Optional<GrpcClientConfig> grpcBackend) {
 
     /** Concurrency: {@code workers} engine calls at once, each with {@code threadsPerWorker} threads. */
     public record Inference(int workers, int maxBatch, long queueTimeoutMs, int cpus, int threadsPerWorker) {
@@ -38,7 +41,7 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
     }
 
     public static ArgusConfig from(Settings s, Map<String, String> env) {
-        Reader r = new Reader(s);
+        ConfigReader r = new ConfigReader(s);
         String backend = r.string(Key.BACKEND).toLowerCase(Locale.ROOT);
         if (!Backends.names().contains(backend)) {
             throw r.bad(Key.BACKEND, "Valid backends: " + String.join(", ", Backends.names()));
@@ -76,7 +79,29 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         Hub hub = new Hub(endpoint, r.string(Key.HUB_TOKEN), r.bool(Key.HUB_OFFLINE));
         return new ArgusConfig(backend, location, model, dataDir(r.string(Key.DATA_DIR), env),
                 r.wrap(Key.MAX_BYTES, () -> new InputLimits(r.longIn(Key.MAX_BYTES, 1, Integer.MAX_VALUE - 8))),
-                r.longIn(Key.MAX_PIXELS, 1, 400_000_000L), r.bool(Key.EXIF_ORIENTATION), inference, onnx, hub);
+                r.longIn(Key.MAX_PIXELS, 1, 400_000_000L), r.bool(Key.EXIF_ORIENTATION), inference, onnx, hub,
+                backend.equals(Backends.GRPC) ? Optional.of(grpcBackend(r)) : Optional.empty());
+    }
+
+    /** The client side of backend {@code grpc}: where the other Argus is and how to call it. */
+    private static GrpcClientConfig grpcBackend(ConfigReader r) {
+        String target = r.string(Key.GRPC_BACKEND_TARGET);
+        if (target.isEmpty()) {
+            throw r.bad(Key.GRPC_BACKEND_TARGET, "Backend grpc needs the other Argus's address, host:port");
+        }
+        GrpcClientConfig c = r.wrap(Key.GRPC_BACKEND_TARGET, () -> GrpcClientConfig.of(target))
+                .withDeadline(r.millis(Key.GRPC_BACKEND_DEADLINE_MS, 1, 3_600_000))
+                .withRetries(r.intIn(Key.GRPC_BACKEND_RETRIES, 0, GrpcClientConfig.MAX_RETRIES))
+                .withMaxMessageBytes(r.intIn(Key.GRPC_BACKEND_MAX_MESSAGE_BYTES, 1024, Integer.MAX_VALUE));
+        Optional<String> token = r.optional(Key.GRPC_BACKEND_TOKEN);
+        if (token.isPresent()) {
+            c = c.withToken(token.get());
+        }
+        if (r.bool(Key.GRPC_BACKEND_TLS)) {
+            GrpcClientConfig base = c;
+            c = r.wrap(Key.GRPC_BACKEND_TRUSTED_CERTS, () -> base.withTls(r.path(Key.GRPC_BACKEND_TRUSTED_CERTS).orElse(null)));
+        }
+        return c;
     }
 
     private static Path dataDir(String configured, Map<String, String> env) {
@@ -91,97 +116,5 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
     /** Directory where downloaded models are cached. */
     public Path modelCacheDir() {
         return dataDir.resolve("models");
-    }
-
-    /** Parses values, producing errors that name the key, its value and its source. */
-    private record Reader(Settings s) {
-        String string(Key k) {
-            return s.get(k).trim();
-        }
-
-        ArgusException bad(Key k, String hint) {
-            String v = k.secret() ? "<redacted>" : s.get(k);
-            return ArgusException.configuration("Invalid " + k.key() + " = '" + v + "' (from " + s.source(k) + "). " + hint + ".");
-        }
-
-        <T> T wrap(Key k, java.util.function.Supplier<T> f) {
-            try {
-                return f.get();
-            } catch (ArgusException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw bad(k, e.getMessage());
-            }
-        }
-
-        long longIn(Key k, long min, long max) {
-            long v;
-            try {
-                v = Long.parseLong(string(k));
-            } catch (NumberFormatException e) {
-                throw bad(k, "Expected a whole number");
-            }
-            if (v < min || v > max) {
-                throw bad(k, "Expected " + min + ".." + max);
-            }
-            return v;
-        }
-
-        int intIn(Key k, int min, int max) {
-            return (int) longIn(k, min, max);
-        }
-
-        double dbl(Key k) {
-            try {
-                return Double.parseDouble(string(k));
-            } catch (NumberFormatException e) {
-                throw bad(k, "Expected a number");
-            }
-        }
-
-        float[] floats3(Key k) {
-            String[] parts = string(k).split(",");
-            if (parts.length != 3) {
-                throw bad(k, "Expected three comma-separated numbers");
-            }
-            float[] out = new float[3];
-            for (int i = 0; i < 3; i++) {
-                try {
-                    out[i] = Float.parseFloat(parts[i].trim());
-                } catch (NumberFormatException e) {
-                    throw bad(k, "Expected three comma-separated numbers");
-                }
-            }
-            return out;
-        }
-
-        boolean bool(Key k) {
-            return switch (string(k).toLowerCase(Locale.ROOT)) {
-                case "true", "yes", "1", "on" -> true;
-                case "false", "no", "0", "off" -> false;
-                default -> throw bad(k, "Expected true or false");
-            };
-        }
-
-        String oneOf(Key k, String... valid) {
-            String v = string(k).toLowerCase(Locale.ROOT);
-            if (!java.util.List.of(valid).contains(v)) {
-                throw bad(k, "Valid values: " + String.join(", ", valid));
-            }
-            return v;
-        }
-
-        <E extends Enum<E>> E choice(Key k, Class<E> type) {
-            String v = string(k).toUpperCase(Locale.ROOT).replace('-', '_');
-            try {
-                return Enum.valueOf(type, v);
-            } catch (IllegalArgumentException e) {
-                StringBuilder valid = new StringBuilder();
-                for (E c : type.getEnumConstants()) {
-                    valid.append(valid.length() == 0 ? "" : ", ").append(c.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-                }
-                throw bad(k, "Valid values: " + valid);
-            }
-        }
     }
 }

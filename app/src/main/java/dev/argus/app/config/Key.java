@@ -39,7 +39,28 @@ public enum Key {
     ONNX_CUDA_DEVICE("argus.onnx.cuda-device", "0", "GPU index for cuda."),
     HUB_ENDPOINT("argus.hub.endpoint", "https://huggingface.co", "Hugging Face Hub endpoint (env HF_ENDPOINT also works)."),
     HUB_TOKEN("argus.hub.token", "", "Hub token for gated repositories (env HF_TOKEN also works). Never logged."),
-    HUB_OFFLINE("argus.hub.offline", "false", "Never download; use only cached or local models (env HF_HUB_OFFLINE=1 also works).");
+    HUB_OFFLINE("argus.hub.offline", "false", "Never download; use only cached or local models (env HF_HUB_OFFLINE=1 also works)."),
+    SERVER_WARMUP_ROUNDS("argus.server.warmup-rounds", "3", "Classifications run at start before the servers report ready."),
+    SERVER_SHUTDOWN_GRACE_MS("argus.server.shutdown-grace-ms", "10000", "On SIGTERM: how long in-flight requests may finish."),
+    GRPC_ENABLED("argus.grpc.enabled", "true", "Serve gRPC (argus.v1.Classifier, health, reflection) in argus serve."),
+    GRPC_HOST("argus.grpc.host", "127.0.0.1", "gRPC bind address; 0.0.0.0 to accept other hosts (then set a token)."),
+    GRPC_PORT("argus.grpc.port", "50051", "gRPC port (0 = random)."),
+    GRPC_MAX_MESSAGE_BYTES("argus.grpc.max-inbound-message-bytes", "16777216",
+            "Largest gRPC request (16 MiB: a 10 MiB image fits; gRPC's own 4 MiB default would not)."),
+    GRPC_MAX_CONCURRENT_CALLS("argus.grpc.max-concurrent-calls", "64", "Calls in progress at once; more get RESOURCE_EXHAUSTED."),
+    GRPC_TOKEN("argus.grpc.token", "", "Bearer token required in 'authorization' metadata; empty = no auth. Never logged."),
+    GRPC_TLS_CERT_CHAIN("argus.grpc.tls-cert-chain", "", "PEM certificate chain for TLS; empty = plaintext."),
+    GRPC_TLS_PRIVATE_KEY("argus.grpc.tls-private-key", "", "PEM (PKCS#8) private key for TLS."),
+    GRPC_KEEPALIVE_TIME_MS("argus.grpc.keepalive-time-ms", "120000", "Server keepalive ping interval."),
+    GRPC_KEEPALIVE_TIMEOUT_MS("argus.grpc.keepalive-timeout-ms", "20000", "Keepalive ping timeout."),
+    GRPC_PERMIT_KEEPALIVE_TIME_MS("argus.grpc.permit-keepalive-time-ms", "30000", "Most frequent client keepalive pings allowed."),
+    GRPC_BACKEND_TARGET("argus.grpc-backend.target", "", "For backend grpc: the other Argus, host:port."),
+    GRPC_BACKEND_DEADLINE_MS("argus.grpc-backend.deadline-ms", "30000", "For backend grpc: deadline per call."),
+    GRPC_BACKEND_RETRIES("argus.grpc-backend.retries", "3", "For backend grpc: retries on UNAVAILABLE (0..4)."),
+    GRPC_BACKEND_TOKEN("argus.grpc-backend.token", "", "For backend grpc: bearer token sent to the other Argus. Never logged."),
+    GRPC_BACKEND_TLS("argus.grpc-backend.tls", "false", "For backend grpc: use TLS."),
+    GRPC_BACKEND_TRUSTED_CERTS("argus.grpc-backend.trusted-certs", "", "For backend grpc: PEM CA certificates to trust; empty = the JVM's."),
+    GRPC_BACKEND_MAX_MESSAGE_BYTES("argus.grpc-backend.max-message-bytes", "16777216", "For backend grpc: largest message sent or received.");
 
     private final String name;
     private final String defaultValue;
@@ -69,7 +90,7 @@ public enum Key {
     }
 
     public boolean secret() {
-        return this == HUB_TOKEN;
+        return this == HUB_TOKEN || this == GRPC_TOKEN || this == GRPC_BACKEND_TOKEN;
     }
 
     public static Optional<Key> byName(String name) {

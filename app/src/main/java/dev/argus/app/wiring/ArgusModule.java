@@ -6,21 +6,18 @@ import com.google.inject.Singleton;
 import dev.argus.app.config.ArgusConfig;
 import dev.argus.app.config.Backends;
 import dev.argus.domain.ArgusException;
-import dev.argus.imageio.ImageIoConfig;
-import dev.argus.imageio.ImageIoImagePreprocessor;
+import dev.argus.grpc.GrpcImageClassifier;
 import dev.argus.onnx.OnnxConfig;
 import dev.argus.onnx.OnnxModule;
 import dev.argus.ports.in.ClassifyImageUseCase;
 import dev.argus.ports.out.ImageClassifier;
-import dev.argus.ports.out.ImagePreprocessor;
-import dev.argus.ports.out.InferenceEngine;
 import dev.argus.ports.out.ModelSource;
 import dev.argus.ports.service.ClassificationService;
-import dev.argus.ports.service.LocalImageClassifier;
 import java.nio.file.Path;
 
 /**
- * The composition root: the one place that knows every adapter. Installs the configured backend with a plain switch.
+ * The composition root: the one place that knows every adapter. Installs the configured backend with a plain switch:
+ * local engines get the local pipeline on top, remote backends are image classifiers themselves.
  */
 public final class ArgusModule extends AbstractModule {
     private final ArgusConfig config;
@@ -35,7 +32,12 @@ public final class ArgusModule extends AbstractModule {
     protected void configure() {
         bind(ArgusConfig.class).toInstance(config);
         switch (config.backend()) {
-            case Backends.ONNX -> install(new OnnxModule(onnxConfig(resolveModel())));
+            case Backends.ONNX -> {
+                install(new OnnxModule(onnxConfig(resolveModel())));
+                install(new LocalPipelineModule(config));
+            }
+            case Backends.GRPC -> bind(ImageClassifier.class)
+                    .toInstance(new GrpcImageClassifier(config.grpcBackend().orElseThrow()));
             default -> throw ArgusException.configuration("Unknown backend '" + config.backend() + "'. Valid backends: "
                     + String.join(", ", Backends.names()) + ".");
         }
@@ -50,21 +52,6 @@ public final class ArgusModule extends AbstractModule {
         return new OnnxConfig(model, config.model().inputName(), config.model().outputName(), o.intraOpThreads(),
                 o.interOpThreads(), OnnxConfig.Optimization.parse(o.optimization()), OnnxConfig.Device.parse(o.device()),
                 o.cudaDevice());
-    }
-
-    @Provides
-    @Singleton
-    ImagePreprocessor preprocessor() {
-        return new ImageIoImagePreprocessor(ImageIoConfig.defaults().withMaxPixels(config.maxPixels())
-                .withApplyExifOrientation(config.exifOrientation()));
-    }
-
-    @Provides
-    @Singleton
-    ImageClassifier classifier(ImagePreprocessor preprocessor, InferenceEngine engine) {
-        ArgusConfig.Inference i = config.inference();
-        return new LocalImageClassifier(config.backend(), config.model(), preprocessor, engine, i.maxBatch(), i.workers(),
-                i.queueTimeoutMs());
     }
 
     @Provides

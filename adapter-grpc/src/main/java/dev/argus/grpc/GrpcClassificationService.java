@@ -1,0 +1,151 @@
+package dev.argus.grpc;
+
+import dev.argus.domain.ArgusException;
+import dev.argus.domain.ClassificationOutcome;
+import dev.argus.domain.ClassifyOptions;
+import dev.argus.domain.ImageInput;
+import dev.argus.grpc.v1.ClassifierGrpc;
+import dev.argus.grpc.v1.ClassifyBatchRequest;
+import dev.argus.grpc.v1.ClassifyBatchResponse;
+import dev.argus.grpc.v1.ClassifyRequest;
+import dev.argus.grpc.v1.ClassifyResponse;
+import dev.argus.grpc.v1.ClassifyStreamRequest;
+import dev.argus.grpc.v1.ClassifyStreamResponse;
+import dev.argus.grpc.v1.GetModelRequest;
+import dev.argus.grpc.v1.ModelInfo;
+import dev.argus.ports.in.ClassifyImageUseCase;
+import io.grpc.Context;
+import io.grpc.stub.StreamObserver;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The {@code argus.v1.Classifier} service: translates calls to the {@link ClassifyImageUseCase} and back. Every
+ * failure reaches the client as a status through {@code onError}; nothing is thrown from a handler. A call that is
+ * cancelled or past its deadline does not start inference; a call that finds every inference slot busy is refused
+ * at once with RESOURCE_EXHAUSTED. Lifecycle (ports, TLS, health, shutdown) is {@link GrpcServer}'s business.
+ */
+public final class GrpcClassificationService extends ClassifierGrpc.ClassifierImplBase {
+    private static final System.Logger LOG = System.getLogger(GrpcClassificationService.class.getName());
+
+    private final ClassifyImageUseCase useCase;
+    private final InferenceSlots slots;
+    private final int maxRequestBytes;
+
+    /**
+     * @param useCase            what classifies
+     * @param maxConcurrentCalls inference calls allowed at once; more are refused with RESOURCE_EXHAUSTED
+     * @param maxRequestBytes    the server's inbound message limit, reported by GetModel
+     */
+    public GrpcClassificationService(ClassifyImageUseCase useCase, int maxConcurrentCalls, int maxRequestBytes) {
+        this.useCase = Objects.requireNonNull(useCase, "useCase");
+        this.slots = new InferenceSlots(maxConcurrentCalls);
+        this.maxRequestBytes = maxRequestBytes;
+    }
+
+    @Override
+    public void classify(ClassifyRequest request, StreamObserver<ClassifyResponse> out) {
+        answer(out, () -> classifyOne(request));
+    }
+
+    @Override
+    public void classifyBatch(ClassifyBatchRequest request, StreamObserver<ClassifyBatchResponse> out) {
+        answer(out, () -> {
+            if (request.getImagesCount() == 0) {
+                throw ArgusException.invalidInput("No images: send at least one in `images`.");
+            }
+            ClassifyOptions options = ProtoMapper.options(request.getTopK(), request.getLabelStyle());
+            List<ImageInput> images = new ArrayList<>(request.getImagesCount());
+            List<Integer> positions = new ArrayList<>(request.getImagesCount());
+            ClassificationOutcome[] outcomes = new ClassificationOutcome[request.getImagesCount()];
+            for (int i = 0; i < request.getImagesCount(); i++) {
+                try {
+                    images.add(ProtoMapper.image(request.getImages(i)));
+                    positions.add(i);
+                } catch (ArgusException e) {
+                    outcomes[i] = ClassificationOutcome.Failure.of(e);
+                }
+            }
+            List<ClassificationOutcome> done = images.isEmpty() ? List.of() : withSlot(() -> useCase.classifyBatch(images, options));
+            for (int j = 0; j < done.size(); j++) {
+                outcomes[positions.get(j)] = done.get(j);
+            }
+            ClassifyBatchResponse.Builder b = ClassifyBatchResponse.newBuilder();
+            for (int i = 0; i < outcomes.length; i++) {
+                b.addOutcomes(ProtoMapper.outcome(outcomes[i], i));
+            }
+            return b.build();
+        });
+    }
+
+    @Override
+    public StreamObserver<ClassifyStreamRequest> classifyStream(StreamObserver<ClassifyStreamResponse> out) {
+        return ClassifyStreamHandler.start(out, this::streamItem);
+    }
+
+    @Override
+    public void getModel(GetModelRequest request, StreamObserver<ModelInfo> out) {
+        answer(out, () -> ProtoMapper.modelInfo(useCase.model(), maxRequestBytes));
+    }
+
+    /** One stream item: a response with a result or the item's own error; the stream goes on either way. */
+    private ClassifyStreamResponse streamItem(ClassifyStreamRequest item) {
+        ClassifyStreamResponse.Builder b = ClassifyStreamResponse.newBuilder().setId(item.getId());
+        try {
+            return b.setResult(classifyOne(item.getRequest())).build();
+        } catch (ArgusException e) {
+            return b.setError(GrpcErrors.toProtoError(e.code(), e.getMessage(), "request.")).build();
+        } catch (io.grpc.StatusRuntimeException e) {
+            // Cancelled before inference started: the client is gone, nobody reads this.
+            return b.setError(dev.argus.grpc.v1.Error.newBuilder().setCode(e.getStatus().getCode().value())
+                    .setMessage(String.valueOf(e.getStatus().getDescription()))).build();
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "gRPC stream item '" + item.getId() + "' failed unexpectedly", e);
+            return b.setError(GrpcErrors.toProtoError(dev.argus.domain.ErrorCode.INFERENCE_FAILED,
+                    "Internal error while classifying; see the server log.", "")).build();
+        }
+    }
+
+    private ClassifyResponse classifyOne(ClassifyRequest request) {
+        ImageInput image = ProtoMapper.image(request);
+        ClassifyOptions options = ProtoMapper.options(request.getTopK(), request.getLabelStyle());
+        return ProtoMapper.response(withSlot(() -> useCase.classify(image, options)));
+    }
+
+    /** Runs engine work in a slot, unless the caller has already given up. */
+    private <T> T withSlot(Supplier<T> work) {
+        Context context = Context.current();
+        if (context.isCancelled()) {
+            throw GrpcErrors.notStarted(context);
+        }
+        slots.acquire();
+        try {
+            return work.get();
+        } finally {
+            slots.release();
+        }
+    }
+
+    /** The adapter boundary: every outcome of a unary call reaches the client through the observer. */
+    private static <T> void answer(StreamObserver<T> out, Supplier<T> work) {
+        T response;
+        try {
+            response = work.get();
+        } catch (ArgusException e) {
+            out.onError(GrpcErrors.toStatus(e));
+            return;
+        } catch (io.grpc.StatusRuntimeException e) {
+            out.onError(e);
+            return;
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "gRPC call failed unexpectedly", e);
+            out.onError(GrpcErrors.internal());
+            return;
+        }
+        out.onNext(response);
+        out.onCompleted();
+    }
+}

@@ -1,0 +1,134 @@
+package dev.argus.grpc;
+
+import dev.argus.domain.ArgusException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How the gRPC server listens. Immutable and validated on construction; {@link #toString()} never shows the token.
+ *
+ * @param host                   address to bind ({@code 0.0.0.0} = all interfaces)
+ * @param port                   TCP port; 0 picks a free one ({@link GrpcServer#port()} tells which)
+ * @param maxInboundMessageBytes largest request message accepted. Default 16 MiB so that a 10 MiB image plus
+ *                               protobuf overhead fits; gRPC's own default (4 MiB) would refuse ordinary photos
+ * @param maxConcurrentCalls     inference calls served at once (unary, batch, and each stream message); one more
+ *                               fails at once with RESOURCE_EXHAUSTED instead of queueing without bound
+ * @param authToken              when present, every Classifier call needs metadata {@code authorization: Bearer
+ *                               <token>}; health and reflection stay open
+ * @param tlsCertChain           PEM certificate chain; TLS is on when this and {@code tlsPrivateKey} are set
+ * @param tlsPrivateKey          PEM private key (PKCS#8) for the certificate chain
+ * @param keepAliveTime          how often the server pings an idle connection
+ * @param keepAliveTimeout       how long it waits for the ping's answer before closing the connection
+ * @param permitKeepAliveTime    the most frequent client keepalive pings allowed; faster clients are disconnected
+ * @param shutdownGrace          how long in-flight calls get to finish at shutdown before they are cancelled
+ */
+public record GrpcConfig(String host, int port, int maxInboundMessageBytes, int maxConcurrentCalls,
+                         Optional<String> authToken, Optional<Path> tlsCertChain, Optional<Path> tlsPrivateKey,
+                         Duration keepAliveTime, Duration keepAliveTimeout, Duration permitKeepAliveTime,
+                         Duration shutdownGrace) {
+
+    public static final String DEFAULT_HOST = "0.0.0.0";
+    public static final int DEFAULT_PORT = 50051;
+    public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 16 * 1024 * 1024;
+    public static final int DEFAULT_MAX_CONCURRENT_CALLS = 64;
+
+    public GrpcConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(authToken, "authToken");
+        Objects.requireNonNull(tlsCertChain, "tlsCertChain");
+        Objects.requireNonNull(tlsPrivateKey, "tlsPrivateKey");
+        if (host.isBlank()) {
+            throw ArgusException.configuration("gRPC host must not be blank (use 0.0.0.0 for all interfaces).");
+        }
+        if (port < 0 || port > 65535) {
+            throw ArgusException.configuration("gRPC port must be 0..65535 (0 = any free port), got " + port + ".");
+        }
+        if (maxInboundMessageBytes < 1024) {
+            throw ArgusException.configuration("gRPC max inbound message size must be at least 1024 bytes, got "
+                    + maxInboundMessageBytes + ".");
+        }
+        if (maxConcurrentCalls < 1) {
+            throw ArgusException.configuration("gRPC max concurrent calls must be at least 1, got " + maxConcurrentCalls + ".");
+        }
+        if (authToken.isPresent() && authToken.get().isBlank()) {
+            authToken = Optional.empty();
+        }
+        if (tlsCertChain.isPresent() != tlsPrivateKey.isPresent()) {
+            throw ArgusException.configuration("gRPC TLS needs both a certificate chain and a private key file (or neither).");
+        }
+        for (Optional<Path> file : java.util.List.of(tlsCertChain, tlsPrivateKey)) {
+            if (file.isPresent() && !Files.isReadable(file.get())) {
+                throw ArgusException.configuration("gRPC TLS file " + file.get() + " does not exist or is not readable.");
+            }
+        }
+        requirePositive(keepAliveTime, "keep-alive time");
+        requirePositive(keepAliveTimeout, "keep-alive timeout");
+        requirePositive(permitKeepAliveTime, "permit keep-alive time");
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        if (shutdownGrace.isNegative()) {
+            throw ArgusException.configuration("gRPC shutdown grace must not be negative, got " + shutdownGrace + ".");
+        }
+    }
+
+    private static void requirePositive(Duration d, String what) {
+        Objects.requireNonNull(d, what);
+        if (d.isZero() || d.isNegative()) {
+            throw ArgusException.configuration("gRPC " + what + " must be positive, got " + d + ".");
+        }
+    }
+
+    /** Port 50051 on all interfaces, 16 MiB messages, 64 concurrent calls, no auth, no TLS, 10 s shutdown grace. */
+    public static GrpcConfig defaults() {
+        return new GrpcConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_INBOUND_MESSAGE_BYTES, DEFAULT_MAX_CONCURRENT_CALLS,
+                Optional.empty(), Optional.empty(), Optional.empty(),
+                Duration.ofMinutes(2), Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(10));
+    }
+
+    public GrpcConfig withAddress(String newHost, int newPort) {
+        return new GrpcConfig(newHost, newPort, maxInboundMessageBytes, maxConcurrentCalls, authToken, tlsCertChain,
+                tlsPrivateKey, keepAliveTime, keepAliveTimeout, permitKeepAliveTime, shutdownGrace);
+    }
+
+    public GrpcConfig withMaxInboundMessageBytes(int bytes) {
+        return new GrpcConfig(host, port, bytes, maxConcurrentCalls, authToken, tlsCertChain, tlsPrivateKey,
+                keepAliveTime, keepAliveTimeout, permitKeepAliveTime, shutdownGrace);
+    }
+
+    public GrpcConfig withMaxConcurrentCalls(int calls) {
+        return new GrpcConfig(host, port, maxInboundMessageBytes, calls, authToken, tlsCertChain, tlsPrivateKey,
+                keepAliveTime, keepAliveTimeout, permitKeepAliveTime, shutdownGrace);
+    }
+
+    public GrpcConfig withAuthToken(String token) {
+        return new GrpcConfig(host, port, maxInboundMessageBytes, maxConcurrentCalls, Optional.ofNullable(token),
+                tlsCertChain, tlsPrivateKey, keepAliveTime, keepAliveTimeout, permitKeepAliveTime, shutdownGrace);
+    }
+
+    public GrpcConfig withTls(Path certChain, Path privateKey) {
+        return new GrpcConfig(host, port, maxInboundMessageBytes, maxConcurrentCalls, authToken,
+                Optional.of(certChain), Optional.of(privateKey), keepAliveTime, keepAliveTimeout, permitKeepAliveTime,
+                shutdownGrace);
+    }
+
+    public GrpcConfig withShutdownGrace(Duration grace) {
+        return new GrpcConfig(host, port, maxInboundMessageBytes, maxConcurrentCalls, authToken, tlsCertChain,
+                tlsPrivateKey, keepAliveTime, keepAliveTimeout, permitKeepAliveTime, grace);
+    }
+
+    public boolean tls() {
+        return tlsCertChain.isPresent();
+    }
+
+    @Override
+    public String toString() {
+        return "GrpcConfig[host=" + host + ", port=" + port + ", maxInboundMessageBytes=" + maxInboundMessageBytes
+                + ", maxConcurrentCalls=" + maxConcurrentCalls + ", authToken=" + (authToken.isPresent() ? "****" : "none")
+                + ", tlsCertChain=" + tlsCertChain.map(Path::toString).orElse("none")
+                + ", tlsPrivateKey=" + tlsPrivateKey.map(Path::toString).orElse("none")
+                + ", keepAliveTime=" + keepAliveTime + ", keepAliveTimeout=" + keepAliveTimeout
+                + ", permitKeepAliveTime=" + permitKeepAliveTime + ", shutdownGrace=" + shutdownGrace + "]";
+    }
+}

@@ -1,0 +1,157 @@
+package dev.argus.grpc;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.BadRequest;
+import com.google.rpc.ErrorInfo;
+import dev.argus.domain.ArgusException;
+import dev.argus.domain.ErrorCode;
+import dev.argus.grpc.v1.Error;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one place where Argus error codes and gRPC statuses meet, in both directions: the server turns an
+ * {@link ArgusException} into a status (with {@code google.rpc.ErrorInfo} and, for a bad field, {@code BadRequest});
+ * the client turns a status back into the {@link ArgusException} it stood for.
+ */
+final class GrpcErrors {
+    /** {@code ErrorInfo.domain} of every Argus error. */
+    static final String DOMAIN = "argus.dev";
+
+    /** Domain messages name a bad number as {@code image[17] = ...}. */
+    private static final Pattern BAD_ELEMENT = Pattern.compile("^image\\[(\\d+)]");
+
+    private GrpcErrors() {
+    }
+
+    static Status.Code codeFor(ErrorCode code) {
+        return switch (code) {
+            case INVALID_INPUT -> Status.Code.INVALID_ARGUMENT;
+            case INPUT_TOO_LARGE, OVERLOADED -> Status.Code.RESOURCE_EXHAUSTED;
+            case MODEL_UNAVAILABLE -> Status.Code.UNAVAILABLE;
+            case TIMEOUT -> Status.Code.DEADLINE_EXCEEDED;
+            case INFERENCE_FAILED, REMOTE_FAILURE, CONFIGURATION -> Status.Code.INTERNAL;
+        };
+    }
+
+    /**
+     * The request field an error blames, e.g. {@code numbers.values[17]} or {@code top_k}, under {@code prefix}
+     * ({@code images[2].} in a batch); empty when no single field is to blame.
+     */
+    static String field(ErrorCode code, String message, String prefix) {
+        if (code != ErrorCode.INVALID_INPUT || message == null) {
+            return "";
+        }
+        Matcher m = BAD_ELEMENT.matcher(message);
+        if (m.find()) {
+            return prefix + "numbers.values[" + m.group(1) + "]";
+        }
+        if (message.startsWith("top_k")) {
+            return "top_k";
+        }
+        return "";
+    }
+
+    /** The whole-call status for a failure. */
+    static StatusRuntimeException toStatus(ArgusException e) {
+        return toStatus(e.code(), e.getMessage(), "");
+    }
+
+    static StatusRuntimeException toStatus(ErrorCode code, String message, String fieldPrefix) {
+        com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
+                .setCode(codeFor(code).value())
+                .setMessage(message)
+                .addDetails(Any.pack(ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(code.name()).build()));
+        String field = field(code, message, fieldPrefix);
+        if (!field.isEmpty()) {
+            status.addDetails(Any.pack(BadRequest.newBuilder().addFieldViolations(
+                    BadRequest.FieldViolation.newBuilder().setField(field).setDescription(message)).build()));
+        }
+        return StatusProto.toStatusRuntimeException(status.build());
+    }
+
+    /** A failure of one image in a batch or stream. */
+    static Error toProtoError(ErrorCode code, String message, String fieldPrefix) {
+        return Error.newBuilder()
+                .setCode(codeFor(code).value())
+                .setReason(code.name())
+                .setMessage(message)
+                .setField(field(code, message, fieldPrefix))
+                .build();
+    }
+
+    /** An unexpected failure: the client learns that it happened, not the internals. */
+    static StatusRuntimeException internal() {
+        return toStatus(ErrorCode.INFERENCE_FAILED, "Internal error while classifying; see the server log.", "");
+    }
+
+    /** Why a call that is no longer wanted was not started. */
+    static StatusRuntimeException notStarted(Context context) {
+        if (context.getDeadline() != null && context.getDeadline().isExpired()) {
+            return Status.DEADLINE_EXCEEDED.withDescription("The deadline passed before inference started.").asRuntimeException();
+        }
+        return Status.CANCELLED.withDescription("The call was cancelled before inference started.").asRuntimeException();
+    }
+
+    // ---- client side ----
+
+    /** The Argus failure a status from a remote Argus stands for. */
+    static ArgusException toArgusException(StatusRuntimeException e, String target) {
+        Status status = e.getStatus();
+        String description = status.getDescription() == null ? status.getCode().name() : status.getDescription();
+        ErrorCode code = argusCode(e).orElseGet(() -> codeFromStatus(status.getCode(), description));
+        String message = switch (status.getCode()) {
+            case UNAVAILABLE -> "The Argus gRPC backend at " + target + " is unavailable: " + description;
+            case UNAUTHENTICATED, PERMISSION_DENIED -> "The Argus gRPC backend at " + target + " refused the call ("
+                    + status.getCode() + "): " + description + " Check the backend's bearer token.";
+            case DEADLINE_EXCEEDED -> "The Argus gRPC backend at " + target + " did not answer in time: " + description;
+            default -> description;
+        };
+        return new ArgusException(code, message, e);
+    }
+
+    /** The Argus code of a per-image error from a remote Argus. */
+    static ErrorCode toErrorCode(Error error) {
+        try {
+            return ErrorCode.valueOf(error.getReason());
+        } catch (IllegalArgumentException unknown) {
+            return codeFromStatus(Status.fromCodeValue(error.getCode()).getCode(), error.getMessage());
+        }
+    }
+
+    private static java.util.Optional<ErrorCode> argusCode(StatusRuntimeException e) {
+        com.google.rpc.Status details = StatusProto.fromThrowable(e);
+        if (details == null) {
+            return java.util.Optional.empty();
+        }
+        for (Any any : details.getDetailsList()) {
+            if (any.is(ErrorInfo.class)) {
+                try {
+                    ErrorInfo info = any.unpack(ErrorInfo.class);
+                    if (DOMAIN.equals(info.getDomain())) {
+                        return java.util.Optional.of(ErrorCode.valueOf(info.getReason()));
+                    }
+                } catch (InvalidProtocolBufferException | IllegalArgumentException ignored) {
+                    // Not ours after all: fall back to the status code.
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static ErrorCode codeFromStatus(Status.Code code, String description) {
+        return switch (code) {
+            case INVALID_ARGUMENT, OUT_OF_RANGE -> ErrorCode.INVALID_INPUT;
+            // The transport's own size check says "message exceeds maximum size".
+            case RESOURCE_EXHAUSTED -> description != null && description.contains("exceeds maximum size")
+                    ? ErrorCode.INPUT_TOO_LARGE : ErrorCode.OVERLOADED;
+            case DEADLINE_EXCEEDED -> ErrorCode.TIMEOUT;
+            default -> ErrorCode.REMOTE_FAILURE;
+        };
+    }
+}

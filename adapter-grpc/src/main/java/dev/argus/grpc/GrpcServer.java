@@ -1,0 +1,172 @@
+package dev.argus.grpc;
+
+import dev.argus.domain.ArgusException;
+import dev.argus.grpc.v1.ClassifierGrpc;
+import dev.argus.ports.in.ClassifyImageUseCase;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.TlsServerCredentials;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A running gRPC server: the Classifier service (behind the bearer-token check when configured), the standard health
+ * service {@code grpc.health.v1.Health} and server reflection (v1 and v1alpha). Health answers NOT_SERVING until the
+ * application calls {@link #setServing(boolean) setServing(true)} after warm-up.
+ *
+ * <p>{@link #close()} shuts down in stages: health goes NOT_SERVING, new calls are refused, in-flight calls get the
+ * configured grace period, then whatever is left is cancelled.
+ */
+public final class GrpcServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(GrpcServer.class.getName());
+    /** The service name health reports for, besides the whole server ({@code ""}). */
+    public static final String SERVICE_NAME = ClassifierGrpc.SERVICE_NAME;
+
+    private final Server server;
+    private final HealthStatusManager health;
+    private final ExecutorService executor;
+    private final GrpcConfig config;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private GrpcServer(Server server, HealthStatusManager health, ExecutorService executor, GrpcConfig config) {
+        this.server = server;
+        this.health = health;
+        this.executor = executor;
+        this.config = config;
+    }
+
+    /** Binds {@code config.host():config.port()} and starts serving (health NOT_SERVING until {@link #setServing}). */
+    public static GrpcServer start(GrpcConfig config, ClassifyImageUseCase useCase) {
+        InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(address, credentials(config))
+                .keepAliveTime(config.keepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
+                .keepAliveTimeout(config.keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .permitKeepAliveTime(config.permitKeepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
+                .permitKeepAliveWithoutCalls(false);
+        GrpcServer server = assemble(builder, config, useCase);
+        LOG.log(Level.INFO, "gRPC server listening on {0}:{1} ({2}, max message {3} bytes, {4} concurrent calls, auth {5})",
+                config.host(), String.valueOf(server.port()), config.tls() ? "TLS" : "plaintext",
+                String.valueOf(config.maxInboundMessageBytes()), config.maxConcurrentCalls(),
+                config.authToken().isPresent() ? "bearer token" : "off");
+        return server;
+    }
+
+    /** The same server on another transport (tests: in-process). TLS, address and keepalive settings do not apply. */
+    static GrpcServer start(ServerBuilder<?> transport, GrpcConfig config, ClassifyImageUseCase useCase) {
+        return assemble(transport, config, useCase);
+    }
+
+    private static ServerCredentials credentials(GrpcConfig config) {
+        if (!config.tls()) {
+            return io.grpc.InsecureServerCredentials.create();
+        }
+        try {
+            return TlsServerCredentials.create(config.tlsCertChain().get().toFile(), config.tlsPrivateKey().get().toFile());
+        } catch (IOException | IllegalArgumentException e) {
+            throw ArgusException.configuration("Cannot use the gRPC TLS certificate " + config.tlsCertChain().get()
+                    + " and key " + config.tlsPrivateKey().get() + ": " + e.getMessage()
+                    + " (PEM certificate chain and PEM PKCS#8 private key expected)");
+        }
+    }
+
+    private static GrpcServer assemble(ServerBuilder<?> builder, GrpcConfig config, ClassifyImageUseCase useCase) {
+        HealthStatusManager health = new HealthStatusManager();
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
+        health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
+        ServerServiceDefinition classifier = new GrpcClassificationService(useCase, config.maxConcurrentCalls(),
+                config.maxInboundMessageBytes()).bindService();
+        if (config.authToken().isPresent()) {
+            classifier = ServerInterceptors.intercept(classifier, new BearerTokenInterceptor(config.authToken().get()));
+        }
+        ExecutorService executor = Executors.newCachedThreadPool(named());
+        builder.executor(executor)
+                .maxInboundMessageSize(config.maxInboundMessageBytes())
+                .addService(classifier)
+                .addService(health.getHealthService())
+                .addService(ProtoReflectionServiceV1.newInstance())
+                .addService(reflectionV1Alpha());
+        try {
+            return new GrpcServer(builder.build().start(), health, executor, config);
+        } catch (IOException e) {
+            executor.shutdownNow();
+            throw ArgusException.configuration("Cannot start the gRPC server on " + config.host() + ":" + config.port()
+                    + ": " + e.getMessage() + " (port in use? set argus.grpc.port)");
+        }
+    }
+
+    /** grpcurl and older tools still ask the v1alpha reflection service. */
+    @SuppressWarnings("deprecation")
+    private static io.grpc.BindableService reflectionV1Alpha() {
+        return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
+    }
+
+    private static ThreadFactory named() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "argus-grpc-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** The bound port (the chosen one when configured as 0); -1 on the in-process transport. */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** Health for the whole server and for {@code argus.v1.Classifier}: call with true once the model is warm. */
+    public void setServing(boolean serving) {
+        if (closed.get()) {
+            return;
+        }
+        ServingStatus status = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
+        health.setStatus(SERVICE_NAME, status);
+    }
+
+    /** Blocks until the server has terminated (for a foreground {@code argus serve}). */
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    public GrpcConfig config() {
+        return config;
+    }
+
+    /** Staged shutdown: NOT_SERVING, refuse new calls, wait up to the grace period, cancel the rest. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        health.enterTerminalState();
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.log(Level.WARNING, "gRPC calls still running after the {0} grace period: cancelling them",
+                        config.shutdownGrace());
+                server.shutdownNow();
+                server.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+}

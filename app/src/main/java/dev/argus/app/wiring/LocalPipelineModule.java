@@ -1,0 +1,36 @@
+package dev.argus.app.wiring;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import dev.argus.app.config.ArgusConfig;
+import dev.argus.imageio.ImageIoConfig;
+import dev.argus.imageio.ImageIoImagePreprocessor;
+import dev.argus.ports.out.ImageClassifier;
+import dev.argus.ports.out.ImagePreprocessor;
+import dev.argus.ports.out.InferenceEngine;
+import dev.argus.ports.service.LocalImageClassifier;
+
+/** For backends that run the model here: preprocessing plus the local pipeline on top of the engine. */
+final class LocalPipelineModule extends AbstractModule {
+    private final ArgusConfig config;
+
+    LocalPipelineModule(ArgusConfig config) {
+        this.config = config;
+    }
+
+    @Provides
+    @Singleton
+    ImagePreprocessor preprocessor() {
+        return new ImageIoImagePreprocessor(ImageIoConfig.defaults().withMaxPixels(config.maxPixels())
+                .withApplyExifOrientation(config.exifOrientation()));
+    }
+
+    @Provides
+    @Singleton
+    ImageClassifier classifier(ImagePreprocessor preprocessor, InferenceEngine engine) {
+        ArgusConfig.Inference i = config.inference();
+        return new LocalImageClassifier(config.backend(), config.model(), preprocessor, engine, i.maxBatch(), i.workers(),
+                i.queueTimeoutMs());
+    }
+}

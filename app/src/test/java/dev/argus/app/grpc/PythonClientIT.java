@@ -1,0 +1,103 @@
+package dev.argus.app.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import dev.argus.grpc.v1.ClassifierGrpc;
+import dev.argus.grpc.v1.ClassifyRequest;
+import dev.argus.grpc.v1.ClassifyResponse;
+import dev.argus.testkit.ProbeCase;
+import dev.argus.testkit.RepoPaths;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Python client (clients/python/classify.py, stubs generated at run time from proto/argus/v1/argus.proto) gets the
+ * same answer as the Java client from the real server. Needs Debian's python3-grpcio and python3-grpc-tools; skipped
+ * with the reason printed when they are missing.
+ */
+class PythonClientIT {
+    private static final String PYTHON = "/usr/bin/python3";
+
+    @Test
+    void pythonClientAgreesWithTheJavaClient() throws Exception {
+        String missing = pythonGrpcMissing();
+        Assumptions.assumeTrue(missing == null, () -> {
+            System.out.println("SKIPPED PythonClientIT: " + missing
+                    + " (apt-get install -y python3-grpcio python3-grpc-tools)");
+            return missing;
+        });
+        Path script = RepoPaths.root().resolve("clients/python/classify.py");
+        ObjectMapper json = new ObjectMapper();
+        try (ProbeServer probe = ProbeServer.probe()) {
+            ManagedChannel channel = Grpc.newChannelBuilder(probe.target(), InsecureChannelCredentials.create()).build();
+            try {
+                for (ProbeCase c : List.of(ProbeCase.all().get(0), ProbeCase.all().get(ProbeCase.all().size() - 1))) {
+                    ClassifyResponse java = ClassifierGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                            .classify(ClassifyRequest.newBuilder().setEncoded(ByteString.copyFrom(c.bytes())).setTopK(5).build());
+                    String out = run(PYTHON, script.toString(), probe.target(), c.file().toString(), "--top-k", "5");
+                    JsonNode py = json.readTree(out);
+                    JsonNode result = py.get("result");
+                    assertThat(result).as("python output: %s", out).isNotNull();
+                    assertThat(result.size()).isEqualTo(java.getClassificationsCount());
+                    for (int i = 0; i < result.size(); i++) {
+                        assertThat(result.get(i).get("label").asText()).isEqualTo(java.getClassifications(i).getLabel());
+                        assertThat(result.get(i).get("class_index").asInt()).isEqualTo(java.getClassifications(i).getClassIndex());
+                        assertThat(result.get(i).get("score").asDouble()).isEqualTo(java.getClassifications(i).getScore());
+                    }
+                    assertThat(py.get("model").asText()).isEqualTo(java.getModel());
+                    assertThat(py.get("backend").asText()).isEqualTo(java.getBackend());
+                    assertThat(result.get(0).get("class_index").asInt()).isEqualTo(c.expectedClass());
+                }
+                // Errors come back as JSON too, with exit status 1.
+                Path text = Files.createTempFile("argus-not-an-image", ".txt");
+                Files.writeString(text, "hello");
+                String err = runExpectingFailure(PYTHON, script.toString(), probe.target(), text.toString());
+                assertThat(json.readTree(err).get("error").get("code").asText()).isEqualTo("INVALID_ARGUMENT");
+                Files.deleteIfExists(text);
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static String pythonGrpcMissing() throws InterruptedException {
+        if (!Files.isExecutable(Path.of(PYTHON))) {
+            return PYTHON + " not found";
+        }
+        try {
+            Process p = new ProcessBuilder(PYTHON, "-c", "import grpc, grpc_tools.protoc").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return p.waitFor() == 0 ? null : "python3-grpcio / python3-grpc-tools missing: " + out.strip();
+        } catch (IOException e) {
+            return "cannot run " + PYTHON + ": " + e.getMessage();
+        }
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("exit status of %s; output %s", String.join(" ", command), out).isZero();
+        return out;
+    }
+
+    private static String runExpectingFailure(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(1);
+        return out;
+    }
+}
