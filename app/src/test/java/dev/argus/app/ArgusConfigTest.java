@@ -135,6 +135,14 @@ class ArgusConfigTest {
         assertThat(grpc.maxInboundMessageBytes()).isGreaterThan(10 * 1024 * 1024);
         assertThat(grpc.authToken()).isEmpty();
         assertThat(ServingConfig.from(Settings.defaults().set(Key.GRPC_ENABLED, "false", "t")).grpc()).isEmpty();
+        var rest = c.rest().orElseThrow();
+        assertThat(rest.host()).isEqualTo("127.0.0.1");
+        assertThat(rest.port()).isEqualTo(8080);
+        assertThat(rest.authTokens()).isEmpty();
+        assertThat(rest.maxBodyBytes()).as("a 10 MiB image as a JSON number array fits").isGreaterThanOrEqualTo(5L * 10 * 1024 * 1024);
+        var withTokens = ServingConfig.from(Settings.defaults().set(Key.REST_AUTH_TOKENS, "a1, b2,", "t")).rest().orElseThrow();
+        assertThat(withTokens.authTokens()).containsExactlyInAnyOrder("a1", "b2");
+        assertThat(withTokens.toString()).doesNotContain("a1");
         assertThatThrownBy(() -> ServingConfig.from(Settings.defaults().set(Key.GRPC_PORT, "70000", "t")))
                 .hasMessageContaining("argus.grpc.port");
     }

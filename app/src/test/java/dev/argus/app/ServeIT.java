@@ -22,6 +22,10 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import java.io.BufferedReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -38,6 +42,7 @@ class ServeIT {
                 .set(Key.MODEL, TestModels.probeOnnx().toString(), "test")
                 .set(Key.MODEL_NAME, "argus/probe", "test")
                 .set(Key.GRPC_PORT, "0", "test")
+                .set(Key.REST_PORT, "0", "test")
                 .set(Key.SERVER_SHUTDOWN_GRACE_MS, "2000", "test");
     }
 
@@ -47,7 +52,7 @@ class ServeIT {
     }
 
     @Test
-    void servesTheConfiguredModelOverGrpcAfterWarmUpAndStopsCleanly() {
+    void servesTheConfiguredModelOverRestAndGrpcAfterWarmUpAndStopsCleanly() throws Exception {
         Settings s = probeSettings();
         Servers servers = Servers.start(ArgusConfig.from(s, Map.of()), ServingConfig.from(s), ModelSource.ProgressListener.NONE);
         int port = servers.grpc().orElseThrow().port();
@@ -60,6 +65,28 @@ class ServeIT {
                     .classify(ClassifyRequest.newBuilder().setEncoded(ByteString.copyFrom(probe.bytes())).build());
             assertThat(r.getClassificationsList().get(0).getLabel())
                     .isEqualTo(LabelStyle.CLOUDFLARE.apply(probe.expectedLabel()));
+
+            int restPort = servers.rest().orElseThrow().port();
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + "/v2/health/ready"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(200);
+            HttpResponse<String> cf = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort
+                    + "/client/v4/accounts/acct/ai/run/@cf/microsoft/resnet-50")).POST(HttpRequest.BodyPublishers.ofByteArray(probe.bytes()))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(cf.statusCode()).isEqualTo(200);
+            assertThat(cf.body()).startsWith("{\"result\":[{\"label\":\"" + LabelStyle.CLOUDFLARE.apply(probe.expectedLabel()) + "\"");
+
+            // FP32 tensors through the Open Inference Protocol reach the engine (a solid red image, preprocessed here).
+            String red = solidRedInferRequest();
+            HttpResponse<String> infer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort
+                    + "/v2/models/argus%2Fprobe/infer")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(red)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(infer.statusCode()).as(infer.body()).isEqualTo(200);
+            assertThat(infer.body()).contains("\"FP32\"").contains("[1,1000]");
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + "/metrics"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body()).contains("argus_model_load_seconds");
         } finally {
             servers.close();
             servers.close();
@@ -68,11 +95,20 @@ class ServeIT {
         assertThat(servers.ready()).isFalse();
     }
 
+    private static String solidRedInferRequest() {
+        float[] t = dev.argus.testkit.Tensors.solidNchw(0xff0000, 224);
+        StringBuilder sb = new StringBuilder("{\"inputs\":[{\"name\":\"pixel_values\",\"shape\":[1,3,224,224],\"datatype\":\"FP32\",\"data\":[");
+        for (int i = 0; i < t.length; i++) {
+            sb.append(i == 0 ? "" : ",").append(t[i]);
+        }
+        return sb.append("]}]}").toString();
+    }
+
     @Test
     void theLauncherServesAndStopsGracefullyOnSigterm() throws Exception {
         String launcher = RepoPaths.root().resolve("app/target/argus/bin/argus").toString();
         Process p = new ProcessBuilder("sh", launcher, "serve", "--model", TestModels.probeOnnx().toString(),
-                "-D", "argus.grpc.port=0", "-D", "argus.server.shutdown-grace-ms=2000")
+                "-D", "argus.grpc.port=0", "-D", "argus.rest.port=0", "-D", "argus.server.shutdown-grace-ms=2000")
                 .redirectErrorStream(true).start();
         BufferedReader log = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();

@@ -42,6 +42,16 @@ public enum Key {
     HUB_OFFLINE("argus.hub.offline", "false", "Never download; use only cached or local models (env HF_HUB_OFFLINE=1 also works)."),
     SERVER_WARMUP_ROUNDS("argus.server.warmup-rounds", "3", "Classifications run at start before the servers report ready."),
     SERVER_SHUTDOWN_GRACE_MS("argus.server.shutdown-grace-ms", "10000", "On SIGTERM: how long in-flight requests may finish."),
+    REST_ENABLED("argus.rest.enabled", "true", "Serve REST (Cloudflare route, /v1, Open Inference Protocol, metrics, demo page) in argus serve."),
+    REST_HOST("argus.rest.host", "127.0.0.1", "REST bind address; 0.0.0.0 to accept other hosts (then set tokens)."),
+    REST_PORT("argus.rest.port", "8080", "REST port (0 = random)."),
+    REST_AUTH_TOKENS("argus.rest.auth-tokens", "", "Comma-separated bearer tokens; empty = no auth. Never logged."),
+    REST_MAX_BODY_BYTES("argus.rest.max-body-bytes", "67108864",
+            "Largest request body (64 MiB: a 10 MiB image as a JSON number array needs up to ~5x its size)."),
+    REST_REQUEST_TIMEOUT_MS("argus.rest.request-timeout-ms", "30000", "Requests still running after this get 408/3007."),
+    REST_MAX_CONCURRENT_REQUESTS("argus.rest.max-concurrent-requests", "64", "Requests in progress at once; more get 429/3040 at once."),
+    REST_MAX_IMAGES_PER_REQUEST("argus.rest.max-images-per-request", "32", "Most images in one /v1/classify batch."),
+    REST_CLOUDFLARE_MODEL("argus.rest.cloudflare-model", "@cf/microsoft/resnet-50", "Model id served on the Cloudflare-compatible route."),
     GRPC_ENABLED("argus.grpc.enabled", "true", "Serve gRPC (argus.v1.Classifier, health, reflection) in argus serve."),
     GRPC_HOST("argus.grpc.host", "127.0.0.1", "gRPC bind address; 0.0.0.0 to accept other hosts (then set a token)."),
     GRPC_PORT("argus.grpc.port", "50051", "gRPC port (0 = random)."),
@@ -90,7 +100,7 @@ public enum Key {
     }
 
     public boolean secret() {
-        return this == HUB_TOKEN || this == GRPC_TOKEN || this == GRPC_BACKEND_TOKEN;
+        return this == HUB_TOKEN || this == GRPC_TOKEN || this == GRPC_BACKEND_TOKEN || this == REST_AUTH_TOKENS;
     }
 
     public static Optional<Key> byName(String name) {

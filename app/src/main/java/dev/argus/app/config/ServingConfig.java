@@ -1,6 +1,9 @@
 package dev.argus.app.config;
 
 import dev.argus.grpc.GrpcConfig;
+import dev.argus.rest.RestConfig;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -10,15 +13,35 @@ import java.util.Optional;
  *
  * @param warmupRounds  classifications run before reporting ready
  * @param shutdownGrace how long in-flight requests may finish after SIGTERM
+ * @param rest          the REST server, when enabled
  * @param grpc          the gRPC server, when enabled
  */
-public record ServingConfig(int warmupRounds, Duration shutdownGrace, Optional<GrpcConfig> grpc) {
+public record ServingConfig(int warmupRounds, Duration shutdownGrace, Optional<RestConfig> rest, Optional<GrpcConfig> grpc) {
 
     public static ServingConfig from(Settings s) {
         ConfigReader r = new ConfigReader(s);
         Duration grace = r.millis(Key.SERVER_SHUTDOWN_GRACE_MS, 0, 600_000);
         return new ServingConfig(r.intIn(Key.SERVER_WARMUP_ROUNDS, 0, 1000), grace,
+                r.bool(Key.REST_ENABLED) ? Optional.of(rest(r, grace)) : Optional.empty(),
                 r.bool(Key.GRPC_ENABLED) ? Optional.of(grpc(r, grace)) : Optional.empty());
+    }
+
+    private static RestConfig rest(ConfigReader r, Duration grace) {
+        String host = r.string(Key.REST_HOST);
+        int port = r.intIn(Key.REST_PORT, 0, 65535);
+        Set<String> tokens = new LinkedHashSet<>();
+        for (String t : r.string(Key.REST_AUTH_TOKENS).split(",")) {
+            if (!t.isBlank()) {
+                tokens.add(t.trim());
+            }
+        }
+        long maxBody = r.longIn(Key.REST_MAX_BODY_BYTES, 1024, Integer.MAX_VALUE);
+        Duration timeout = r.millis(Key.REST_REQUEST_TIMEOUT_MS, 1, 3_600_000);
+        int maxRequests = r.intIn(Key.REST_MAX_CONCURRENT_REQUESTS, 1, 100_000);
+        int maxImages = r.intIn(Key.REST_MAX_IMAGES_PER_REQUEST, 1, 10_000);
+        String model = r.string(Key.REST_CLOUDFLARE_MODEL);
+        return r.wrap(Key.REST_CLOUDFLARE_MODEL, () -> new RestConfig(host, port, tokens, maxBody, timeout, maxRequests, maxImages,
+                model, grace));
     }
 
     private static GrpcConfig grpc(ConfigReader r, Duration grace) {

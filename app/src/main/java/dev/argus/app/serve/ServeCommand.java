@@ -17,7 +17,7 @@ import picocli.CommandLine.Mixin;
  * ready, let in-flight requests finish within the grace, then stop.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve classification over gRPC (argus.grpc.*) until stopped with SIGTERM or Ctrl-C.")
+        description = "Serve classification over REST (argus.rest.*) and gRPC (argus.grpc.*) until stopped with SIGTERM or Ctrl-C.")
 public final class ServeCommand implements Callable<Integer> {
     private static final System.Logger LOG = System.getLogger(ServeCommand.class.getName());
 

@@ -6,6 +6,12 @@ import dev.argus.app.wiring.Argus;
 import dev.argus.domain.ArgusException;
 import dev.argus.grpc.GrpcServer;
 import dev.argus.ports.in.ClassifyImageUseCase;
+import dev.argus.ports.in.InferTensorUseCase;
+import dev.argus.ports.out.FloatTensor;
+import dev.argus.rest.RawTensorInference;
+import dev.argus.rest.RestConfig;
+import dev.argus.rest.RestServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import dev.argus.ports.out.ModelSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,32 +27,43 @@ public final class Servers implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Servers.class.getName());
 
     private final Argus argus;
+    private final Optional<RestServer> rest;
     private final Optional<GrpcServer> grpc;
-    private final AtomicBoolean ready = new AtomicBoolean();
+    private final AtomicBoolean ready;
+    private final String restHost;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Servers(Argus argus, Optional<GrpcServer> grpc) {
+    private Servers(Argus argus, Optional<RestServer> rest, Optional<GrpcServer> grpc, AtomicBoolean ready, String restHost) {
         this.argus = argus;
+        this.restHost = restHost;
+        this.rest = rest;
         this.grpc = grpc;
+        this.ready = ready;
     }
 
     /** Loads the model, starts every enabled server (not ready yet), warms up, then reports ready. */
     public static Servers start(ArgusConfig config, ServingConfig serving, ModelSource.ProgressListener progress) {
+        if (serving.rest().isEmpty() && serving.grpc().isEmpty()) {
+            throw ArgusException.configuration("No server is enabled: set argus.rest.enabled or argus.grpc.enabled to true.");
+        }
         long t0 = System.nanoTime();
         Argus argus = Argus.start(config, progress);
         ClassifyImageUseCase useCase = argus.useCase();
+        AtomicBoolean ready = new AtomicBoolean();
         List<AutoCloseable> started = new ArrayList<>();
         try {
+            Optional<RestServer> rest = serving.rest().map(c -> new RestServer(c, useCase, ready::get, new PrometheusRegistry(),
+                    argus.tensorUseCase().map(Servers::rawTensors).orElse(null)).start());
+            rest.ifPresent(started::add);
             Optional<GrpcServer> grpc = serving.grpc().map(c -> GrpcServer.start(c, useCase));
             grpc.ifPresent(started::add);
-            if (grpc.isEmpty()) {
-                throw ArgusException.configuration("No server is enabled: set argus.grpc.enabled=true.");
-            }
-            Servers servers = new Servers(argus, grpc);
+            Servers servers = new Servers(argus, rest, grpc, ready, serving.rest().map(RestConfig::host).orElse(""));
             WarmUp.run(useCase, serving.warmupRounds());
+            double loadSeconds = (System.nanoTime() - t0) / 1e9;
+            rest.ifPresent(r -> r.recordModelLoadSeconds(loadSeconds));
             servers.setReady(true);
-            LOG.log(System.Logger.Level.INFO, "Ready {0} ms after start", (System.nanoTime() - t0) / 1_000_000);
+            LOG.log(System.Logger.Level.INFO, "Ready {0} ms after start", (long) (loadSeconds * 1000));
             return servers;
         } catch (RuntimeException e) {
             for (AutoCloseable c : started) {
@@ -55,6 +72,13 @@ public final class Servers implements AutoCloseable {
             argus.close();
             throw e;
         }
+    }
+
+    private static RawTensorInference rawTensors(InferTensorUseCase tensors) {
+        return (data, shape) -> {
+            FloatTensor out = tensors.infer(new FloatTensor(shape, data));
+            return new RawTensorInference.Logits(out.data(), out.shape());
+        };
     }
 
     private void setReady(boolean value) {
@@ -66,13 +90,21 @@ public final class Servers implements AutoCloseable {
         return ready.get();
     }
 
+    /** The REST server, when enabled. */
+    public Optional<RestServer> rest() {
+        return rest;
+    }
+
     /** The gRPC server, when enabled. */
     public Optional<GrpcServer> grpc() {
         return grpc;
     }
 
     public String describe() {
-        return grpc.map(g -> "gRPC on " + g.config().host() + ":" + g.port()).orElse("no gRPC");
+        List<String> parts = new ArrayList<>();
+        rest.ifPresent(r -> parts.add("REST on http://" + restHost + ":" + r.port() + "/"));
+        grpc.ifPresent(g -> parts.add("gRPC on " + g.config().host() + ":" + g.port()));
+        return String.join(", ", parts);
     }
 
     public void awaitTermination() throws InterruptedException {
@@ -87,6 +119,7 @@ public final class Servers implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.INFO, "Shutting down: not ready, draining in-flight requests");
         setReady(false);
+        rest.ifPresent(Servers::closeQuietly);
         grpc.ifPresent(Servers::closeQuietly);
         argus.close();
         stopped.countDown();

@@ -44,6 +44,11 @@ public final class Argus implements AutoCloseable {
         return injector.getInstance(ClassifyImageUseCase.class);
     }
 
+    /** Tensor-level inference, when the backend runs the model here (not for remote backends). */
+    public java.util.Optional<dev.argus.ports.in.InferTensorUseCase> tensorUseCase() {
+        return classifier() instanceof dev.argus.ports.in.InferTensorUseCase t ? java.util.Optional.of(t) : java.util.Optional.empty();
+    }
+
     /** The configured image-level classifier (closing it closes this Argus's engine). */
     public ImageClassifier classifier() {
         return injector.getInstance(ImageClassifier.class);

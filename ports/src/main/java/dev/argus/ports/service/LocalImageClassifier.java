@@ -8,6 +8,7 @@ import dev.argus.domain.ErrorCode;
 import dev.argus.domain.ModelDescription;
 import dev.argus.domain.PreprocessSpec;
 import dev.argus.domain.Timings;
+import dev.argus.ports.in.InferTensorUseCase;
 import dev.argus.ports.in.ModelInfo;
 import dev.argus.ports.out.FloatTensor;
 import dev.argus.ports.out.ImageClassifier;
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The local pipeline: decode and preprocess each image, run the engine on batches, softmax, top-k, labels. Bounds the
  * number of engine calls in flight so that engine threads x concurrent calls stays at the number of cores.
  */
-public final class LocalImageClassifier implements ImageClassifier {
+public final class LocalImageClassifier implements ImageClassifier, InferTensorUseCase {
     private final String backend;
     private final ModelDescription model;
     private final ImagePreprocessor preprocessor;
@@ -107,6 +108,38 @@ public final class LocalImageClassifier implements ImageClassifier {
                     new Timings(decodeNanos[i], inferencePerImage, post)));
         }
         return Arrays.asList(outcomes);
+    }
+
+    /**
+     * Runs pre-made tensors through the engine, under the same worker limit as images. The shape must be the model's
+     * input shape with any batch size; large batches are split at the engine's maximum.
+     */
+    @Override
+    public FloatTensor infer(FloatTensor input) {
+        if (closed.get()) {
+            throw new ArgusException(ErrorCode.MODEL_UNAVAILABLE, "The classifier has been closed.");
+        }
+        long[] expected = model.preprocess().batchShape(input.batchSize());
+        if (input.shape().length != expected.length || input.batchSize() < 1
+                || !Arrays.equals(Arrays.copyOfRange(input.shape(), 1, expected.length), Arrays.copyOfRange(expected, 1, expected.length))) {
+            throw ArgusException.invalidInput("Tensor shape " + Arrays.toString(input.shape()) + " is not this model's input "
+                    + Arrays.toString(expected).replaceFirst("\\[\\d+", "[N") + ".");
+        }
+        int per = input.rowLength();
+        int n = input.batchSize();
+        float[] logits = null;
+        int classes = 0;
+        for (int start = 0; start < n; start += maxBatch) {
+            int count = Math.min(maxBatch, n - start);
+            float[] chunk = count == n ? input.data() : Arrays.copyOfRange(input.data(), start * per, (start + count) * per);
+            FloatTensor out = runEngine(new FloatTensor(model.preprocess().batchShape(count), chunk));
+            if (logits == null) {
+                classes = out.rowLength();
+                logits = new float[n * classes];
+            }
+            System.arraycopy(out.data(), 0, logits, start * classes, count * classes);
+        }
+        return new FloatTensor(new long[] {n, classes}, logits);
     }
 
     private FloatTensor runEngine(FloatTensor input) {

@@ -140,6 +140,26 @@ class LocalImageClassifierTest {
     }
 
     @Test
+    void infersPreMadeTensorsInEngineSizedChunksAndChecksTheirShape() {
+        FakeEngine engine = new FakeEngine();
+        LocalImageClassifier c = new LocalImageClassifier("fake", MODEL, new FakePreprocessor(), engine, 2, 1, 1000);
+        int per = 3 * 224 * 224;
+        float[] data = new float[3 * per];
+        data[0] = 11;
+        data[per] = 22;
+        data[2 * per] = 33;
+        FloatTensor out = c.infer(new FloatTensor(new long[] {3, 3, 224, 224}, data));
+        assertThat(out.shape()).containsExactly(3, 1000);
+        assertThat(engine.batchSizes).containsExactly(2, 1);
+        assertThat(out.data()[11]).isEqualTo(10f);
+        assertThat(out.data()[1000 + 22]).isEqualTo(10f);
+        assertThat(out.data()[2000 + 33]).isEqualTo(10f);
+        assertThatThrownBy(() -> c.infer(new FloatTensor(new long[] {1, 3, 100, 100}, new float[3 * 100 * 100])))
+                .isInstanceOfSatisfying(ArgusException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessageContaining("[1, 3, 100, 100]").hasMessageContaining("[N, 3, 224, 224]");
+    }
+
+    @Test
     void closesTheEngineOnceAndRefusesLaterCalls() {
         FakeEngine engine = new FakeEngine();
         LocalImageClassifier c = new LocalImageClassifier("fake", MODEL, new FakePreprocessor(), engine, 8, 1, 1000);

@@ -1,0 +1,175 @@
+package dev.argus.rest;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.argus.domain.ArgusException;
+import dev.argus.domain.ClassificationOutcome;
+import dev.argus.domain.ClassificationResult;
+import dev.argus.domain.ClassifyOptions;
+import dev.argus.domain.ImageInput;
+import dev.argus.domain.LabelStyle;
+import dev.argus.ports.in.ClassifyImageUseCase;
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+import jakarta.servlet.ServletException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code POST /v1/classify}: Argus's own route, with options and batches, answered in Cloudflare's envelope.
+ *
+ * <p>One image (raw body, or JSON {@code image}) gives {@code result = {predictions, backend, model, timings_ms}};
+ * a batch (multipart with one or more files, or JSON {@code images}) gives {@code result = {items: [...]}} where each
+ * item is such a result plus {@code index}/{@code name}, or {@code {index, name, error: {code, message}}} for an image
+ * that failed alone. Options: {@code top_k} and {@code label_style} as query parameters, form fields or JSON members
+ * (the body wins).
+ */
+final class ClassifyRoute {
+    static final String PATH = "/v1/classify";
+    private final ClassifyImageUseCase useCase;
+    private final ClassificationGate gate;
+    private final RestMetrics metrics;
+    private final RestConfig config;
+
+    ClassifyRoute(ClassifyImageUseCase useCase, ClassificationGate gate, RestMetrics metrics, RestConfig config) {
+        this.useCase = useCase;
+        this.gate = gate;
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    void handle(Context ctx) throws IOException, ServletException {
+        try (ClassificationGate.Admission admission = gate.admit()) {
+            if (RequestBody.isMultipart(ctx.contentType())) {
+                multipart(ctx, admission);
+                return;
+            }
+            byte[] body = RequestBody.read(ctx.req().getInputStream(), ctx.req().getContentLengthLong(), config.maxBodyBytes());
+            Exchange.bytesIn(ctx, body.length);
+            if (body.length == 0) {
+                throw RestError.missingBody();
+            }
+            ClassifyOptions options = options(ctx.queryParam("top_k"), ctx.queryParam("label_style"));
+            if (RequestBody.isJson(ctx.contentType(), body)) {
+                ImageJson.Request r = ImageJson.parseV1(body);
+                options = override(options, r.topK(), r.labelStyle());
+                if (r.batch()) {
+                    batch(ctx, admission, r.images(), names(r.images().size()), options);
+                    return;
+                }
+                single(ctx, admission, r.images().get(0), options);
+                return;
+            }
+            single(ctx, admission, ImageInput.of(body), options);
+        }
+    }
+
+    private void single(Context ctx, ClassificationGate.Admission admission, ImageInput image, ClassifyOptions options) {
+        metrics.batch(1);
+        ClassificationResult r = admission.run(() -> useCase.classify(image, options));
+        Exchange.json(ctx, 200, Json.success(Json.v1Result(r)));
+    }
+
+    private void batch(Context ctx, ClassificationGate.Admission admission, List<ImageInput> images, List<String> names,
+                       ClassifyOptions options) {
+        if (images.size() > config.maxImagesPerRequest()) {
+            throw RestError.invalid("The request has " + images.size() + " images; the limit is "
+                    + config.maxImagesPerRequest() + " per request.");
+        }
+        metrics.batch(images.size());
+        List<ClassificationOutcome> outcomes = admission.run(() -> useCase.classifyBatch(images, options));
+        ObjectNode result = Json.object();
+        ArrayNode items = result.putArray("items");
+        for (int i = 0; i < outcomes.size(); i++) {
+            ObjectNode item;
+            if (outcomes.get(i) instanceof ClassificationOutcome.Success s) {
+                item = Json.object().put("index", i).put("name", names.get(i));
+                item.setAll(Json.v1Result(s.result()));
+            } else {
+                ClassificationOutcome.Failure f = (ClassificationOutcome.Failure) outcomes.get(i);
+                RestError e = RestError.of(f.code(), f.message());
+                metrics.error(e.cloudflareCode());
+                item = Json.object().put("index", i).put("name", names.get(i));
+                item.putObject("error").put("code", e.cloudflareCode()).put("message", e.getMessage());
+            }
+            items.add(item);
+        }
+        Exchange.json(ctx, 200, Json.success(result));
+    }
+
+    private void multipart(Context ctx, ClassificationGate.Admission admission) throws IOException {
+        List<UploadedFile> files = uploadedFiles(ctx);
+        if (files.isEmpty()) {
+            throw RestError.missingBody();
+        }
+        if (files.size() > config.maxImagesPerRequest()) {
+            throw RestError.invalid("The request has " + files.size() + " files; the limit is "
+                    + config.maxImagesPerRequest() + " per request.");
+        }
+        List<ImageInput> images = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        long total = 0;
+        for (UploadedFile f : files) {
+            try (InputStream in = f.content()) {
+                byte[] bytes = RequestBody.read(in, f.size(), config.maxBodyBytes());
+                total += bytes.length;
+                images.add(ImageInput.of(bytes));
+                names.add(f.filename() == null ? "" : f.filename());
+            }
+        }
+        Exchange.bytesIn(ctx, total);
+        ClassifyOptions options = options(first(ctx.formParam("top_k"), ctx.queryParam("top_k")),
+                first(ctx.formParam("label_style"), ctx.queryParam("label_style")));
+        batch(ctx, admission, images, names, options);
+    }
+
+    private List<UploadedFile> uploadedFiles(Context ctx) {
+        try {
+            return ctx.uploadedFiles();
+        } catch (Exception e) { // adapter boundary: Jetty's parser throws IOException/IllegalStateException, unchecked via Kotlin
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                String msg = String.valueOf(t.getMessage());
+                if (msg.contains("exceeds") || msg.contains("too big") || msg.contains("too large")
+                        || msg.contains("maxRequestSize") || msg.contains("maxFileSize")) {
+                    throw RestError.tooLarge(config.maxBodyBytes());
+                }
+            }
+            throw RestError.invalid("The multipart body is malformed: " + e.getMessage());
+        }
+    }
+
+    private static String first(String a, String b) {
+        return a != null ? a : b;
+    }
+
+    private static List<String> names(int n) {
+        List<String> names = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            names.add("images[" + i + "]");
+        }
+        return names;
+    }
+
+    static ClassifyOptions options(String topK, String labelStyle) {
+        return override(ClassifyOptions.defaults(), topK == null ? null : parseTopK(topK), labelStyle);
+    }
+
+    private static ClassifyOptions override(ClassifyOptions options, Integer topK, String labelStyle) {
+        try {
+            ClassifyOptions o = topK == null ? options : options.withTopK(topK);
+            return labelStyle == null ? o : o.withLabelStyle(LabelStyle.parse(labelStyle));
+        } catch (ArgusException e) {
+            throw RestError.of(e);
+        }
+    }
+
+    private static int parseTopK(String s) {
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            throw RestError.invalid("top_k must be an integer 1..1000, got '" + s + "'.");
+        }
+    }
+}

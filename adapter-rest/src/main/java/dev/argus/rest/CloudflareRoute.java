@@ -1,0 +1,61 @@
+package dev.argus.rest;
+
+import dev.argus.domain.ClassificationResult;
+import dev.argus.domain.ClassifyOptions;
+import dev.argus.domain.ImageInput;
+import dev.argus.ports.in.ClassifyImageUseCase;
+import io.javalin.http.Context;
+
+/**
+ * {@code POST /client/v4/accounts/{account_id}/ai/run/{model}}: Cloudflare Workers AI's contract, nothing more.
+ *
+ * <p>Body: the raw image (any or no content type) or JSON {@code {"image": [byte values]}} (by content type, or a
+ * body starting with '{'). Always the top 5 in Cloudflare's label style, as Workers AI returns: its input schema for
+ * resnet-50 has no options, so other JSON members and query parameters are ignored (as Workers AI ignores them);
+ * {@code /v1/classify} is where options live. Model ids: the configured one is served; another well-formed
+ * {@code @cf/...} or {@code @hf/...} id is 400/5007 (no such model); anything else is 404/3042 (invalid model id).
+ * The account id is not checked.
+ */
+final class CloudflareRoute {
+    static final String PATH = "/client/v4/accounts/{account_id}/ai/run/<model>";
+    private final ClassifyImageUseCase useCase;
+    private final ClassificationGate gate;
+    private final RestMetrics metrics;
+    private final String servedModel;
+    private final long maxBody;
+
+    CloudflareRoute(ClassifyImageUseCase useCase, ClassificationGate gate, RestMetrics metrics, RestConfig config) {
+        this.useCase = useCase;
+        this.gate = gate;
+        this.metrics = metrics;
+        this.servedModel = config.cloudflareModel();
+        this.maxBody = config.maxBodyBytes();
+    }
+
+    void handle(Context ctx) {
+        checkModel(ctx.pathParam("model"));
+        try (ClassificationGate.Admission admission = gate.admit()) {
+            byte[] body = RequestBody.read(ctx.req().getInputStream(), ctx.req().getContentLengthLong(), maxBody);
+            Exchange.bytesIn(ctx, body.length);
+            if (body.length == 0) {
+                throw RestError.missingBody();
+            }
+            ImageInput image = RequestBody.isJson(ctx.contentType(), body) ? ImageJson.parseCloudflare(body) : ImageInput.of(body);
+            metrics.batch(1);
+            ClassificationResult r = admission.run(() -> useCase.classify(image, ClassifyOptions.defaults()));
+            Exchange.json(ctx, 200, Json.success(Json.labelsAndScores(r.classifications())));
+        } catch (java.io.IOException e) {
+            throw RestError.invalid("The request body could not be read: " + e.getMessage());
+        }
+    }
+
+    private void checkModel(String model) {
+        if (model.equals(servedModel)) {
+            return;
+        }
+        if ((model.startsWith("@cf/") || model.startsWith("@hf/")) && model.indexOf('/', 4) > 4) {
+            throw RestError.noSuchModel(model, servedModel);
+        }
+        throw RestError.invalidModelId(model);
+    }
+}

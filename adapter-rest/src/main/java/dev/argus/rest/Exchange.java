@@ -1,0 +1,90 @@
+package dev.argus.rest;
+
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+
+/** Per-request bookkeeping (route label, request id, bytes) and the one place that writes answers. */
+final class Exchange {
+    static final String REQUEST_ID_HEADER = "X-Request-Id";
+    private static final String ROUTE = "argus.route";
+    private static final String ID = "argus.id";
+    private static final String OUT_BYTES = "argus.out";
+    private static final String IN_BYTES = "argus.in";
+    private static final String START = "argus.start";
+
+    /** How errors are written: Cloudflare's envelope, or the Open Inference Protocol's {@code {"error": ...}}. */
+    enum Style { ENVELOPE, INFERENCE_PROTOCOL }
+
+    private Exchange() {
+    }
+
+    /** Wraps a handler so the route's pattern (not the raw path) labels its logs and metrics. */
+    static Handler route(String pattern, Handler h) {
+        return ctx -> {
+            ctx.attribute(ROUTE, pattern);
+            h.handle(ctx);
+        };
+    }
+
+    static String route(Context ctx) {
+        String r = ctx.attribute(ROUTE);
+        return r == null ? "unmatched" : r;
+    }
+
+    static Style style(Context ctx) {
+        return ctx.path().startsWith("/v2") ? Style.INFERENCE_PROTOCOL : Style.ENVELOPE;
+    }
+
+    static void begin(Context ctx, String id) {
+        ctx.attribute(ID, id);
+        ctx.attribute(START, System.nanoTime());
+        ctx.header(REQUEST_ID_HEADER, id);
+    }
+
+    static String id(Context ctx) {
+        String id = ctx.attribute(ID);
+        return id == null ? "-" : id;
+    }
+
+    static double seconds(Context ctx) {
+        Long start = ctx.attribute(START);
+        return start == null ? 0 : (System.nanoTime() - start) / 1e9;
+    }
+
+    static void bytesIn(Context ctx, long n) {
+        ctx.attribute(IN_BYTES, n);
+    }
+
+    static long bytesIn(Context ctx) {
+        Long n = ctx.attribute(IN_BYTES);
+        return n == null ? Math.max(0, ctx.req().getContentLengthLong()) : n;
+    }
+
+    static long bytesOut(Context ctx) {
+        Long n = ctx.attribute(OUT_BYTES);
+        return n == null ? 0 : n;
+    }
+
+    static void reply(Context ctx, int status, String contentType, byte[] body) {
+        ctx.status(status);
+        ctx.contentType(contentType);
+        ctx.result(body);
+        ctx.attribute(OUT_BYTES, (long) body.length);
+    }
+
+    static void json(Context ctx, int status, Object node) {
+        reply(ctx, status, "application/json", Json.bytes(node));
+    }
+
+    /** Writes an error in the style of the route family. */
+    static void error(Context ctx, RestError e) {
+        if (e.status() == 401) {
+            ctx.header("WWW-Authenticate", "Bearer");
+        }
+        if (style(ctx) == Style.INFERENCE_PROTOCOL) {
+            json(ctx, e.status(), Json.object().put("error", e.getMessage()));
+        } else {
+            json(ctx, e.status(), Json.failure(e.cloudflareCode(), e.getMessage()));
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.argus.rest;
+
+import dev.argus.domain.ArgusException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Settings of the REST server, validated on construction.
+ *
+ * @param host                  address to bind ({@code 127.0.0.1}; {@code 0.0.0.0} for every interface)
+ * @param port                  TCP port; 0 picks a free one ({@link RestServer#port()} tells which)
+ * @param authTokens            bearer tokens accepted; empty turns authentication off
+ * @param maxBodyBytes          largest request body. Must hold the largest image in its largest form: Cloudflare's
+ *                              JSON number array spends up to 4 characters per byte ({@code "255,"}), 5 with a space,
+ *                              so 10 MiB images need about 50 MiB; the default 64 MiB leaves headroom. Bodies above
+ *                              it are refused with 413 before (Content-Length) or while (chunked) being read
+ * @param requestTimeout        longest time a classification may take before 408/3007
+ * @param maxConcurrentRequests classification requests handled at once; one more is answered 429/3040 at once
+ * @param maxImagesPerRequest   most images in one batch request of {@code /v1/classify}
+ * @param cloudflareModel       the Workers AI model name served on the Cloudflare route
+ * @param shutdownGrace         how long {@link RestServer#close()} lets in-flight requests finish
+ */
+public record RestConfig(String host, int port, Set<String> authTokens, long maxBodyBytes, Duration requestTimeout,
+                         int maxConcurrentRequests, int maxImagesPerRequest, String cloudflareModel,
+                         Duration shutdownGrace) {
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+    public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 64;
+    public static final int DEFAULT_MAX_IMAGES_PER_REQUEST = 32;
+    public static final String DEFAULT_CLOUDFLARE_MODEL = "@cf/microsoft/resnet-50";
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+    public RestConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        Objects.requireNonNull(cloudflareModel, "cloudflareModel");
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        authTokens = Set.copyOf(Objects.requireNonNull(authTokens, "authTokens"));
+        if (host.isBlank()) {
+            throw ArgusException.configuration("REST host must not be blank; use 127.0.0.1 or 0.0.0.0.");
+        }
+        if (port < 0 || port > 65535) {
+            throw ArgusException.configuration("REST port must be 0..65535 (0 = any free port), got " + port + ".");
+        }
+        for (String t : authTokens) {
+            if (t.isBlank() || t.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+                throw ArgusException.configuration("REST auth tokens must be non-blank printable ASCII without spaces.");
+            }
+        }
+        if (maxBodyBytes < 1024 || maxBodyBytes > Integer.MAX_VALUE - 8) {
+            throw ArgusException.configuration("REST max body bytes must be 1024.." + (Integer.MAX_VALUE - 8) + ", got "
+                    + maxBodyBytes + ".");
+        }
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw ArgusException.configuration("REST request timeout must be positive, got " + requestTimeout + ".");
+        }
+        if (maxConcurrentRequests < 1 || maxConcurrentRequests > 10_000) {
+            throw ArgusException.configuration("REST max concurrent requests must be 1..10000, got " + maxConcurrentRequests + ".");
+        }
+        if (maxImagesPerRequest < 1 || maxImagesPerRequest > 1024) {
+            throw ArgusException.configuration("REST max images per request must be 1..1024, got " + maxImagesPerRequest + ".");
+        }
+        if (!cloudflareModel.startsWith("@cf/") && !cloudflareModel.startsWith("@hf/")) {
+            throw ArgusException.configuration("REST Cloudflare model name must start with @cf/ or @hf/, got '"
+                    + cloudflareModel + "'.");
+        }
+        if (shutdownGrace.isNegative()) {
+            throw ArgusException.configuration("REST shutdown grace must not be negative, got " + shutdownGrace + ".");
+        }
+    }
+
+    public static RestConfig defaults() {
+        return new RestConfig(DEFAULT_HOST, DEFAULT_PORT, Set.of(), DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT,
+                DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_IMAGES_PER_REQUEST, DEFAULT_CLOUDFLARE_MODEL,
+                DEFAULT_SHUTDOWN_GRACE);
+    }
+
+    public RestConfig withHost(String h) {
+        return new RestConfig(h, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace);
+    }
+
+    public RestConfig withPort(int p) {
+        return new RestConfig(host, p, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace);
+    }
+
+    public RestConfig withAuthTokens(Set<String> tokens) {
+        return new RestConfig(host, port, tokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace);
+    }
+
+    public RestConfig withMaxBodyBytes(long bytes) {
+        return new RestConfig(host, port, authTokens, bytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace);
+    }
+
+    public RestConfig withRequestTimeout(Duration timeout) {
+        return new RestConfig(host, port, authTokens, maxBodyBytes, timeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace);
+    }
+
+    public RestConfig withMaxConcurrentRequests(int n) {
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, n, maxImagesPerRequest, cloudflareModel, shutdownGrace);
+    }
+
+    public RestConfig withMaxImagesPerRequest(int n) {
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, n, cloudflareModel, shutdownGrace);
+    }
+
+    public RestConfig withCloudflareModel(String model) {
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, model, shutdownGrace);
+    }
+
+    public RestConfig withShutdownGrace(Duration grace) {
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, grace);
+    }
+
+    public boolean authEnabled() {
+        return !authTokens.isEmpty();
+    }
+
+    /** Never shows the tokens, only how many there are. */
+    @Override
+    public String toString() {
+        return "RestConfig[host=" + host + ", port=" + port + ", authTokens=" + authTokens.size() + " (hidden)"
+                + ", maxBodyBytes=" + maxBodyBytes + ", requestTimeout=" + requestTimeout
+                + ", maxConcurrentRequests=" + maxConcurrentRequests + ", maxImagesPerRequest=" + maxImagesPerRequest
+                + ", cloudflareModel=" + cloudflareModel + ", shutdownGrace=" + shutdownGrace + "]";
+    }
+}

@@ -1,0 +1,95 @@
+package dev.argus.rest;
+
+import dev.argus.domain.ArgusException;
+import dev.argus.domain.ErrorCode;
+
+/**
+ * An error answer: HTTP status, Cloudflare error code and a message for the caller. Every error the server sends is
+ * made here, from an {@link ErrorCode} ({@link #of(ArgusException)}) or from a transport-level condition that has no
+ * domain code (missing body, unknown model, authentication).
+ */
+final class RestError extends RuntimeException {
+    private final int status;
+    private final int cloudflareCode;
+
+    private RestError(int status, int cloudflareCode, String message) {
+        super(message, null, false, false);
+        this.status = status;
+        this.cloudflareCode = cloudflareCode;
+    }
+
+    int status() {
+        return status;
+    }
+
+    int cloudflareCode() {
+        return cloudflareCode;
+    }
+
+    /** The one mapping of domain error codes to HTTP statuses and Cloudflare codes (REFERENCE.md). */
+    static RestError of(ErrorCode code, String message) {
+        return switch (code) {
+            case INVALID_INPUT -> new RestError(400, 5006, message);
+            case INPUT_TOO_LARGE -> new RestError(413, 3006, message);
+            case OVERLOADED -> new RestError(429, 3040, message);
+            case TIMEOUT -> new RestError(408, 3007, message);
+            case MODEL_UNAVAILABLE -> new RestError(503, 5007, message);
+            case INFERENCE_FAILED, CONFIGURATION -> new RestError(500, 3043, message);
+            case REMOTE_FAILURE -> new RestError(502, 3043, message);
+        };
+    }
+
+    static RestError of(ArgusException e) {
+        return of(e.code(), e.getMessage());
+    }
+
+    static RestError invalid(String message) {
+        return of(ErrorCode.INVALID_INPUT, message);
+    }
+
+    /** No body at all: Cloudflare's "incomplete request". */
+    static RestError missingBody() {
+        return new RestError(400, 3003, "The request has no body: send the image file as the body, or JSON "
+                + "{\"image\": [byte values 0..255]}.");
+    }
+
+    static RestError tooLarge(long limit) {
+        return of(ErrorCode.INPUT_TOO_LARGE, "The request body exceeds the limit of " + limit + " bytes ("
+                + limit / (1024 * 1024) + " MiB). Send a smaller image.");
+    }
+
+    /** A well-formed model id ({@code @cf/author/name}) that this server does not serve. */
+    static RestError noSuchModel(String model, String served) {
+        return new RestError(400, 5007, "No such model " + model + ": this server serves " + served + ".");
+    }
+
+    /** Something that is not a model id at all. */
+    static RestError invalidModelId(String model) {
+        return new RestError(404, 3042, "Invalid model ID '" + model + "': model ids look like @cf/microsoft/resnet-50.");
+    }
+
+    static RestError notFound(String method, String path) {
+        return new RestError(404, 3042, "No route " + method + " " + path + ". See /docs for the routes this server has.");
+    }
+
+    /** Open Inference Protocol: a model name or version this server does not serve. */
+    static RestError notFoundModel(String message) {
+        return new RestError(404, 3042, message);
+    }
+
+    static RestError unauthorized() {
+        return new RestError(401, 10000, "Authentication error: send 'Authorization: Bearer <token>' with a valid token.");
+    }
+
+    static RestError notReady() {
+        return new RestError(503, 3040, "The model is not ready yet.");
+    }
+
+    static RestError overloaded(int limit) {
+        return of(ErrorCode.OVERLOADED, "Out of capacity: " + limit + " requests are in flight. Retry shortly.");
+    }
+
+    static RestError internal() {
+        return of(ErrorCode.INFERENCE_FAILED, "Internal error while handling the request; it has been logged.");
+    }
+}

@@ -1,0 +1,232 @@
+package dev.argus.rest;
+
+import dev.argus.domain.ArgusException;
+import dev.argus.domain.ErrorCode;
+import dev.argus.ports.in.ClassifyImageUseCase;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.config.SizeUnit;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
+import org.eclipse.jetty.util.BlockingArrayQueue;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The REST server: Cloudflare's route, {@code /v1/classify}, the Open Inference Protocol, metrics, docs and the demo
+ * page, over one {@link ClassifyImageUseCase}. {@link #start()} binds; {@link #close()} stops accepting, lets
+ * in-flight requests finish within the configured grace, then stops.
+ */
+public final class RestServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RestServer.class.getName());
+    private static final System.Logger ACCESS = System.getLogger("dev.argus.rest.access");
+    private static final Pattern GOOD_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:@/+=-]{1,128}");
+
+    private final RestConfig config;
+    private final BooleanSupplier ready;
+    private final BearerAuth auth;
+    private final ClassificationGate gate;
+    private final QueuedThreadPool threads;
+    private final RestMetrics metrics;
+    private final Javalin app;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** A server with its own metrics registry and without FP32 tensor input. */
+    public RestServer(RestConfig config, ClassifyImageUseCase useCase, BooleanSupplier ready) {
+        this(config, useCase, ready, new PrometheusRegistry(), null);
+    }
+
+    /**
+     * @param ready    true once the model is warmed up; false answers 503 on the readiness routes
+     * @param registry where the {@code argus_http_*} series are registered (one server per registry)
+     * @param tensors  tensor-level inference for FP32 inputs of the Open Inference Protocol, or null to accept BYTES
+     *                 (encoded images) only
+     */
+    public RestServer(RestConfig config, ClassifyImageUseCase useCase, BooleanSupplier ready, PrometheusRegistry registry,
+                      RawTensorInference tensors) {
+        this.config = Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(useCase, "useCase");
+        this.ready = Objects.requireNonNull(ready, "ready");
+        this.auth = new BearerAuth(config.authTokens());
+        this.gate = new ClassificationGate(config.maxConcurrentRequests(), config.requestTimeout());
+        // Room for every admitted request, Jetty's acceptors and selectors (which scale with cores), and the cheap routes.
+        int maxThreads = config.maxConcurrentRequests() + 32 + 2 * Runtime.getRuntime().availableProcessors();
+        this.threads = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads), 60_000,
+                new BlockingArrayQueue<>(maxThreads, maxThreads, 4 * maxThreads));
+        this.threads.setName("argus-rest-http");
+        this.metrics = new RestMetrics(Objects.requireNonNull(registry, "registry"), gate::inFlight, threads::getQueueSize, ready);
+        CloudflareRoute cloudflare = new CloudflareRoute(useCase, gate, metrics, config);
+        ClassifyRoute classify = new ClassifyRoute(useCase, gate, metrics, config);
+        InferenceProtocolRoutes oip = new InferenceProtocolRoutes(useCase, tensors, gate, metrics, config, ready);
+        PageRoutes pages = new PageRoutes();
+        this.app = Javalin.create(this::configure);
+        app.before(this::before);
+        app.post(CloudflareRoute.PATH, Exchange.route("/client/v4/accounts/{account_id}/ai/run/{model}", cloudflare::handle));
+        app.post(ClassifyRoute.PATH, Exchange.route(ClassifyRoute.PATH, classify::handle));
+        app.get("/v2", Exchange.route("/v2", oip::server));
+        app.get("/v2/health/live", Exchange.route("/v2/health/live", oip::live));
+        app.get("/v2/health/ready", Exchange.route("/v2/health/ready", oip::ready));
+        app.get("/v2/models/<model>", Exchange.route("/v2/models/{model}", oip::get));
+        app.post("/v2/models/<model>", Exchange.route("/v2/models/{model}/infer", oip::post));
+        app.get("/metrics", Exchange.route("/metrics", ctx -> Exchange.reply(ctx, 200, RestMetrics.CONTENT_TYPE, metrics.scrape())));
+        app.get("/", Exchange.route("/", pages::demo));
+        app.get("/docs", Exchange.route("/docs", pages::docs));
+        app.get("/openapi.json", Exchange.route("/openapi.json", pages::openapi));
+        app.exception(RestError.class, (e, ctx) -> fail(ctx, e));
+        app.exception(ArgusException.class, (e, ctx) -> fail(ctx, RestError.of(e)));
+        app.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, fromJavalin(e, ctx, config.maxBodyBytes())));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.log(System.Logger.Level.ERROR, "Unexpected failure handling " + ctx.method() + " " + ctx.path()
+                    + " (request " + Exchange.id(ctx) + ")", e);
+            fail(ctx, RestError.internal());
+        });
+        app.error(404, ctx -> {
+            if (Exchange.bytesOut(ctx) == 0) {
+                fail(ctx, RestError.notFound(ctx.method().name(), ctx.path()));
+            }
+        });
+    }
+
+    private void configure(JavalinConfig c) {
+        c.showJavalinBanner = false;
+        c.startupWatcherEnabled = false;
+        c.http.maxRequestSize = config.maxBodyBytes();
+        c.http.disableCompression();
+        c.jetty.threadPool = threads;
+        c.jetty.multipartConfig.maxTotalRequestSize(config.maxBodyBytes(), SizeUnit.BYTES);
+        c.jetty.multipartConfig.maxFileSize(config.maxBodyBytes(), SizeUnit.BYTES);
+        // Parts stay in memory (bounded by the body limit): no temporary files to leak.
+        c.jetty.multipartConfig.maxInMemoryFileSize((int) config.maxBodyBytes(), SizeUnit.BYTES);
+        c.jetty.modifyHttpConfiguration(http -> {
+            http.setSendServerVersion(false);
+            // Model names such as microsoft%2Fresnet-50 carry an encoded '/'.
+            http.setUriCompliance(UriCompliance.DEFAULT.with("argus", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
+        });
+        c.jetty.modifyServer(server -> {
+            server.setHandler(new StatisticsHandler()); // tracks in-flight requests so that stop() can drain them
+            server.setStopTimeout(config.shutdownGrace().toMillis());
+        });
+        c.jetty.addConnector((server, http) -> {
+            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+            connector.setHost(config.host());
+            connector.setPort(config.port());
+            connector.setIdleTimeout(config.requestTimeout().toMillis() + 5_000);
+            return connector;
+        });
+        c.requestLogger.http(this::access);
+    }
+
+    /** Binds and starts serving; returns once the port is open. */
+    public RestServer start() {
+        if (closed.get()) {
+            throw new IllegalStateException("RestServer is closed");
+        }
+        if (started.compareAndSet(false, true)) {
+            try {
+                app.start();
+            } catch (Exception e) { // adapter boundary: Javalin rethrows Jetty's failures, checked ones included
+                started.set(false);
+                close();
+                throw new ArgusException(ErrorCode.CONFIGURATION, "Cannot listen on " + config.host() + ":" + config.port()
+                        + ": " + bindFailure(e) + ". Choose another host/port (argus.rest.host, argus.rest.port).", e);
+            }
+            LOG.log(System.Logger.Level.INFO, "REST server listening on http://" + config.host() + ":" + port()
+                    + " (" + config + ")");
+        }
+        return this;
+    }
+
+    /** The bound port (the chosen one when configured with 0). */
+    public int port() {
+        if (!started.get()) {
+            throw new IllegalStateException("RestServer is not started");
+        }
+        return app.port();
+    }
+
+    /** The registry holding this server's series, for the app to add its own or serve elsewhere. */
+    public PrometheusRegistry registry() {
+        return metrics.registry();
+    }
+
+    /** Sets {@code argus_model_load_seconds}: how long the model took to load and warm up. */
+    public void recordModelLoadSeconds(double seconds) {
+        metrics.modelLoadSeconds(seconds);
+    }
+
+    /** Stops accepting, lets in-flight requests finish within the shutdown grace, then stops. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (started.get()) {
+            app.stop();
+        }
+        gate.close();
+    }
+
+    /** Why binding failed. Javalin's exception loses Jetty's BindException, so try the address once more to say. */
+    private String bindFailure(Exception e) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress(config.host(), config.port()));
+        } catch (java.io.IOException bind) {
+            return "the address is in use or not available (" + bind.getMessage() + ")";
+        }
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    private void before(Context ctx) {
+        String id = ctx.header(Exchange.REQUEST_ID_HEADER);
+        Exchange.begin(ctx, id != null && GOOD_REQUEST_ID.matcher(id).matches() ? id : UUID.randomUUID().toString());
+        if (auth.enabled() && isProtected(ctx.path()) && !auth.allows(ctx.header("Authorization"))) {
+            throw RestError.unauthorized();
+        }
+        if (ctx.req().getContentLengthLong() > config.maxBodyBytes()) {
+            throw RestError.tooLarge(config.maxBodyBytes());
+        }
+    }
+
+    /** Health, metrics and the pages are open; everything that classifies or describes the model needs the token. */
+    private static boolean isProtected(String path) {
+        return path.startsWith("/client/") || path.startsWith("/v1/") || path.equals("/v2") || path.startsWith("/v2/models");
+    }
+
+    private void fail(Context ctx, RestError e) {
+        metrics.error(e.cloudflareCode());
+        Exchange.error(ctx, e);
+    }
+
+    private static RestError fromJavalin(HttpResponseException e, Context ctx, long maxBody) {
+        return switch (e.getStatus()) {
+            case 404, 405 -> RestError.notFound(ctx.method().name(), ctx.path());
+            case 413 -> RestError.tooLarge(maxBody);
+            default -> RestError.invalid("Bad request: " + e.getMessage());
+        };
+    }
+
+    private void access(Context ctx, Float ms) {
+        String route = Exchange.route(ctx);
+        int status = ctx.statusCode();
+        metrics.request(route, ctx.method().name(), status, Exchange.seconds(ctx));
+        if (ACCESS.isLoggable(System.Logger.Level.INFO)) {
+            ACCESS.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
+                    "id=%s method=%s route=%s status=%d ms=%.1f in=%d out=%d", Exchange.id(ctx), ctx.method().name(),
+                    route, status, ms, Exchange.bytesIn(ctx), Exchange.bytesOut(ctx)));
+        }
+    }
+}

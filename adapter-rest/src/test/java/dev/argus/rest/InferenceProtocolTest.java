@@ -1,0 +1,189 @@
+package dev.argus.rest;
+
+import static dev.argus.rest.CloudflareRouteTest.PNG;
+import static dev.argus.rest.TestServer.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class InferenceProtocolTest {
+    static TestServer s;
+    static TestServer noTensors;
+
+    @BeforeAll
+    static void start() {
+        // Fake tensor inference: one logit per class, the i-th = sum of image i's values.
+        s = new TestServer(RestConfig.defaults(), (data, shape) -> {
+            int n = (int) shape[0];
+            int per = data.length / n;
+            float[] logits = new float[n * 3];
+            for (int i = 0; i < n; i++) {
+                float sum = 0;
+                for (int j = 0; j < per; j++) {
+                    sum += data[i * per + j];
+                }
+                logits[i * 3] = sum;
+            }
+            return new RawTensorInference.Logits(logits, new long[] {n, 3});
+        });
+        noTensors = new TestServer();
+    }
+
+    @AfterAll
+    static void stop() {
+        s.close();
+        noTensors.close();
+    }
+
+    @Test
+    void describesTheServer() {
+        HttpResponse<String> r = s.get("/v2");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(json(r).get("name").asText()).isEqualTo("argus");
+        assertThat(json(r).get("extensions").toString()).contains("classification");
+    }
+
+    @Test
+    void isLiveAndReadyOnlyWhenTheAppSaysSo() {
+        assertThat(s.get("/v2/health/live").statusCode()).isEqualTo(200);
+        assertThat(s.get("/v2/health/ready").statusCode()).isEqualTo(200);
+        assertThat(s.get("/v2/models/test/fake-net/ready").statusCode()).isEqualTo(200);
+        s.ready.set(false);
+        try {
+            assertThat(s.get("/v2/health/live").statusCode()).isEqualTo(200);
+            assertThat(s.get("/v2/health/ready").statusCode()).isEqualTo(503);
+            assertThat(json(s.get("/v2/health/ready")).get("ready").asBoolean()).isFalse();
+            assertThat(s.get("/v2/models/fake-net/ready").statusCode()).isEqualTo(503);
+        } finally {
+            s.ready.set(true);
+        }
+    }
+
+    @Test
+    void findsTheModelByNameEncodedNameAliasAndVersion() {
+        for (String path : new String[] {"/v2/models/test/fake-net", "/v2/models/test%2Ffake-net", "/v2/models/test%2ffake-net",
+                "/v2/models/fake-net", "/v2/models/fake-net/versions/1"}) {
+            HttpResponse<String> r = s.get(path);
+            assertThat(r.statusCode()).as(path + " " + r.body()).isEqualTo(200);
+            JsonNode m = json(r);
+            assertThat(m.get("name").asText()).isEqualTo(FakeUseCase.MODEL);
+            assertThat(m.get("versions").get(0).asText()).isEqualTo("1");
+            assertThat(m.get("platform").asText()).isEqualTo("argus-fake");
+            assertThat(m.at("/inputs/0/datatype").asText()).isEqualTo("BYTES");
+            assertThat(m.at("/inputs/1/shape").toString()).isEqualTo("[-1,3,224,224]");
+            assertThat(m.at("/outputs/1/shape").toString()).isEqualTo("[-1,1000]");
+        }
+    }
+
+    @Test
+    void answersUnknownModelsAndVersionsWith404AndAnErrorObject() {
+        HttpResponse<String> r = s.get("/v2/models/other-model");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(json(r).get("error").asText()).contains("other-model");
+        assertThat(s.get("/v2/models/fake-net/versions/7").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void servesAMinimalModelConfig() {
+        JsonNode c = json(s.get("/v2/models/fake-net/config"));
+        assertThat(c.get("max_batch_size").asInt()).isEqualTo(32);
+        assertThat(c.at("/input/0/data_type").asText()).isEqualTo("TYPE_STRING");
+    }
+
+    @Test
+    void classifiesBase64BytesIntoScoreIndexLabelStrings() {
+        String b64 = Base64.getEncoder().encodeToString(PNG);
+        String body = "{\"id\":\"req-1\",\"inputs\":[{\"name\":\"image\",\"shape\":[2],\"datatype\":\"BYTES\",\"data\":[\""
+                + b64 + "\",\"" + b64 + "\"]}],\"outputs\":[{\"name\":\"classification\",\"parameters\":{\"classification\":3}}]}";
+        HttpResponse<String> r = s.post("/v2/models/test%2Ffake-net/infer", "application/json", body.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode j = json(r);
+        assertThat(j.get("model_name").asText()).isEqualTo(FakeUseCase.MODEL);
+        assertThat(j.get("id").asText()).isEqualTo("req-1");
+        JsonNode out = j.at("/outputs/0");
+        assertThat(out.get("name").asText()).isEqualTo("classification");
+        assertThat(out.get("shape").toString()).isEqualTo("[2,3]");
+        assertThat(out.get("data").get(0).asText()).isEqualTo("0.500000:7:PERSIAN CAT");
+        assertThat(out.get("data")).hasSize(6);
+        assertThat(s.useCase.lastBytes).isEqualTo(PNG);
+    }
+
+    @Test
+    void takesAPlainStringOfByteCharacters() {
+        String plain = new String("BAD".getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.ISO_8859_1);
+        String body = "{\"inputs\":[{\"name\":\"image\",\"shape\":[1],\"datatype\":\"BYTES\",\"parameters\":{\"content_type\":\"str\"},\"data\":[\"" + plain + "\"]}]}";
+        HttpResponse<String> r = s.post("/v2/models/fake-net/infer", "application/json", body.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r).get("error").asText()).contains("cannot be decoded");
+    }
+
+    @Test
+    void readsTheBinaryTensorExtension() {
+        String header = "{\"inputs\":[{\"name\":\"image\",\"shape\":[1],\"datatype\":\"BYTES\",\"parameters\":{\"binary_data_size\":"
+                + (4 + PNG.length) + "}}]}";
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(header.getBytes(StandardCharsets.UTF_8));
+        b.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(PNG.length).array());
+        b.writeBytes(PNG);
+        HttpResponse<String> r = s.send(s.request("/v2/models/fake-net/infer")
+                .header("Inference-Header-Content-Length", Integer.toString(header.getBytes(StandardCharsets.UTF_8).length))
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(b.toByteArray())).build());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(s.useCase.lastBytes).isEqualTo(PNG);
+    }
+
+    @Test
+    void runsFp32TensorsThroughRawTensorInference() {
+        String body = "{\"inputs\":[{\"name\":\"pixel_values\",\"shape\":[2,1,2,2],\"datatype\":\"FP32\",\"data\":[[[[1,2],[3,4]]],[[[0.5,0.5],[0,0]]]]}]}";
+        HttpResponse<String> r = s.post("/v2/models/fake-net/infer", "application/json", body.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode out = json(r).at("/outputs/0");
+        assertThat(out.get("name").asText()).isEqualTo("logits");
+        assertThat(out.get("datatype").asText()).isEqualTo("FP32");
+        assertThat(out.get("shape").toString()).isEqualTo("[2,3]");
+        assertThat(out.get("data").get(0).asDouble()).isEqualTo(10.0);
+        assertThat(out.get("data").get(3).asDouble()).isEqualTo(1.0);
+    }
+
+    @Test
+    void answersFp32With400WhenTensorInferenceIsNotWired() {
+        String body = "{\"inputs\":[{\"name\":\"pixel_values\",\"shape\":[1,1,1,2],\"datatype\":\"FP32\",\"data\":[1,2]}]}";
+        HttpResponse<String> r = noTensors.post("/v2/models/fake-net/infer", "application/json", body.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r).get("error").asText()).contains("accepts BYTES inputs only");
+        assertThat(json(noTensors.get("/v2/models/fake-net")).get("inputs")).hasSize(1);
+    }
+
+    @Test
+    void answersMalformedInferRequestsWith400AndAnErrorObject() {
+        String[] bodies = {
+            "not json",
+            "{}",
+            "{\"inputs\":[]}",
+            "{\"inputs\":[{\"name\":\"image\",\"shape\":[2],\"datatype\":\"BYTES\",\"data\":[\"aGk=\"]}]}",
+            "{\"inputs\":[{\"name\":\"image\",\"shape\":[1],\"datatype\":\"INT8\",\"data\":[1]}]}",
+            "{\"inputs\":[{\"name\":\"image\",\"shape\":[1],\"datatype\":\"BYTES\",\"data\":[5]}]}",
+            "{\"inputs\":[{\"name\":\"image\",\"shape\":[-1],\"datatype\":\"BYTES\",\"data\":[\"aGk=\"]}]}",
+            "{\"inputs\":[{\"name\":\"pixel_values\",\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[1,\"x\"]}]}",
+        };
+        for (String body : bodies) {
+            HttpResponse<String> r = s.post("/v2/models/fake-net/infer", "application/json", body.getBytes(StandardCharsets.UTF_8));
+            assertThat(r.statusCode()).as(body + " -> " + r.body()).isEqualTo(400);
+            assertThat(json(r).get("error").asText()).as(body).isNotBlank();
+        }
+        assertThat(s.post("/v2/models/fake-net/infer", "application/json", new byte[0]).statusCode()).isEqualTo(400);
+        assertThat(s.post("/v2/models/fake-net/explain", "application/json", "{}".getBytes(StandardCharsets.UTF_8)).statusCode())
+                .isEqualTo(404);
+    }
+}

@@ -1,0 +1,109 @@
+package dev.argus.rest;
+
+import static dev.argus.rest.CloudflareRouteTest.PNG;
+import static dev.argus.rest.CloudflareRouteTest.assertError;
+import static dev.argus.rest.TestServer.CF_PATH;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class LimitsTest {
+
+    @Test
+    void refusesABodyAboveTheLimitByItsContentLengthAndKeepsServing() {
+        try (TestServer s = new TestServer(RestConfig.defaults().withMaxBodyBytes(4096))) {
+            assertError(s.post(CF_PATH, "image/jpeg", new byte[5000]), 413, 3006);
+            assertError(s.post("/v1/classify", "image/jpeg", new byte[5000]), 413, 3006);
+            assertThat(s.post(CF_PATH, "image/png", PNG).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void refusesAChunkedBodyOnceItPassesTheLimit() {
+        try (TestServer s = new TestServer(RestConfig.defaults().withMaxBodyBytes(4096))) {
+            HttpResponse<String> r = s.send(s.request(CF_PATH).header("Content-Type", "image/jpeg")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[20_000]))).build());
+            assertThat(r.request().headers().firstValue("Content-Length")).isEmpty();
+            assertError(r, 413, 3006);
+            HttpResponse<String> ok = s.send(s.request(CF_PATH)
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(PNG))).build());
+            assertThat(ok.statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void refusesAChunkedMultipartUploadPastTheLimit() {
+        try (TestServer s = new TestServer(RestConfig.defaults().withMaxBodyBytes(4096))) {
+            byte[] head = ("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.png\"\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            byte[] body = new byte[head.length + 20_000 + 8];
+            System.arraycopy(head, 0, body, 0, head.length);
+            byte[] tail = "\r\n--b--\r\n".getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(tail, 0, body, body.length - tail.length, tail.length);
+            HttpResponse<String> r = s.send(s.request("/v1/classify").header("Content-Type", "multipart/form-data; boundary=b")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build());
+            assertError(r, 413, 3006);
+            assertThat(s.post("/v1/classify", null, PNG).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void answersOverflowBeyondTheConcurrencyLimitWith429And3040AtOnce() throws Exception {
+        try (TestServer s = new TestServer(RestConfig.defaults().withMaxConcurrentRequests(2))) {
+            List<CompletableFuture<HttpResponse<String>>> blocked = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                blocked.add(s.client.sendAsync(s.request(CF_PATH).POST(HttpRequest.BodyPublishers.ofByteArray(
+                        "BLOCK".getBytes(StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (s.useCase.calls.get() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(s.useCase.calls.get()).isEqualTo(2);
+            long t0 = System.nanoTime();
+            assertError(s.post(CF_PATH, null, PNG), 429, 3040);
+            assertError(s.post("/v1/classify", null, PNG), 429, 3040);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+            assertThat(s.get("/metrics").body()).contains("argus_http_requests_in_flight 2.0");
+            s.useCase.release.countDown();
+            for (CompletableFuture<HttpResponse<String>> f : blocked) {
+                assertThat(f.get().statusCode()).isEqualTo(200);
+            }
+            assertThat(s.post(CF_PATH, null, PNG).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void answersARequestPastItsDeadlineWith408And3007AndKeepsServing() {
+        try (TestServer s = new TestServer(RestConfig.defaults().withRequestTimeout(Duration.ofMillis(300)))) {
+            long t0 = System.nanoTime();
+            assertError(s.post(CF_PATH, null, "BLOCK".getBytes(StandardCharsets.UTF_8)), 408, 3007);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+            assertThat(s.post(CF_PATH, null, PNG).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void closeLetsAnInFlightRequestFinish() throws Exception {
+        TestServer s = new TestServer(RestConfig.defaults().withShutdownGrace(Duration.ofSeconds(5)));
+        CompletableFuture<HttpResponse<String>> inFlight = s.client.sendAsync(s.request(CF_PATH)
+                .POST(HttpRequest.BodyPublishers.ofByteArray("BLOCK".getBytes(StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(s.useCase.blocked.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(s.server::close);
+        Thread.sleep(300);
+        assertThat(closing).isNotDone();
+        s.useCase.release.countDown();
+        assertThat(inFlight.get().statusCode()).isEqualTo(200);
+        closing.get();
+        s.close();
+    }
+}
