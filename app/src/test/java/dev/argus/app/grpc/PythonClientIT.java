@@ -72,6 +72,42 @@ class PythonClientIT {
         }
     }
 
+    /** The acceptance check of the gRPC issue: the non-Java client's answer equals the REST (Cloudflare route) answer. */
+    @Test
+    void pythonGrpcClientAgreesWithTheCloudflareRestRoute() throws Exception {
+        String missing = pythonGrpcMissing();
+        Assumptions.assumeTrue(missing == null, () -> {
+            System.out.println("SKIPPED PythonClientIT: " + missing + " (apt-get install -y python3-grpcio python3-grpc-tools)");
+            return missing;
+        });
+        dev.argus.app.config.Settings s = dev.argus.app.config.Settings.defaults()
+                .set(dev.argus.app.config.Key.MODEL, dev.argus.testkit.TestModels.probeOnnx().toString(), "test")
+                .set(dev.argus.app.config.Key.MODEL_NAME, "argus/probe", "test")
+                .set(dev.argus.app.config.Key.GRPC_PORT, "0", "test")
+                .set(dev.argus.app.config.Key.REST_PORT, "0", "test");
+        ObjectMapper json = new ObjectMapper();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        try (dev.argus.app.serve.Servers servers = dev.argus.app.serve.Servers.start(
+                dev.argus.app.config.ArgusConfig.from(s, java.util.Map.of()), dev.argus.app.config.ServingConfig.from(s),
+                dev.argus.ports.out.ModelSource.ProgressListener.NONE)) {
+            String target = "127.0.0.1:" + servers.grpc().orElseThrow().port();
+            for (ProbeCase c : ProbeCase.all()) {
+                JsonNode py = json.readTree(run(PYTHON, RepoPaths.root().resolve("clients/python/classify.py").toString(), target,
+                        c.file().toString())).get("result");
+                var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                                + servers.rest().orElseThrow().port() + "/client/v4/accounts/a/ai/run/@cf/microsoft/resnet-50"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(c.bytes())).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                JsonNode rest = json.readTree(response.body()).get("result");
+                assertThat(py.size()).as(c.name()).isEqualTo(rest.size());
+                for (int i = 0; i < rest.size(); i++) {
+                    assertThat(py.get(i).get("label").asText()).as(c.name()).isEqualTo(rest.get(i).get("label").asText());
+                    assertThat(py.get(i).get("score").asDouble()).as(c.name()).isEqualTo(rest.get(i).get("score").asDouble());
+                }
+            }
+        }
+    }
+
     private static String pythonGrpcMissing() throws InterruptedException {
         if (!Files.isExecutable(Path.of(PYTHON))) {
             return PYTHON + " not found";

@@ -67,6 +67,10 @@ class RestLoadIT {
                 }
             }
             assertThat(outcomes.stream().filter(o -> !o.body().valid()).count()).isPositive();
+            String afterFirst = memory();
+            assertThat(run(s, bodies, 1000, 32)).allSatisfy(o -> assertThat(o.status()).isLessThan(500));
+            // Memory after 1,000 and after 2,000 requests (printed, not asserted: the figure goes in the notes).
+            System.out.printf(Locale.ROOT, "REST memory after 1000 requests: %s; after 2000: %s%n", afterFirst, memory());
             assertThat(s.uri("/metrics").toURL().openStream().readAllBytes()).asString(StandardCharsets.UTF_8)
                     .contains("argus_http_requests_total{method=\"POST\",route=\"/client/v4/accounts/{account_id}/ai/run/{model}\",status=\"200\"}");
         }
@@ -126,5 +130,15 @@ class RestLoadIT {
             json.append(i == 0 ? "" : ",").append(bytes[i] & 0xff);
         }
         return json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Heap in use after a GC, and the process's resident set size. */
+    private static String memory() throws java.io.IOException {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        long heapMb = (rt.totalMemory() - rt.freeMemory()) >> 20;
+        String rss = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith("VmRSS")).findFirst().orElse("VmRSS: ?").replaceAll("\\s+", " ");
+        return "heap " + heapMb + " MB, " + rss;
     }
 }
