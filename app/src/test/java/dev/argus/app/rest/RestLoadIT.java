@@ -83,8 +83,8 @@ class RestLoadIT {
             photos.add(new Body(c.name(), null, c.bytes(), true));
         }
         try (ProbeRestServer s = ProbeRestServer.on(TestModels.resnet50Onnx(), "microsoft/resnet-50", RestConfig.defaults())) {
-            run(s, photos, 8, 2); // warm-up
-            List<Outcome> outcomes = run(s, photos, 64, 8);
+            run(s, photos, 48, 8); // warm-up: JIT and the engine's first runs
+            List<Outcome> outcomes = run(s, photos, 200, 8);
             assertThat(outcomes).allSatisfy(o -> assertThat(o.status()).isEqualTo(200));
         }
     }
