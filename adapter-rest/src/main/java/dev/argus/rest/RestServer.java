@@ -114,6 +114,7 @@ public final class RestServer implements AutoCloseable {
         });
         c.jetty.modifyServer(server -> {
             server.setHandler(new StatisticsHandler()); // tracks in-flight requests so that stop() can drain them
+            server.setErrorHandler(new EnvelopeErrorHandler()); // Jetty's own 400s in the envelope, not HTML
             server.setStopTimeout(config.shutdownGrace().toMillis());
         });
         c.jetty.addConnector((server, http) -> {
