@@ -162,6 +162,18 @@ def exif_bytes(orientation):
     return exif.tobytes()
 
 
+def offset_frame_gif():
+    """A GIF whose first frame (180x120) sits at (70, 50) on a 300x220 logical screen: PIL shows the whole screen,
+    filled with palette index 0, the frame drawn at its offset. PIL cannot write one, so patch what it writes."""
+    buf = io.BytesIO()
+    Image.fromarray(photo_like(180, 120, 27)).quantize(64).save(buf, "GIF")
+    data = bytearray(buf.getvalue())
+    data[6:10] = struct.pack("<HH", 300, 220)          # logical screen descriptor: width, height
+    desc = data.index(b"\x2c", 13 + 3 * (2 << (data[10] & 7)))  # image descriptor after the global colour table
+    data[desc + 1:desc + 5] = struct.pack("<HH", 70, 50)  # frame left, top
+    return bytes(data)
+
+
 def make_images(images_dir):
     """Returns {file name: bytes}. Everything here must be a pure function of this script."""
     files = {}
@@ -219,6 +231,7 @@ def make_images(images_dir):
     buf = io.BytesIO()
     frames[0].save(buf, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
     files["animated-260x280.gif"] = buf.getvalue()
+    files["offset-frame-300x220.gif"] = offset_frame_gif()
     save("photo-257x129.bmp", rgb(photo_like(257, 129, 23)), "BMP")
     save("palette-301x202.bmp", rgb(photo_like(301, 202, 24)).quantize(200), "BMP")
     save("photo-lossless-400x300.webp", rgb(photo_like(400, 300, 25)), "WEBP", lossless=True)

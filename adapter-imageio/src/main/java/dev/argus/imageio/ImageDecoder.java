@@ -49,7 +49,7 @@ final class ImageDecoder {
         OpenedImage image = new OpenedImage(reader, stream, jpeg, config.applyExifOrientation() ? orientation : 1);
         try {
             reader.setInput(stream, true, true);
-            image.readHeader();
+            image.readHeader(format == ImageFormat.GIF);
             checkPixelLimit(format, image.storedWidth(), image.storedHeight());
             TruncationCheck.check(format, encoded);
             return image;

@@ -19,6 +19,7 @@ final class OpenedImage implements AutoCloseable {
     private final TruncationWatch watch = new TruncationWatch();
     private int storedWidth;
     private int storedHeight;
+    private GifCanvas gifCanvas;
 
     OpenedImage(ImageReader reader, ImageInputStream stream, JpegSegments jpeg, int orientation) {
         this.reader = reader;
@@ -27,10 +28,17 @@ final class OpenedImage implements AutoCloseable {
         this.orientation = orientation;
     }
 
-    void readHeader() throws IOException {
+    void readHeader(boolean gif) throws IOException {
         reader.addIIOReadWarningListener(watch);
         storedWidth = reader.getWidth(0);
         storedHeight = reader.getHeight(0);
+        if (gif) {
+            gifCanvas = GifCanvas.of(reader).orElse(null);
+            if (gifCanvas != null) {
+                storedWidth = gifCanvas.screenWidth();
+                storedHeight = gifCanvas.screenHeight();
+            }
+        }
     }
 
     int storedWidth() {
@@ -55,6 +63,11 @@ final class OpenedImage implements AutoCloseable {
      * outside it is not allowed).
      */
     RgbImage read(Rectangle uprightRegion) throws IOException {
+        if (gifCanvas != null) { // small: decode the whole frame and draw it on the screen as PIL does
+            RgbImage screen = gifCanvas.compose(reader.read(0));
+            watch.check();
+            return screen.oriented(orientation);
+        }
         Rectangle region = RgbImage.storedRegion(orientation, uprightRegion, storedWidth, storedHeight);
         ImageReadParam param = reader.getDefaultReadParam();
         param.setSourceRegion(region);
