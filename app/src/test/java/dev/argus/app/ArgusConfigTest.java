@@ -81,7 +81,7 @@ class ArgusConfigTest {
                 .isInstanceOfSatisfying(ArgusException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION))
                 .hasMessageContaining("argus.backend = 'tensorflow'")
                 .hasMessageContaining("flag --backend")
-                .hasMessageContaining("Valid backends: onnx");
+                .hasMessageContaining("Valid backends: onnx, grpc, cloudflare");
     }
 
     @Test
@@ -145,6 +145,20 @@ class ArgusConfigTest {
         assertThat(withTokens.toString()).doesNotContain("a1");
         assertThatThrownBy(() -> ServingConfig.from(Settings.defaults().set(Key.GRPC_PORT, "70000", "t")))
                 .hasMessageContaining("argus.grpc.port");
+    }
+
+    @Test
+    void theCloudflareBackendTakesCredentialsFromTheEnvironmentAndNeverShowsTheToken() {
+        Settings s = Settings.defaults().set(Key.BACKEND, "cloudflare", "t")
+                .withEnvironment(Map.of("CLOUDFLARE_ACCOUNT_ID", "acc123", "CLOUDFLARE_API_TOKEN", "cf-secret"));
+        var cf = ArgusConfig.from(s, NO_ENV).cloudflareBackend().orElseThrow();
+        assertThat(cf.accountId()).isEqualTo("acc123");
+        assertThat(cf.apiToken()).isEqualTo("cf-secret");
+        assertThat(cf.model()).isEqualTo("@cf/microsoft/resnet-50");
+        assertThat(cf.toString()).doesNotContain("cf-secret");
+        assertThat(s.dump()).doesNotContain("cf-secret").contains("argus.cloudflare.account-id = acc123    (env CLOUDFLARE_ACCOUNT_ID)");
+        assertThatThrownBy(() -> ArgusConfig.from(Settings.defaults().set(Key.BACKEND, "cloudflare", "t"), NO_ENV))
+                .isInstanceOf(ArgusException.class).hasMessageContaining("CLOUDFLARE_ACCOUNT_ID");
     }
 
     @Test

@@ -14,7 +14,9 @@ import java.nio.file.Paths;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import dev.argus.cloudflare.CloudflareConfig;
 import dev.argus.grpc.GrpcClientConfig;
+import java.time.Duration;
 
 /**
  * The typed, validated configuration of one Argus process, built from {@link Settings}. Every bad value fails here,
@@ -22,7 +24,7 @@ import dev.argus.grpc.GrpcClientConfig;
  */
 public record ArgusConfig(String backend, String modelLocation, ModelDescription model, Path dataDir, InputLimits limits,
                           long maxPixels, boolean exifOrientation, Inference inference, Onnx onnx, Hub hub,
-                          Optional<GrpcClientConfig> grpcBackend) {
+                          Optional<GrpcClientConfig> grpcBackend, Optional<CloudflareConfig> cloudflareBackend) {
 
     /** Concurrency: {@code workers} engine calls at once, each with {@code threadsPerWorker} threads. */
     public record Inference(int workers, int maxBatch, long queueTimeoutMs, int cpus, int threadsPerWorker) {
@@ -80,7 +82,24 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         return new ArgusConfig(backend, location, model, dataDir(r.string(Key.DATA_DIR), env),
                 r.wrap(Key.MAX_BYTES, () -> new InputLimits(r.longIn(Key.MAX_BYTES, 1, Integer.MAX_VALUE - 8))),
                 r.longIn(Key.MAX_PIXELS, 1, 400_000_000L), r.bool(Key.EXIF_ORIENTATION), inference, onnx, hub,
-                backend.equals(Backends.GRPC) ? Optional.of(grpcBackend(r)) : Optional.empty());
+                backend.equals(Backends.GRPC) ? Optional.of(grpcBackend(r)) : Optional.empty(),
+                backend.equals(Backends.CLOUDFLARE) ? Optional.of(cloudflareBackend(r)) : Optional.empty());
+    }
+
+    /** Backend {@code cloudflare}: Workers AI's endpoint, credentials, retries and circuit breaker. */
+    private static CloudflareConfig cloudflareBackend(ConfigReader r) {
+        URI base = r.wrap(Key.CLOUDFLARE_BASE_URL, () -> URI.create(r.string(Key.CLOUDFLARE_BASE_URL)));
+        Duration attempt = r.millis(Key.CLOUDFLARE_ATTEMPT_TIMEOUT_MS, 1, 600_000);
+        Duration deadline = r.millis(Key.CLOUDFLARE_DEADLINE_MS, 1, 3_600_000);
+        int attempts = r.intIn(Key.CLOUDFLARE_MAX_ATTEMPTS, 1, 10);
+        Duration backoffBase = r.millis(Key.CLOUDFLARE_BACKOFF_BASE_MS, 0, 600_000);
+        Duration backoffMax = r.millis(Key.CLOUDFLARE_BACKOFF_MAX_MS, 0, 600_000);
+        int failures = r.intIn(Key.CLOUDFLARE_BREAKER_FAILURES, 1, 1000);
+        Duration open = r.millis(Key.CLOUDFLARE_BREAKER_OPEN_MS, 0, 3_600_000);
+        int concurrency = r.intIn(Key.CLOUDFLARE_BATCH_CONCURRENCY, 1, 64);
+        return r.wrap(Key.CLOUDFLARE_ACCOUNT_ID, () -> new CloudflareConfig(base, r.string(Key.CLOUDFLARE_ACCOUNT_ID),
+                r.string(Key.CLOUDFLARE_API_TOKEN), r.string(Key.CLOUDFLARE_MODEL), attempt, deadline, attempts, backoffBase,
+                backoffMax, failures, open, concurrency));
     }
 
     /** The client side of backend {@code grpc}: where the other Argus is and how to call it. */

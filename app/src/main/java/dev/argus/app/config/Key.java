@@ -40,6 +40,18 @@ public enum Key {
     HUB_ENDPOINT("argus.hub.endpoint", "https://huggingface.co", "Hugging Face Hub endpoint (env HF_ENDPOINT also works)."),
     HUB_TOKEN("argus.hub.token", "", "Hub token for gated repositories (env HF_TOKEN also works). Never logged."),
     HUB_OFFLINE("argus.hub.offline", "false", "Never download; use only cached or local models (env HF_HUB_OFFLINE=1 also works)."),
+    CLOUDFLARE_BASE_URL("argus.cloudflare.base-url", "https://api.cloudflare.com", "For backend cloudflare: the API (or another Argus's REST base URL)."),
+    CLOUDFLARE_ACCOUNT_ID("argus.cloudflare.account-id", "", "For backend cloudflare: the account id (env CLOUDFLARE_ACCOUNT_ID also works)."),
+    CLOUDFLARE_API_TOKEN("argus.cloudflare.api-token", "", "For backend cloudflare: an API token with Workers AI permission (env CLOUDFLARE_API_TOKEN also works). Never logged."),
+    CLOUDFLARE_MODEL("argus.cloudflare.model", "@cf/microsoft/resnet-50", "For backend cloudflare: the model to run."),
+    CLOUDFLARE_ATTEMPT_TIMEOUT_MS("argus.cloudflare.attempt-timeout-ms", "10000", "For backend cloudflare: timeout of one HTTP attempt."),
+    CLOUDFLARE_DEADLINE_MS("argus.cloudflare.deadline-ms", "30000", "For backend cloudflare: total time per image, retries included."),
+    CLOUDFLARE_MAX_ATTEMPTS("argus.cloudflare.max-attempts", "4", "For backend cloudflare: attempts on 429, 5xx and timeouts (1..10)."),
+    CLOUDFLARE_BACKOFF_BASE_MS("argus.cloudflare.backoff-base-ms", "200", "For backend cloudflare: first retry delay (exponential, jittered; Retry-After wins)."),
+    CLOUDFLARE_BACKOFF_MAX_MS("argus.cloudflare.backoff-max-ms", "5000", "For backend cloudflare: longest retry delay."),
+    CLOUDFLARE_BREAKER_FAILURES("argus.cloudflare.breaker-failures", "5", "For backend cloudflare: server failures in a row that open the circuit breaker."),
+    CLOUDFLARE_BREAKER_OPEN_MS("argus.cloudflare.breaker-open-ms", "30000", "For backend cloudflare: how long an open breaker fails fast before one trial call."),
+    CLOUDFLARE_BATCH_CONCURRENCY("argus.cloudflare.batch-concurrency", "4", "For backend cloudflare: calls in flight for one batch."),
     SERVER_WARMUP_ROUNDS("argus.server.warmup-rounds", "3", "Classifications run at start before the servers report ready."),
     SERVER_SHUTDOWN_GRACE_MS("argus.server.shutdown-grace-ms", "10000", "On SIGTERM: how long in-flight requests may finish."),
     REST_ENABLED("argus.rest.enabled", "true", "Serve REST (Cloudflare route, /v1, Open Inference Protocol, metrics, demo page) in argus serve."),
@@ -100,7 +112,7 @@ public enum Key {
     }
 
     public boolean secret() {
-        return this == HUB_TOKEN || this == GRPC_TOKEN || this == GRPC_BACKEND_TOKEN || this == REST_AUTH_TOKENS;
+        return this == HUB_TOKEN || this == GRPC_TOKEN || this == GRPC_BACKEND_TOKEN || this == REST_AUTH_TOKENS || this == CLOUDFLARE_API_TOKEN;
     }
 
     public static Optional<Key> byName(String name) {

@@ -58,11 +58,20 @@ public final class Settings {
         if (env.containsKey("HF_TOKEN") && !env.containsKey(Key.HUB_TOKEN.envName())) {
             set(Key.HUB_TOKEN, env.get("HF_TOKEN").trim(), "env HF_TOKEN");
         }
+        alias(env, "CLOUDFLARE_ACCOUNT_ID", Key.CLOUDFLARE_ACCOUNT_ID);
+        alias(env, "CLOUDFLARE_API_TOKEN", Key.CLOUDFLARE_API_TOKEN);
         String offline = env.get("HF_HUB_OFFLINE");
         if (offline != null && !env.containsKey(Key.HUB_OFFLINE.envName())) {
             set(Key.HUB_OFFLINE, String.valueOf(offline.equals("1") || offline.equalsIgnoreCase("true")), "env HF_HUB_OFFLINE");
         }
         return this;
+    }
+
+    /** A conventional environment variable for a key, unless the ARGUS_ one is set too. */
+    private void alias(Map<String, String> env, String name, Key key) {
+        if (env.containsKey(name) && !env.containsKey(key.envName())) {
+            set(key, env.get(name).trim(), "env " + name);
+        }
     }
 
     /** Sets a value by key name, refusing unknown keys with the list of known ones. */

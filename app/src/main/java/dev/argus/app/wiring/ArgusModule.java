@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import dev.argus.app.config.ArgusConfig;
 import dev.argus.app.config.Backends;
 import dev.argus.domain.ArgusException;
+import dev.argus.cloudflare.CloudflareImageClassifier;
 import dev.argus.grpc.GrpcImageClassifier;
 import dev.argus.onnx.OnnxConfig;
 import dev.argus.onnx.OnnxModule;
@@ -38,6 +39,8 @@ public final class ArgusModule extends AbstractModule {
             }
             case Backends.GRPC -> bind(ImageClassifier.class)
                     .toInstance(new GrpcImageClassifier(config.grpcBackend().orElseThrow()));
+            case Backends.CLOUDFLARE -> bind(ImageClassifier.class)
+                    .toInstance(new CloudflareImageClassifier(config.cloudflareBackend().orElseThrow()));
             default -> throw ArgusException.configuration("Unknown backend '" + config.backend() + "'. Valid backends: "
                     + String.join(", ", Backends.names()) + ".");
         }
