@@ -38,12 +38,7 @@ import org.junit.jupiter.api.Test;
 class ServeIT {
 
     private static Settings probeSettings() {
-        return Settings.defaults()
-                .set(Key.MODEL, TestModels.probeOnnx().toString(), "test")
-                .set(Key.MODEL_NAME, "argus/probe", "test")
-                .set(Key.GRPC_PORT, "0", "test")
-                .set(Key.REST_PORT, "0", "test")
-                .set(Key.SERVER_SHUTDOWN_GRACE_MS, "2000", "test");
+        return TestConfigs.probeSettings().set(Key.SERVER_SHUTDOWN_GRACE_MS, "2000", "test");
     }
 
     private static HealthCheckResponse.ServingStatus health(ManagedChannel ch) {

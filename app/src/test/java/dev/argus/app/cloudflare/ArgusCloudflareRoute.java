@@ -1,17 +1,13 @@
 package dev.argus.app.cloudflare;
 
 import dev.argus.app.config.ArgusConfig;
-import dev.argus.app.config.Key;
-import dev.argus.app.config.Settings;
 import dev.argus.app.wiring.Argus;
 import dev.argus.cloudflare.CloudflareConfig;
 import dev.argus.ports.out.ModelSource;
 import dev.argus.rest.RestConfig;
 import dev.argus.rest.RestServer;
-import dev.argus.testkit.TestModels;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * Argus's own Cloudflare-compatible route as the "remote": the real ONNX engine on the probe model, wired as the CLI
@@ -38,12 +34,7 @@ final class ArgusCloudflareRoute implements AutoCloseable {
     }
 
     static ArgusConfig config() {
-        Settings s = Settings.defaults()
-                .set(Key.BACKEND, "onnx", "test")
-                .set(Key.MODEL, TestModels.probeOnnx().toString(), "test")
-                .set(Key.MODEL_NAME, "argus/probe", "test")
-                .set(Key.DATA_DIR, System.getProperty("argus.data.dir", "target/argus-data"), "test");
-        return ArgusConfig.from(s, Map.of());
+        return dev.argus.app.TestConfigs.probe();
     }
 
     URI baseUrl() {

@@ -1,15 +1,12 @@
 package dev.argus.app.grpc;
 
 import dev.argus.app.config.ArgusConfig;
-import dev.argus.app.config.Key;
-import dev.argus.app.config.Settings;
 import dev.argus.app.wiring.Argus;
 import dev.argus.grpc.GrpcConfig;
 import dev.argus.grpc.GrpcServer;
 import dev.argus.ports.out.ModelSource;
 import dev.argus.testkit.TestModels;
 import java.nio.file.Path;
-import java.util.Map;
 
 /** The real engine on a model, wired as the CLI wires it, served by a real gRPC server on 127.0.0.1 and a free port. */
 final class ProbeServer implements AutoCloseable {
@@ -31,12 +28,7 @@ final class ProbeServer implements AutoCloseable {
     }
 
     static ArgusConfig config(Path model, String name) {
-        Settings s = Settings.defaults()
-                .set(Key.BACKEND, "onnx", "test")
-                .set(Key.MODEL, model.toString(), "test")
-                .set(Key.MODEL_NAME, name, "test")
-                .set(Key.DATA_DIR, System.getProperty("argus.data.dir", "target/argus-data"), "test");
-        return ArgusConfig.from(s, Map.of());
+        return dev.argus.app.TestConfigs.config(model, name);
     }
 
     String target() {

@@ -80,11 +80,7 @@ class PythonClientIT {
             System.out.println("SKIPPED PythonClientIT: " + missing + " (apt-get install -y python3-grpcio python3-grpc-tools)");
             return missing;
         });
-        dev.argus.app.config.Settings s = dev.argus.app.config.Settings.defaults()
-                .set(dev.argus.app.config.Key.MODEL, dev.argus.testkit.TestModels.probeOnnx().toString(), "test")
-                .set(dev.argus.app.config.Key.MODEL_NAME, "argus/probe", "test")
-                .set(dev.argus.app.config.Key.GRPC_PORT, "0", "test")
-                .set(dev.argus.app.config.Key.REST_PORT, "0", "test");
+        dev.argus.app.config.Settings s = dev.argus.app.TestConfigs.probeSettings();
         ObjectMapper json = new ObjectMapper();
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         try (dev.argus.app.serve.Servers servers = dev.argus.app.serve.Servers.start(

@@ -1,8 +1,6 @@
 package dev.argus.app.rest;
 
 import dev.argus.app.config.ArgusConfig;
-import dev.argus.app.config.Key;
-import dev.argus.app.config.Settings;
 import dev.argus.app.wiring.Argus;
 import dev.argus.ports.out.ModelSource;
 import dev.argus.rest.RestConfig;
@@ -10,7 +8,6 @@ import dev.argus.rest.RestServer;
 import dev.argus.testkit.TestModels;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Map;
 
 /** The real engine on a model, wired as the CLI wires it, served by a real REST server on 127.0.0.1 and a free port. */
 final class ProbeRestServer implements AutoCloseable {
@@ -30,14 +27,9 @@ final class ProbeRestServer implements AutoCloseable {
         return new ProbeRestServer(model, name, rest);
     }
 
-    /** As OnnxImageClassifierContractTest.probeConfig("onnx"), for any model file. */
+    /** The onnx backend on any model file. */
     static ArgusConfig config(Path model, String name) {
-        Settings s = Settings.defaults()
-                .set(Key.BACKEND, "onnx", "test")
-                .set(Key.MODEL, model.toString(), "test")
-                .set(Key.MODEL_NAME, name, "test")
-                .set(Key.DATA_DIR, System.getProperty("argus.data.dir", "target/argus-data"), "test");
-        return ArgusConfig.from(s, Map.of());
+        return dev.argus.app.TestConfigs.config(model, name);
     }
 
     URI uri(String path) {
