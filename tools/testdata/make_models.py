@@ -48,6 +48,13 @@ probe.onnx, probe.pt, probe-images/, probe.json
     The script checks every case end to end (reference preprocessing -> in-memory model and the reloaded
     probe.pt): top-1 right, softmax >= 0.5, logit margin >= 2; and every simulated bug listed for a case
     must change the top-1. Any failure exits non-zero.
+weights/resnet50/, weights/probe/
+    Both models' state_dict for builders in other languages (the TensorFlow SavedModels are built from them in
+    Java by adapter-djl's tests): index.json lists every float tensor in state_dict order, {"name", "shape",
+    "file"}, plus "architecture" and BatchNorm's "bn_eps"; each tensor is one raw little-endian float32 file
+    (C order, no header) named after it. Integer buffers (BatchNorm's num_batches_tracked) are left out.
+resnet50-savedmodel/, probe-savedmodel/, probe-nhwc-savedmodel/ (not written here)
+    Built from weights/ by adapter-djl's tests and cached there; this script's stamp and MANIFEST ignore them.
 MANIFEST.txt
     One line per file: "<sha256> <size in bytes> <path relative to OUTDIR>", single spaces, sorted by path.
 
@@ -197,8 +204,10 @@ def recipe_hash():
 
 
 def output_files(out):
+    """What this script writes: everything but the stamp, temp files and the SavedModels the Java tests build."""
     return sorted(p for p in out.rglob("*") if p.is_file() and p.name != STAMP_NAME
-                  and not p.name.endswith(".tmp"))
+                  and not p.name.endswith(".tmp")
+                  and not any(part.endswith("-savedmodel") for part in p.relative_to(out).parts))
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -363,6 +372,25 @@ def raw_f32(t, np):
     return np.ascontiguousarray(t.detach().numpy(), dtype="<f4").tobytes()
 
 
+def export_weights(model, wdir, architecture, np, torch):
+    """state_dict as one raw little-endian float32 file per tensor + index.json (names, shapes, files)."""
+    if wdir.exists():
+        shutil.rmtree(wdir)
+    wdir.mkdir(parents=True)
+    tensors = []
+    for name, t in model.state_dict().items():
+        if not t.is_floating_point():
+            continue  # BatchNorm's num_batches_tracked
+        file = name + ".bin"
+        write_bytes_atomic(wdir / file, raw_f32(t.float(), np))
+        tensors.append({"name": name, "shape": list(t.shape), "file": file})
+    eps = [m.eps for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    assert len(set(eps)) <= 1, "one BatchNorm eps expected"
+    write_json(wdir / "index.json", {"architecture": architecture, "bn_eps": eps[0] if eps else None,
+                                     "dtype": "float32", "byte_order": "little", "tensors": tensors})
+    log(f"{architecture}: exported {len(tensors)} weight tensors to {wdir}")
+
+
 def make_resnet(out, torch, torchvision, np):
     torch.manual_seed(0)
     model = torchvision.models.resnet50(weights=None).eval()
@@ -386,6 +414,8 @@ def make_resnet(out, torch, torchvision, np):
     check_onnx(out / "resnet50.onnx")
     log("resnet50: tracing TorchScript")
     write_bytes_atomic(out / "resnet50.pt", torchscript_bytes(model, x, torch))
+
+    export_weights(model, out / "weights" / "resnet50", "resnet50", np, torch)
 
     write_bytes_atomic(out / "resnet50-reference-input.bin", raw_f32(x, np))
     write_bytes_atomic(out / "resnet50-reference-logits.bin", raw_f32(logits, np))
@@ -597,6 +627,7 @@ def make_probe(out, torch, np, labels):
     write_bytes_atomic(out / "probe.onnx", onnx_bytes(model, example, torch))
     check_onnx(out / "probe.onnx")
     write_bytes_atomic(out / "probe.pt", torchscript_bytes(model, example, torch))
+    export_weights(model, out / "weights" / "probe", "probe", np, torch)
 
     cases_json, failures = verify_probe(out, model, torch, np, Image, ImageOps, labels)
     if failures:

@@ -31,7 +31,11 @@ public final class LocalFileModelSource implements ModelSource, LocationSyntax {
         return "a file path or file: URI (e.g. /models/model.onnx or file:///models/model.onnx)";
     }
 
-    /** @throws ArgusException {@code MODEL_UNAVAILABLE} when the file is missing, a directory, unreadable or empty */
+    /**
+     * A model file, or a TensorFlow SavedModel directory (one holding {@code saved_model.pb}).
+     *
+     * @throws ArgusException {@code MODEL_UNAVAILABLE} when the file is missing, another directory, unreadable or empty
+     */
     @Override
     public Path resolve(String location, ProgressListener progress) {
         Path file = toPath(location).toAbsolutePath().normalize();
@@ -41,8 +45,11 @@ public final class LocalFileModelSource implements ModelSource, LocationSyntax {
                     + HubLocation.EXAMPLE + " to download the model.");
         }
         if (Files.isDirectory(file)) {
-            throw unavailable("Model location " + file + from + " is a directory: point it at the model file "
-                    + "inside (e.g. " + file.resolve("model.onnx") + ").");
+            if (Files.isRegularFile(file.resolve("saved_model.pb"))) {
+                return file; // a TensorFlow SavedModel is a directory
+            }
+            throw unavailable("Model location " + file + from + " is a directory but not a TensorFlow SavedModel (no "
+                    + "saved_model.pb): point it at the model file inside (e.g. " + file.resolve("model.onnx") + ").");
         }
         if (!Files.isRegularFile(file)) {
             throw unavailable("Model location " + file + from + " is not a regular file: point it at a model file.");

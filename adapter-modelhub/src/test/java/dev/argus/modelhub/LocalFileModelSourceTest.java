@@ -45,6 +45,14 @@ class LocalFileModelSourceTest {
     }
 
     @Test
+    void acceptsATensorFlowSavedModelDirectory() throws Exception {
+        java.nio.file.Path savedModel = java.nio.file.Files.createDirectories(dir.resolve("resnet50-savedmodel"));
+        java.nio.file.Files.write(savedModel.resolve("saved_model.pb"), new byte[] {1});
+        org.assertj.core.api.Assertions.assertThat(source.resolve(savedModel.toString(), ProgressListener.NONE))
+                .isEqualTo(savedModel.toAbsolutePath().normalize());
+    }
+
+    @Test
     void directoryEmptyFileAreRejectedWithAdvice() throws Exception {
         assertUnavailable(dir.toString(), "is a directory", dir.resolve("model.onnx").toString());
         Path empty = Files.createFile(dir.resolve("empty.onnx"));

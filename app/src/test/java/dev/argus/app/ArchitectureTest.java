@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** The hexagonal dependency rule, enforced on the production classes of every module. */
 class ArchitectureTest {
-    private static final List<String> ADAPTERS = List.of("dev.argus.onnx..", "dev.argus.imageio..", "dev.argus.modelhub..",
+    private static final List<String> ADAPTERS = List.of("dev.argus.onnx..", "dev.argus.djl..", "dev.argus.imageio..", "dev.argus.modelhub..",
             "dev.argus.grpc..", "dev.argus.rest..", "dev.argus.cloudflare..");
     private static JavaClasses classes;
 
@@ -70,6 +70,9 @@ class ArchitectureTest {
                 .check(classes);
         classes().that().resideInAPackage("dev.argus.imageio..").and().areTopLevelClasses().and().arePublic()
                 .should().haveSimpleNameStartingWith("ImageIo")
+                .check(classes);
+        classes().that().resideInAPackage("dev.argus.djl..").and().areTopLevelClasses().and().arePublic()
+                .should().haveSimpleNameStartingWith("Djl")
                 .check(classes);
         classes().that().resideInAPackage("dev.argus.cloudflare..").and().areTopLevelClasses().and().arePublic()
                 .should().haveSimpleNameStartingWith("Cloudflare")

@@ -41,6 +41,17 @@ class ArgusConfigTest {
     }
 
     @Test
+    void djlPyTorchDefaultsToOneSingleThreadedWorkerPerCpu() {
+        ArgusConfig c = ArgusConfig.from(Settings.defaults().set(Key.CPUS, "4", "t").set(Key.BACKEND, "djl-pytorch", "t"), NO_ENV);
+        assertThat(c.inference().workers()).isEqualTo(4);
+        assertThat(c.djl().intraOpThreads()).isEqualTo(1);
+        ArgusConfig tf = ArgusConfig.from(Settings.defaults().set(Key.CPUS, "4", "t").set(Key.BACKEND, "djl-tensorflow", "t"), NO_ENV);
+        assertThat(tf.inference().workers()).isEqualTo(1);
+        assertThat(tf.djl().intraOpThreads()).isEqualTo(4);
+        assertThat(tf.djl().cacheDir()).isEqualTo(tf.dataDir().resolve("djl"));
+    }
+
+    @Test
     void threadsPerWorkerFollowTheCpusAndWorkers() {
         Settings s = Settings.defaults().set(Key.CPUS, "8", "t").set(Key.WORKERS, "2", "t");
         assertThat(ArgusConfig.from(s, NO_ENV).onnx().intraOpThreads()).isEqualTo(4);
@@ -81,7 +92,7 @@ class ArgusConfigTest {
                 .isInstanceOfSatisfying(ArgusException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION))
                 .hasMessageContaining("argus.backend = 'tensorflow'")
                 .hasMessageContaining("flag --backend")
-                .hasMessageContaining("Valid backends: onnx, grpc, cloudflare");
+                .hasMessageContaining("Valid backends: onnx, djl-pytorch, djl-tensorflow, grpc, cloudflare");
     }
 
     @Test

@@ -14,8 +14,13 @@ public final class TestConfigs {
 
     /** Settings for the onnx backend on a model file, data under target/, servers on free ports of 127.0.0.1. */
     public static Settings settings(Path model, String name) {
+        return settings("onnx", model, name);
+    }
+
+    /** Settings for a backend on a model file (file or SavedModel directory). */
+    public static Settings settings(String backend, Path model, String name) {
         return Settings.defaults()
-                .set(Key.BACKEND, "onnx", "test")
+                .set(Key.BACKEND, backend, "test")
                 .set(Key.MODEL, model.toString(), "test")
                 .set(Key.MODEL_NAME, name, "test")
                 .set(Key.DATA_DIR, System.getProperty("argus.data.dir", "target/argus-data"), "test")

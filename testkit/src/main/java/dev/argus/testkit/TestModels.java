@@ -41,12 +41,13 @@ public final class TestModels {
         return require("probe.pt");
     }
 
-    /** A file in the test-model directory, which must exist. */
+    /** A file (or SavedModel directory) in the test-model directory, which must exist. */
     public static Path require(String name) {
         Path p = directory().resolve(name);
-        if (!Files.isRegularFile(p)) {
+        if (!Files.exists(p)) {
             throw new IllegalStateException("Test model " + p + " is missing. Generate the test models with "
-                    + "'bash .ci/setup-test-data' (needs Debian's python3-torch).");
+                    + "'bash .ci/setup-test-data' (needs Debian's python3-torch); the TensorFlow SavedModels are built "
+                    + "from them by adapter-djl's tests ('mvn -pl adapter-djl -am verify').");
         }
         return p;
     }

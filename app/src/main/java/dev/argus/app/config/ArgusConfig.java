@@ -23,7 +23,7 @@ import java.time.Duration;
  * at start, naming the key, the value, where it came from and what is valid.
  */
 public record ArgusConfig(String backend, String modelLocation, ModelDescription model, Path dataDir, InputLimits limits,
-                          long maxPixels, boolean exifOrientation, Inference inference, Onnx onnx, Hub hub,
+                          long maxPixels, boolean exifOrientation, Inference inference, Onnx onnx, Djl djl, Hub hub,
                           Optional<GrpcClientConfig> grpcBackend, Optional<CloudflareConfig> cloudflareBackend) {
 
     /** Concurrency: {@code workers} engine calls at once, each with {@code threadsPerWorker} threads. */
@@ -32,6 +32,10 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
 
     /** ONNX Runtime settings ({@code intraOpThreads} already resolved from CPUs / workers when 0). */
     public record Onnx(int intraOpThreads, int interOpThreads, String optimization, String device, int cudaDevice) {
+    }
+
+    /** DJL settings ({@code intraOpThreads} already resolved from CPUs / workers when 0). */
+    public record Djl(int intraOpThreads, int interOpThreads, String device, int gpuId, Path cacheDir, Optional<Path> nativesDir) {
     }
 
     /** Hugging Face Hub settings. The token is never printed. */
@@ -66,7 +70,12 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         if (cpus == 0) {
             cpus = Runtime.getRuntime().availableProcessors();
         }
-        int workers = r.intIn(Key.WORKERS, 1, 1024);
+        int workers = r.intIn(Key.WORKERS, 0, 1024);
+        if (workers == 0) {
+            // libtorch's threads all work only on the thread that started it: on worker threads one call uses ~1.4
+            // cores, so for djl-pytorch one call per CPU with one thread each is the fast setting (measured 1.8x).
+            workers = backend.equals(Backends.DJL_PYTORCH) ? cpus : 1;
+        }
         int threads = Math.max(1, cpus / workers);
         Inference inference = new Inference(workers, r.intIn(Key.MAX_BATCH, 1, 1024),
                 r.longIn(Key.QUEUE_TIMEOUT_MS, 0, 3_600_000), cpus, threads);
@@ -74,14 +83,19 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         Onnx onnx = new Onnx(intra == 0 ? threads : intra, r.intIn(Key.ONNX_INTER_OP_THREADS, 1, 1024),
                 r.oneOf(Key.ONNX_OPTIMIZATION, "none", "basic", "extended", "all"), r.oneOf(Key.ONNX_DEVICE, "cpu", "cuda"),
                 r.intIn(Key.ONNX_CUDA_DEVICE, 0, 64));
+        int djlIntra = r.intIn(Key.DJL_INTRA_OP_THREADS, 0, 1024);
+        Path dataDir = dataDir(r.string(Key.DATA_DIR), env);
+        Djl djl = new Djl(djlIntra == 0 ? threads : djlIntra, r.intIn(Key.DJL_INTER_OP_THREADS, 1, 1024),
+                r.oneOf(Key.DJL_DEVICE, "cpu", "gpu", "cuda"), r.intIn(Key.DJL_GPU_ID, 0, 64),
+                r.path(Key.DJL_CACHE_DIR).orElse(dataDir.resolve("djl")), r.path(Key.DJL_NATIVES_DIR));
         URI endpoint = r.wrap(Key.HUB_ENDPOINT, () -> URI.create(r.string(Key.HUB_ENDPOINT).replaceAll("/+$", "")));
         if (endpoint.getScheme() == null || !endpoint.getScheme().startsWith("http")) {
             throw r.bad(Key.HUB_ENDPOINT, "Give an http(s) URL");
         }
         Hub hub = new Hub(endpoint, r.string(Key.HUB_TOKEN), r.bool(Key.HUB_OFFLINE));
-        return new ArgusConfig(backend, location, model, dataDir(r.string(Key.DATA_DIR), env),
+        return new ArgusConfig(backend, location, model, dataDir,
                 r.wrap(Key.MAX_BYTES, () -> new InputLimits(r.longIn(Key.MAX_BYTES, 1, Integer.MAX_VALUE - 8))),
-                r.longIn(Key.MAX_PIXELS, 1, 400_000_000L), r.bool(Key.EXIF_ORIENTATION), inference, onnx, hub,
+                r.longIn(Key.MAX_PIXELS, 1, 400_000_000L), r.bool(Key.EXIF_ORIENTATION), inference, onnx, djl, hub,
                 backend.equals(Backends.GRPC) ? Optional.of(grpcBackend(r)) : Optional.empty(),
                 backend.equals(Backends.CLOUDFLARE) ? Optional.of(cloudflareBackend(r)) : Optional.empty());
     }

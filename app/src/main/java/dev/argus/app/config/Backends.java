@@ -5,6 +5,10 @@ import java.util.List;
 /** The backends Argus can be configured with. */
 public final class Backends {
     public static final String ONNX = "onnx";
+    /** DJL with libtorch: a TorchScript file. */
+    public static final String DJL_PYTORCH = "djl-pytorch";
+    /** DJL with TensorFlow: a SavedModel directory. */
+    public static final String DJL_TENSORFLOW = "djl-tensorflow";
     /** Another Argus over gRPC (a front instance forwarding to a GPU instance). */
     public static final String GRPC = "grpc";
     /** Cloudflare Workers AI itself. */
@@ -15,6 +19,6 @@ public final class Backends {
 
     /** Backend names accepted by {@code argus.backend}. */
     public static List<String> names() {
-        return List.of(ONNX, GRPC, CLOUDFLARE);
+        return List.of(ONNX, DJL_PYTORCH, DJL_TENSORFLOW, GRPC, CLOUDFLARE);
     }
 }

@@ -32,9 +32,13 @@ public final class Argus implements AutoCloseable {
 
     /** Guice wraps exceptions thrown while wiring; give the caller the Argus error inside. */
     private static RuntimeException unwrap(RuntimeException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ArgusException ae) {
-                return ae;
+        java.util.Collection<com.google.inject.spi.Message> messages = e instanceof CreationException ce ? ce.getErrorMessages()
+                : ((ProvisionException) e).getErrorMessages();
+        for (com.google.inject.spi.Message m : messages) {
+            for (Throwable t = m.getCause(); t != null; t = t.getCause()) {
+                if (t instanceof ArgusException ae) {
+                    return ae;
+                }
             }
         }
         return e;

@@ -7,6 +7,9 @@ import dev.argus.app.config.ArgusConfig;
 import dev.argus.app.config.Backends;
 import dev.argus.domain.ArgusException;
 import dev.argus.cloudflare.CloudflareImageClassifier;
+import dev.argus.djl.DjlConfig;
+import dev.argus.djl.DjlModule;
+import dev.argus.domain.PreprocessSpec;
 import dev.argus.grpc.GrpcImageClassifier;
 import dev.argus.onnx.OnnxConfig;
 import dev.argus.onnx.OnnxModule;
@@ -37,6 +40,10 @@ public final class ArgusModule extends AbstractModule {
                 install(new OnnxModule(onnxConfig(resolveModel())));
                 install(new LocalPipelineModule(config));
             }
+            case Backends.DJL_PYTORCH, Backends.DJL_TENSORFLOW -> {
+                install(new DjlModule(djlConfig(resolveModel())));
+                install(new LocalPipelineModule(config));
+            }
             case Backends.GRPC -> bind(ImageClassifier.class)
                     .toInstance(new GrpcImageClassifier(config.grpcBackend().orElseThrow()));
             case Backends.CLOUDFLARE -> bind(ImageClassifier.class)
@@ -55,6 +62,14 @@ public final class ArgusModule extends AbstractModule {
         return new OnnxConfig(model, config.model().inputName(), config.model().outputName(), o.intraOpThreads(),
                 o.interOpThreads(), OnnxConfig.Optimization.parse(o.optimization()), OnnxConfig.Device.parse(o.device()),
                 o.cudaDevice());
+    }
+
+    private DjlConfig djlConfig(Path model) {
+        ArgusConfig.Djl d = config.djl();
+        PreprocessSpec p = config.model().preprocess();
+        return new DjlConfig(DjlConfig.Engine.parse(config.backend()), model, config.model().inputName(),
+                config.model().outputName(), p.layout(), p.inputWidth(), d.intraOpThreads(), d.interOpThreads(),
+                d.cacheDir(), DjlConfig.Device.parse(d.device()), d.gpuId(), d.nativesDir());
     }
 
     @Provides

@@ -1,0 +1,123 @@
+package dev.argus.djl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.argus.domain.ArgusException;
+import dev.argus.domain.ErrorCode;
+import dev.argus.domain.TensorLayout;
+import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.out.InferenceEngine;
+import dev.argus.testkit.InferenceEngineContractTest;
+import dev.argus.testkit.Tensors;
+import dev.argus.testkit.TestModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DjlTensorFlowInferenceEngineTest extends InferenceEngineContractTest {
+
+    @Override
+    protected Path resnet50Model() {
+        return SavedModels.resnet50().orElseThrow();
+    }
+
+    @Override
+    protected Path probeModel() {
+        return SavedModels.probe().orElseThrow();
+    }
+
+    @Override
+    protected InferenceEngine open(Path model) {
+        return DjlInferenceEngine.open(DjlTestSupport.tensorflow(model));
+    }
+
+    @Test
+    void readsNamesShapeAndDynamicBatchFromTheSignature() {
+        try (DjlInferenceEngine e = DjlInferenceEngine.open(DjlTestSupport.tensorflow(probeModel()))) {
+            assertThat(e.inputShape()).containsExactly(-1, 3, 224, 224);
+            assertThat(e.describe()).contains("tensorflow 2.16.1").contains("CPU");
+        }
+    }
+
+    @Test
+    void runsAnNhwcModelWhenTheLayoutSaysSo() {
+        DjlConfig cfg = DjlTestSupport.tensorflow(SavedModels.probeNhwc()).withLayout(TensorLayout.NHWC, 224);
+        try (DjlInferenceEngine e = DjlInferenceEngine.open(cfg)) {
+            assertThat(e.inputShape()).containsExactly(-1, 224, 224, 3);
+            float[] nchw = Tensors.solidNchw(0x0000ff, 224);
+            float[] nhwc = new float[nchw.length];
+            for (int c = 0; c < 3; c++) {
+                for (int i = 0; i < 224 * 224; i++) {
+                    nhwc[i * 3 + c] = nchw[c * 224 * 224 + i];
+                }
+            }
+            FloatTensor out = e.infer(new FloatTensor(new long[] {1, 224, 224, 3}, nhwc));
+            assertThat(Tensors.argmax(out.data(), 0, 1000)).isEqualTo(608); // the probe's "blue"
+        }
+    }
+
+    @Test
+    void saysAtStartThatAnNhwcModelNeedsLayoutNhwc() {
+        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.tensorflow(SavedModels.probeNhwc())))
+                .isInstanceOf(ArgusException.class)
+                .hasMessageContaining("[-1, 224, 224, 3]")
+                .hasMessageContaining("argus.model.layout");
+    }
+
+    @Test
+    void namesTheTensorsTheModelHasWhenConfiguredNamesAreWrong() {
+        DjlConfig cfg = DjlTestSupport.tensorflow(probeModel()).withNames("input_1", "");
+        assertThatThrownBy(() -> DjlInferenceEngine.open(cfg))
+                .isInstanceOf(ArgusException.class)
+                .hasMessageContaining("'input_1'")
+                .hasMessageContaining("pixel_values")
+                .satisfies(e -> assertThat(((ArgusException) e).code()).isEqualTo(ErrorCode.MODEL_UNAVAILABLE));
+        DjlConfig out = DjlTestSupport.tensorflow(probeModel()).withNames("pixel_values", "probabilities");
+        assertThatThrownBy(() -> DjlInferenceEngine.open(out)).hasMessageContaining("'probabilities'").hasMessageContaining("logits");
+    }
+
+    @Test
+    void failsClearlyForAMissingSavedModel(@TempDir Path dir) {
+        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.tensorflow(dir.resolve("nope"))))
+                .isInstanceOf(ArgusException.class)
+                .hasMessageContaining("nope")
+                .hasMessageContaining("saved_model.pb");
+    }
+
+    @Test
+    void failsClearlyForADirectoryThatIsNotASavedModel(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("saved_model.pb"), "not a model");
+        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.tensorflow(dir)))
+                .isInstanceOf(ArgusException.class)
+                .hasMessageContaining("Cannot load")
+                .hasMessageContaining("SavedModel");
+    }
+
+    @Test
+    void failsClearlyForATorchScriptFileGivenToTensorFlow() {
+        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.tensorflow(TestModels.probeTorchScript())))
+                .isInstanceOf(ArgusException.class)
+                .hasMessageContaining("probe.pt")
+                .hasMessageContaining("is a file");
+    }
+
+    @Test
+    void refusesAGpuClearly() {
+        DjlConfig cfg = DjlTestSupport.tensorflow(probeModel()).withDevice(DjlConfig.Device.GPU, 0);
+        assertThatThrownBy(() -> DjlInferenceEngine.open(cfg))
+                .isInstanceOf(ArgusException.class)
+                .hasMessageContaining("CPU-only")
+                .hasMessageContaining("argus.djl.device=cpu");
+    }
+
+    @Test
+    void explainsWhereItLookedWhenTheNativesAreMissing(@TempDir Path dir) {
+        assertThatThrownBy(() -> TensorflowNatives.locate(java.util.Optional.of(dir)))
+                .isInstanceOf(ArgusException.class)
+                .hasMessageContaining(dir.toString())
+                .hasMessageContaining("libjnitensorflow.so")
+                .hasMessageContaining("argus.djl.natives-dir");
+    }
+}
