@@ -48,6 +48,54 @@ class BackendSwitchIT {
         return byFile;
     }
 
+    /** The same files through a running server's Cloudflare route, Cloudflare-style labels. */
+    private Map<String, JsonNode> serve(Path dir, String backend, Path model) throws Exception {
+        var settings = dev.argus.app.TestConfigs.settings(backend, model, "microsoft/resnet-50")
+                .set(dev.argus.app.config.Key.GRPC_ENABLED, "false", "test")
+                .set(dev.argus.app.config.Key.SERVER_WARMUP_ROUNDS, "1", "test");
+        Map<String, JsonNode> byFile = new LinkedHashMap<>();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        try (var servers = dev.argus.app.serve.Servers.start(dev.argus.app.config.ArgusConfig.from(settings, Map.of()),
+                dev.argus.app.config.ServingConfig.from(settings), dev.argus.ports.out.ModelSource.ProgressListener.NONE);
+             var files = Files.list(dir)) {
+            String url = "http://127.0.0.1:" + servers.rest().orElseThrow().port() + "/client/v4/accounts/a/ai/run/@cf/microsoft/resnet-50";
+            for (Path f : files.sorted().toList()) {
+                var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofFile(f)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(backend + " " + f + " " + response.body()).isEqualTo(200);
+                byFile.put(f.getFileName().toString(), JSON.readTree(response.body()).get("result"));
+            }
+        }
+        return byFile;
+    }
+
+    private static void assertSameAnswers(String what, Map<String, JsonNode> expected, Map<String, JsonNode> actual) {
+        assertThat(actual.keySet()).as(what).isEqualTo(expected.keySet());
+        for (String file : expected.keySet()) {
+            assertThat(actual.get(file)).as(what + " " + file).hasSize(5);
+            for (int i = 0; i < 5; i++) {
+                assertThat(actual.get(file).get(i).get("label").asText()).as(what + " " + file + " #" + i)
+                        .isEqualTo(expected.get(file).get(i).get("label").asText());
+                assertThat(actual.get(file).get(i).get("score").asDouble()).as(what + " " + file + " #" + i)
+                        .isCloseTo(expected.get(file).get(i).get("score").asDouble(), within(5e-5));
+            }
+        }
+    }
+
+    @Test
+    void everyBackendGivesTheSameAnswersThroughTheServer() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("served"));
+        for (Path p : TestImages.sharedPhotos()) {
+            Files.copy(p, dir.resolve(p.getFileName()));
+        }
+        for (ProbeCase c : ProbeCase.all().subList(0, 3)) {
+            Files.copy(c.file(), dir.resolve(c.name()));
+        }
+        Map<String, JsonNode> onnx = serve(dir, "onnx", TestModels.resnet50Onnx());
+        assertSameAnswers("djl-pytorch over REST", onnx, serve(dir, "djl-pytorch", TestModels.resnet50TorchScript()));
+        assertSameAnswers("djl-tensorflow over REST", onnx, serve(dir, "djl-tensorflow", TestModels.require("resnet50-savedmodel")));
+    }
+
     @Test
     void everyBackendGivesTheSameTopFiveAndScoresToFourDecimals() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("images"));
