@@ -1,0 +1,16 @@
+package dev.argus.tensorrt;
+
+import org.bytedeco.cuda.global.cudart;
+
+/** CUDA return codes to exceptions. */
+final class Cuda {
+    private Cuda() {
+    }
+
+    static void check(int rc, String call) {
+        if (rc != cudart.cudaSuccess) {
+            throw new IllegalStateException(call + " failed: " + cudart.cudaGetErrorName(rc).getString() + " ("
+                    + cudart.cudaGetErrorString(rc).getString() + ")");
+        }
+    }
+}

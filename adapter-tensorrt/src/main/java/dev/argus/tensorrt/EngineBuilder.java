@@ -1,0 +1,112 @@
+package dev.argus.tensorrt;
+
+import static org.bytedeco.tensorrt.global.nvinfer.createInferBuilder;
+
+import dev.argus.domain.ArgusException;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.tensorrt.global.nvinfer;
+import org.bytedeco.tensorrt.global.nvonnxparser;
+import org.bytedeco.tensorrt.nvinfer.Dims64;
+import org.bytedeco.tensorrt.nvinfer.IBuilder;
+import org.bytedeco.tensorrt.nvinfer.IBuilderConfig;
+import org.bytedeco.tensorrt.nvinfer.IHostMemory;
+import org.bytedeco.tensorrt.nvinfer.ILogger;
+import org.bytedeco.tensorrt.nvinfer.INetworkDefinition;
+import org.bytedeco.tensorrt.nvinfer.IOptimizationProfile;
+import org.bytedeco.tensorrt.nvinfer.ITensor;
+import org.bytedeco.tensorrt.nvonnxparser.IParser;
+
+/**
+ * ONNX model to serialised engine: ONNX parser, one optimisation profile over the batch dimension, workspace limit,
+ * precision. TensorRT 11 builds strongly typed networks only (no FP16 builder flag): FP32 turns TF32 off so the
+ * results are exact FP32; FP16 needs a model whose layers are typed FP16 (float32 inputs and outputs).
+ */
+final class EngineBuilder {
+    private static final System.Logger LOG = System.getLogger(EngineBuilder.class.getName());
+
+    private EngineBuilder() {
+    }
+
+    static byte[] build(TensorRtConfig config, TrtLogger logger) {
+        List<Pointer> owned = new ArrayList<>();
+        try {
+            IBuilder builder = own(owned, createInferBuilder(logger), "createInferBuilder", logger);
+            INetworkDefinition network = own(owned,
+                    builder.createNetworkV2(1 << nvinfer.NetworkDefinitionCreationFlag.kSTRONGLY_TYPED.value), "createNetworkV2", logger);
+            IParser parser = own(owned, nvonnxparser.createParser(network, logger), "createParser", logger);
+            if (!parser.parseFromFile(config.model().toString(), ILogger.Severity.kWARNING.value)) {
+                List<String> errors = new ArrayList<>();
+                for (int i = 0; i < parser.getNbErrors(); i++) {
+                    errors.add(parser.getError(i).desc());
+                }
+                throw ArgusException.modelUnavailable("TensorRT cannot parse " + config.model() + ": " + errors, null);
+            }
+            if (network.getNbInputs() != 1 || network.getNbOutputs() < 1) {
+                throw ArgusException.modelUnavailable("TensorRT needs a model with one input and an output; " + config.model()
+                        + " has " + network.getNbInputs() + " inputs and " + network.getNbOutputs() + " outputs.", null);
+            }
+            ITensor input = network.getInput(0);
+            if (input.getType().value != nvinfer.DataType.kFLOAT.value) {
+                throw ArgusException.modelUnavailable("The model's input '" + input.getName() + "' is " + input.getType()
+                        + "; Argus feeds float32 (export FP16 models with float32 inputs and outputs).", null);
+            }
+            IOptimizationProfile profile = builder.createOptimizationProfile();
+            String name = input.getName();
+            Dims64 dims = input.getDimensions();
+            long fixed = dims.d(0);
+            if (fixed > 0 && (config.minBatch() != fixed || config.maxBatch() != fixed)) {
+                throw ArgusException.configuration("The model's batch dimension is fixed at " + fixed
+                        + "; set the TensorRT batch profile to " + fixed + "/" + fixed + "/" + fixed + " or export it with a dynamic batch.");
+            }
+            setBatch(profile, name, nvinfer.OptProfileSelector.kMIN, dims, config.minBatch());
+            setBatch(profile, name, nvinfer.OptProfileSelector.kOPT, dims, config.optBatch());
+            setBatch(profile, name, nvinfer.OptProfileSelector.kMAX, dims, config.maxBatch());
+            IBuilderConfig cfg = own(owned, builder.createBuilderConfig(), "createBuilderConfig", logger);
+            cfg.setMemoryPoolLimit(nvinfer.MemoryPoolType.kWORKSPACE, config.workspaceBytes());
+            if (config.precision() == TensorRtConfig.Precision.FP32) {
+                cfg.clearFlag(nvinfer.BuilderFlag.kTF32);
+            }
+            if (cfg.addOptimizationProfile(profile) < 0) {
+                throw ArgusException.modelUnavailable("TensorRT rejected the batch profile " + config.minBatch() + "/"
+                        + config.optBatch() + "/" + config.maxBatch() + ": " + logger.lastError(), null);
+            }
+            long t0 = System.nanoTime();
+            IHostMemory plan = own(owned, builder.buildSerializedNetwork(network, cfg), "buildSerializedNetwork", logger);
+            byte[] bytes = new byte[Math.toIntExact(plan.size())];
+            try (BytePointer data = new BytePointer(plan.data())) {
+                data.capacity(bytes.length).get(bytes);
+            }
+            LOG.log(System.Logger.Level.INFO, "TensorRT built an engine for {0} in {1} s ({2} MB)", config.model(),
+                    (System.nanoTime() - t0) / 1_000_000_000, bytes.length >> 20);
+            return bytes;
+        } finally {
+            for (int i = owned.size() - 1; i >= 0; i--) {
+                owned.get(i).close();
+            }
+        }
+    }
+
+    private static void setBatch(IOptimizationProfile profile, String name, nvinfer.OptProfileSelector which, Dims64 model, int batch) {
+        try (Dims64 d = new Dims64()) {
+            d.nbDims(model.nbDims());
+            d.d(0, batch);
+            for (int i = 1; i < model.nbDims(); i++) {
+                d.d(i, model.d(i));
+            }
+            if (!profile.setDimensions(name, which, d)) {
+                throw ArgusException.modelUnavailable("TensorRT rejected batch " + batch + " for input '" + name + "'.", null);
+            }
+        }
+    }
+
+    private static <P extends Pointer> P own(List<Pointer> owned, P p, String call, TrtLogger logger) {
+        if (p == null || p.isNull()) {
+            throw ArgusException.modelUnavailable("TensorRT " + call + " failed: " + logger.lastError(), null);
+        }
+        owned.add(p);
+        return p;
+    }
+}

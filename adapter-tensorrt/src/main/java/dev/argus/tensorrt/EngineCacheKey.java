@@ -1,0 +1,90 @@
+package dev.argus.tensorrt;
+
+import dev.argus.domain.ArgusException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Everything a serialised TensorRT engine depends on: the model's bytes, the TensorRT version, the GPU model and its
+ * compute capability, the precision and the batch profile. Two keys are equal exactly when an engine built for one
+ * may be loaded for the other.
+ *
+ * @param modelName   the model's file name (only to make cache file names readable; not part of identity)
+ * @param modelSha256 SHA-256 of the model file, lower-case hex
+ */
+public record EngineCacheKey(String modelName, String modelSha256, String tensorRtVersion, String gpuName,
+                             String computeCapability, TensorRtConfig.Precision precision,
+                             int minBatch, int optBatch, int maxBatch) {
+    /** Bump when the engine build recipe changes so that older cached engines are rebuilt. */
+    static final int RECIPE_VERSION = 1;
+
+    public EngineCacheKey {
+        Objects.requireNonNull(modelName, "modelName");
+        Objects.requireNonNull(modelSha256, "modelSha256");
+        Objects.requireNonNull(tensorRtVersion, "tensorRtVersion");
+        Objects.requireNonNull(gpuName, "gpuName");
+        Objects.requireNonNull(computeCapability, "computeCapability");
+        Objects.requireNonNull(precision, "precision");
+    }
+
+    /** The key for building {@code config.model()} with {@code config}'s precision and profile on {@code device}. */
+    public static EngineCacheKey of(TensorRtConfig config, DeviceInfo device) {
+        return new EngineCacheKey(config.model().getFileName().toString(), sha256(config.model()), device.tensorRtVersion(),
+                device.name(), device.computeCapability(), config.precision(),
+                config.minBatch(), config.optBatch(), config.maxBatch());
+    }
+
+    /** The identity, one line of text, stored in each cache entry's header and compared on load. */
+    public String canonical() {
+        return "argus-tensorrt-engine/" + RECIPE_VERSION + ";model=" + modelSha256 + ";tensorrt=" + tensorRtVersion
+                + ";gpu=" + gpuName + ";cc=" + computeCapability + ";precision=" + precision
+                + ";profile=" + minBatch + "/" + optBatch + "/" + maxBatch;
+    }
+
+    /** {@code <model stem>-<precision>-<20 hex digits of the SHA-256 of the canonical key>.engine}. */
+    public String fileName() {
+        String stem = modelName.replaceFirst("\\.[^.]*$", "").replaceAll("[^A-Za-z0-9._-]", "_");
+        if (stem.isEmpty() || stem.startsWith(".")) {
+            stem = "model" + stem;
+        }
+        if (stem.length() > 40) {
+            stem = stem.substring(0, 40);
+        }
+        String hash = HexFormat.of().formatHex(digest(canonical().getBytes(StandardCharsets.UTF_8))).substring(0, 20);
+        return stem + "-" + precision.name().toLowerCase(Locale.ROOT) + "-" + hash + ".engine";
+    }
+
+    /** SHA-256 of a file, lower-case hex. */
+    static String sha256(Path file) {
+        MessageDigest md = newDigest();
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+        } catch (IOException e) {
+            throw ArgusException.modelUnavailable("Cannot read model file " + file + ": " + e.getMessage(), e);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    static byte[] digest(byte[] data) {
+        return newDigest().digest(data);
+    }
+
+    private static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

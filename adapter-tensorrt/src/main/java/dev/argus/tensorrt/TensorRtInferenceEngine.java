@@ -1,0 +1,185 @@
+package dev.argus.tensorrt;
+
+import dev.argus.domain.ArgusException;
+import dev.argus.domain.ErrorCode;
+import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.out.InferenceEngine;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.bytedeco.cuda.global.cudart;
+
+/**
+ * {@link InferenceEngine} on TensorRT 11. At start: probe the driver and device (fails in well under a second, naming
+ * the cause), then load the engine from the on-disk cache or build it from the ONNX model and cache it. Calls run on a
+ * pool of {@link ExecutionWorker}s (one execution context and CUDA stream each); at most {@code workers} at once,
+ * further callers wait for a free one.
+ */
+public final class TensorRtInferenceEngine implements InferenceEngine {
+    private static final System.Logger LOG = System.getLogger(TensorRtInferenceEngine.class.getName());
+
+    private final TensorRtConfig config;
+    private final DeviceInfo device;
+    private final TrtEngine engine;
+    private final List<ExecutionWorker> workers;
+    private final BlockingQueue<ExecutionWorker> idle;
+    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private TensorRtInferenceEngine(TensorRtConfig config, DeviceInfo device, TrtEngine engine, List<ExecutionWorker> workers) {
+        this.config = config;
+        this.device = device;
+        this.engine = engine;
+        this.workers = workers;
+        this.idle = new ArrayBlockingQueue<>(workers.size(), false, workers);
+    }
+
+    /**
+     * Starts the engine. Fails with {@code MODEL_UNAVAILABLE} when the model is missing or unusable, or when there is
+     * no NVIDIA driver, no CUDA device, or no TensorRT library; the message names which.
+     */
+    public static TensorRtInferenceEngine open(TensorRtConfig config) {
+        if (!Files.isRegularFile(config.model())) {
+            throw ArgusException.modelUnavailable("ONNX model file " + config.model() + " does not exist.", null);
+        }
+        DeviceInfo device = CudaProbe.require(config.deviceId());
+        TrtEngine engine = null;
+        List<ExecutionWorker> workers = new ArrayList<>();
+        try {
+            Cuda.check(cudart.cudaSetDevice(config.deviceId()), "cudaSetDevice");
+            engine = load(config, device);
+            for (int i = 0; i < config.workers(); i++) {
+                workers.add(new ExecutionWorker(engine.engine, engine.io, config.deviceId(), config.minBatch(), config.maxBatch(), i));
+            }
+            LOG.log(System.Logger.Level.INFO, "TensorRT engine ready on {0}: {1} {2} -> {3} {4}, {5}", device,
+                    engine.io.inputName(), Arrays.toString(engine.io.sampleShape()), engine.io.outputName(),
+                    Arrays.toString(engine.io.outputSampleShape()), describe(config));
+            return new TensorRtInferenceEngine(config, device, engine, workers);
+        } catch (RuntimeException | LinkageError e) {
+            for (int i = workers.size() - 1; i >= 0; i--) {
+                workers.get(i).close();
+            }
+            if (engine != null) {
+                engine.close();
+            }
+            if (e instanceof ArgusException ae) {
+                throw ae;
+            }
+            throw ArgusException.modelUnavailable("Cannot start TensorRT on " + device + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** From the cache when a verified entry deserialises; otherwise built, cached, and deserialised. */
+    private static TrtEngine load(TensorRtConfig config, DeviceInfo device) {
+        TrtLogger logger = TrtLogger.shared();
+        EngineCache cache = new EngineCache(config.cacheDir());
+        EngineCacheKey key = EngineCacheKey.of(config, device);
+        long t0 = System.nanoTime();
+        if (cache.load(key) instanceof EngineCache.Hit hit) {
+            TrtEngine e = TrtEngine.deserialize(logger, hit.engine());
+            if (e != null) {
+                LOG.log(System.Logger.Level.INFO, "TensorRT engine {0} loaded from cache in {1} ms", cache.pathOf(key),
+                        (System.nanoTime() - t0) / 1_000_000);
+                return e;
+            }
+            cache.invalidate(key, "refused by TensorRT (" + logger.lastError() + ")");
+        }
+        byte[] plan = EngineBuilder.build(config, logger);
+        cache.store(key, plan);
+        TrtEngine e = TrtEngine.deserialize(logger, plan);
+        if (e == null) {
+            throw ArgusException.modelUnavailable("TensorRT cannot load the engine it just built: " + logger.lastError(), null);
+        }
+        return e;
+    }
+
+    @Override
+    public FloatTensor infer(FloatTensor input) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new ArgusException(ErrorCode.MODEL_UNAVAILABLE, "The TensorRT engine has been closed.");
+            }
+            checkShape(input.shape());
+            int n = input.batchSize();
+            ExecutionWorker worker = take();
+            try {
+                float[] out = worker.run(input.data(), n);
+                long[] shape = new long[engine.io.outputSampleShape().length + 1];
+                shape[0] = n;
+                System.arraycopy(engine.io.outputSampleShape(), 0, shape, 1, shape.length - 1);
+                return new FloatTensor(shape, out);
+            } catch (RuntimeException e) {
+                throw ArgusException.inferenceFailed("TensorRT failed: " + e.getMessage() + " " + engine.logger.lastError(), e);
+            } finally {
+                idle.add(worker);
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private ExecutionWorker take() {
+        try {
+            return idle.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ArgusException.inferenceFailed("interrupted while waiting for a TensorRT worker", e);
+        }
+    }
+
+    private void checkShape(long[] shape) {
+        long[] sample = engine.io.sampleShape();
+        boolean ok = shape.length == sample.length + 1;
+        for (int i = 0; ok && i < sample.length; i++) {
+            ok = shape[i + 1] == sample[i];
+        }
+        if (!ok) {
+            throw ArgusException.invalidInput("input shape " + Arrays.toString(shape) + " does not match the engine's [N, "
+                    + Arrays.toString(sample).replaceAll("[\\[\\]]", "") + "]");
+        }
+        if (shape[0] < 1 || shape[0] > config.maxBatch()) {
+            throw ArgusException.invalidInput("batch of " + shape[0] + " outside 1.." + config.maxBatch()
+                    + " (argus.tensorrt.max-batch; the engine's profile)");
+        }
+    }
+
+    @Override
+    public int maxBatchSize() {
+        return config.maxBatch();
+    }
+
+    @Override
+    public String describe() {
+        return "tensorrt " + device.tensorRtVersion() + " on " + device + ", " + describe(config);
+    }
+
+    private static String describe(TensorRtConfig c) {
+        return c.precision() + ", batch profile " + c.minBatch() + "/" + c.optBatch() + "/" + c.maxBatch() + ", "
+                + c.workers() + " workers, device " + c.deviceId();
+    }
+
+    /** Waits for running calls, then releases workers (reverse order), the engine and the runtime. */
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            cudart.cudaSetDevice(config.deviceId());
+            for (int i = workers.size() - 1; i >= 0; i--) {
+                workers.get(i).close();
+            }
+            engine.close();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+}

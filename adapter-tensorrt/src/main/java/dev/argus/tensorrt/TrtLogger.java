@@ -1,0 +1,44 @@
+package dev.argus.tensorrt;
+
+import org.bytedeco.tensorrt.nvinfer.ILogger;
+
+/**
+ * TensorRT's log, into the JDK logger; keeps the last error for messages. One per process, never freed: every builder
+ * and runtime keeps a pointer to it, and the JavaCPP presets cannot delete those (see README), so the logger must
+ * outlive them.
+ */
+final class TrtLogger extends ILogger {
+    private static final System.Logger LOG = System.getLogger("dev.argus.tensorrt.TensorRT");
+    private static TrtLogger shared;
+    private volatile String lastError = "";
+
+    private TrtLogger() {
+        super();
+    }
+
+    static synchronized TrtLogger shared() {
+        if (shared == null) {
+            shared = new TrtLogger();
+        }
+        return shared;
+    }
+
+    @Override
+    public void log(ILogger.Severity severity, String msg) {
+        int s = severity.value;
+        if (s <= ILogger.Severity.kERROR.value) {
+            lastError = msg;
+            LOG.log(System.Logger.Level.ERROR, msg);
+        } else if (s == ILogger.Severity.kWARNING.value) {
+            LOG.log(System.Logger.Level.WARNING, msg);
+        } else if (s == ILogger.Severity.kINFO.value) {
+            LOG.log(System.Logger.Level.DEBUG, msg);
+        } else {
+            LOG.log(System.Logger.Level.TRACE, msg);
+        }
+    }
+
+    String lastError() {
+        return lastError;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.argus.tensorrt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.out.InferenceEngine;
+import dev.argus.testkit.InferenceEngineContractTest;
+import dev.argus.testkit.Tensors;
+import dev.argus.testkit.TestModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * TensorRT on a real GPU (build with {@code -Pgpu}, run where an NVIDIA driver and device are present). Skipped, with
+ * the reason printed, elsewhere: a skip here is not coverage of the TensorRT path.
+ */
+@Tag("gpu")
+class TensorRtInferenceEngineIT extends InferenceEngineContractTest {
+    private static final Path CACHE = Path.of(System.getProperty("argus.tensorrt.cache", "target/engine-cache"));
+
+    private static void requireGpu() {
+        String reason = null;
+        if (!Files.exists(Path.of("/dev/nvidiactl"))) {
+            reason = "no NVIDIA device (/dev/nvidiactl absent)";
+        } else if (CudaProbe.availability(0) instanceof CudaProbe.Unavailable u) {
+            reason = u.reason();
+        }
+        if (reason != null) {
+            System.out.println("SKIPPED TensorRtInferenceEngineIT: " + reason);
+        }
+        Assumptions.assumeTrue(reason == null, reason);
+    }
+
+    private static TensorRtConfig config(Path model) {
+        return TensorRtConfig.defaults(model).withCacheDir(CACHE);
+    }
+
+    @Override
+    protected Path resnet50Model() {
+        return TestModels.resnet50Onnx();
+    }
+
+    @Override
+    protected Path probeModel() {
+        return TestModels.probeOnnx();
+    }
+
+    @Override
+    protected InferenceEngine open(Path model) {
+        requireGpu();
+        return TensorRtInferenceEngine.open(config(model));
+    }
+
+    @Test
+    void fp32ReproducesTheReferenceLogitsWithin1e3AndTheSecondStartLoadsFromCache() {
+        float[] input = Tensors.readF32(TestModels.require("resnet50-reference-input.bin"));
+        float[] expected = Tensors.readF32(TestModels.require("resnet50-reference-logits.bin"));
+        try (TensorRtInferenceEngine engine = TensorRtInferenceEngine.open(config(resnet50Model()))) {
+            FloatTensor out = engine.infer(new FloatTensor(new long[] {2, 3, 224, 224}, input));
+            assertThat(Tensors.maxAbsDiff(out.data(), expected)).isLessThan(1e-3);
+        }
+        long t0 = System.nanoTime();
+        try (TensorRtInferenceEngine again = TensorRtInferenceEngine.open(config(resnet50Model()))) {
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("TensorRT second start (cached engine): " + ms + " ms");
+            assertThat(ms).isLessThan(10_000);
+            assertThat(again.describe()).contains("tensorrt");
+        }
+    }
+
+    @Test
+    void aCorruptedCacheEntryIsRebuilt() throws Exception {
+        TensorRtConfig c = config(probeModel());
+        try (TensorRtInferenceEngine e = TensorRtInferenceEngine.open(c)) {
+            assertThat(e.maxBatchSize()).isEqualTo(c.maxBatch());
+        }
+        try (var files = Files.list(CACHE)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("probe-")).toList()) {
+                byte[] b = Files.readAllBytes(f);
+                b[b.length / 2] ^= 1;
+                Files.write(f, b);
+            }
+        }
+        try (TensorRtInferenceEngine e = TensorRtInferenceEngine.open(c)) {
+            FloatTensor out = e.infer(new FloatTensor(new long[] {1, 3, 224, 224}, new float[3 * 224 * 224]));
+            assertThat(out.shape()).containsExactly(1, 1000);
+        }
+    }
+}
