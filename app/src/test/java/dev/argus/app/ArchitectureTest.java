@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** The hexagonal dependency rule, enforced on the production classes of every module. */
 class ArchitectureTest {
-    private static final List<String> ADAPTERS = List.of("dev.argus.onnx..", "dev.argus.djl..", "dev.argus.imageio..", "dev.argus.modelhub..",
+    private static final List<String> ADAPTERS = List.of("dev.argus.onnx..", "dev.argus.djl..", "dev.argus.tensorrt..", "dev.argus.imageio..", "dev.argus.modelhub..",
             "dev.argus.grpc..", "dev.argus.rest..", "dev.argus.cloudflare..");
     private static JavaClasses classes;
 

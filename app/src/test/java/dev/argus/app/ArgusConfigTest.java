@@ -52,6 +52,29 @@ class ArgusConfigTest {
     }
 
     @Test
+    void tensorRtDefaultsToTwoContextsAndAProfileOf1To32CachedUnderTheDataDir() {
+        ArgusConfig c = ArgusConfig.from(Settings.defaults().set(Key.BACKEND, "tensorrt", "t"), Map.of("XDG_DATA_HOME", "/srv/data"));
+        assertThat(c.inference().workers()).isEqualTo(2);
+        ArgusConfig.TensorRt t = c.tensorRt();
+        assertThat(t.precision()).isEqualTo("fp32");
+        assertThat(new int[] {t.minBatch(), t.optBatch(), t.maxBatch()}).containsExactly(1, 8, 32);
+        assertThat(t.workspaceBytes()).isEqualTo(1L << 30);
+        assertThat(t.cacheDir()).isEqualTo(Path.of("/srv/data/argus/tensorrt"));
+        assertThat(t.device()).isZero();
+    }
+
+    @Test
+    void aTensorRtBatchProfileOutOfOrderOrAnUnknownPrecisionIsRefusedNamingTheKey() {
+        Settings s = Settings.defaults().set(Key.BACKEND, "tensorrt", "t").set(Key.TENSORRT_MIN_BATCH, "4", "t")
+                .set(Key.TENSORRT_OPT_BATCH, "2", "t");
+        assertThatThrownBy(() -> ArgusConfig.from(s, NO_ENV)).isInstanceOf(ArgusException.class)
+                .hasMessageContaining("argus.tensorrt.opt-batch").hasMessageContaining("4/2/32");
+        Settings p = Settings.defaults().set(Key.TENSORRT_PRECISION, "int8", "t");
+        assertThatThrownBy(() -> ArgusConfig.from(p, NO_ENV)).hasMessageContaining("argus.tensorrt.precision")
+                .hasMessageContaining("fp32").hasMessageContaining("fp16");
+    }
+
+    @Test
     void threadsPerWorkerFollowTheCpusAndWorkers() {
         Settings s = Settings.defaults().set(Key.CPUS, "8", "t").set(Key.WORKERS, "2", "t");
         assertThat(ArgusConfig.from(s, NO_ENV).onnx().intraOpThreads()).isEqualTo(4);
@@ -92,7 +115,7 @@ class ArgusConfigTest {
                 .isInstanceOfSatisfying(ArgusException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION))
                 .hasMessageContaining("argus.backend = 'tensorflow'")
                 .hasMessageContaining("flag --backend")
-                .hasMessageContaining("Valid backends: onnx, djl-pytorch, djl-tensorflow, grpc, cloudflare");
+                .hasMessageContaining("Valid backends: onnx, djl-pytorch, djl-tensorflow, tensorrt, grpc, cloudflare");
     }
 
     @Test

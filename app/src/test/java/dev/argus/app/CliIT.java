@@ -165,7 +165,7 @@ class CliIT {
     void anUnknownBackendFailsAtStartListingTheValidOnes() {
         Run r = argus("classify", "--backend", "tensorflow", ProbeCase.all().get(0).file().toString());
         assertThat(r.exit()).isEqualTo(ExitCodes.CONFIGURATION);
-        assertThat(r.err()).contains("argus.backend = 'tensorflow'").contains("Valid backends: onnx, djl-pytorch, djl-tensorflow, grpc, cloudflare").doesNotContain("\tat ");
+        assertThat(r.err()).contains("argus.backend = 'tensorflow'").contains("Valid backends: onnx, djl-pytorch, djl-tensorflow, tensorrt, grpc, cloudflare").doesNotContain("\tat ");
     }
 
     @Test

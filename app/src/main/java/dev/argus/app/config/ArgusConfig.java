@@ -23,7 +23,7 @@ import java.time.Duration;
  * at start, naming the key, the value, where it came from and what is valid.
  */
 public record ArgusConfig(String backend, String modelLocation, ModelDescription model, Path dataDir, InputLimits limits,
-                          long maxPixels, boolean exifOrientation, Inference inference, Onnx onnx, Djl djl, Hub hub,
+                          long maxPixels, boolean exifOrientation, Inference inference, Onnx onnx, Djl djl, TensorRt tensorRt, Hub hub,
                           Optional<GrpcClientConfig> grpcBackend, Optional<CloudflareConfig> cloudflareBackend) {
 
     /** Concurrency: {@code workers} engine calls at once, each with {@code threadsPerWorker} threads. */
@@ -36,6 +36,11 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
 
     /** DJL settings ({@code intraOpThreads} already resolved from CPUs / workers when 0). */
     public record Djl(int intraOpThreads, int interOpThreads, String device, int gpuId, Path cacheDir, Optional<Path> nativesDir) {
+    }
+
+    /** TensorRT settings: precision, batch profile, builder workspace, engine cache, CUDA device. */
+    public record TensorRt(String precision, int minBatch, int optBatch, int maxBatch, long workspaceBytes, Path cacheDir,
+                           int device) {
     }
 
     /** Hugging Face Hub settings. The token is never printed. */
@@ -74,7 +79,12 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         if (workers == 0) {
             // libtorch's threads all work only on the thread that started it: on worker threads one call uses ~1.4
             // cores, so for djl-pytorch one call per CPU with one thread each is the fast setting (measured 1.8x).
-            workers = backend.equals(Backends.DJL_PYTORCH) ? cpus : 1;
+            // TensorRT: two execution contexts overlap one call's copies with the other's kernels.
+            workers = switch (backend) {
+                case Backends.DJL_PYTORCH -> cpus;
+                case Backends.TENSORRT -> 2;
+                default -> 1;
+            };
         }
         int threads = Math.max(1, cpus / workers);
         Inference inference = new Inference(workers, r.intIn(Key.MAX_BATCH, 1, 1024),
@@ -88,6 +98,16 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         Djl djl = new Djl(djlIntra == 0 ? threads : djlIntra, r.intIn(Key.DJL_INTER_OP_THREADS, 1, 1024),
                 r.oneOf(Key.DJL_DEVICE, "cpu", "gpu", "cuda"), r.intIn(Key.DJL_GPU_ID, 0, 64),
                 r.path(Key.DJL_CACHE_DIR).orElse(dataDir.resolve("djl")), r.path(Key.DJL_NATIVES_DIR));
+        int trtMin = r.intIn(Key.TENSORRT_MIN_BATCH, 1, 1024);
+        int trtOpt = r.intIn(Key.TENSORRT_OPT_BATCH, 1, 1024);
+        int trtMax = r.intIn(Key.TENSORRT_MAX_BATCH, 1, 1024);
+        if (trtOpt < trtMin || trtMax < trtOpt) {
+            throw r.bad(Key.TENSORRT_OPT_BATCH, "The batch profile needs min-batch <= opt-batch <= max-batch, got "
+                    + trtMin + "/" + trtOpt + "/" + trtMax);
+        }
+        TensorRt tensorRt = new TensorRt(r.oneOf(Key.TENSORRT_PRECISION, "fp32", "fp16"), trtMin, trtOpt, trtMax,
+                r.longIn(Key.TENSORRT_WORKSPACE_MB, 1, 1L << 20) << 20,
+                r.path(Key.TENSORRT_CACHE_DIR).orElse(dataDir.resolve("tensorrt")), r.intIn(Key.TENSORRT_DEVICE, 0, 64));
         URI endpoint = r.wrap(Key.HUB_ENDPOINT, () -> URI.create(r.string(Key.HUB_ENDPOINT).replaceAll("/+$", "")));
         if (endpoint.getScheme() == null || !endpoint.getScheme().startsWith("http")) {
             throw r.bad(Key.HUB_ENDPOINT, "Give an http(s) URL");
@@ -95,7 +115,7 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         Hub hub = new Hub(endpoint, r.string(Key.HUB_TOKEN), r.bool(Key.HUB_OFFLINE));
         return new ArgusConfig(backend, location, model, dataDir,
                 r.wrap(Key.MAX_BYTES, () -> new InputLimits(r.longIn(Key.MAX_BYTES, 1, Integer.MAX_VALUE - 8))),
-                r.longIn(Key.MAX_PIXELS, 1, 400_000_000L), r.bool(Key.EXIF_ORIENTATION), inference, onnx, djl, hub,
+                r.longIn(Key.MAX_PIXELS, 1, 400_000_000L), r.bool(Key.EXIF_ORIENTATION), inference, onnx, djl, tensorRt, hub,
                 backend.equals(Backends.GRPC) ? Optional.of(grpcBackend(r)) : Optional.empty(),
                 backend.equals(Backends.CLOUDFLARE) ? Optional.of(cloudflareBackend(r)) : Optional.empty());
     }

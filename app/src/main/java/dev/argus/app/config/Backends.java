@@ -9,6 +9,8 @@ public final class Backends {
     public static final String DJL_PYTORCH = "djl-pytorch";
     /** DJL with TensorFlow: a SavedModel directory. */
     public static final String DJL_TENSORFLOW = "djl-tensorflow";
+    /** TensorRT on an NVIDIA GPU: an engine built from the ONNX model and cached. */
+    public static final String TENSORRT = "tensorrt";
     /** Another Argus over gRPC (a front instance forwarding to a GPU instance). */
     public static final String GRPC = "grpc";
     /** Cloudflare Workers AI itself. */
@@ -19,6 +21,6 @@ public final class Backends {
 
     /** Backend names accepted by {@code argus.backend}. */
     public static List<String> names() {
-        return List.of(ONNX, DJL_PYTORCH, DJL_TENSORFLOW, GRPC, CLOUDFLARE);
+        return List.of(ONNX, DJL_PYTORCH, DJL_TENSORFLOW, TENSORRT, GRPC, CLOUDFLARE);
     }
 }

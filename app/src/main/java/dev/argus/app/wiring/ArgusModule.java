@@ -17,6 +17,8 @@ import dev.argus.ports.in.ClassifyImageUseCase;
 import dev.argus.ports.out.ImageClassifier;
 import dev.argus.ports.out.ModelSource;
 import dev.argus.ports.service.ClassificationService;
+import dev.argus.tensorrt.TensorRtConfig;
+import dev.argus.tensorrt.TensorRtModule;
 import java.nio.file.Path;
 
 /**
@@ -42,6 +44,14 @@ public final class ArgusModule extends AbstractModule {
             }
             case Backends.DJL_PYTORCH, Backends.DJL_TENSORFLOW -> {
                 install(new DjlModule(djlConfig(resolveModel())));
+                install(new LocalPipelineModule(config));
+            }
+            case Backends.TENSORRT -> {
+                // JavaCPP unpacks the CUDA/TensorRT JNI wrappers under the data dir, not into ~/.javacpp.
+                if (System.getProperty("org.bytedeco.javacpp.cachedir") == null) {
+                    System.setProperty("org.bytedeco.javacpp.cachedir", config.dataDir().resolve("javacpp").toString());
+                }
+                install(new TensorRtModule(tensorRtConfig(resolveModel())));
                 install(new LocalPipelineModule(config));
             }
             case Backends.GRPC -> bind(ImageClassifier.class)
@@ -70,6 +80,12 @@ public final class ArgusModule extends AbstractModule {
         return new DjlConfig(DjlConfig.Engine.parse(config.backend()), model, config.model().inputName(),
                 config.model().outputName(), p.layout(), p.inputWidth(), d.intraOpThreads(), d.interOpThreads(),
                 d.cacheDir(), DjlConfig.Device.parse(d.device()), d.gpuId(), d.nativesDir());
+    }
+
+    private TensorRtConfig tensorRtConfig(Path model) {
+        ArgusConfig.TensorRt t = config.tensorRt();
+        return new TensorRtConfig(model, TensorRtConfig.Precision.parse(t.precision()), t.minBatch(), t.optBatch(),
+                t.maxBatch(), t.workspaceBytes(), t.cacheDir(), t.device(), config.inference().workers());
     }
 
     @Provides

@@ -1,0 +1,94 @@
+package dev.argus.app.tensorrt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.argus.app.cli.ExitCodes;
+import dev.argus.app.cli.Main;
+import dev.argus.domain.LabelStyle;
+import dev.argus.tensorrt.CudaProbe;
+import dev.argus.testkit.ProbeCase;
+import dev.argus.testkit.RepoPaths;
+import dev.argus.testkit.TestModels;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --backend tensorrt} through the CLI. Without a GPU (this CI): the start fails with exit code 3 and a message
+ * naming the cause, in process and as a separate JVM, and nothing crashes. With a GPU the same command must classify.
+ */
+class TensorRtBackendIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private static boolean gpuUsable() {
+        return CudaProbe.availability(0) instanceof CudaProbe.Available;
+    }
+
+    @Test
+    void withoutAGpuClassifyFailsAtStartNamingTheCause() {
+        Assumptions.assumeFalse(gpuUsable(), "a GPU is usable here: the failure path cannot be observed");
+        ProbeCase probe = ProbeCase.all().get(0);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        long t0 = System.nanoTime();
+        int code = Main.run(new String[] {"classify", "-q", "--backend", "tensorrt", "--model", TestModels.probeOnnx().toString(),
+                probe.file().toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("ARGUS_DATA_DIR", tmp.resolve("data").toString()));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        System.out.println("[tensorrt] in-process start failed after " + ms + " ms: " + stderr.strip());
+        assertThat(code).as(stderr).isEqualTo(ExitCodes.CONFIGURATION);
+        assertThat(stderr).contains("TensorRT backend unavailable")
+                .containsAnyOf("no NVIDIA driver", "no CUDA device", "TensorRT library missing")
+                .contains("argus.backend=onnx").doesNotContain("\tat ");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void withoutAGpuTheLauncherExitsWithTheMessageAndNoCrashReport() throws Exception {
+        Assumptions.assumeFalse(gpuUsable(), "a GPU is usable here: the failure path cannot be observed");
+        Path launcher = RepoPaths.root().resolve("app/target/argus/bin/argus");
+        assertThat(launcher).as("built by mvn package before the integration tests").exists();
+        ProcessBuilder pb = new ProcessBuilder("sh", launcher.toString(), "classify", "-q", "--backend", "tensorrt", "--model",
+                TestModels.probeOnnx().toString(), ProbeCase.all().get(0).file().toString()).directory(tmp.toFile());
+        pb.environment().put("ARGUS_DATA_DIR", tmp.resolve("data").toString());
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exits instead of hanging").isTrue();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        System.out.println("[tensorrt] launcher exited " + p.exitValue() + " after " + ms + " ms (JVM start included)");
+        assertThat(p.exitValue()).as(err).isEqualTo(ExitCodes.CONFIGURATION);
+        assertThat(err).contains("TensorRT backend unavailable").doesNotContain("\tat ").doesNotContain("SIGSEGV");
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("hs_err"));
+        }
+    }
+
+    @Test
+    void withAGpuTheProbeImagesGetTheirDesignedClasses() throws Exception {
+        Assumptions.assumeTrue(gpuUsable(), () -> "no usable GPU: " + ((CudaProbe.Unavailable) CudaProbe.availability(0)).reason());
+        for (ProbeCase probe : ProbeCase.all()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = Main.run(new String[] {"classify", "-q", "--backend", "tensorrt", "--model", TestModels.probeOnnx().toString(),
+                    probe.file().toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("ARGUS_DATA_DIR", tmp.resolve("data").toString()));
+            assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+            assertThat(JSON.readTree(out.toString(StandardCharsets.UTF_8)).get("result").get(0).get("label").asText())
+                    .as(probe.file().getFileName().toString()).isEqualTo(LabelStyle.CLOUDFLARE.apply(probe.expectedLabel()));
+        }
+    }
+}
