@@ -36,7 +36,9 @@ final class EngineBuilder {
             IBuilder builder = own(owned, createInferBuilder(logger), "createInferBuilder", logger);
             INetworkDefinition network = own(owned,
                     builder.createNetworkV2(1 << nvinfer.NetworkDefinitionCreationFlag.kSTRONGLY_TYPED.value), "createNetworkV2", logger);
-            IParser parser = own(owned, nvonnxparser.createParser(network, logger), "createParser", logger);
+            // The parser cannot be deleted from Java (TrtOwnership): it lives until the process ends, and it is only
+            // created when an engine is built (a cache miss).
+            IParser parser = check(nvonnxparser.createParser(network, logger), "createParser", logger);
             if (!parser.parseFromFile(config.model().toString(), ILogger.Severity.kWARNING.value)) {
                 List<String> errors = new ArrayList<>();
                 for (int i = 0; i < parser.getNbErrors(); i++) {
@@ -102,11 +104,16 @@ final class EngineBuilder {
         }
     }
 
+    /** Checks {@code p}, makes its {@code close()} delete it, and records it for release in reverse order. */
     private static <P extends Pointer> P own(List<Pointer> owned, P p, String call, TrtLogger logger) {
+        owned.add(TrtOwnership.own(check(p, call, logger)));
+        return p;
+    }
+
+    private static <P extends Pointer> P check(P p, String call, TrtLogger logger) {
         if (p == null || p.isNull()) {
             throw ArgusException.modelUnavailable("TensorRT " + call + " failed: " + logger.lastError(), null);
         }
-        owned.add(p);
         return p;
     }
 }

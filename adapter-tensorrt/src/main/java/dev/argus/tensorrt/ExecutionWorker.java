@@ -56,7 +56,8 @@ final class ExecutionWorker implements AutoCloseable {
 
             long contextBytes = engine.getDeviceMemorySizeV2();
             Pointer contextMemory = deviceAlloc(Math.max(contextBytes, 1));
-            IExecutionContext c = engine.createExecutionContext(nvinfer.ExecutionContextAllocationStrategy.kUSER_MANAGED);
+            IExecutionContext c = TrtOwnership.own(
+                    engine.createExecutionContext(nvinfer.ExecutionContextAllocationStrategy.kUSER_MANAGED));
             if (c == null || c.isNull()) {
                 throw new IllegalStateException("createExecutionContext failed");
             }

@@ -11,7 +11,10 @@ import org.bytedeco.tensorrt.nvinfer.Dims64;
 import org.bytedeco.tensorrt.nvinfer.ICudaEngine;
 import org.bytedeco.tensorrt.nvinfer.IRuntime;
 
-/** The logger, runtime and deserialised engine, created together and released in reverse order. */
+/**
+ * The runtime and the deserialised engine, created together and deleted in reverse order (the engine before the
+ * runtime, as TensorRT requires). The logger is process-wide and outlives both.
+ */
 final class TrtEngine implements AutoCloseable {
     final TrtLogger logger;
     final IRuntime runtime;
@@ -27,13 +30,13 @@ final class TrtEngine implements AutoCloseable {
 
     /** Deserialises {@code plan}; null when TensorRT refuses it (stale or built elsewhere), the logger says why. */
     static TrtEngine deserialize(TrtLogger logger, byte[] plan) {
-        IRuntime runtime = createInferRuntime(logger);
+        IRuntime runtime = TrtOwnership.own(createInferRuntime(logger));
         if (runtime == null || runtime.isNull()) {
             throw ArgusException.modelUnavailable("TensorRT createInferRuntime failed: " + logger.lastError(), null);
         }
         ICudaEngine engine;
         try (BytePointer blob = new BytePointer(plan)) {
-            engine = runtime.deserializeCudaEngine(blob, plan.length);
+            engine = TrtOwnership.own(runtime.deserializeCudaEngine(blob, plan.length));
         }
         if (engine == null || engine.isNull()) {
             runtime.close();

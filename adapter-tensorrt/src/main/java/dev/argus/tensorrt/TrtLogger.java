@@ -3,9 +3,8 @@ package dev.argus.tensorrt;
 import org.bytedeco.tensorrt.nvinfer.ILogger;
 
 /**
- * TensorRT's log, into the JDK logger; keeps the last error for messages. One per process, never freed: every builder
- * and runtime keeps a pointer to it, and the JavaCPP presets cannot delete those (see README), so the logger must
- * outlive them.
+ * TensorRT's log, into the JDK logger; keeps the last error for messages. One per process, never freed: builders,
+ * runtimes and the ONNX parser (which cannot be deleted from Java, see README) keep a pointer to it.
  */
 final class TrtLogger extends ILogger {
     private static final System.Logger LOG = System.getLogger("dev.argus.tensorrt.TensorRT");
