@@ -3,6 +3,9 @@ package dev.argus.tensorrt;
 import static org.bytedeco.tensorrt.global.nvinfer.createInferBuilder;
 
 import dev.argus.domain.ArgusException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
@@ -21,8 +24,10 @@ import org.bytedeco.tensorrt.nvonnxparser.IParser;
 
 /**
  * ONNX model to serialised engine: ONNX parser, one optimisation profile over the batch dimension, workspace limit,
- * precision. TensorRT 11 builds strongly typed networks only (no FP16 builder flag): FP32 turns TF32 off so the
- * results are exact FP32; FP16 needs a model whose layers are typed FP16 (float32 inputs and outputs).
+ * precision. TensorRT 11 builds strongly typed networks only (no FP16 builder flag): FP32 parses the file as it is
+ * and turns TF32 off so the results are exact FP32; FP16 first converts the model with {@link OnnxFp16Converter}
+ * (FLOAT16 weights and tensors inside, float32 input and output behind casts), or takes a model that already uses
+ * FLOAT16 as it is, and parses it from memory.
  */
 final class EngineBuilder {
     private static final System.Logger LOG = System.getLogger(EngineBuilder.class.getName());
@@ -39,7 +44,7 @@ final class EngineBuilder {
             // The parser cannot be deleted from Java (TrtOwnership): it lives until the process ends, and it is only
             // created when an engine is built (a cache miss).
             IParser parser = check(nvonnxparser.createParser(network, logger), "createParser", logger);
-            if (!parser.parseFromFile(config.model().toString(), ILogger.Severity.kWARNING.value)) {
+            if (!parse(parser, config, owned)) {
                 List<String> errors = new ArrayList<>();
                 for (int i = 0; i < parser.getNbErrors(); i++) {
                     errors.add(parser.getError(i).desc());
@@ -88,6 +93,46 @@ final class EngineBuilder {
             for (int i = owned.size() - 1; i >= 0; i--) {
                 owned.get(i).close();
             }
+        }
+    }
+
+    /**
+     * FP32: the parser reads the file. FP16: the model converted by {@link OnnxFp16Converter} (or as it is, when it
+     * already uses FLOAT16), parsed from memory; the buffer is released with the builder's objects, after the build.
+     */
+    private static boolean parse(IParser parser, TensorRtConfig config, List<Pointer> owned) {
+        if (config.precision() == TensorRtConfig.Precision.FP32) {
+            return parser.parseFromFile(config.model().toString(), ILogger.Severity.kWARNING.value);
+        }
+        byte[] model = fp16Model(config.model());
+        BytePointer buffer = new BytePointer(model);
+        owned.add(buffer);
+        return parser.parse(buffer, model.length, config.model().toAbsolutePath().toString());
+    }
+
+    private static byte[] fp16Model(Path path) {
+        byte[] original = readModel(path);
+        long t0 = System.nanoTime();
+        byte[] model;
+        try {
+            model = OnnxFp16Converter.convert(original);
+        } catch (ArgusException e) {
+            throw ArgusException.modelUnavailable(path + ": " + e.getMessage(), e);
+        }
+        if (model == original) {
+            LOG.log(System.Logger.Level.INFO, "{0} already uses FLOAT16: the FP16 engine is built from it as it is", path);
+        } else {
+            LOG.log(System.Logger.Level.INFO, "Converted {0} to FP16 in {1} ms ({2} MB -> {3} MB)", path,
+                    (System.nanoTime() - t0) / 1_000_000, original.length >> 20, model.length >> 20);
+        }
+        return model;
+    }
+
+    private static byte[] readModel(Path model) {
+        try {
+            return Files.readAllBytes(model);
+        } catch (IOException e) {
+            throw ArgusException.modelUnavailable("Cannot read the model " + model + ": " + e.getMessage(), e);
         }
     }
 

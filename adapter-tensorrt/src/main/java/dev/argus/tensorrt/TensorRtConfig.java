@@ -9,7 +9,9 @@ import java.util.Objects;
  * Settings of the TensorRT engine. Immutable, validated on construction.
  *
  * @param model          the {@code .onnx} file the engine is built from
- * @param precision      FP32 (exact, TF32 off) or FP16 (needs an FP16-typed ONNX model: TensorRT 11 builds strongly typed networks only)
+ * @param precision      FP32 (exact, TF32 off) or FP16 (TensorRT 11 builds strongly typed networks only, so the engine is
+ *                       built from the model converted to float16 weights and tensors with float32 input and output;
+ *                       a model that already uses float16 is taken as it is)
  * @param minBatch       smallest batch of the optimisation profile
  * @param optBatch       batch TensorRT tunes for
  * @param maxBatch       largest batch of the optimisation profile, and of one call

@@ -46,7 +46,8 @@ public enum Key {
     DJL_NATIVES_DIR("argus.djl.natives-dir", "",
             "Engine natives instead of the bundled ones: TensorFlow 2.16.1 .so dir, or libtorch 2.7.1 (CUDA 12.8 for gpu); empty = bundled."),
     TENSORRT_PRECISION("argus.tensorrt.precision", "fp32",
-            "fp32 (TF32 off) or fp16 (needs an FP16-typed ONNX model: TensorRT 11 builds strongly typed networks only)."),
+            "fp32 (TF32 off) or fp16 (Argus converts the ONNX model to float16 weights and tensors, float32 input and output; "
+                    + "a model already in float16 is used as is)."),
     TENSORRT_MIN_BATCH("argus.tensorrt.min-batch", "1", "Smallest batch of the engine's optimisation profile."),
     TENSORRT_OPT_BATCH("argus.tensorrt.opt-batch", "8", "Batch TensorRT tunes the engine for."),
     TENSORRT_MAX_BATCH("argus.tensorrt.max-batch", "32", "Largest batch of the optimisation profile (calls are capped by argus.inference.max-batch too)."),
