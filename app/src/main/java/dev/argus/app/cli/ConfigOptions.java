@@ -63,6 +63,16 @@ public final class ConfigOptions {
         return s;
     }
 
+    /** The {@code --backend} flag, or null. */
+    public String backendFlag() {
+        return backend;
+    }
+
+    /** The {@code --model} flag, or null. */
+    public String modelFlag() {
+        return model;
+    }
+
     public ArgusConfig config(Map<String, String> env) {
         return ArgusConfig.from(settings(env), env);
     }

@@ -28,6 +28,7 @@ public final class Main {
         cli.addSubcommand(new CommandLine(new ConfigCommand(out, env)));
         cli.addSubcommand(new CommandLine(new ModelCommand(out, err, env)));
         cli.addSubcommand(new CommandLine(new dev.argus.app.serve.ServeCommand(err, env)));
+        cli.addSubcommand(new CommandLine(new dev.argus.app.bench.BenchCommand(out, err, env)));
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -53,6 +53,21 @@ public final class Argus implements AutoCloseable {
         return classifier() instanceof dev.argus.ports.in.InferTensorUseCase t ? java.util.Optional.of(t) : java.util.Optional.empty();
     }
 
+    /** The engine under the local pipeline; empty for remote backends. */
+    public java.util.Optional<dev.argus.ports.out.InferenceEngine> engine() {
+        return existing(dev.argus.ports.out.InferenceEngine.class);
+    }
+
+    /** The decoder and preprocessing in front of the engine; empty for remote backends. */
+    public java.util.Optional<dev.argus.ports.out.ImagePreprocessor> preprocessor() {
+        return existing(dev.argus.ports.out.ImagePreprocessor.class);
+    }
+
+    private <T> java.util.Optional<T> existing(Class<T> type) {
+        return injector.getExistingBinding(com.google.inject.Key.get(type)) == null ? java.util.Optional.empty()
+                : java.util.Optional.of(injector.getInstance(type));
+    }
+
     /** The configured image-level classifier (closing it closes this Argus's engine). */
     public ImageClassifier classifier() {
         return injector.getInstance(ImageClassifier.class);

@@ -1,0 +1,158 @@
+package dev.argus.bench.run;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
+
+/**
+ * A closed loop: {@code concurrency} callers, each making its next call as soon as the last one returned. First
+ * {@code warmup} calls that are not measured, then the measured phase: a number of calls, or a duration. The memory
+ * and CPU meters cover the measured phase only.
+ */
+final class LoadGenerator {
+    private static final int MAX_ERROR_SAMPLES = 3;
+
+    /** One call of the workload: the {@code k}-th batch. Throws when the whole call failed. */
+    @FunctionalInterface
+    interface Call {
+        CallResult run(int k) throws Exception;
+    }
+
+    /** What one call did: images answered and failed, and the per-image time split where the backend reports one. */
+    record CallResult(int images, int failedImages, long decodeNanos, long inferenceNanos, long postprocessNanos, String error) {
+        static CallResult ok(int images) {
+            return new CallResult(images, 0, 0, 0, 0, null);
+        }
+    }
+
+    /** The measured phase. Latencies are per call, in ns, in completion order. */
+    record Sample(int calls, int images, int failedImages, int failedCalls, long wallNanos, long[] latencies,
+                  long decodeNanos, long inferenceNanos, long postprocessNanos, long cpuNanos, long peakRssBytes,
+                  long peakHeapBytes, List<String> errors) {
+        double imagesPerSecond() {
+            return wallNanos == 0 ? 0 : (images - failedImages) * 1e9 / wallNanos;
+        }
+    }
+
+    private final ResourceMeter meter;
+
+    LoadGenerator(ResourceMeter meter) {
+        this.meter = meter;
+    }
+
+    Sample run(Call call, int concurrency, int warmup, int requests, double durationSeconds, IntConsumer progress) {
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
+            Thread t = new Thread(r, "argus-bench-caller");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            AtomicInteger next = new AtomicInteger();
+            phase(pool, concurrency, call, next, warmup, 0, new Recorder(), progress);
+            meter.resetPeaks();
+            long cpu0 = meter.processCpuNanos();
+            long t0 = System.nanoTime();
+            Recorder rec = new Recorder();
+            long deadline = durationSeconds > 0 ? t0 + (long) (durationSeconds * 1e9) : 0;
+            phase(pool, concurrency, call, next, durationSeconds > 0 ? Integer.MAX_VALUE : warmup + requests, deadline, rec, progress);
+            long wall = System.nanoTime() - t0;
+            long cpu = meter.processCpuNanos() - cpu0;
+            return rec.sample(wall, cpu, meter.peakRssBytes(), meter.peakHeapBytes());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Runs calls numbered from {@code next} up to {@code until} (exclusive), or until {@code deadline} when not 0. */
+    private static void phase(ExecutorService pool, int concurrency, Call call, AtomicInteger next, int until, long deadline,
+                              Recorder rec, IntConsumer progress) {
+        List<Future<?>> callers = new ArrayList<>();
+        for (int i = 0; i < concurrency; i++) {
+            callers.add(pool.submit(() -> {
+                while (deadline == 0 || System.nanoTime() < deadline) {
+                    int k = next.getAndIncrement();
+                    if (k >= until) {
+                        next.decrementAndGet();
+                        return;
+                    }
+                    long s = System.nanoTime();
+                    try {
+                        CallResult r = call.run(k);
+                        rec.record(System.nanoTime() - s, r);
+                    } catch (Exception | LinkageError e) {
+                        rec.failed(System.nanoTime() - s, e);
+                    }
+                    progress.accept(k);
+                }
+            }));
+        }
+        for (Future<?> f : callers) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("benchmark interrupted", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("benchmark caller failed", e.getCause());
+            }
+        }
+    }
+
+    /** Thread-safe accumulation of one phase. */
+    private static final class Recorder {
+        private final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
+        private final AtomicInteger calls = new AtomicInteger();
+        private final AtomicInteger images = new AtomicInteger();
+        private final AtomicInteger failedImages = new AtomicInteger();
+        private final AtomicInteger failedCalls = new AtomicInteger();
+        private final AtomicLong decode = new AtomicLong();
+        private final AtomicLong inference = new AtomicLong();
+        private final AtomicLong post = new AtomicLong();
+
+        void record(long nanos, CallResult r) {
+            latencies.add(nanos);
+            calls.incrementAndGet();
+            images.addAndGet(r.images());
+            failedImages.addAndGet(r.failedImages());
+            decode.addAndGet(r.decodeNanos());
+            inference.addAndGet(r.inferenceNanos());
+            post.addAndGet(r.postprocessNanos());
+            if (r.error() != null) {
+                error(r.error());
+            }
+        }
+
+        void failed(long nanos, Throwable e) {
+            latencies.add(nanos);
+            calls.incrementAndGet();
+            failedCalls.incrementAndGet();
+            error(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+
+        private void error(String message) {
+            synchronized (errors) {
+                if (errors.size() < MAX_ERROR_SAMPLES && !errors.contains(message)) {
+                    errors.add(message);
+                }
+            }
+        }
+
+        Sample sample(long wall, long cpu, long peakRss, long peakHeap) {
+            long[] lat;
+            synchronized (latencies) {
+                lat = latencies.stream().mapToLong(Long::longValue).toArray();
+            }
+            int ok = Math.max(1, images.get() - failedImages.get());
+            return new Sample(calls.get(), images.get(), failedImages.get(), failedCalls.get(), wall, lat,
+                    decode.get() / ok, inference.get() / ok, post.get() / ok, cpu, peakRss, peakHeap, List.copyOf(errors));
+        }
+    }
+}
