@@ -158,6 +158,12 @@ public record BenchReport(String schema, String createdAt, Machine machine, Plan
             int q = i;
             quantiles[i] = Stats.median(ms.stream().map(m -> m.latencyQuantilesMs()[q]).toList());
         }
+        for (double q : quantiles) {
+            if (Double.isNaN(q)) {
+                quantiles = new double[0];
+                break;
+            }
+        }
         List<String> errors = ms.stream().flatMap(m -> m.errors().stream()).distinct().limit(5).toList();
         return new Row(k[0], k[1], Integer.parseInt(k[2]), Integer.parseInt(k[3]), ms.size(),
                 of(ms, WorkerResult.Measurement::imagesPerSecond), of(ms, WorkerResult.Measurement::p50Ms),

@@ -43,7 +43,7 @@ public record BackendSpec(String id, String backend, Optional<String> value) {
             }
             int eq = s.indexOf('=');
             String name = (eq < 0 ? s : s.substring(0, eq)).trim();
-            Optional<String> value = eq < 0 ? Optional.empty() : Optional.of(s.substring(eq + 1).trim());
+            Optional<String> value = eq < 0 ? Optional.empty() : Optional.of(s.substring(eq + 1).trim()).filter(v -> !v.isEmpty());
             String backend = name.equals(REST) ? "cloudflare" : name;
             if (!name.equals(REST) && !knownBackends.contains(name)) {
                 throw ArgusException.configuration("Unknown benchmark backend '" + name + "'. Valid: "

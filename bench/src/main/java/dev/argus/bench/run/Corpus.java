@@ -48,6 +48,9 @@ public record Corpus(String source, List<Image> images) {
 
     /** The image files under {@code dir} (recursively), sorted by path; at most {@code limit}. */
     public static Corpus load(Path dir, int limit) {
+        if (limit < 1) {
+            throw ArgusException.configuration("--max-images must be at least 1, got " + limit);
+        }
         if (!Files.isDirectory(dir)) {
             throw ArgusException.invalidInput("Benchmark images directory " + dir + " does not exist.");
         }

@@ -62,6 +62,7 @@ public final class Orchestrator {
                 BackendSpec spec = backends.get((i + rep - 1) % backends.size());
                 if (unavailable.contains(spec.id())) {
                     done++;
+                    listener.progress((double) done / total, spec.id() + " skipped (unavailable)");
                     continue;
                 }
                 Run run = runOne(spec, rep, workDir, done, total, plan.repetitions());

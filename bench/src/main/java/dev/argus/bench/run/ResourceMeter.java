@@ -40,11 +40,13 @@ final class ResourceMeter {
 
     /** Peak resident set size, bytes; -1 where {@code /proc} is absent. */
     long peakRssBytes() {
-        return statusKb("VmHWM:") * 1024;
+        long kb = statusKb("VmHWM:");
+        return kb < 0 ? -1 : kb * 1024;
     }
 
     long rssBytes() {
-        return statusKb("VmRSS:") * 1024;
+        long kb = statusKb("VmRSS:");
+        return kb < 0 ? -1 : kb * 1024;
     }
 
     /** Sum of the heap pools' peak usage since the last reset. */

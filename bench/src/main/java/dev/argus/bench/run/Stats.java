@@ -28,7 +28,7 @@ public final class Stats {
     }
 
     private static int rank(int n, double p) {
-        int r = (int) Math.ceil(p / 100.0 * n) - 1;
+        int r = (int) Math.ceil(p * n / 100.0) - 1;
         return Math.max(0, Math.min(n - 1, r));
     }
 

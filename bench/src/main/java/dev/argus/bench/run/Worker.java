@@ -50,13 +50,17 @@ public final class Worker {
         try (target) {
             long loaded = System.nanoTime();
             ImageClassifier classifier = target.classifier();
-            classifier.classify(List.of(corpus.images().get(0).bytes()), TOP5).get(0).orThrow();
+            ClassificationOutcome first = classifier.classify(List.of(corpus.images().get(0).bytes()), TOP5).get(0);
+            if (first instanceof ClassificationOutcome.Failure f && f.code() != dev.argus.domain.ErrorCode.INVALID_INPUT
+                    && f.code() != dev.argus.domain.ErrorCode.INPUT_TOO_LARGE) {
+                throw f.toException();
+            }
             long answered = System.nanoTime();
             events.println(EVENT + "first-answer");
             events.flush();
             long rss = meter.rssBytes();
             long heap = meter.heapUsedBytes();
-            Progress progress = new Progress(units(target.engine().isPresent()));
+            Progress progress = new Progress(units(repetition, target.engine().isPresent() && target.preprocessing().isPresent()));
             List<WorkerResult.Answer> answers = repetition == 1 ? answers(target, progress) : List.of();
             List<WorkerResult.Measurement> measurements = new ArrayList<>();
             for (BenchPlan.Setting s : plan.settings()) {
@@ -73,9 +77,9 @@ public final class Worker {
         }
     }
 
-    private long units(boolean engine) {
+    private long units(int repetition, boolean engine) {
         long perSetting = plan.durationSeconds() > 0 ? 1000 : plan.warmup() + plan.requests();
-        return corpus.size() + (long) plan.settings().size() * perSetting * (engine && plan.baseline() ? 2 : 1);
+        return (repetition == 1 ? corpus.size() : 0) + (long) plan.settings().size() * perSetting * (engine && plan.baseline() ? 2 : 1);
     }
 
     private List<WorkerResult.Answer> answers(BenchTarget target, Progress progress) {
@@ -109,8 +113,12 @@ public final class Worker {
             return Optional.empty();
         }
         BenchTarget.Preprocessing p = target.preprocessing().get();
-        float[] input = p.preprocessor().preprocess(image.bytes(), p.spec());
-        return Optional.of(target.engine().get().infer(new FloatTensor(p.spec().batchShape(1), input)).data());
+        try {
+            float[] input = p.preprocessor().preprocess(image.bytes(), p.spec());
+            return Optional.of(target.engine().get().infer(new FloatTensor(p.spec().batchShape(1), input)).data());
+        } catch (ArgusException e) {
+            return Optional.empty();
+        }
     }
 
     private LoadGenerator.Call pipelineCall(ImageClassifier classifier, int batch) {
@@ -169,7 +177,7 @@ public final class Worker {
         LoadGenerator.Sample r = new LoadGenerator(meter).run(call, s.concurrency(), plan.warmup(), plan.requests(),
                 plan.durationSeconds(), k -> {
                     if (timed) {
-                        progress.at(base + Math.min(999, (System.nanoTime() - phaseStart) / (long) (plan.durationSeconds() * 1e6)));
+                        progress.at(base + Math.min(999, (System.nanoTime() - phaseStart) / Math.max(1L, (long) (plan.durationSeconds() * 1e6))));
                     } else {
                         progress.at(base + Math.min(k + 1L, plan.warmup() + (long) plan.requests()));
                     }

@@ -1,0 +1,120 @@
+package dev.argus.bench.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.argus.domain.ArgusException;
+import dev.argus.domain.ErrorCode;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class BackendSpecTest {
+    private static final List<String> KNOWN = List.of("onnx", "djl-pytorch", "djl-tensorflow", "grpc", "cloudflare");
+
+    private static List<BackendSpec> parse(String list) {
+        return BackendSpec.parseList(list, KNOWN);
+    }
+
+    @Test
+    void parsesNamesWithAndWithoutValuesInOrder() {
+        List<BackendSpec> specs = parse("onnx,djl-pytorch=m.pt,grpc=h:1,rest=http://x:8080");
+        assertThat(specs).containsExactly(
+                new BackendSpec("onnx", "onnx", Optional.empty()),
+                new BackendSpec("djl-pytorch", "djl-pytorch", Optional.of("m.pt")),
+                new BackendSpec("grpc", "grpc", Optional.of("h:1")),
+                new BackendSpec("rest", "cloudflare", Optional.of("http://x:8080")));
+    }
+
+    @Test
+    void restRunsAsTheCloudflareBackendAgainstTheGivenUrl() {
+        BackendSpec rest = parse("rest=http://x:8080").get(0);
+        assertThat(rest.id()).isEqualTo("rest");
+        assertThat(rest.backend()).isEqualTo("cloudflare");
+        assertThat(rest.value()).contains("http://x:8080");
+    }
+
+    @Test
+    void trimsSpacesAroundNamesValuesAndItemsAndSkipsEmptyItems() {
+        List<BackendSpec> specs = parse(" onnx , , djl-pytorch = m.pt ,");
+        assertThat(specs).extracting(BackendSpec::id).containsExactly("onnx", "djl-pytorch");
+        assertThat(specs.get(1).value()).contains("m.pt");
+    }
+
+    @Test
+    void keepsEverythingAfterTheFirstEqualsSignAsTheValue() {
+        assertThat(parse("rest=http://x:8080/?a=b").get(0).value()).contains("http://x:8080/?a=b");
+    }
+
+    @Test
+    void refusesAnUnknownBackendListingTheValidOnes() {
+        assertThatThrownBy(() -> parse("onnx,tensorflow=m"))
+                .isInstanceOfSatisfying(ArgusException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION))
+                .hasMessageContaining("'tensorflow'")
+                .hasMessageContaining("onnx, djl-pytorch, djl-tensorflow, grpc, cloudflare")
+                .hasMessageContaining("rest");
+    }
+
+    @Test
+    void rejectsADuplicateBackend() {
+        assertThatThrownBy(() -> parse("onnx,djl-pytorch=a.pt,djl-pytorch=b.pt"))
+                .isInstanceOfSatisfying(ArgusException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION))
+                .hasMessageContaining("'djl-pytorch'")
+                .hasMessageContaining("twice");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rest", "rest=", "rest=  "})
+    void refusesRestWithoutAUrl(String item) {
+        assertThatThrownBy(() -> parse("onnx," + item))
+                .isInstanceOfSatisfying(ArgusException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION))
+                .hasMessageContaining("rest=http://host:8080");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"grpc", "grpc=", "grpc= "})
+    void refusesGrpcWithoutAnAddress(String item) {
+        assertThatThrownBy(() -> parse(item + ",onnx"))
+                .isInstanceOfSatisfying(ArgusException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION))
+                .hasMessageContaining("grpc=host:50051");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", ",", " , ,"})
+    void refusesAnEmptyList(String list) {
+        assertThatThrownBy(() -> parse(list))
+                .isInstanceOfSatisfying(ArgusException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION))
+                .hasMessageContaining("No backends");
+    }
+
+    @Test
+    void onlyGrpcCloudflareAndRestAreRemote() {
+        List<BackendSpec> specs = parse("onnx,djl-pytorch=m.pt,djl-tensorflow,grpc=h:1,cloudflare,rest=http://x:8080");
+        assertThat(specs).extracting(BackendSpec::id, BackendSpec::remote).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("onnx", false),
+                org.assertj.core.groups.Tuple.tuple("djl-pytorch", false),
+                org.assertj.core.groups.Tuple.tuple("djl-tensorflow", false),
+                org.assertj.core.groups.Tuple.tuple("grpc", true),
+                org.assertj.core.groups.Tuple.tuple("cloudflare", true),
+                org.assertj.core.groups.Tuple.tuple("rest", true));
+    }
+
+    @Test
+    void aBlankValueIsNoValue() {
+        assertThat(new BackendSpec("onnx", "onnx", Optional.of(" ")).value()).isEmpty();
+        assertThat(new BackendSpec("onnx", "onnx", null).value()).isEmpty();
+    }
+
+    @Test
+    void refusesABlankName() {
+        assertThatThrownBy(() -> new BackendSpec(" ", "onnx", Optional.empty())).isInstanceOf(ArgusException.class);
+        assertThatThrownBy(() -> new BackendSpec("onnx", null, Optional.empty())).isInstanceOf(ArgusException.class);
+    }
+
+    @Test
+    void printsAsWrittenOnTheCommandLine() {
+        assertThat(parse("onnx,djl-pytorch=m.pt").stream().map(BackendSpec::toString)).containsExactly("onnx", "djl-pytorch=m.pt");
+    }
+}

@@ -1,0 +1,177 @@
+package dev.argus.bench.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class LoadGeneratorTest {
+    private final LoadGenerator generator = new LoadGenerator(new ResourceMeter());
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void measuresExactlyTheRequestedCallsAfterTheUnmeasuredWarmup() {
+        Set<Integer> seen = ConcurrentHashMap.newKeySet();
+        AtomicInteger calls = new AtomicInteger();
+        LoadGenerator.Sample s = generator.run(k -> {
+            calls.incrementAndGet();
+            seen.add(k);
+            return LoadGenerator.CallResult.ok(2);
+        }, 3, 5, 17, 0, k -> { });
+        assertThat(calls.get()).isEqualTo(5 + 17);
+        assertThat(seen).as("every call number once").hasSize(22).allMatch(k -> k >= 0 && k < 22);
+        assertThat(s.calls()).isEqualTo(17);
+        assertThat(s.latencies()).hasSize(17);
+        assertThat(java.util.Arrays.stream(s.latencies()).min().orElseThrow()).isNotNegative();
+        assertThat(s.images()).isEqualTo(34);
+        assertThat(s.failedImages()).isZero();
+        assertThat(s.failedCalls()).isZero();
+        assertThat(s.errors()).isEmpty();
+        assertThat(s.wallNanos()).isPositive();
+        assertThat(s.imagesPerSecond()).isEqualTo(34 * 1e9 / s.wallNanos());
+    }
+
+    @Test
+    void withoutWarmupEveryCallIsMeasured() {
+        AtomicInteger calls = new AtomicInteger();
+        LoadGenerator.Sample s = generator.run(k -> {
+            calls.incrementAndGet();
+            return LoadGenerator.CallResult.ok(1);
+        }, 1, 0, 9, 0, k -> { });
+        assertThat(calls.get()).isEqualTo(9);
+        assertThat(s.calls()).isEqualTo(9);
+    }
+
+    @Test
+    void neverRunsMoreThanConcurrencyCallsAtOnceAndReachesIt() {
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        LoadGenerator.Sample s = generator.run(k -> {
+            int now = inFlight.incrementAndGet();
+            peak.accumulateAndGet(now, Math::max);
+            sleep(8);
+            inFlight.decrementAndGet();
+            return LoadGenerator.CallResult.ok(1);
+        }, 4, 4, 32, 0, k -> { });
+        assertThat(peak.get()).isEqualTo(4);
+        assertThat(s.calls()).isEqualTo(32);
+        // 32 calls of >= 8 ms, 4 at a time: at least 8 rounds
+        assertThat(s.wallNanos()).isGreaterThanOrEqualTo(8 * 8_000_000L);
+    }
+
+    @Test
+    void aSingleCallerCallsOneAtATime() {
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        generator.run(k -> {
+            peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            sleep(1);
+            inFlight.decrementAndGet();
+            return LoadGenerator.CallResult.ok(1);
+        }, 1, 2, 10, 0, k -> { });
+        assertThat(peak.get()).isEqualTo(1);
+    }
+
+    @Test
+    void failedCallsAreCountedAndTheirMessageSampled() {
+        LoadGenerator.Sample s = generator.run(k -> {
+            if (k % 2 == 0) {
+                throw new IllegalStateException("engine exploded");
+            }
+            return LoadGenerator.CallResult.ok(4);
+        }, 2, 0, 10, 0, k -> { });
+        assertThat(s.calls()).isEqualTo(10);
+        assertThat(s.failedCalls()).isEqualTo(5);
+        assertThat(s.latencies()).hasSize(10);
+        assertThat(s.images()).isEqualTo(20);
+        assertThat(s.errors()).containsExactly("IllegalStateException: engine exploded");
+    }
+
+    @Test
+    void failuresDuringWarmupAreNotCounted() {
+        LoadGenerator.Sample s = generator.run(k -> {
+            if (k < 3) {
+                throw new IllegalStateException("cold");
+            }
+            return LoadGenerator.CallResult.ok(1);
+        }, 1, 3, 4, 0, k -> { });
+        assertThat(s.failedCalls()).isZero();
+        assertThat(s.errors()).isEmpty();
+    }
+
+    @Test
+    void keepsAtMostThreeDistinctErrorSamples() {
+        LoadGenerator.Sample s = generator.run(k -> {
+            throw new IllegalStateException("failure " + (k % 5));
+        }, 1, 0, 20, 0, k -> { });
+        assertThat(s.failedCalls()).isEqualTo(20);
+        assertThat(s.errors()).hasSize(3).doesNotHaveDuplicates();
+        assertThat(s.imagesPerSecond()).isZero();
+    }
+
+    @Test
+    void failedImagesAreCountedAndNotAsThroughput() {
+        LoadGenerator.Sample s = generator.run(k -> new LoadGenerator.CallResult(4, 1, 0, 0, 0, "INVALID_INPUT: not an image"),
+                2, 1, 6, 0, k -> { });
+        assertThat(s.images()).isEqualTo(24);
+        assertThat(s.failedImages()).isEqualTo(6);
+        assertThat(s.failedCalls()).isZero();
+        assertThat(s.errors()).containsExactly("INVALID_INPUT: not an image");
+        assertThat(s.imagesPerSecond()).isEqualTo(18 * 1e9 / s.wallNanos());
+    }
+
+    @Test
+    void thePerImageSplitIsAveragedOverAnsweredImages() {
+        // 4 images a call, 1 failed: the 3 answered ones took 300/600/30 ns between them
+        LoadGenerator.Sample s = generator.run(k -> new LoadGenerator.CallResult(4, 1, 300, 600, 30, null), 2, 2, 10, 0, k -> { });
+        assertThat(s.decodeNanos()).isEqualTo(100);
+        assertThat(s.inferenceNanos()).isEqualTo(200);
+        assertThat(s.postprocessNanos()).isEqualTo(10);
+    }
+
+    @Test
+    void durationModeStopsNearTheDuration() {
+        AtomicInteger calls = new AtomicInteger();
+        LoadGenerator.Sample s = generator.run(k -> {
+            calls.incrementAndGet();
+            sleep(5);
+            return LoadGenerator.CallResult.ok(1);
+        }, 2, 2, 1, 0.3, k -> { });
+        double seconds = s.wallNanos() / 1e9;
+        assertThat(seconds).isBetween(0.3, 0.6);
+        // 0.3 s of 5 ms calls by 2 callers: far more than the 1 "request", at most ~120
+        assertThat(s.calls()).isGreaterThan(10).isLessThanOrEqualTo(130);
+        assertThat(calls.get()).isEqualTo(s.calls() + 2);
+    }
+
+    @Test
+    void reportsProgressForEveryCallWithItsNumber() {
+        List<Integer> progress = new CopyOnWriteArrayList<>();
+        generator.run(k -> LoadGenerator.CallResult.ok(1), 2, 3, 7, 0, progress::add);
+        assertThat(progress).hasSize(10).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+    }
+
+    @Test
+    void reportsCpuAndMemoryOfTheMeasuredPhase() {
+        LoadGenerator.Sample s = generator.run(k -> {
+            long x = 0;
+            for (int i = 0; i < 200_000; i++) {
+                x += i * (long) k;
+            }
+            return new LoadGenerator.CallResult(1, x == 42 ? 1 : 0, 0, 0, 0, null);
+        }, 1, 0, 20, 0, k -> { });
+        assertThat(s.cpuNanos()).isNotNegative();
+        assertThat(s.peakHeapBytes()).isPositive();
+    }
+}
