@@ -56,6 +56,7 @@ class TensorRtInferenceEngineIT extends InferenceEngineContractTest {
 
     @Test
     void fp32ReproducesTheReferenceLogitsWithin1e3AndTheSecondStartLoadsFromCache() {
+        requireGpu();
         float[] input = Tensors.readF32(TestModels.require("resnet50-reference-input.bin"));
         float[] expected = Tensors.readF32(TestModels.require("resnet50-reference-logits.bin"));
         try (TensorRtInferenceEngine engine = TensorRtInferenceEngine.open(config(resnet50Model()))) {
@@ -72,7 +73,31 @@ class TensorRtInferenceEngineIT extends InferenceEngineContractTest {
     }
 
     @Test
+    void fp16KeepsTheReferenceTop1AndTop5() {
+        requireGpu();
+        float[] input = Tensors.readF32(TestModels.require("resnet50-reference-input.bin"));
+        float[] expected = Tensors.readF32(TestModels.require("resnet50-reference-logits.bin"));
+        TensorRtConfig c = config(resnet50Model()).withPrecision(TensorRtConfig.Precision.FP16);
+        try (TensorRtInferenceEngine engine = TensorRtInferenceEngine.open(c)) {
+            FloatTensor out = engine.infer(new FloatTensor(new long[] {2, 3, 224, 224}, input));
+            System.out.println("TensorRT FP16 max |logit diff| against PyTorch FP32: " + Tensors.maxAbsDiff(out.data(), expected));
+            for (int row = 0; row < 2; row++) {
+                float[] got = java.util.Arrays.copyOfRange(out.data(), row * 1000, (row + 1) * 1000);
+                float[] want = java.util.Arrays.copyOfRange(expected, row * 1000, (row + 1) * 1000);
+                assertThat(top(got, 1)).as("top-1, row " + row).isEqualTo(top(want, 1));
+                assertThat(top(got, 5)).as("top-5 set, row " + row).containsExactlyInAnyOrderElementsOf(top(want, 5));
+            }
+        }
+    }
+
+    private static java.util.List<Integer> top(float[] logits, int k) {
+        return java.util.stream.IntStream.range(0, logits.length).boxed()
+                .sorted((a, b) -> Float.compare(logits[b], logits[a])).limit(k).toList();
+    }
+
+    @Test
     void aCorruptedCacheEntryIsRebuilt() throws Exception {
+        requireGpu();
         TensorRtConfig c = config(probeModel());
         try (TensorRtInferenceEngine e = TensorRtInferenceEngine.open(c)) {
             assertThat(e.maxBatchSize()).isEqualTo(c.maxBatch());

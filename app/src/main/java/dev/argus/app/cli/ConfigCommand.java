@@ -30,6 +30,7 @@ final class ConfigCommand implements Callable<Integer> {
         ArgusConfig c = ArgusConfig.from(s, env);
         out.println("# resolved: data dir " + c.dataDir() + ", " + c.inference().cpus() + " CPUs, "
                 + c.inference().workers() + " worker(s) x " + c.onnx().intraOpThreads() + " ONNX thread(s)");
+        out.println("# CPUs: " + c.inference().cpusSource());
         return ExitCodes.OK;
     }
 }

@@ -26,8 +26,12 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
                           long maxPixels, boolean exifOrientation, Inference inference, Onnx onnx, Djl djl, TensorRt tensorRt, Hub hub,
                           Optional<GrpcClientConfig> grpcBackend, Optional<CloudflareConfig> cloudflareBackend) {
 
-    /** Concurrency: {@code workers} engine calls at once, each with {@code threadsPerWorker} threads. */
-    public record Inference(int workers, int maxBatch, long queueTimeoutMs, int cpus, int threadsPerWorker) {
+    /**
+     * Concurrency: {@code workers} engine calls at once, each with {@code threadsPerWorker} threads, for {@code cpus}
+     * CPUs; {@code cpusSource} says where that number came from (the setting, or what the JVM may use: a container's
+     * CPU limit shows there).
+     */
+    public record Inference(int workers, int maxBatch, long queueTimeoutMs, int cpus, int threadsPerWorker, String cpusSource) {
     }
 
     /** ONNX Runtime settings ({@code intraOpThreads} already resolved from CPUs / workers when 0). */
@@ -72,8 +76,10 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
                 r.string(Key.MODEL_OUTPUT_NAME), spec, labelSet);
 
         int cpus = r.intIn(Key.CPUS, 0, 4096);
+        String cpusSource = Key.CPUS.key() + " from " + s.source(Key.CPUS);
         if (cpus == 0) {
             cpus = Runtime.getRuntime().availableProcessors();
+            cpusSource = "available to the JVM: the machine's, or the container's CPU limit";
         }
         int workers = r.intIn(Key.WORKERS, 0, 1024);
         if (workers == 0) {
@@ -88,7 +94,7 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         }
         int threads = Math.max(1, cpus / workers);
         Inference inference = new Inference(workers, r.intIn(Key.MAX_BATCH, 1, 1024),
-                r.longIn(Key.QUEUE_TIMEOUT_MS, 0, 3_600_000), cpus, threads);
+                r.longIn(Key.QUEUE_TIMEOUT_MS, 0, 3_600_000), cpus, threads, cpusSource);
         int intra = r.intIn(Key.ONNX_INTRA_OP_THREADS, 0, 1024);
         Onnx onnx = new Onnx(intra == 0 ? threads : intra, r.intIn(Key.ONNX_INTER_OP_THREADS, 1, 1024),
                 r.oneOf(Key.ONNX_OPTIMIZATION, "none", "basic", "extended", "all"), r.oneOf(Key.ONNX_DEVICE, "cpu", "cuda"),

@@ -70,6 +70,8 @@ public enum Key {
     CLOUDFLARE_BREAKER_OPEN_MS("argus.cloudflare.breaker-open-ms", "30000", "For backend cloudflare: how long an open breaker fails fast before one trial call."),
     CLOUDFLARE_BATCH_CONCURRENCY("argus.cloudflare.batch-concurrency", "4", "For backend cloudflare: calls in flight for one batch."),
     SERVER_WARMUP_ROUNDS("argus.server.warmup-rounds", "3", "Classifications run at start before the servers report ready."),
+    SERVER_SHUTDOWN_DELAY_MS("argus.server.shutdown-delay-ms", "0",
+            "On SIGTERM: keep serving this long while reporting not ready, so that load balancers stop sending first (Kubernetes: a few seconds)."),
     SERVER_SHUTDOWN_GRACE_MS("argus.server.shutdown-grace-ms", "10000", "On SIGTERM: how long in-flight requests may finish."),
     REST_ENABLED("argus.rest.enabled", "true", "Serve REST (Cloudflare route, /v1, Open Inference Protocol, metrics, demo page) in argus serve."),
     REST_HOST("argus.rest.host", "127.0.0.1", "REST bind address; 0.0.0.0 to accept other hosts (then set tokens)."),

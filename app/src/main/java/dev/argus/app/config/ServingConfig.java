@@ -12,16 +12,18 @@ import java.util.Optional;
  * from the same {@link Settings}, validated the same way.
  *
  * @param warmupRounds  classifications run before reporting ready
+ * @param shutdownDelay how long to keep serving, not ready, after SIGTERM before refusing new requests
  * @param shutdownGrace how long in-flight requests may finish after SIGTERM
  * @param rest          the REST server, when enabled
  * @param grpc          the gRPC server, when enabled
  */
-public record ServingConfig(int warmupRounds, Duration shutdownGrace, Optional<RestConfig> rest, Optional<GrpcConfig> grpc) {
+public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration shutdownGrace, Optional<RestConfig> rest,
+                            Optional<GrpcConfig> grpc) {
 
     public static ServingConfig from(Settings s) {
         ConfigReader r = new ConfigReader(s);
         Duration grace = r.millis(Key.SERVER_SHUTDOWN_GRACE_MS, 0, 600_000);
-        return new ServingConfig(r.intIn(Key.SERVER_WARMUP_ROUNDS, 0, 1000), grace,
+        return new ServingConfig(r.intIn(Key.SERVER_WARMUP_ROUNDS, 0, 1000), r.millis(Key.SERVER_SHUTDOWN_DELAY_MS, 0, 600_000), grace,
                 r.bool(Key.REST_ENABLED) ? Optional.of(rest(r, grace)) : Optional.empty(),
                 r.bool(Key.GRPC_ENABLED) ? Optional.of(grpc(r, grace)) : Optional.empty());
     }

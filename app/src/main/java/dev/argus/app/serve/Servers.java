@@ -31,11 +31,14 @@ public final class Servers implements AutoCloseable {
     private final Optional<GrpcServer> grpc;
     private final AtomicBoolean ready;
     private final String restHost;
+    private final java.time.Duration shutdownDelay;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Servers(Argus argus, Optional<RestServer> rest, Optional<GrpcServer> grpc, AtomicBoolean ready, String restHost) {
+    private Servers(Argus argus, Optional<RestServer> rest, Optional<GrpcServer> grpc, AtomicBoolean ready, String restHost,
+                    java.time.Duration shutdownDelay) {
         this.argus = argus;
+        this.shutdownDelay = shutdownDelay;
         this.restHost = restHost;
         this.rest = rest;
         this.grpc = grpc;
@@ -58,7 +61,8 @@ public final class Servers implements AutoCloseable {
             rest.ifPresent(started::add);
             Optional<GrpcServer> grpc = serving.grpc().map(c -> GrpcServer.start(c, useCase));
             grpc.ifPresent(started::add);
-            Servers servers = new Servers(argus, rest, grpc, ready, serving.rest().map(RestConfig::host).orElse(""));
+            Servers servers = new Servers(argus, rest, grpc, ready, serving.rest().map(RestConfig::host).orElse(""),
+                    serving.shutdownDelay());
             WarmUp.run(useCase, serving.warmupRounds());
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
             rest.ifPresent(r -> r.recordModelLoadSeconds(loadSeconds));
@@ -111,14 +115,27 @@ public final class Servers implements AutoCloseable {
         stopped.await();
     }
 
-    /** Staged shutdown: not ready first, then each server drains within its grace, then the engine is released. */
+    /**
+     * Staged shutdown: not ready first (serving on for the shutdown delay), then each server refuses new requests and
+     * drains within its grace, then the engine is released.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        LOG.log(System.Logger.Level.INFO, "Shutting down: not ready, draining in-flight requests");
         setReady(false);
+        if (!shutdownDelay.isZero()) {
+            // still serving, but not ready: load balancers and Kubernetes endpoints stop sending new requests
+            LOG.log(System.Logger.Level.INFO, "Shutting down: not ready; serving {0} ms more (argus.server.shutdown-delay-ms)",
+                    shutdownDelay.toMillis());
+            try {
+                Thread.sleep(shutdownDelay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, "Shutting down: refusing new requests, draining in-flight ones");
         rest.ifPresent(Servers::closeQuietly);
         grpc.ifPresent(Servers::closeQuietly);
         argus.close();

@@ -16,6 +16,7 @@ import dev.argus.ports.out.ModelSource;
  * or configuration fails now, not at the first request. Close it to release the engine.
  */
 public final class Argus implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Argus.class.getName());
     private final Injector injector;
 
     private Argus(Injector injector) {
@@ -23,6 +24,9 @@ public final class Argus implements AutoCloseable {
     }
 
     public static Argus start(ArgusConfig config, ModelSource.ProgressListener downloadProgress) {
+        ArgusConfig.Inference i = config.inference();
+        LOG.log(System.Logger.Level.INFO, "Backend {0}: sized for {1} CPU(s) ({2}): {3} engine call(s) at once x {4} thread(s) each",
+                config.backend(), i.cpus(), i.cpusSource(), i.workers(), i.threadsPerWorker());
         try {
             return new Argus(Guice.createInjector(Stage.PRODUCTION, new ArgusModule(config, downloadProgress)));
         } catch (CreationException | ProvisionException e) {

@@ -77,6 +77,38 @@ class TensorRtBackendIT {
         }
     }
 
+    /**
+     * The shared photos through the whole pipeline: TensorRT FP32 and FP16 give ONNX Runtime's top-1 and top-5 set on
+     * the generated ResNet-50 (the issue's FP16 criterion).
+     */
+    @Test
+    void withAGpuFp32AndFp16AgreeWithOnnxRuntimeOnTheSharedPhotos() throws Exception {
+        Assumptions.assumeTrue(gpuUsable(), () -> "no usable GPU: " + ((CudaProbe.Unavailable) CudaProbe.availability(0)).reason());
+        java.util.List<Path> photos = dev.argus.testkit.TestImages.sharedPhotos();
+        Assumptions.assumeFalse(photos.isEmpty(), "no shared photos");
+        for (String precision : new String[] {"fp32", "fp16"}) {
+            for (Path photo : photos) {
+                java.util.List<String> onnx = top5("onnx", "fp32", photo);
+                java.util.List<String> trt = top5("tensorrt", precision, photo);
+                System.out.println("[tensorrt " + precision + "] " + photo.getFileName() + ": " + trt + " (onnx " + onnx + ")");
+                assertThat(trt.get(0)).as(precision + " top-1 " + photo.getFileName()).isEqualTo(onnx.get(0));
+                assertThat(trt).as(precision + " top-5 set " + photo.getFileName()).containsExactlyInAnyOrderElementsOf(onnx);
+            }
+        }
+    }
+
+    private java.util.List<String> top5(String backend, String precision, Path photo) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"classify", "-q", "--backend", backend, "--model", TestModels.resnet50Onnx().toString(),
+                "-D", "argus.tensorrt.precision=" + precision, photo.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("ARGUS_DATA_DIR", tmp.resolve("data").toString()));
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        java.util.List<String> labels = new java.util.ArrayList<>();
+        JSON.readTree(out.toString(StandardCharsets.UTF_8)).get("result").forEach(r -> labels.add(r.get("label").asText()));
+        return labels;
+    }
+
     @Test
     void withAGpuTheProbeImagesGetTheirDesignedClasses() throws Exception {
         Assumptions.assumeTrue(gpuUsable(), () -> "no usable GPU: " + ((CudaProbe.Unavailable) CudaProbe.availability(0)).reason());

@@ -1,0 +1,326 @@
+package dev.argus.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import dev.argus.app.config.ArgusConfig;
+import dev.argus.app.config.Key;
+import dev.argus.app.config.Settings;
+import dev.argus.app.wiring.Argus;
+import dev.argus.domain.Classification;
+import dev.argus.domain.ClassificationResult;
+import dev.argus.domain.ClassifyOptions;
+import dev.argus.domain.ImageInput;
+import dev.argus.grpc.v1.ClassifierGrpc;
+import dev.argus.grpc.v1.ClassifyRequest;
+import dev.argus.grpc.v1.ClassifyResponse;
+import dev.argus.ports.out.ModelSource;
+import dev.argus.testkit.RepoPaths;
+import dev.argus.testkit.TestImages;
+import dev.argus.testkit.TestModels;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The image built by {@code container/build}, run with podman on 127.0.0.1 as it would run in production: non-root,
+ * read-only root filesystem, /tmp and the data directory as volumes, the model from a mounted volume. Skipped, with
+ * the reason printed, where podman or the image tar is missing (a skip is not coverage of the container).
+ */
+@Tag("container")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ContainerIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final String CF = "/client/v4/accounts/any/ai/run/@cf/microsoft/resnet-50";
+    private static final long GRACE_MS = 10_000;
+    private static final long DELAY_MS = 1_500;
+
+    @TempDir
+    static Path tmp;
+
+    private static String name;
+    private static int restPort;
+    private static int grpcPort;
+    private static Path conf;
+
+    @BeforeAll
+    static void startTheContainer() throws Exception {
+        Path tar = Path.of(System.getProperty("argus.container.tar", "target/jib-image.tar"));
+        String reason = !onPath("podman") ? "podman is not installed (container/build installs it as root)"
+                : !Files.isRegularFile(tar) ? "no image tar at " + tar + " (build it with container/build)" : null;
+        if (reason != null) {
+            System.out.println("SKIPPED ContainerIT: " + reason);
+        }
+        Assumptions.assumeTrue(reason == null, reason);
+        conf = RepoPaths.root().resolve("build/container/containers.conf");
+        podman(120, "load", "--quiet", "-i", tar.toString());
+        restPort = freePort();
+        grpcPort = freePort();
+        Path data = Files.createDirectory(tmp.resolve("data"));
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxrwxrwx"));
+        name = "argus-it-" + ProcessHandle.current().pid();
+        podman(60, "run", "-d", "--name", name, "--network=host", "--read-only", "--tmpfs", "/tmp:rw,mode=1777",
+                "-v", data + ":/var/lib/argus", "-v", TestModels.directory() + ":/models:ro",
+                "-e", "ARGUS_MODEL=/models/resnet50.onnx", "-e", "ARGUS_MODEL_NAME=argus/resnet50-test",
+                "-e", "ARGUS_REST_PORT=" + restPort, "-e", "ARGUS_GRPC_PORT=" + grpcPort,
+                "-e", "ARGUS_SERVER_SHUTDOWN_GRACE_MS=" + GRACE_MS, "-e", "ARGUS_SERVER_SHUTDOWN_DELAY_MS=" + DELAY_MS,
+                System.getProperty("argus.container.image"));
+        long t0 = System.nanoTime();
+        while (status("/v2/health/ready") != 200) {
+            if (System.nanoTime() - t0 > 180_000_000_000L || !running()) {
+                throw new IllegalStateException("the container never became ready:\n" + logs());
+            }
+            Thread.sleep(250);
+        }
+        System.out.println("[container] ready after " + (System.nanoTime() - t0) / 1_000_000 + " ms (JVM start, model load, warm-up)");
+        System.out.println("[container] " + podman(30, "image", "ls", "--format", "{{.Repository}}:{{.Tag}} {{.Size}}",
+                System.getProperty("argus.container.image")).strip());
+    }
+
+    @AfterAll
+    static void removeTheContainer() throws Exception {
+        if (name != null) {
+            System.out.println("[container] logs:\n" + logs());
+            podman(60, "rm", "-f", name);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void runsAsANonRootUserOnAReadOnlyRootFilesystem() throws Exception {
+        String inspect = podman(30, "inspect", "--format", "{{.Config.User}} {{.HostConfig.ReadonlyRootfs}}", name).strip();
+        assertThat(inspect).isEqualTo("65532:65532 true");
+    }
+
+    @Test
+    @Order(1)
+    void sizesWorkersAndThreadsFromTheContainersCpuLimit() throws Exception {
+        String out = podman(90, "run", "--rm", "--network=host", "--cpus=1", System.getProperty("argus.container.image"), "config");
+        System.out.println("[container] --cpus=1: " + out.lines().filter(l -> l.startsWith("# ")).toList());
+        assertThat(out).contains("1 CPUs, 1 worker(s) x 1 ONNX thread(s)").contains("container's CPU limit");
+    }
+
+    @Test
+    @Order(2)
+    void classifiesASharedPhotoOverRestAndGrpcAsTheSameModelOutsideTheContainer() throws Exception {
+        Path photo = TestImages.sharedPhotos().isEmpty() ? null : TestImages.sharedPhotos().get(0);
+        byte[] image = photo != null ? Files.readAllBytes(photo) : TestImages.noise(640, 480, 7, "jpg");
+        ClassificationResult outside = outside(image);
+
+        HttpResponse<String> rest = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + CF))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(image)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(rest.statusCode()).as(rest.body()).isEqualTo(200);
+        JsonNode result = JSON.readTree(rest.body()).get("result");
+        assertThat(result).hasSize(5);
+
+        ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        ClassifyResponse grpc;
+        try {
+            grpc = ClassifierGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .classify(ClassifyRequest.newBuilder().setEncoded(ByteString.copyFrom(image)).build());
+        } finally {
+            ch.shutdownNow();
+        }
+        for (int i = 0; i < 5; i++) {
+            Classification want = outside.classifications().get(i);
+            assertThat(result.get(i).get("label").asText()).as("REST #" + i).isEqualTo(want.label());
+            assertThat(result.get(i).get("score").asDouble()).as("REST #" + i).isCloseTo(want.score(), within(1e-4));
+            assertThat(grpc.getClassifications(i).getLabel()).as("gRPC #" + i).isEqualTo(want.label());
+            assertThat(grpc.getClassifications(i).getScore()).as("gRPC #" + i).isCloseTo(want.score(), within(1e-4));
+        }
+        System.out.println("[container] " + (photo == null ? "noise image" : photo.getFileName()) + ": " + want(outside)
+                + " inside and outside");
+    }
+
+    /**
+     * SIGTERM while clients keep sending: readiness goes false, requests already accepted are answered, new ones are
+     * refused, and the JVM exits within the grace period.
+     */
+    @Test
+    @Order(3)
+    void sigtermDuringABurstLosesNoAcceptedRequest() throws Exception {
+        byte[] image = TestImages.noise(500, 375, 11, "jpg");
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        AtomicInteger answeredOther = new AtomicInteger();
+        ConcurrentLinkedQueue<String> lost = new ConcurrentLinkedQueue<>();
+        List<Thread> clients = new ArrayList<>();
+        for (int c = 0; c < 8; c++) {
+            Thread t = new Thread(() -> {
+                while (!stop.get()) {
+                    try {
+                        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + CF))
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(image)).timeout(Duration.ofSeconds(30)).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        (r.statusCode() == 200 ? ok : answeredOther).incrementAndGet();
+                    } catch (ConnectException e) {
+                        refused.incrementAndGet();
+                        sleep(20);
+                    } catch (IOException e) {
+                        lost.add(e.toString());
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "burst-" + c);
+            t.start();
+            clients.add(t);
+        }
+        Thread.sleep(2000);
+        int before = ok.get();
+        List<Integer> readiness = new ArrayList<>();
+        long t0 = System.nanoTime();
+        podman(30, "kill", "--signal", "TERM", name);
+        while (running() && System.nanoTime() - t0 < (DELAY_MS + GRACE_MS + 15_000) * 1_000_000L) {
+            readiness.add(status("/v2/health/ready"));
+            Thread.sleep(10);
+        }
+        long stoppedMs = (System.nanoTime() - t0) / 1_000_000;
+        stop.set(true);
+        for (Thread t : clients) {
+            t.join(35_000);
+        }
+        String exit = podman(30, "inspect", "--format", "{{.State.ExitCode}}", name).strip();
+        System.out.println("[container] SIGTERM: stopped after " + stoppedMs + " ms, exit " + exit + "; answered 200: "
+                + ok.get() + " (" + before + " before the signal), other answers: " + answeredOther.get() + ", refused: "
+                + refused.get() + ", lost: " + lost.size() + "; readiness seen after the signal: " + compress(readiness));
+        assertThat(before).as("the burst was running").isPositive();
+        assertThat(lost).as("accepted requests that got no answer").isEmpty();
+        assertThat(stoppedMs).as("stops within the delay and the grace period").isLessThan(DELAY_MS + GRACE_MS + 5_000);
+        assertThat(running()).isFalse();
+        assertThat(exit).isIn("0", "143");
+        int notReady = readiness.indexOf(503);
+        int gone = readiness.indexOf(-1);
+        assertThat(notReady).as("readiness goes false while the server still answers: " + compress(readiness)).isGreaterThanOrEqualTo(0);
+        assertThat(gone < 0 || notReady < gone).as("not ready before new requests are refused: " + compress(readiness)).isTrue();
+    }
+
+    private static ClassificationResult outside(byte[] image) {
+        Settings s = Settings.defaults().set(Key.MODEL, TestModels.resnet50Onnx().toString(), "test")
+                .set(Key.MODEL_NAME, "argus/resnet50-test", "test").set(Key.DATA_DIR, tmp.resolve("outside").toString(), "test");
+        try (Argus argus = Argus.start(ArgusConfig.from(s, Map.of()), ModelSource.ProgressListener.NONE)) {
+            return argus.useCase().classify(ImageInput.of(image), ClassifyOptions.defaults());
+        }
+    }
+
+    private static String want(ClassificationResult r) {
+        return r.classifications().get(0).label() + " " + String.format("%.4f", r.classifications().get(0).score());
+    }
+
+    private static String compress(List<Integer> codes) {
+        StringBuilder sb = new StringBuilder();
+        Integer last = null;
+        int n = 0;
+        for (Integer c : codes) {
+            if (c.equals(last)) {
+                n++;
+                continue;
+            }
+            if (last != null) {
+                sb.append(last).append('x').append(n).append(' ');
+            }
+            last = c;
+            n = 1;
+        }
+        if (last != null) {
+            sb.append(last).append('x').append(n);
+        }
+        return sb.toString().strip();
+    }
+
+    /** HTTP status of a GET, or -1 when nothing answers. */
+    private static int status(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path)).timeout(Duration.ofSeconds(2))
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static boolean running() throws Exception {
+        return podman(30, "inspect", "--format", "{{.State.Running}}", name).strip().equals("true");
+    }
+
+    private static String logs() throws Exception {
+        return podman(30, "logs", "--tail", "40", name);
+    }
+
+    private static String podman(int timeoutSeconds, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("podman"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (Files.isRegularFile(conf)) {
+            pb.environment().put("CONTAINERS_CONF", conf.toString());
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("podman " + String.join(" ", args) + " timed out");
+        }
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException("podman " + String.join(" ", args) + " failed (" + p.exitValue() + "): " + out);
+        }
+        return out;
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
