@@ -19,6 +19,9 @@ final class Format {
             return NONE;
         }
         double a = Math.abs(v);
+        if (a == 0) {
+            return "0";
+        }
         int decimals = a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
         return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
