@@ -1,6 +1,15 @@
 package dev.argus.bench;
 
 import static dev.argus.bench.BenchInputs.internal;
+import static dev.argus.bench.ImageIoInternals.CLOSE;
+import static dev.argus.bench.ImageIoInternals.HEIGHT;
+import static dev.argus.bench.ImageIoInternals.NEW_DECODER;
+import static dev.argus.bench.ImageIoInternals.OPEN;
+import static dev.argus.bench.ImageIoInternals.PKG;
+import static dev.argus.bench.ImageIoInternals.PLAN;
+import static dev.argus.bench.ImageIoInternals.READ;
+import static dev.argus.bench.ImageIoInternals.RESAMPLER;
+import static dev.argus.bench.ImageIoInternals.WIDTH;
 
 import dev.argus.domain.PreprocessSpec;
 import dev.argus.imageio.ImageIoConfig;
@@ -32,15 +41,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @Fork(1)
 public class DecodeBenchmark {
-    private static final String PKG = "dev.argus.imageio.";
-    private static final MethodHandle NEW_DECODER = internal(PKG + "ImageDecoder", "<init>");
-    private static final MethodHandle OPEN = internal(PKG + "ImageDecoder", "open");
-    private static final MethodHandle WIDTH = internal(PKG + "OpenedImage", "width");
-    private static final MethodHandle HEIGHT = internal(PKG + "OpenedImage", "height");
-    private static final MethodHandle READ = internal(PKG + "OpenedImage", "read");
-    private static final MethodHandle CLOSE = internal(PKG + "OpenedImage", "close");
-    private static final MethodHandle PLAN = internal(PKG + "ResizePlan", "of");
-    private static final MethodHandle RESAMPLER = internal(PKG + "PillowResampler", "plan");
     private static final MethodHandle SOURCE_REGION = internal(PKG + "PillowResampler", "sourceRegion");
 
     @Param({"dog.jpg", "eagle.jpg", "giraffe.jpg", "horses.jpg", "kite.jpg", "person.jpg", "scream.jpg"})

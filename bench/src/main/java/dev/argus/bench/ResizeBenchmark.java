@@ -1,6 +1,15 @@
 package dev.argus.bench;
 
 import static dev.argus.bench.BenchInputs.internal;
+import static dev.argus.bench.ImageIoInternals.CLOSE;
+import static dev.argus.bench.ImageIoInternals.HEIGHT;
+import static dev.argus.bench.ImageIoInternals.NEW_DECODER;
+import static dev.argus.bench.ImageIoInternals.OPEN;
+import static dev.argus.bench.ImageIoInternals.PKG;
+import static dev.argus.bench.ImageIoInternals.PLAN;
+import static dev.argus.bench.ImageIoInternals.READ;
+import static dev.argus.bench.ImageIoInternals.RESAMPLER;
+import static dev.argus.bench.ImageIoInternals.WIDTH;
 
 import dev.argus.domain.PreprocessSpec;
 import dev.argus.imageio.ImageIoConfig;
@@ -33,20 +42,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @Fork(1)
 public class ResizeBenchmark {
-    private static final String PKG = "dev.argus.imageio.";
-    private static final MethodHandle NEW_DECODER = internal(PKG + "ImageDecoder", "<init>");
-    private static final MethodHandle OPEN = internal(PKG + "ImageDecoder", "open");
-    private static final MethodHandle WIDTH = internal(PKG + "OpenedImage", "width");
-    private static final MethodHandle HEIGHT = internal(PKG + "OpenedImage", "height");
-    private static final MethodHandle READ = internal(PKG + "OpenedImage", "read");
-    private static final MethodHandle CLOSE = internal(PKG + "OpenedImage", "close");
-    private static final MethodHandle PLAN = internal(PKG + "ResizePlan", "of");
     private static final MethodHandle NEW_PLAN = internal(PKG + "ResizePlan", "<init>");
     private static final MethodHandle RESIZED_WIDTH = internal(PKG + "ResizePlan", "resizedWidth");
     private static final MethodHandle RESIZED_HEIGHT = internal(PKG + "ResizePlan", "resizedHeight");
     private static final MethodHandle CROP_X = internal(PKG + "ResizePlan", "cropX");
     private static final MethodHandle CROP_Y = internal(PKG + "ResizePlan", "cropY");
-    private static final MethodHandle RESAMPLER = internal(PKG + "PillowResampler", "plan");
     private static final MethodHandle RESIZE = internal(PKG + "PillowResampler", "resize");
 
     @Param({"dog.jpg", "eagle.jpg", "giraffe.jpg", "horses.jpg", "kite.jpg", "person.jpg", "scream.jpg"})

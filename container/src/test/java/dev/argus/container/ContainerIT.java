@@ -165,6 +165,54 @@ class ContainerIT {
     }
 
     /**
+     * Without a mounted model the image fetches the default {@code hf://} model into its data volume, verified by
+     * SHA-256: here from a loopback stand-in for the Hub serving the probe model under the default model's path.
+     */
+    @Test
+    @Order(2)
+    void downloadsTheDefaultModelIntoTheDataVolumeOnFirstStart() throws Exception {
+        byte[] model = Files.readAllBytes(TestModels.probeOnnx());
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(model));
+        com.sun.net.httpserver.HttpServer hub = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        hub.createContext("/", ex -> {
+            try (ex) {
+                if (!ex.getRequestURI().getPath().equals("/Xenova/resnet-50/resolve/main/onnx/model.onnx")) {
+                    ex.sendResponseHeaders(404, -1);
+                    return;
+                }
+                var h = ex.getResponseHeaders();
+                h.set("X-Repo-Commit", "0123456789abcdef0123456789abcdef01234567");
+                h.set("X-Linked-Etag", "\"" + sha + "\"");
+                h.set("X-Linked-Size", Integer.toString(model.length));
+                if (ex.getRequestMethod().equals("HEAD")) {
+                    h.set("Content-Length", Integer.toString(model.length));
+                    ex.sendResponseHeaders(200, -1);
+                } else {
+                    ex.sendResponseHeaders(200, model.length);
+                    ex.getResponseBody().write(model);
+                }
+            }
+        });
+        hub.start();
+        try {
+            Path data = Files.createDirectory(tmp.resolve("fresh-data"));
+            Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxrwxrwx"));
+            String out = podman(120, "run", "--rm", "--network=host", "--read-only", "--tmpfs", "/tmp:rw,mode=1777",
+                    "-v", data + ":/var/lib/argus", "-e", "ARGUS_HUB_ENDPOINT=http://127.0.0.1:" + hub.getAddress().getPort(),
+                    System.getProperty("argus.container.image"), "model", "fetch");
+            System.out.println("[container] model fetch: " + out.lines().reduce((a, b) -> b).orElse(""));
+            try (var files = Files.walk(data)) {
+                Path fetched = files.filter(f -> f.getFileName().toString().equals("model.onnx")).findFirst().orElseThrow(
+                        () -> new AssertionError("no model.onnx under the data volume: " + out));
+                assertThat(Files.readAllBytes(fetched)).isEqualTo(model);
+            }
+        } finally {
+            hub.stop(0);
+        }
+    }
+
+    /**
      * SIGTERM while clients keep sending: readiness goes false, requests already accepted are answered, new ones are
      * refused, and the JVM exits within the grace period.
      */
