@@ -1,5 +1,6 @@
 package dev.argus.spark;
 
+import dev.argus.app.cli.ClassifyOutputOptions;
 import dev.argus.app.cli.ConfigOptions;
 import dev.argus.app.cli.ExitCodes;
 import dev.argus.app.config.ArgusConfig;
@@ -59,11 +60,8 @@ public final class ClassifyJob implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace the output if it exists (default: refuse).")
     boolean overwrite;
 
-    @Option(names = {"-k", "--top-k"}, paramLabel = "K", description = "Classes per image, 1..1000 (default 5).")
-    int topK = ClassifyOptions.DEFAULT_TOP_K;
-
-    @Option(names = "--label-style", paramLabel = "STYLE", description = "cloudflare (PERSIAN CAT, default) or imagenet (full name).")
-    String labelStyle = "cloudflare";
+    @Mixin
+    ClassifyOutputOptions classifyOutput;
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Images per classifier call (default argus.inference.max-batch).")
     Integer batchSize;
@@ -160,6 +158,8 @@ public final class ClassifyJob implements Callable<Integer> {
             throw new JobUsageException("--image-column and --path-column apply to --format parquet; binaryFile input has "
                     + "its own columns (path, content).");
         }
+        int topK = classifyOutput.topK();
+        String labelStyle = classifyOutput.labelStyle();
         if (topK < 1 || topK > ClassifyOptions.MAX_TOP_K) {
             throw new JobUsageException("--top-k must be 1.." + ClassifyOptions.MAX_TOP_K + ", got " + topK + ".");
         }

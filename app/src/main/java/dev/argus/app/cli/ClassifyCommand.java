@@ -36,11 +36,8 @@ final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions;
 
-    @Option(names = {"-k", "--top-k"}, paramLabel = "K", description = "Classes per image, 1..1000 (default 5).")
-    int topK = ClassifyOptions.DEFAULT_TOP_K;
-
-    @Option(names = "--label-style", paramLabel = "STYLE", description = "cloudflare (PERSIAN CAT) or imagenet (full name).")
-    String labelStyle = "cloudflare";
+    @Mixin
+    ClassifyOutputOptions output;
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Images per batch for directories (default argus.inference.max-batch).")
     Integer batchSize;
@@ -64,7 +61,7 @@ final class ClassifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ClassifyOptions options = new ClassifyOptions(topK, LabelStyle.parse(labelStyle));
+        ClassifyOptions options = new ClassifyOptions(output.topK(), LabelStyle.parse(output.labelStyle()));
         List<Path> files = expand();
         if (files.isEmpty()) {
             throw ArgusException.invalidInput("No image files found in " + inputs + ".");
