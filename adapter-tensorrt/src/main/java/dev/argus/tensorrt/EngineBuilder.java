@@ -32,6 +32,10 @@ import org.bytedeco.tensorrt.nvonnxparser.IParser;
 final class EngineBuilder {
     private static final System.Logger LOG = System.getLogger(EngineBuilder.class.getName());
 
+    /** The ONNX parser version the presets' wrappers were compiled against (the header's, 11.2: 0.2.0). */
+    static final int BINDINGS_PARSER_VERSION = nvonnxparser.NV_ONNX_PARSER_MAJOR * 10000
+            + nvonnxparser.NV_ONNX_PARSER_MINOR * 100 + nvonnxparser.NV_ONNX_PARSER_PATCH;
+
     private EngineBuilder() {
     }
 
@@ -41,10 +45,13 @@ final class EngineBuilder {
             IBuilder builder = own(owned, createInferBuilder(logger), "createInferBuilder", logger);
             INetworkDefinition network = own(owned,
                     builder.createNetworkV2(1 << nvinfer.NetworkDefinitionCreationFlag.kSTRONGLY_TYPED.value), "createNetworkV2", logger);
-            // The parser cannot be deleted from Java (TrtOwnership): it lives until the process ends, and it is only
-            // created when an engine is built (a cache miss).
+            // FP16: the converted model, in native memory the parser reads; released after the parser.
+            BytePointer fp16 = config.precision() == TensorRtConfig.Precision.FP32 ? null : fp16Buffer(config.model(), owned);
             IParser parser = check(nvonnxparser.createParser(network, logger), "createParser", logger);
-            if (!parse(parser, config, owned)) {
+            if (TrtOwnership.ownParser(parser, nvonnxparser.getNvOnnxParserVersion(), BINDINGS_PARSER_VERSION)) {
+                owned.add(parser);
+            }
+            if (!parse(parser, config, fp16)) {
                 List<String> errors = new ArrayList<>();
                 for (int i = 0; i < parser.getNbErrors(); i++) {
                     errors.add(parser.getError(i).desc());
@@ -98,16 +105,21 @@ final class EngineBuilder {
 
     /**
      * FP32: the parser reads the file. FP16: the model converted by {@link OnnxFp16Converter} (or as it is, when it
-     * already uses FLOAT16), parsed from memory; the buffer is released with the builder's objects, after the build.
+     * already uses FLOAT16), parsed from memory; the buffer is released with the builder's objects, after the build
+     * and after the parser.
      */
-    private static boolean parse(IParser parser, TensorRtConfig config, List<Pointer> owned) {
-        if (config.precision() == TensorRtConfig.Precision.FP32) {
+    private static boolean parse(IParser parser, TensorRtConfig config, BytePointer fp16) {
+        if (fp16 == null) {
             return parser.parseFromFile(config.model().toString(), ILogger.Severity.kWARNING.value);
         }
-        byte[] model = fp16Model(config.model());
+        return parser.parse(fp16, fp16.capacity(), config.model().toAbsolutePath().toString());
+    }
+
+    private static BytePointer fp16Buffer(Path path, List<Pointer> owned) {
+        byte[] model = fp16Model(path);
         BytePointer buffer = new BytePointer(model);
         owned.add(buffer);
-        return parser.parse(buffer, model.length, config.model().toAbsolutePath().toString());
+        return buffer;
     }
 
     private static byte[] fp16Model(Path path) {

@@ -15,8 +15,14 @@ import org.bytedeco.javacpp.Pointer;
  * Itanium C++ ABI (Linux x86-64 and aarch64) the vtable of such a class holds the complete-object destructor in slot 0
  * and the deleting destructor - what {@code delete p} calls - in slot 1. The presets' own generated deallocators for
  * these classes compile to exactly {@code jmp [vtable + 8]}. This class reads that slot and installs it as the
- * object's JavaCPP deallocator, so that {@code close()} runs {@code delete} once. Not for {@code nvonnxparser::IParser}:
- * its destructor sits among other virtual functions, at a slot that changes between versions.
+ * object's JavaCPP deallocator, so that {@code close()} runs {@code delete} once.
+ *
+ * <p>{@code nvonnxparser::IParser} has no {@code INoCopy} base: its virtual destructor is declared after six virtual
+ * functions ({@code parse}, {@code parseFromFile}, {@code supportsOperator}, {@code getNbErrors}, {@code getError},
+ * {@code clearErrors}), so its destructor pair takes slots 6 and 7 and {@link #ownParser} installs slot 7. That layout
+ * is read from the presets' own compiled wrappers ({@code IParserVtableLayoutTest} disassembles
+ * {@code libjninvonnxparser.so}: its calls use slots 0-5 and 8 onwards, never 6 or 7), and it holds only for the
+ * parser library those wrappers were compiled against, which {@link #ownParser} checks first.
  */
 final class TrtOwnership {
     private static final Method INIT;
@@ -39,10 +45,43 @@ final class TrtOwnership {
      * another object owns (an {@code IOptimizationProfile}, a network's layers and tensors).
      */
     static <P extends Pointer> P own(P p) {
+        return own(p, INOCOPY_DELETING_DESTRUCTOR_SLOT);
+    }
+
+    /** Slot of the deleting destructor in the vtable of every {@code nvinfer1::INoCopy} class. */
+    static final int INOCOPY_DELETING_DESTRUCTOR_SLOT = 1;
+
+    /** Slot of the deleting destructor in the vtable of TensorRT 11.2's {@code nvonnxparser::IParser}. */
+    static final int PARSER_DELETING_DESTRUCTOR_SLOT = 7;
+
+    /** The parser version whose vtable layout {@link #PARSER_DELETING_DESTRUCTOR_SLOT} describes (TensorRT 11.2). */
+    static final int PARSER_LAYOUT_VERSION = 200;
+
+    /**
+     * Gives the ONNX parser a deallocator that deletes it, when the parser library loaded is the one the presets were
+     * compiled against ({@code getNvOnnxParserVersion() == NV_ONNX_PARSER_VERSION}, whose layout is known); otherwise
+     * leaves it as it is (freed only when the process ends) and says so. Returns {@code true} when it will be deleted.
+     */
+    static boolean ownParser(Pointer parser, int libraryVersion, int headerVersion) {
+        if (parser == null || parser.isNull()) {
+            return false;
+        }
+        if (libraryVersion != headerVersion || headerVersion != PARSER_LAYOUT_VERSION) {
+            System.getLogger(TrtOwnership.class.getName()).log(System.Logger.Level.WARNING,
+                    "ONNX parser library version {0} (bindings {1}, known layout {2}): the parser is not deleted and keeps its"
+                            + " memory until the process ends", libraryVersion, headerVersion, PARSER_LAYOUT_VERSION);
+            return false;
+        }
+        own(parser, PARSER_DELETING_DESTRUCTOR_SLOT);
+        return true;
+    }
+
+    /** Gives {@code p} a deallocator that runs the virtual deleting destructor at vtable slot {@code slot}. */
+    static <P extends Pointer> P own(P p, int slot) {
         if (p == null || p.isNull()) {
             return p;
         }
-        long deleter = deletingDestructor(p.address());
+        long deleter = deletingDestructor(p.address(), slot);
         try {
             INIT.invoke(p, p.address(), 0L, p.address(), deleter);
         } catch (IllegalAccessException e) {
@@ -53,13 +92,13 @@ final class TrtOwnership {
         return p;
     }
 
-    /** Slot 1 of the vtable of the polymorphic object at {@code address}. */
-    static long deletingDestructor(long address) {
+    /** Entry {@code slot} of the vtable of the polymorphic object at {@code address}. */
+    static long deletingDestructor(long address, int slot) {
         long vtable = word(address, 0);
         if (vtable == 0) {
             throw new IllegalStateException("object at 0x" + Long.toHexString(address) + " has no vtable");
         }
-        long fn = word(vtable, 1);
+        long fn = word(vtable, slot);
         if (fn == 0) {
             throw new IllegalStateException("vtable at 0x" + Long.toHexString(vtable) + " has no deleting destructor");
         }

@@ -24,6 +24,11 @@ final class NativeStandIn extends Pointer {
         return new NativeStandIn(create0(id));
     }
 
+    /** A new native object shaped like {@code nvonnxparser::IParser}: its deleting destructor is vtable slot 7. */
+    static NativeStandIn createParserLike(int id) {
+        return new NativeStandIn(createParserLike0(id));
+    }
+
     static synchronized void load(Path workDir) throws IOException, InterruptedException {
         if (loaded) {
             return;
@@ -45,6 +50,8 @@ final class NativeStandIn extends Pointer {
     }
 
     private static native long create0(int id);
+
+    private static native long createParserLike0(int id);
 
     /** Ids of the objects destroyed so far, in order. */
     static native int[] destroyed();

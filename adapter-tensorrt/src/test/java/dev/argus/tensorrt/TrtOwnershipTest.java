@@ -79,4 +79,29 @@ class TrtOwnershipTest {
         assertThat(TrtOwnership.own(empty)).isSameAs(empty);
         empty.close();
     }
+
+    @Test
+    void aParserShapedObjectIsDeletedThroughSlotSeven() {
+        int before = NativeStandIn.destroyed().length;
+        int id = nextId++;
+        NativeStandIn p = NativeStandIn.createParserLike(id);
+        assertThat(TrtOwnership.ownParser(p, TrtOwnership.PARSER_LAYOUT_VERSION, TrtOwnership.PARSER_LAYOUT_VERSION)).isTrue();
+        assertThat(destroyedSince(before)).isEmpty();
+        p.close();
+        assertThat(destroyedSince(before)).containsExactly(id);
+        p.close();
+        assertThat(destroyedSince(before)).containsExactly(id);
+    }
+
+    @Test
+    void aParserFromAnotherLibraryVersionIsLeftAlone() {
+        int before = NativeStandIn.destroyed().length;
+        NativeStandIn p = NativeStandIn.createParserLike(nextId++);
+        int layout = TrtOwnership.PARSER_LAYOUT_VERSION;
+        assertThat(TrtOwnership.ownParser(p, layout + 100, layout)).as("library newer than the bindings").isFalse();
+        assertThat(TrtOwnership.ownParser(p, layout + 100, layout + 100)).as("bindings of an unknown layout").isFalse();
+        p.close();
+        assertThat(destroyedSince(before)).as("nothing deleted at an unverified slot").isEmpty();
+        assertThat(TrtOwnership.ownParser(null, layout, layout)).isFalse();
+    }
 }
