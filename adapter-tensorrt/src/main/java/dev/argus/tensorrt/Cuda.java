@@ -9,8 +9,12 @@ final class Cuda {
 
     static void check(int rc, String call) {
         if (rc != cudart.cudaSuccess) {
-            throw new IllegalStateException(call + " failed: " + cudart.cudaGetErrorName(rc).getString() + " ("
-                    + cudart.cudaGetErrorString(rc).getString() + ")");
+            throw new IllegalStateException(describe(rc, call));
         }
+    }
+
+    /** "{@code call} failed: cudaErrorX (text)". */
+    static String describe(int rc, String call) {
+        return call + " failed: " + cudart.cudaGetErrorName(rc).getString() + " (" + cudart.cudaGetErrorString(rc).getString() + ")";
     }
 }

@@ -41,13 +41,14 @@ final class EngineBuilder {
 
     static byte[] build(TensorRtConfig config, TrtLogger logger) {
         List<Pointer> owned = new ArrayList<>();
+        long mark = logger.mark();
         try {
-            IBuilder builder = own(owned, createInferBuilder(logger), "createInferBuilder", logger);
+            IBuilder builder = own(owned, createInferBuilder(logger), "createInferBuilder", logger, mark);
             INetworkDefinition network = own(owned,
-                    builder.createNetworkV2(1 << nvinfer.NetworkDefinitionCreationFlag.kSTRONGLY_TYPED.value), "createNetworkV2", logger);
+                    builder.createNetworkV2(1 << nvinfer.NetworkDefinitionCreationFlag.kSTRONGLY_TYPED.value), "createNetworkV2", logger, mark);
             // FP16: the converted model, in native memory the parser reads; released after the parser.
             BytePointer fp16 = config.precision() == TensorRtConfig.Precision.FP32 ? null : fp16Buffer(config.model(), owned);
-            IParser parser = check(nvonnxparser.createParser(network, logger), "createParser", logger);
+            IParser parser = check(nvonnxparser.createParser(network, logger), "createParser", logger, mark);
             if (TrtOwnership.ownParser(parser, nvonnxparser.getNvOnnxParserVersion(), BINDINGS_PARSER_VERSION)) {
                 owned.add(parser);
             }
@@ -58,37 +59,24 @@ final class EngineBuilder {
                 }
                 throw ArgusException.modelUnavailable("TensorRT cannot parse " + config.model() + ": " + errors, null);
             }
-            if (network.getNbInputs() != 1 || network.getNbOutputs() < 1) {
-                throw ArgusException.modelUnavailable("TensorRT needs a model with one input and an output; " + config.model()
-                        + " has " + network.getNbInputs() + " inputs and " + network.getNbOutputs() + " outputs.", null);
-            }
-            ITensor input = network.getInput(0);
-            if (input.getType().value != nvinfer.DataType.kFLOAT.value) {
-                throw ArgusException.modelUnavailable("The model's input '" + input.getName() + "' is " + input.getType()
-                        + "; Argus feeds float32 (export FP16 models with float32 inputs and outputs).", null);
-            }
+            // Refuse what Argus cannot serve now, not after a build of minutes.
+            TensorIo io = ModelIo.validate(tensors(network), config.minBatch(), config.maxBatch(), "the model " + config.model());
             IOptimizationProfile profile = builder.createOptimizationProfile();
-            String name = input.getName();
-            Dims64 dims = input.getDimensions();
-            long fixed = dims.d(0);
-            if (fixed > 0 && (config.minBatch() != fixed || config.maxBatch() != fixed)) {
-                throw ArgusException.configuration("The model's batch dimension is fixed at " + fixed
-                        + "; set the TensorRT batch profile to " + fixed + "/" + fixed + "/" + fixed + " or export it with a dynamic batch.");
-            }
-            setBatch(profile, name, nvinfer.OptProfileSelector.kMIN, dims, config.minBatch());
-            setBatch(profile, name, nvinfer.OptProfileSelector.kOPT, dims, config.optBatch());
-            setBatch(profile, name, nvinfer.OptProfileSelector.kMAX, dims, config.maxBatch());
-            IBuilderConfig cfg = own(owned, builder.createBuilderConfig(), "createBuilderConfig", logger);
+            String name = io.inputName();
+            setBatch(profile, name, nvinfer.OptProfileSelector.kMIN, io.sampleShape(), config.minBatch());
+            setBatch(profile, name, nvinfer.OptProfileSelector.kOPT, io.sampleShape(), config.optBatch());
+            setBatch(profile, name, nvinfer.OptProfileSelector.kMAX, io.sampleShape(), config.maxBatch());
+            IBuilderConfig cfg = own(owned, builder.createBuilderConfig(), "createBuilderConfig", logger, mark);
             cfg.setMemoryPoolLimit(nvinfer.MemoryPoolType.kWORKSPACE, config.workspaceBytes());
             if (config.precision() == TensorRtConfig.Precision.FP32) {
                 cfg.clearFlag(nvinfer.BuilderFlag.kTF32);
             }
             if (cfg.addOptimizationProfile(profile) < 0) {
                 throw ArgusException.modelUnavailable("TensorRT rejected the batch profile " + config.minBatch() + "/"
-                        + config.optBatch() + "/" + config.maxBatch() + ": " + logger.lastError(), null);
+                        + config.optBatch() + "/" + config.maxBatch() + ": " + logger.errorsSince(mark), null);
             }
             long t0 = System.nanoTime();
-            IHostMemory plan = own(owned, builder.buildSerializedNetwork(network, cfg), "buildSerializedNetwork", logger);
+            IHostMemory plan = own(owned, builder.buildSerializedNetwork(network, cfg), "buildSerializedNetwork", logger, mark);
             byte[] bytes = new byte[Math.toIntExact(plan.size())];
             try (BytePointer data = new BytePointer(plan.data())) {
                 data.capacity(bytes.length).get(bytes);
@@ -98,7 +86,7 @@ final class EngineBuilder {
             return bytes;
         } finally {
             for (int i = owned.size() - 1; i >= 0; i--) {
-                owned.get(i).close();
+                TrtOwnership.release(owned.get(i));
             }
         }
     }
@@ -148,12 +136,12 @@ final class EngineBuilder {
         }
     }
 
-    private static void setBatch(IOptimizationProfile profile, String name, nvinfer.OptProfileSelector which, Dims64 model, int batch) {
+    private static void setBatch(IOptimizationProfile profile, String name, nvinfer.OptProfileSelector which, long[] sample, int batch) {
         try (Dims64 d = new Dims64()) {
-            d.nbDims(model.nbDims());
+            d.nbDims(sample.length + 1);
             d.d(0, batch);
-            for (int i = 1; i < model.nbDims(); i++) {
-                d.d(i, model.d(i));
+            for (int i = 0; i < sample.length; i++) {
+                d.d(i + 1, sample[i]);
             }
             if (!profile.setDimensions(name, which, d)) {
                 throw ArgusException.modelUnavailable("TensorRT rejected batch " + batch + " for input '" + name + "'.", null);
@@ -161,15 +149,42 @@ final class EngineBuilder {
         }
     }
 
+    /** The network's inputs and outputs as {@link ModelIo} checks them. */
+    private static List<ModelIo.Tensor> tensors(INetworkDefinition network) {
+        List<ModelIo.Tensor> out = new ArrayList<>();
+        for (int i = 0; i < network.getNbInputs(); i++) {
+            out.add(describe(network.getInput(i), true));
+        }
+        for (int i = 0; i < network.getNbOutputs(); i++) {
+            out.add(describe(network.getOutput(i), false));
+        }
+        return out;
+    }
+
+    private static ModelIo.Tensor describe(ITensor t, boolean input) {
+        try (Dims64 d = t.getDimensions()) {
+            return new ModelIo.Tensor(t.getName(), input, t.getType().value, t.getType().toString(), dims(d));
+        }
+    }
+
+    /** The dimensions of {@code d}; a negative rank (TensorRT's "unknown") is returned as an empty shape. */
+    static long[] dims(Dims64 d) {
+        long[] out = new long[Math.max(0, d.nbDims())];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = d.d(i);
+        }
+        return out;
+    }
+
     /** Checks {@code p}, makes its {@code close()} delete it, and records it for release in reverse order. */
-    private static <P extends Pointer> P own(List<Pointer> owned, P p, String call, TrtLogger logger) {
-        owned.add(TrtOwnership.own(check(p, call, logger)));
+    private static <P extends Pointer> P own(List<Pointer> owned, P p, String call, TrtLogger logger, long mark) {
+        owned.add(TrtOwnership.own(check(p, call, logger, mark)));
         return p;
     }
 
-    private static <P extends Pointer> P check(P p, String call, TrtLogger logger) {
+    private static <P extends Pointer> P check(P p, String call, TrtLogger logger, long mark) {
         if (p == null || p.isNull()) {
-            throw ArgusException.modelUnavailable("TensorRT " + call + " failed: " + logger.lastError(), null);
+            throw ArgusException.modelUnavailable("TensorRT " + call + " failed: " + logger.errorsSince(mark), null);
         }
         return p;
     }

@@ -13,18 +13,20 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Everything a serialised TensorRT engine depends on: the model's bytes, the TensorRT version, the GPU model and its
- * compute capability, the precision and the batch profile. Two keys are equal exactly when an engine built for one
- * may be loaded for the other.
+ * Everything a serialised TensorRT engine depends on: the model's bytes (and those of the external weight files it
+ * names), the TensorRT version, the GPU model and its compute capability, the precision, the batch profile and the
+ * workspace limit (tactics are chosen within it). Two keys are equal exactly when an engine built for one may be
+ * loaded for the other.
  *
  * @param modelName   the model's file name (only to make cache file names readable; not part of identity)
- * @param modelSha256 SHA-256 of the model file, lower-case hex
+ * @param modelSha256 SHA-256 of the model file, lower-case hex; for a model with external weights, the SHA-256 of the
+ *                    model's hash and each external file's name and hash
  */
 public record EngineCacheKey(String modelName, String modelSha256, String tensorRtVersion, String gpuName,
                              String computeCapability, TensorRtConfig.Precision precision,
-                             int minBatch, int optBatch, int maxBatch) {
+                             int minBatch, int optBatch, int maxBatch, long workspaceBytes) {
     /** Bump when the engine build recipe changes so that older cached engines are rebuilt. */
-    static final int RECIPE_VERSION = 1;
+    static final int RECIPE_VERSION = 2;
 
     public EngineCacheKey {
         Objects.requireNonNull(modelName, "modelName");
@@ -37,16 +39,39 @@ public record EngineCacheKey(String modelName, String modelSha256, String tensor
 
     /** The key for building {@code config.model()} with {@code config}'s precision and profile on {@code device}. */
     public static EngineCacheKey of(TensorRtConfig config, DeviceInfo device) {
-        return new EngineCacheKey(config.model().getFileName().toString(), sha256(config.model()), device.tensorRtVersion(),
+        return new EngineCacheKey(config.model().getFileName().toString(), modelSha256(config.model()), device.tensorRtVersion(),
                 device.name(), device.computeCapability(), config.precision(),
-                config.minBatch(), config.optBatch(), config.maxBatch());
+                config.minBatch(), config.optBatch(), config.maxBatch(), config.workspaceBytes());
+    }
+
+    /**
+     * SHA-256 of the model file; when it names external weight files ({@link ExternalData}), the SHA-256 of that hash
+     * and, per file in name order, its name and SHA-256. A named file that is missing fails here, saying which.
+     */
+    static String modelSha256(Path model) {
+        String own = sha256(model);
+        var locations = ExternalData.locations(model);
+        if (locations.isEmpty()) {
+            return own;
+        }
+        StringBuilder all = new StringBuilder(own);
+        Path dir = model.toAbsolutePath().getParent();
+        for (String location : locations) {
+            Path file = dir.resolve(location).normalize();
+            if (!Files.isRegularFile(file)) {
+                throw ArgusException.modelUnavailable("The ONNX model " + model + " keeps weights in '" + location
+                        + "', but " + file + " does not exist. Keep the external data files next to the model.", null);
+            }
+            all.append(';').append(location).append('=').append(sha256(file));
+        }
+        return HexFormat.of().formatHex(digest(all.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The identity, one line of text, stored in each cache entry's header and compared on load. */
     public String canonical() {
         return "argus-tensorrt-engine/" + RECIPE_VERSION + ";model=" + modelSha256 + ";tensorrt=" + tensorRtVersion
                 + ";gpu=" + gpuName + ";cc=" + computeCapability + ";precision=" + precision
-                + ";profile=" + minBatch + "/" + optBatch + "/" + maxBatch;
+                + ";profile=" + minBatch + "/" + optBatch + "/" + maxBatch + ";workspace=" + workspaceBytes;
     }
 
     /** {@code <model stem>-<precision>-<20 hex digits of the SHA-256 of the canonical key>.engine}. */

@@ -18,6 +18,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import org.bytedeco.cuda.cudart.CUstream_st;
+import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.tensorrt.global.nvinfer;
@@ -30,6 +31,7 @@ import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
  * largest batch, and device buffers allocated once per batch size class. Used by one thread at a time.
  */
 final class ExecutionWorker implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ExecutionWorker.class.getName());
     private final int deviceId;
     private final TensorIo io;
     private final int minBatch;
@@ -41,6 +43,7 @@ final class ExecutionWorker implements AutoCloseable {
     private final FloatPointer hostIn;
     private final FloatPointer hostOut;
     private final Map<Integer, Pointer[]> deviceBuffers = new HashMap<>();
+    private boolean closed;
 
     ExecutionWorker(ICudaEngine engine, TensorIo io, int deviceId, int minBatch, int maxBatch, int index) {
         this.deviceId = deviceId;
@@ -51,49 +54,62 @@ final class ExecutionWorker implements AutoCloseable {
             Cuda.check(cudaSetDevice(deviceId), "cudaSetDevice");
             CUstream_st s = new CUstream_st();
             Cuda.check(cudaStreamCreateWithFlags(s, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
-            releases.push(() -> cudaStreamDestroy(s));
+            releases.push(() -> warnOnError(cudaStreamDestroy(s), "cudaStreamDestroy"));
             stream = s;
 
             long contextBytes = engine.getDeviceMemorySizeV2();
             Pointer contextMemory = deviceAlloc(Math.max(contextBytes, 1));
-            IExecutionContext c = TrtOwnership.own(
-                    engine.createExecutionContext(nvinfer.ExecutionContextAllocationStrategy.kUSER_MANAGED));
+            releases.push(() -> warnOnError(cudaFree(contextMemory), "cudaFree"));
+            IExecutionContext c = engine.createExecutionContext(nvinfer.ExecutionContextAllocationStrategy.kUSER_MANAGED);
             if (c == null || c.isNull()) {
                 throw new IllegalStateException("createExecutionContext failed");
             }
-            releases.push(c::close);
+            TrtOwnership.own(c);
+            releases.push(() -> TrtOwnership.release(c));
             c.setDeviceMemoryV2(contextMemory, contextBytes);
             c.setName("argus-trt-" + index);
             context = c;
 
             hostIn = pinned((long) maxBatch * io.inputPerSample());
             hostOut = pinned((long) maxBatch * io.outputPerSample());
+            // The output buffers are sized [batch, outputSampleShape]: check that TensorRT agrees at both ends of the profile.
+            setBatch(minBatch);
+            setBatch(maxBatch);
         } catch (RuntimeException e) {
             close();
             throw e;
         }
     }
 
-    /** Runs {@code n} samples; returns {@code n x outputPerSample} values. */
+    /**
+     * Runs {@code n} samples; returns {@code n x outputPerSample} values. When a call fails, the stream is drained
+     * before the worker is used again; if draining reports an error too, the CUDA context is unusable
+     * ({@link ContextFailure}).
+     */
     float[] run(float[] input, int n) {
+        Cuda.check(cudaSetDevice(deviceId), "cudaSetDevice");
+        try {
+            return enqueue(input, n);
+        } catch (RuntimeException e) {
+            int rc = cudaStreamSynchronize(stream);
+            if (rc != cudart.cudaSuccess) {
+                throw new ContextFailure(Cuda.describe(rc, "cudaStreamSynchronize after " + e.getMessage()), e);
+            }
+            throw e;
+        }
+    }
+
+    private float[] enqueue(float[] input, int n) {
         int inPer = io.inputPerSample();
         int outPer = io.outputPerSample();
         int run = BatchClasses.runBatch(n, minBatch);
         Pointer[] buffers = deviceBuffers.computeIfAbsent(BatchClasses.classFor(n, minBatch, maxBatch), this::allocateClass);
-        Cuda.check(cudaSetDevice(deviceId), "cudaSetDevice");
         hostIn.position(0).put(input, 0, n * inPer);
         if (run > n) {
             hostIn.position((long) n * inPer).put(new float[(run - n) * inPer], 0, (run - n) * inPer);
         }
         hostIn.position(0);
-        try (Dims64 shape = new Dims64()) {
-            shape.nbDims(io.sampleShape().length + 1);
-            shape.d(0, run);
-            for (int i = 0; i < io.sampleShape().length; i++) {
-                shape.d(i + 1, io.sampleShape()[i]);
-            }
-            require(context.setInputShape(io.inputName(), shape), "setInputShape");
-        }
+        setBatch(run);
         require(context.setTensorAddress(io.inputName(), buffers[0]), "setTensorAddress(input)");
         require(context.setTensorAddress(io.outputName(), buffers[1]), "setTensorAddress(output)");
         Cuda.check(cudaMemcpyAsync(buffers[0], hostIn, (long) run * inPer * Float.BYTES, cudaMemcpyHostToDevice, stream),
@@ -108,24 +124,47 @@ final class ExecutionWorker implements AutoCloseable {
         return out;
     }
 
-    private Pointer[] allocateClass(int batchClass) {
-        return new Pointer[] {
-            deviceAlloc((long) batchClass * io.inputPerSample() * Float.BYTES),
-            deviceAlloc((long) batchClass * io.outputPerSample() * Float.BYTES)
-        };
+    /** Sets the input shape for a batch of {@code run} and checks the output shape TensorRT then reports. */
+    private void setBatch(int run) {
+        try (Dims64 shape = new Dims64()) {
+            shape.nbDims(io.sampleShape().length + 1);
+            shape.d(0, run);
+            for (int i = 0; i < io.sampleShape().length; i++) {
+                shape.d(i + 1, io.sampleShape()[i]);
+            }
+            require(context.setInputShape(io.inputName(), shape), "setInputShape(batch " + run + ")");
+        }
+        try (Dims64 out = context.getTensorShape(io.outputName())) {
+            io.checkOutputShape(EngineBuilder.dims(out), run);
+        }
     }
 
-    private Pointer deviceAlloc(long bytes) {
+    /** Both device buffers of a batch class, or neither (a failed second allocation frees the first). */
+    private Pointer[] allocateClass(int batchClass) {
+        Pointer in = deviceAlloc((long) batchClass * io.inputPerSample() * Float.BYTES);
+        Pointer out;
+        try {
+            out = deviceAlloc((long) batchClass * io.outputPerSample() * Float.BYTES);
+        } catch (RuntimeException e) {
+            cudaFree(in);
+            throw e;
+        }
+        releases.push(() -> warnOnError(cudaFree(in), "cudaFree"));
+        releases.push(() -> warnOnError(cudaFree(out), "cudaFree"));
+        return new Pointer[] {in, out};
+    }
+
+    /** Device memory; the caller registers its release. */
+    private static Pointer deviceAlloc(long bytes) {
         Pointer p = new Pointer();
         Cuda.check(cudaMalloc(p, bytes), "cudaMalloc(" + bytes + ")");
-        releases.push(() -> cudaFree(p));
         return p;
     }
 
     private FloatPointer pinned(long floats) {
         Pointer p = new Pointer();
         Cuda.check(cudaMallocHost(p, floats * Float.BYTES), "cudaMallocHost(" + floats * Float.BYTES + ")");
-        releases.push(() -> cudaFreeHost(p));
+        releases.push(() -> warnOnError(cudaFreeHost(p), "cudaFreeHost"));
         return new FloatPointer(p).capacity(floats);
     }
 
@@ -135,15 +174,32 @@ final class ExecutionWorker implements AutoCloseable {
         }
     }
 
-    /** Waits for the stream, then releases everything in reverse order of creation. */
+    private static void warnOnError(int rc, String call) {
+        if (rc != cudart.cudaSuccess) {
+            LOG.log(System.Logger.Level.WARNING, "{0} while releasing a TensorRT worker", Cuda.describe(rc, call));
+        }
+    }
+
+    /** Waits for the stream, then releases everything in reverse order of creation. Idempotent. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (stream != null) {
-            cudaStreamSynchronize(stream);
+            warnOnError(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
         }
         while (!releases.isEmpty()) {
             releases.pop().run();
         }
         deviceBuffers.clear();
+    }
+
+    /** The CUDA context of this worker's device failed (a sticky error): no further call on it can succeed. */
+    static final class ContextFailure extends IllegalStateException {
+        ContextFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

@@ -17,4 +17,20 @@ record TensorIo(String inputName, long[] sampleShape, String outputName, long[] 
     int outputPerSample() {
         return (int) Arrays.stream(outputSampleShape).reduce(1, (a, b) -> a * b);
     }
+
+    /**
+     * Checks the output shape an execution context reports for a batch of {@code batch} (after
+     * {@code setInputShape}): exactly {@code [batch, outputSampleShape...]}, so the output buffer, sized for that, is
+     * what TensorRT writes. Anything else (a model that folds the batch into another dimension) fails here, before
+     * TensorRT could write past the buffer.
+     */
+    void checkOutputShape(long[] reported, int batch) {
+        long[] expected = new long[outputSampleShape.length + 1];
+        expected[0] = batch;
+        System.arraycopy(outputSampleShape, 0, expected, 1, outputSampleShape.length);
+        if (!Arrays.equals(reported, expected)) {
+            throw new IllegalStateException("TensorRT reports output '" + outputName + "' as " + Arrays.toString(reported)
+                    + " for a batch of " + batch + ", expected " + Arrays.toString(expected));
+        }
+    }
 }

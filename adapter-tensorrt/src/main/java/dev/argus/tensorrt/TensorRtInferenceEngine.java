@@ -30,6 +30,8 @@ public final class TensorRtInferenceEngine implements InferenceEngine {
     private final BlockingQueue<ExecutionWorker> idle;
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
+    /** Why the engine can no longer run (a sticky CUDA error), or null. */
+    private volatile String broken;
 
     private TensorRtInferenceEngine(TensorRtConfig config, DeviceInfo device, TrtEngine engine, List<ExecutionWorker> workers) {
         this.config = config;
@@ -80,20 +82,21 @@ public final class TensorRtInferenceEngine implements InferenceEngine {
         EngineCache cache = new EngineCache(config.cacheDir());
         EngineCacheKey key = EngineCacheKey.of(config, device);
         long t0 = System.nanoTime();
+        String[] refusal = new String[1];
         if (cache.load(key) instanceof EngineCache.Hit hit) {
-            TrtEngine e = TrtEngine.deserialize(logger, hit.engine());
+            TrtEngine e = TrtEngine.deserialize(logger, hit.engine(), config.minBatch(), config.maxBatch(), refusal);
             if (e != null) {
                 LOG.log(System.Logger.Level.INFO, "TensorRT engine {0} loaded from cache in {1} ms", cache.pathOf(key),
                         (System.nanoTime() - t0) / 1_000_000);
                 return e;
             }
-            cache.invalidate(key, "refused by TensorRT (" + logger.lastError() + ")");
+            cache.invalidate(key, "refused by TensorRT (" + refusal[0] + ")");
         }
         byte[] plan = EngineBuilder.build(config, logger);
         cache.store(key, plan);
-        TrtEngine e = TrtEngine.deserialize(logger, plan);
+        TrtEngine e = TrtEngine.deserialize(logger, plan, config.minBatch(), config.maxBatch(), refusal);
         if (e == null) {
-            throw ArgusException.modelUnavailable("TensorRT cannot load the engine it just built: " + logger.lastError(), null);
+            throw ArgusException.modelUnavailable("TensorRT cannot load the engine it just built: " + refusal[0], null);
         }
         return e;
     }
@@ -105,22 +108,41 @@ public final class TensorRtInferenceEngine implements InferenceEngine {
             if (closed) {
                 throw new ArgusException(ErrorCode.MODEL_UNAVAILABLE, "The TensorRT engine has been closed.");
             }
+            failIfBroken();
             checkShape(input.shape());
             int n = input.batchSize();
             ExecutionWorker worker = take();
+            long mark = engine.logger.mark();
             try {
+                failIfBroken();
                 float[] out = worker.run(input.data(), n);
                 long[] shape = new long[engine.io.outputSampleShape().length + 1];
                 shape[0] = n;
                 System.arraycopy(engine.io.outputSampleShape(), 0, shape, 1, shape.length - 1);
                 return new FloatTensor(shape, out);
+            } catch (ExecutionWorker.ContextFailure e) {
+                broken = e.getMessage() + "; " + engine.logger.errorsSince(mark);
+                LOG.log(System.Logger.Level.ERROR, "TensorRT engine unusable from now on: " + broken, e);
+                throw new ArgusException(ErrorCode.MODEL_UNAVAILABLE, "TensorRT failed and its CUDA context cannot run again ("
+                        + broken + "). Restart Argus.", e);
+            } catch (ArgusException e) {
+                throw e;
             } catch (RuntimeException e) {
-                throw ArgusException.inferenceFailed("TensorRT failed: " + e.getMessage() + " " + engine.logger.lastError(), e);
+                throw ArgusException.inferenceFailed("TensorRT failed: " + e.getMessage() + "; " + engine.logger.errorsSince(mark), e);
             } finally {
                 idle.add(worker);
             }
         } finally {
             lifecycle.readLock().unlock();
+        }
+    }
+
+    /** After a CUDA context failure every call fails at once, saying why, instead of queueing on a dead device. */
+    private void failIfBroken() {
+        String why = broken;
+        if (why != null) {
+            throw new ArgusException(ErrorCode.MODEL_UNAVAILABLE, "The TensorRT engine failed earlier and cannot run again ("
+                    + why + "). Restart Argus.");
         }
     }
 

@@ -28,61 +28,50 @@ final class TrtEngine implements AutoCloseable {
         this.io = io;
     }
 
-    /** Deserialises {@code plan}; null when TensorRT refuses it (stale or built elsewhere), the logger says why. */
-    static TrtEngine deserialize(TrtLogger logger, byte[] plan) {
+    /**
+     * Deserialises {@code plan} and checks its input and output against what Argus can serve ({@link ModelIo});
+     * null when TensorRT refuses the plan (stale or built elsewhere); {@code refusal} then says why.
+     */
+    static TrtEngine deserialize(TrtLogger logger, byte[] plan, int minBatch, int maxBatch, String[] refusal) {
+        long mark = logger.mark();
         IRuntime runtime = TrtOwnership.own(createInferRuntime(logger));
         if (runtime == null || runtime.isNull()) {
-            throw ArgusException.modelUnavailable("TensorRT createInferRuntime failed: " + logger.lastError(), null);
+            throw ArgusException.modelUnavailable("TensorRT createInferRuntime failed: " + logger.errorsSince(mark), null);
         }
         ICudaEngine engine;
         try (BytePointer blob = new BytePointer(plan)) {
             engine = TrtOwnership.own(runtime.deserializeCudaEngine(blob, plan.length));
         }
         if (engine == null || engine.isNull()) {
-            runtime.close();
+            TrtOwnership.release(runtime);
+            refusal[0] = logger.errorsSince(mark);
             return null;
         }
         try {
-            return new TrtEngine(logger, runtime, engine, inspect(engine));
+            return new TrtEngine(logger, runtime, engine, inspect(engine, minBatch, maxBatch));
         } catch (RuntimeException e) {
-            engine.close();
-            runtime.close();
+            TrtOwnership.release(engine);
+            TrtOwnership.release(runtime);
             throw e;
         }
     }
 
-    private static TensorIo inspect(ICudaEngine engine) {
-        List<String> inputs = new ArrayList<>();
-        List<String> outputs = new ArrayList<>();
+    private static TensorIo inspect(ICudaEngine engine, int minBatch, int maxBatch) {
+        List<ModelIo.Tensor> tensors = new ArrayList<>();
         for (int i = 0; i < engine.getNbIOTensors(); i++) {
             String name = engine.getIOTensorName(i);
-            (engine.getTensorIOMode(name).value == nvinfer.TensorIOMode.kINPUT.value ? inputs : outputs).add(name);
-            if (engine.getTensorDataType(name).value != nvinfer.DataType.kFLOAT.value) {
-                throw ArgusException.modelUnavailable("TensorRT tensor '" + name + "' is " + engine.getTensorDataType(name)
-                        + "; Argus exchanges float32 tensors.", null);
+            boolean input = engine.getTensorIOMode(name).value == nvinfer.TensorIOMode.kINPUT.value;
+            nvinfer.DataType type = engine.getTensorDataType(name);
+            try (Dims64 d = engine.getTensorShape(name)) {
+                tensors.add(new ModelIo.Tensor(name, input, type.value, type.toString(), EngineBuilder.dims(d)));
             }
         }
-        if (inputs.size() != 1 || outputs.isEmpty()) {
-            throw ArgusException.modelUnavailable("TensorRT engine needs one input and an output, has " + inputs + " -> " + outputs, null);
-        }
-        return new TensorIo(inputs.get(0), afterBatch(engine.getTensorShape(inputs.get(0))),
-                outputs.get(0), afterBatch(engine.getTensorShape(outputs.get(0))));
-    }
-
-    private static long[] afterBatch(Dims64 d) {
-        long[] s = new long[Math.max(0, d.nbDims() - 1)];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = d.d(i + 1);
-            if (s[i] < 0) {
-                throw ArgusException.modelUnavailable("TensorRT: only the batch dimension may be dynamic", null);
-            }
-        }
-        return s;
+        return ModelIo.validate(tensors, minBatch, maxBatch, "the TensorRT engine");
     }
 
     @Override
     public void close() {
-        engine.close();
-        runtime.close();
+        TrtOwnership.release(engine);
+        TrtOwnership.release(runtime);
     }
 }

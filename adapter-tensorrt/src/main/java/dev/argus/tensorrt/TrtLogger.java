@@ -3,13 +3,13 @@ package dev.argus.tensorrt;
 import org.bytedeco.tensorrt.nvinfer.ILogger;
 
 /**
- * TensorRT's log, into the JDK logger; keeps the last error for messages. One per process, never freed: builders,
- * runtimes and the ONNX parser (which cannot be deleted from Java, see README) keep a pointer to it.
+ * TensorRT's log, into the JDK logger; keeps the recent errors for messages ({@link RecentErrors}). One per process,
+ * never freed: builders, runtimes and the ONNX parser keep a pointer to it.
  */
 final class TrtLogger extends ILogger {
     private static final System.Logger LOG = System.getLogger("dev.argus.tensorrt.TensorRT");
     private static TrtLogger shared;
-    private volatile String lastError = "";
+    private final RecentErrors errors = new RecentErrors();
 
     private TrtLogger() {
         super();
@@ -26,7 +26,7 @@ final class TrtLogger extends ILogger {
     public void log(ILogger.Severity severity, String msg) {
         int s = severity.value;
         if (s <= ILogger.Severity.kERROR.value) {
-            lastError = msg;
+            errors.add(msg);
             LOG.log(System.Logger.Level.ERROR, msg);
         } else if (s == ILogger.Severity.kWARNING.value) {
             LOG.log(System.Logger.Level.WARNING, msg);
@@ -37,7 +37,12 @@ final class TrtLogger extends ILogger {
         }
     }
 
-    String lastError() {
-        return lastError;
+    /** Take one before a TensorRT call; {@link #errorsSince} then quotes what TensorRT logged during it. */
+    long mark() {
+        return errors.mark();
+    }
+
+    String errorsSince(long mark) {
+        return errors.since(mark);
     }
 }

@@ -2,6 +2,9 @@ package dev.argus.tensorrt;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 
@@ -26,6 +29,12 @@ import org.bytedeco.javacpp.Pointer;
  */
 final class TrtOwnership {
     private static final Method INIT;
+    /**
+     * Every owned object until {@link #release}: JavaCPP runs a pointer's deallocator also when the garbage collector
+     * finds the pointer unreachable, on its own thread and in no particular order, which for an engine dropped without
+     * {@code close()} could delete it before its execution contexts. Held here, such objects leak instead.
+     */
+    private static final Set<Pointer> LIVE = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
     static {
         try {
@@ -78,6 +87,15 @@ final class TrtOwnership {
 
     /** Gives {@code p} a deallocator that runs the virtual deleting destructor at vtable slot {@code slot}. */
     static <P extends Pointer> P own(P p, int slot) {
+        attachDeleter(p, slot);
+        if (p != null && !p.isNull()) {
+            LIVE.add(p);
+        }
+        return p;
+    }
+
+    /** Installs the deleter only, without holding {@code p} (see {@link #LIVE}); {@link #own} does both. */
+    static <P extends Pointer> P attachDeleter(P p, int slot) {
         if (p == null || p.isNull()) {
             return p;
         }
@@ -90,6 +108,20 @@ final class TrtOwnership {
             throw new IllegalStateException("cannot attach a deallocator to " + p.getClass().getSimpleName(), e.getCause());
         }
         return p;
+    }
+
+    /** Deletes {@code p} (any pointer; owned ones through their destructor) and forgets it. Null is ignored. */
+    static void release(Pointer p) {
+        if (p == null) {
+            return;
+        }
+        LIVE.remove(p);
+        p.close();
+    }
+
+    /** How many owned objects have not been released. */
+    static int live() {
+        return LIVE.size();
     }
 
     /** Entry {@code slot} of the vtable of the polymorphic object at {@code address}. */

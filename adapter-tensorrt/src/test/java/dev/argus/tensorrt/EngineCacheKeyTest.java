@@ -14,16 +14,21 @@ class EngineCacheKeyTest {
     @TempDir
     Path dir;
 
+    /** A small self-contained ONNX model whose bytes depend on {@code content} (the graph's name). */
     private TensorRtConfig config(String content) throws IOException {
         Path model = dir.resolve("resnet 50.onnx");
-        Files.writeString(model, content);
+        Files.write(model, TinyOnnx.model(dev.argus.tensorrt.onnx.OnnxSubset.GraphProto.newBuilder().setName(content)
+                .addInput(TinyOnnx.value("x", OnnxTypes.FLOAT, 1, 2)).addOutput(TinyOnnx.value("y", OnnxTypes.FLOAT, 1, 2))
+                .addNode(TinyOnnx.node("Relu", "r", TinyOnnx.in("x"), "y"))).toByteArray());
         return TensorRtConfig.defaults(model).withCacheDir(dir);
     }
 
     @Test
-    void hashesTheModelBytes() throws IOException {
-        EngineCacheKey key = EngineCacheKey.of(config("abc"), H100);
-        assertThat(key.modelSha256()).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    void hashesTheModelBytes() throws Exception {
+        TensorRtConfig c = config("abc");
+        EngineCacheKey key = EngineCacheKey.of(c, H100);
+        assertThat(key.modelSha256()).isEqualTo(java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(c.model()))));
         assertThat(key.canonical()).contains("tensorrt=11.2.0", "gpu=NVIDIA H100 80GB HBM3", "cc=9.0", "precision=FP32",
                 "profile=1/8/32");
     }
@@ -49,6 +54,7 @@ class EngineCacheKeyTest {
         assertThat(EngineCacheKey.of(c.withPrecision(TensorRtConfig.Precision.FP16), H100).fileName())
                 .as("precision").isNotEqualTo(base);
         assertThat(EngineCacheKey.of(c.withBatchProfile(1, 8, 64), H100).fileName()).as("profile").isNotEqualTo(base);
+        assertThat(EngineCacheKey.of(c.withWorkspace(2L << 30), H100).fileName()).as("workspace").isNotEqualTo(base);
     }
 
     @Test
@@ -57,5 +63,28 @@ class EngineCacheKeyTest {
         EngineCacheKey base = EngineCacheKey.of(c, H100);
         assertThat(EngineCacheKey.of(c.withWorkers(5).withDevice(1), new DeviceInfo(H100.name(), 9, 0, 13050, 13030, "11.2.0")))
                 .isEqualTo(base);
+    }
+
+    @Test
+    void externalWeightFilesArePartOfTheModelHash() throws IOException {
+        Path model = dir.resolve("big.onnx");
+        Files.write(model, ExternalDataTest.modelWithExternalWeights("big.weights").toByteArray());
+        Files.writeString(dir.resolve("big.weights"), "weights v1");
+        TensorRtConfig c = TensorRtConfig.defaults(model).withCacheDir(dir);
+        EngineCacheKey v1 = EngineCacheKey.of(c, H100);
+        assertThat(v1.modelSha256()).as("not just the .onnx file").isNotEqualTo(EngineCacheKey.sha256(model));
+        assertThat(EngineCacheKey.of(c, H100)).isEqualTo(v1);
+        Files.writeString(dir.resolve("big.weights"), "weights v2");
+        assertThat(EngineCacheKey.of(c, H100).fileName()).as("changed external weights").isNotEqualTo(v1.fileName());
+    }
+
+    @Test
+    void aMissingExternalWeightFileIsNamed() throws IOException {
+        Path model = dir.resolve("big.onnx");
+        Files.write(model, ExternalDataTest.modelWithExternalWeights("gone.weights").toByteArray());
+        TensorRtConfig c = TensorRtConfig.defaults(model).withCacheDir(dir);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EngineCacheKey.of(c, H100))
+                .isInstanceOf(dev.argus.domain.ArgusException.class)
+                .hasMessageContaining("gone.weights").hasMessageContaining("does not exist");
     }
 }

@@ -24,7 +24,7 @@ class EngineCacheTest {
         new Random(7).nextBytes(plan);
         cache = new EngineCache(dir.resolve("engines"));
         key = new EngineCacheKey("resnet50.onnx", "ab".repeat(32), "11.2.0", "NVIDIA L4", "8.9",
-                TensorRtConfig.Precision.FP32, 1, 8, 32);
+                TensorRtConfig.Precision.FP32, 1, 8, 32, 1L << 30);
     }
 
     @Test
@@ -81,7 +81,7 @@ class EngineCacheTest {
     @Test
     void entryBuiltForAnotherKeyIsStale() throws IOException {
         EngineCacheKey older = new EngineCacheKey("resnet50.onnx", key.modelSha256(), "11.1.0", key.gpuName(),
-                key.computeCapability(), key.precision(), 1, 8, 32);
+                key.computeCapability(), key.precision(), 1, 8, 32, 1L << 30);
         cache.store(older, plan);
         Files.move(cache.pathOf(older), cache.pathOf(key));
         assertThat(((EngineCache.Miss) cache.load(key)).reason()).startsWith("stale").contains("tensorrt=11.1.0");

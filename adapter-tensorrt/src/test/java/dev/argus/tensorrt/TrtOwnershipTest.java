@@ -104,4 +104,35 @@ class TrtOwnershipTest {
         assertThat(destroyedSince(before)).as("nothing deleted at an unverified slot").isEmpty();
         assertThat(TrtOwnership.ownParser(null, layout, layout)).isFalse();
     }
+
+    @Test
+    void anOwnedObjectNobodyClosedIsNotDeletedByTheGarbageCollector() throws InterruptedException {
+        int before = NativeStandIn.destroyed().length;
+        int live = TrtOwnership.live();
+        java.lang.ref.WeakReference<NativeStandIn> ref = new java.lang.ref.WeakReference<>(TrtOwnership.own(NativeStandIn.create(nextId++)));
+        assertThat(TrtOwnership.live()).isEqualTo(live + 1);
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(ref.get()).as("kept reachable until released").isNotNull();
+        assertThat(destroyedSince(before)).as("no deletion in an order nobody chose").isEmpty();
+        TrtOwnership.release(ref.get());
+        assertThat(destroyedSince(before)).hasSize(1);
+        assertThat(TrtOwnership.live()).isEqualTo(live);
+    }
+
+    @Test
+    void withoutTheRegistryTheGarbageCollectorWouldDeleteAnUnclosedObject() throws InterruptedException {
+        // The control for the test above: a deleter attached but not held is run by JavaCPP's collection of
+        // unreachable pointers, at a time and in an order nobody chose.
+        int before = NativeStandIn.destroyed().length;
+        TrtOwnership.attachDeleter(NativeStandIn.create(nextId++), TrtOwnership.INOCOPY_DELETING_DESTRUCTOR_SLOT);
+        for (int i = 0; i < 100 && destroyedSince(before).length == 0; i++) {
+            System.gc();
+            Thread.sleep(20);
+            Pointer.deallocateReferences();
+        }
+        assertThat(destroyedSince(before)).hasSize(1);
+    }
 }

@@ -1,0 +1,29 @@
+package dev.argus.tensorrt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class RecentErrorsTest {
+    @Test
+    void quotesOnlyWhatWasLoggedSinceTheMark() {
+        RecentErrors errors = new RecentErrors();
+        errors.add("an old failure");
+        long mark = errors.mark();
+        assertThat(errors.since(mark)).isEqualTo("TensorRT logged no error");
+        errors.add("first");
+        errors.add("second");
+        assertThat(errors.since(mark)).isEqualTo("first; second");
+        assertThat(errors.since(0)).startsWith("an old failure");
+    }
+
+    @Test
+    void keepsABoundedNumber() {
+        RecentErrors errors = new RecentErrors();
+        for (int i = 0; i < 1000; i++) {
+            errors.add("e" + i);
+        }
+        String all = errors.since(0);
+        assertThat(all.split("; ")).hasSize(RecentErrors.KEPT).endsWith("e999").startsWith("e" + (1000 - RecentErrors.KEPT));
+    }
+}
