@@ -21,6 +21,7 @@ import org.bytedeco.tensorrt.nvinfer.INetworkDefinition;
 import org.bytedeco.tensorrt.nvinfer.IOptimizationProfile;
 import org.bytedeco.tensorrt.nvinfer.ITensor;
 import org.bytedeco.tensorrt.nvonnxparser.IParser;
+import org.bytedeco.tensorrt.nvonnxparser.IParserError;
 
 /**
  * ONNX model to serialised engine: ONNX parser, one optimisation profile over the batch dimension, workspace limit,
@@ -55,7 +56,10 @@ final class EngineBuilder {
             if (!parse(parser, config, fp16)) {
                 List<String> errors = new ArrayList<>();
                 for (int i = 0; i < parser.getNbErrors(); i++) {
-                    errors.add(parser.getError(i).desc());
+                    IParserError error = parser.getError(i);
+                    String where = error.node() < 0 ? "" : " (node " + error.node() + " '" + error.nodeName() + "', "
+                            + error.nodeOperator() + ")";
+                    errors.add(error.code() + ": " + error.desc() + where);
                 }
                 throw ArgusException.modelUnavailable("TensorRT cannot parse " + config.model() + ": " + errors, null);
             }
