@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,14 @@ class TensorRtBackendIT {
 
     @TempDir
     Path tmp;
+
+    /** Skips the test, printing why, without a usable GPU. */
+    private static void requireGpu() {
+        if (CudaProbe.availability(0) instanceof CudaProbe.Unavailable u) {
+            System.out.println("SKIPPED TensorRtBackendIT (GPU test): no usable GPU: " + u.reason());
+            Assumptions.abort("no usable GPU: " + u.reason());
+        }
+    }
 
     private static boolean gpuUsable() {
         return CudaProbe.availability(0) instanceof CudaProbe.Available;
@@ -82,8 +91,9 @@ class TensorRtBackendIT {
      * the generated ResNet-50 (the issue's FP16 criterion).
      */
     @Test
+    @Tag("gpu")
     void withAGpuFp32AndFp16AgreeWithOnnxRuntimeOnTheSharedPhotos() throws Exception {
-        Assumptions.assumeTrue(gpuUsable(), () -> "no usable GPU: " + ((CudaProbe.Unavailable) CudaProbe.availability(0)).reason());
+        requireGpu();
         java.util.List<Path> photos = dev.argus.testkit.TestImages.sharedPhotos();
         Assumptions.assumeFalse(photos.isEmpty(), "no shared photos");
         for (String precision : new String[] {"fp32", "fp16"}) {
@@ -110,8 +120,9 @@ class TensorRtBackendIT {
     }
 
     @Test
+    @Tag("gpu")
     void withAGpuTheProbeImagesGetTheirDesignedClasses() throws Exception {
-        Assumptions.assumeTrue(gpuUsable(), () -> "no usable GPU: " + ((CudaProbe.Unavailable) CudaProbe.availability(0)).reason());
+        requireGpu();
         for (ProbeCase probe : ProbeCase.all()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
