@@ -50,7 +50,8 @@ final class EngineBuilder {
             // FP16: the converted model, in native memory the parser reads; released after the parser.
             BytePointer fp16 = config.precision() == TensorRtConfig.Precision.FP32 ? null : fp16Buffer(config.model(), owned);
             IParser parser = check(nvonnxparser.createParser(network, logger), "createParser", logger, mark);
-            if (TrtOwnership.ownParser(parser, nvonnxparser.getNvOnnxParserVersion(), BINDINGS_PARSER_VERSION)) {
+            if (TrtOwnership.ownParser(parser, nvonnxparser.getNvOnnxParserVersion(), BINDINGS_PARSER_VERSION,
+                    nvinfer.getInferLibMajorVersion())) {
                 owned.add(parser);
             }
             if (!parse(parser, config, fp16)) {

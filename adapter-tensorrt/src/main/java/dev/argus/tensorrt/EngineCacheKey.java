@@ -50,7 +50,16 @@ public record EngineCacheKey(String modelName, String modelSha256, String tensor
      */
     static String modelSha256(Path model) {
         String own = sha256(model);
-        var locations = ExternalData.locations(model);
+        java.util.Set<String> locations;
+        try {
+            locations = ExternalData.locations(model);
+        } catch (IOException e) {
+            // Not a binary ONNX model we can read through: TensorRT's parser will say what it makes of it.
+            System.getLogger(EngineCacheKey.class.getName()).log(System.Logger.Level.WARNING,
+                    "Cannot look for external weight files in {0} ({1}); the engine cache key covers the model file only",
+                    model, e.getMessage());
+            return own;
+        }
         if (locations.isEmpty()) {
             return own;
         }

@@ -2,6 +2,7 @@ package dev.argus.tensorrt;
 
 import static org.bytedeco.cuda.global.cudart.cudaFree;
 import static org.bytedeco.cuda.global.cudart.cudaFreeHost;
+import static org.bytedeco.cuda.global.cudart.cudaGetLastError;
 import static org.bytedeco.cuda.global.cudart.cudaMalloc;
 import static org.bytedeco.cuda.global.cudart.cudaMallocHost;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyAsync;
@@ -75,7 +76,7 @@ final class ExecutionWorker implements AutoCloseable {
             // The output buffers are sized [batch, outputSampleShape]: check that TensorRT agrees at both ends of the profile.
             setBatch(minBatch);
             setBatch(maxBatch);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             close();
             throw e;
         }
@@ -95,6 +96,9 @@ final class ExecutionWorker implements AutoCloseable {
             if (rc != cudart.cudaSuccess) {
                 throw new ContextFailure(Cuda.describe(rc, "cudaStreamSynchronize after " + e.getMessage()), e);
             }
+            // A recoverable error (e.g. out of memory) stays in this thread's last-error slot, where TensorRT or a
+            // plugin checking cudaGetLastError after a launch would take it for its own: clear it.
+            cudaGetLastError();
             throw e;
         }
     }
@@ -147,6 +151,7 @@ final class ExecutionWorker implements AutoCloseable {
             out = deviceAlloc((long) batchClass * io.outputPerSample() * Float.BYTES);
         } catch (RuntimeException e) {
             cudaFree(in);
+            cudaGetLastError();
             throw e;
         }
         releases.push(() -> warnOnError(cudaFree(in), "cudaFree"));

@@ -2,7 +2,6 @@ package dev.argus.tensorrt;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
-import dev.argus.domain.ArgusException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,19 +13,30 @@ import java.util.TreeSet;
 /**
  * The external weight files an ONNX model names ({@code TensorProto.external_data} entries with key
  * {@code location}, relative to the model's directory), found by streaming through the model's protobuf without
- * loading its weights: graph initializers, tensors in node attributes, and subgraphs. The engine cache key hashes them
+ * loading its weights: dense and sparse initializers and attribute tensors, in the graph, its subgraphs, local
+ * functions and training graphs. The engine cache key hashes them
  * with the model, so that changed weights are never served from an engine built with the old ones.
  */
 final class ExternalData {
     // Field numbers of onnx.proto.
     private static final int MODEL_GRAPH = 7;
+    private static final int MODEL_TRAINING_INFO = 20;
+    private static final int MODEL_FUNCTIONS = 25;
+    private static final int TRAINING_INITIALIZATION = 1;
+    private static final int TRAINING_ALGORITHM = 2;
+    private static final int FUNCTION_NODE = 7;
     private static final int GRAPH_NODE = 1;
     private static final int GRAPH_INITIALIZER = 5;
+    private static final int GRAPH_SPARSE_INITIALIZER = 15;
+    private static final int SPARSE_VALUES = 1;
+    private static final int SPARSE_INDICES = 2;
     private static final int NODE_ATTRIBUTE = 5;
     private static final int ATTRIBUTE_T = 5;
     private static final int ATTRIBUTE_G = 6;
     private static final int ATTRIBUTE_TENSORS = 10;
     private static final int ATTRIBUTE_GRAPHS = 11;
+    private static final int ATTRIBUTE_SPARSE_TENSOR = 22;
+    private static final int ATTRIBUTE_SPARSE_TENSORS = 23;
     private static final int TENSOR_EXTERNAL_DATA = 13;
     private static final int ENTRY_KEY = 1;
     private static final int ENTRY_VALUE = 2;
@@ -35,8 +45,11 @@ final class ExternalData {
     private ExternalData() {
     }
 
-    /** The locations the model at {@code model} names, sorted; empty for a self-contained model. */
-    static Set<String> locations(Path model) {
+    /**
+     * The locations the model at {@code model} names, sorted; empty for a self-contained model. Fails with an
+     * {@link IOException} for a file that cannot be read or is not a binary ONNX model (truncated, text format).
+     */
+    static Set<String> locations(Path model) throws IOException {
         Set<String> out = new TreeSet<>();
         try (InputStream in = new BufferedInputStream(Files.newInputStream(model), 1 << 16)) {
             CodedInputStream c = CodedInputStream.newInstance(in);
@@ -44,12 +57,14 @@ final class ExternalData {
             for (int tag; (tag = c.readTag()) != 0; ) {
                 if (isMessage(tag, MODEL_GRAPH)) {
                     nested(c, () -> graph(c, out, 0));
+                } else if (isMessage(tag, MODEL_TRAINING_INFO)) {
+                    nested(c, () -> trainingInfo(c, out));
+                } else if (isMessage(tag, MODEL_FUNCTIONS)) {
+                    nested(c, () -> function(c, out));
                 } else {
                     c.skipField(tag);
                 }
             }
-        } catch (IOException e) {
-            throw ArgusException.modelUnavailable("Cannot read the ONNX model " + model + ": " + e.getMessage(), e);
         }
         return out;
     }
@@ -61,7 +76,41 @@ final class ExternalData {
     private static void nested(CodedInputStream c, Body body) throws IOException {
         int limit = c.pushLimit(c.readRawVarint32());
         body.read();
+        if (c.getBytesUntilLimit() > 0) {
+            // readTag() also answers 0 at the end of the file: a message cut short.
+            throw new IOException("the file ends inside a message (" + c.getBytesUntilLimit() + " bytes missing)");
+        }
         c.popLimit(limit);
+    }
+
+    private static void trainingInfo(CodedInputStream c, Set<String> out) throws IOException {
+        for (int tag; (tag = c.readTag()) != 0; ) {
+            if (isMessage(tag, TRAINING_INITIALIZATION) || isMessage(tag, TRAINING_ALGORITHM)) {
+                nested(c, () -> graph(c, out, 0));
+            } else {
+                c.skipField(tag);
+            }
+        }
+    }
+
+    private static void function(CodedInputStream c, Set<String> out) throws IOException {
+        for (int tag; (tag = c.readTag()) != 0; ) {
+            if (isMessage(tag, FUNCTION_NODE)) {
+                nested(c, () -> node(c, out, 0));
+            } else {
+                c.skipField(tag);
+            }
+        }
+    }
+
+    private static void sparse(CodedInputStream c, Set<String> out) throws IOException {
+        for (int tag; (tag = c.readTag()) != 0; ) {
+            if (isMessage(tag, SPARSE_VALUES) || isMessage(tag, SPARSE_INDICES)) {
+                nested(c, () -> tensor(c, out));
+            } else {
+                c.skipField(tag);
+            }
+        }
     }
 
     private static boolean isMessage(int tag, int field) {
@@ -75,6 +124,8 @@ final class ExternalData {
         for (int tag; (tag = c.readTag()) != 0; ) {
             if (isMessage(tag, GRAPH_INITIALIZER)) {
                 nested(c, () -> tensor(c, out));
+            } else if (isMessage(tag, GRAPH_SPARSE_INITIALIZER)) {
+                nested(c, () -> sparse(c, out));
             } else if (isMessage(tag, GRAPH_NODE)) {
                 nested(c, () -> node(c, out, depth));
             } else {
@@ -97,6 +148,8 @@ final class ExternalData {
         for (int tag; (tag = c.readTag()) != 0; ) {
             if (isMessage(tag, ATTRIBUTE_T) || isMessage(tag, ATTRIBUTE_TENSORS)) {
                 nested(c, () -> tensor(c, out));
+            } else if (isMessage(tag, ATTRIBUTE_SPARSE_TENSOR) || isMessage(tag, ATTRIBUTE_SPARSE_TENSORS)) {
+                nested(c, () -> sparse(c, out));
             } else if (isMessage(tag, ATTRIBUTE_G) || isMessage(tag, ATTRIBUTE_GRAPHS)) {
                 nested(c, () -> graph(c, out, depth + 1));
             } else {

@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * What the TensorRT backend can run, checked on the parsed network before a build (so a model it cannot serve is
  * refused in seconds, not after a build of minutes that would then be cached) and again on a deserialised engine: one
- * float32 input {@code [N, ...]} whose only dynamic dimension is the batch, one float32 output {@code [N, ...]} with
- * fixed dimensions after the batch.
+ * float32 input {@code [N, ...]} whose only dynamic dimension is the batch, one float32 output {@code [N, ...]} whose
+ * dimensions after the batch are fixed once the batch is. An output TensorRT can only size after the input shape is
+ * set (e.g. {@code [-1, -1]} after a Reshape) is resolved through an execution context: {@link #resolveOutput}.
  */
 final class ModelIo {
     /** TensorRT's {@code DataType::kFLOAT}. */
@@ -49,13 +50,16 @@ final class ModelIo {
                         + "; Argus needs a batch dimension first and the sample's dimensions after it, e.g. [-1, 3, 224, 224].", null);
             }
             for (int i = 1; i < t.dims().length; i++) {
-                if (t.dims()[i] <= 0) {
+                // An output dimension TensorRT cannot tell before the input shape is set (a Reshape to [N, -1]) is
+                // resolved later, by an execution context (resolveOutput); the input's must be fixed.
+                if (t.dims()[i] == 0 || t.dims()[i] < -1 || (t.input() && t.dims()[i] < 0)) {
                     throw ArgusException.modelUnavailable("The " + (t.input() ? "input" : "output") + " of " + where + " is " + t
-                            + ": only the batch dimension (the first) may be dynamic. Export the model with fixed sample"
-                            + " dimensions, e.g. [-1, 3, 224, 224].", null);
+                            + ": only the batch dimension (the first) may be dynamic, and no dimension may be empty. Export"
+                            + " the model with fixed sample dimensions, e.g. [-1, 3, 224, 224].", null);
                 }
             }
         }
+        perSample(in.dims(), maxBatch, where);
         long batch = in.dims()[0];
         if (batch > 0 && (minBatch != batch || maxBatch != batch)) {
             throw ArgusException.configuration("The batch dimension of " + where + " is fixed at " + batch
@@ -68,5 +72,52 @@ final class ModelIo {
         }
         return new TensorIo(in.name(), Arrays.copyOfRange(in.dims(), 1, in.dims().length),
                 out.name(), Arrays.copyOfRange(out.dims(), 1, out.dims().length));
+    }
+
+    /** Whether the output's sample shape is known; if not, {@link #resolveOutput} completes it. */
+    static boolean outputResolved(TensorIo io) {
+        return Arrays.stream(io.outputSampleShape()).allMatch(d -> d > 0);
+    }
+
+    /**
+     * {@code io} with the output's sample shape an execution context reported for a batch of {@code batch} (after
+     * {@code setInputShape}), which must be {@code [batch, d1, ...]} with every {@code d} fixed, agreeing with the
+     * dimensions the engine already knew, and small enough for the largest batch.
+     */
+    static TensorIo resolveOutput(TensorIo io, long[] reported, int batch, int maxBatch, String where) {
+        long[] known = io.outputSampleShape();
+        boolean ok = reported.length == known.length + 1 && reported[0] == batch;
+        for (int i = 0; ok && i < known.length; i++) {
+            long d = reported[i + 1];
+            ok = d > 0 && (known[i] < 0 || known[i] == d);
+        }
+        if (!ok) {
+            throw ArgusException.modelUnavailable("The output '" + io.outputName() + "' of " + where + " is "
+                    + Arrays.toString(reported) + " for a batch of " + batch + "; Argus needs [" + batch
+                    + ", fixed dimensions...] (the engine declares [N, " + Arrays.toString(known).replaceAll("[\\[\\]]", "") + "]).", null);
+        }
+        long[] sample = Arrays.copyOfRange(reported, 1, reported.length);
+        long[] full = new long[reported.length];
+        full[0] = -1;
+        System.arraycopy(sample, 0, full, 1, sample.length);
+        perSample(full, maxBatch, where);
+        return new TensorIo(io.inputName(), io.sampleShape(), io.outputName(), sample);
+    }
+
+    /** Values per sample; fails when {@code maxBatch} samples would not fit a Java array (2^31 - 1 values). */
+    private static long perSample(long[] dims, int maxBatch, String where) {
+        long n = 1;
+        try {
+            for (int i = 1; i < dims.length; i++) {
+                n = Math.multiplyExact(n, dims[i]);
+            }
+            if (Math.multiplyExact(n, (long) maxBatch) > Integer.MAX_VALUE) {
+                throw new ArithmeticException();
+            }
+        } catch (ArithmeticException e) {
+            throw ArgusException.modelUnavailable("A batch of " + maxBatch + " of " + Arrays.toString(dims) + " in " + where
+                    + " is more than 2^31 values; lower argus.tensorrt.max-batch.", null);
+        }
+        return n;
     }
 }

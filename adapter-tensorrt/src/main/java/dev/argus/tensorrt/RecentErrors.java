@@ -31,14 +31,16 @@ final class RecentErrors {
     }
 
     /**
-     * The errors added since {@code mark}, oldest first, joined with "; ", or a note that TensorRT logged none (older
-     * than the last {@value #KEPT} are dropped).
+     * The errors added since {@code mark}, oldest first, joined with "; ", or a note that TensorRT logged none. Only the
+     * last {@value #KEPT} are kept; the text then says how many earlier ones are missing (the log has them all).
      */
     synchronized String since(long mark) {
         List<String> messages = entries.stream().filter(e -> e.seq() >= mark).map(Entry::message).toList();
         if (messages.isEmpty()) {
             return "TensorRT logged no error";
         }
-        return messages.stream().collect(Collectors.joining("; "));
+        long dropped = entries.getFirst().seq() - mark;
+        String joined = messages.stream().collect(Collectors.joining("; "));
+        return dropped > 0 ? "(" + dropped + " earlier errors not kept, see the log) " + joined : joined;
     }
 }

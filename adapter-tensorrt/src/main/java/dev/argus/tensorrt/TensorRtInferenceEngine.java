@@ -84,7 +84,14 @@ public final class TensorRtInferenceEngine implements InferenceEngine {
         long t0 = System.nanoTime();
         String[] refusal = new String[1];
         if (cache.load(key) instanceof EngineCache.Hit hit) {
-            TrtEngine e = TrtEngine.deserialize(logger, hit.engine(), config.minBatch(), config.maxBatch(), refusal);
+            TrtEngine e;
+            try {
+                e = TrtEngine.deserialize(logger, hit.engine(), config.minBatch(), config.maxBatch(), refusal);
+            } catch (ArgusException unusable) {
+                // Loads, but Argus cannot serve it (the model's checks): rebuilding would give the same; drop the entry.
+                cache.invalidate(key, "unusable: " + unusable.getMessage());
+                throw unusable;
+            }
             if (e != null) {
                 LOG.log(System.Logger.Level.INFO, "TensorRT engine {0} loaded from cache in {1} ms", cache.pathOf(key),
                         (System.nanoTime() - t0) / 1_000_000);
@@ -93,11 +100,11 @@ public final class TensorRtInferenceEngine implements InferenceEngine {
             cache.invalidate(key, "refused by TensorRT (" + refusal[0] + ")");
         }
         byte[] plan = EngineBuilder.build(config, logger);
-        cache.store(key, plan);
         TrtEngine e = TrtEngine.deserialize(logger, plan, config.minBatch(), config.maxBatch(), refusal);
         if (e == null) {
             throw ArgusException.modelUnavailable("TensorRT cannot load the engine it just built: " + refusal[0], null);
         }
+        cache.store(key, plan); // only an engine that loaded and passed the checks is cached
         return e;
     }
 

@@ -9,6 +9,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.tensorrt.global.nvinfer;
 import org.bytedeco.tensorrt.nvinfer.Dims64;
 import org.bytedeco.tensorrt.nvinfer.ICudaEngine;
+import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
 import org.bytedeco.tensorrt.nvinfer.IRuntime;
 
 /**
@@ -41,6 +42,9 @@ final class TrtEngine implements AutoCloseable {
         ICudaEngine engine;
         try (BytePointer blob = new BytePointer(plan)) {
             engine = TrtOwnership.own(runtime.deserializeCudaEngine(blob, plan.length));
+        } catch (RuntimeException | Error e) {
+            TrtOwnership.release(runtime);
+            throw e;
         }
         if (engine == null || engine.isNull()) {
             TrtOwnership.release(runtime);
@@ -48,8 +52,12 @@ final class TrtEngine implements AutoCloseable {
             return null;
         }
         try {
-            return new TrtEngine(logger, runtime, engine, inspect(engine, minBatch, maxBatch));
-        } catch (RuntimeException e) {
+            TensorIo io = inspect(engine, minBatch, maxBatch);
+            if (!ModelIo.outputResolved(io)) {
+                io = resolveOutput(engine, io, minBatch, maxBatch);
+            }
+            return new TrtEngine(logger, runtime, engine, io);
+        } catch (RuntimeException | Error e) {
             TrtOwnership.release(engine);
             TrtOwnership.release(runtime);
             throw e;
@@ -67,6 +75,33 @@ final class TrtEngine implements AutoCloseable {
             }
         }
         return ModelIo.validate(tensors, minBatch, maxBatch, "the TensorRT engine");
+    }
+
+    /**
+     * The output's sample shape for an engine that declares it only up to the batch ({@code [-1, -1]}): what a
+     * context reports after the input shape is set to the smallest batch (shape inference needs no device memory).
+     */
+    private static TensorIo resolveOutput(ICudaEngine engine, TensorIo io, int minBatch, int maxBatch) {
+        IExecutionContext c = engine.createExecutionContext(nvinfer.ExecutionContextAllocationStrategy.kUSER_MANAGED);
+        if (c == null || c.isNull()) {
+            throw ArgusException.modelUnavailable("TensorRT createExecutionContext failed while sizing the output", null);
+        }
+        TrtOwnership.own(c);
+        try (Dims64 shape = new Dims64()) {
+            shape.nbDims(io.sampleShape().length + 1);
+            shape.d(0, minBatch);
+            for (int i = 0; i < io.sampleShape().length; i++) {
+                shape.d(i + 1, io.sampleShape()[i]);
+            }
+            if (!c.setInputShape(io.inputName(), shape)) {
+                throw ArgusException.modelUnavailable("TensorRT rejected the input shape for batch " + minBatch, null);
+            }
+            try (Dims64 out = c.getTensorShape(io.outputName())) {
+                return ModelIo.resolveOutput(io, EngineBuilder.dims(out), minBatch, maxBatch, "the TensorRT engine");
+            }
+        } finally {
+            TrtOwnership.release(c);
+        }
     }
 
     @Override

@@ -25,7 +25,7 @@ import org.bytedeco.javacpp.Pointer;
  * {@code clearErrors}), so its destructor pair takes slots 6 and 7 and {@link #ownParser} installs slot 7. That layout
  * is read from the presets' own compiled wrappers ({@code IParserVtableLayoutTest} disassembles
  * {@code libjninvonnxparser.so}: its calls use slots 0-5 and 8 onwards, never 6 or 7), and it holds only for the
- * parser library those wrappers were compiled against, which {@link #ownParser} checks first.
+ * libraries those wrappers were compiled against, which {@link #ownParser} checks first.
  */
 final class TrtOwnership {
     private static final Method INIT;
@@ -63,22 +63,29 @@ final class TrtOwnership {
     /** Slot of the deleting destructor in the vtable of TensorRT 11.2's {@code nvonnxparser::IParser}. */
     static final int PARSER_DELETING_DESTRUCTOR_SLOT = 7;
 
-    /** The parser version whose vtable layout {@link #PARSER_DELETING_DESTRUCTOR_SLOT} describes (TensorRT 11.2). */
+    /** The parser version whose vtable layout {@link #PARSER_DELETING_DESTRUCTOR_SLOT} describes (NvOnnxParser.h 0.2.0). */
     static final int PARSER_LAYOUT_VERSION = 200;
 
+    /** The TensorRT major version of the header the presets' wrappers were compiled against. */
+    static final int PARSER_LAYOUT_TENSORRT_MAJOR = 11;
+
     /**
-     * Gives the ONNX parser a deallocator that deletes it, when the parser library loaded is the one the presets were
-     * compiled against ({@code getNvOnnxParserVersion() == NV_ONNX_PARSER_VERSION}, whose layout is known); otherwise
-     * leaves it as it is (freed only when the process ends) and says so. Returns {@code true} when it will be deleted.
+     * Gives the ONNX parser a deallocator that deletes it, when the libraries loaded are those the presets' wrappers
+     * were compiled against: the parser library's version ({@code getNvOnnxParserVersion()}) equals the header's
+     * ({@link #PARSER_LAYOUT_VERSION}) and TensorRT's major version is {@link #PARSER_LAYOUT_TENSORRT_MAJOR}. The
+     * parser version alone does not identify a release (it stayed 0.1.0 from TensorRT 7 to 10); within these, NVIDIA
+     * adds virtual functions at the end, after the destructor. Otherwise the parser is left as it is (freed only when
+     * the process ends), with a warning. Returns {@code true} when it will be deleted.
      */
-    static boolean ownParser(Pointer parser, int libraryVersion, int headerVersion) {
+    static boolean ownParser(Pointer parser, int libraryVersion, int headerVersion, int tensorRtMajor) {
         if (parser == null || parser.isNull()) {
             return false;
         }
-        if (libraryVersion != headerVersion || headerVersion != PARSER_LAYOUT_VERSION) {
+        if (libraryVersion != headerVersion || headerVersion != PARSER_LAYOUT_VERSION || tensorRtMajor != PARSER_LAYOUT_TENSORRT_MAJOR) {
             System.getLogger(TrtOwnership.class.getName()).log(System.Logger.Level.WARNING,
-                    "ONNX parser library version {0} (bindings {1}, known layout {2}): the parser is not deleted and keeps its"
-                            + " memory until the process ends", libraryVersion, headerVersion, PARSER_LAYOUT_VERSION);
+                    "ONNX parser library version {0} (bindings {1}, known layout {2}), TensorRT {3} (known {4}): the parser is"
+                            + " not deleted and keeps its memory until the process ends", libraryVersion, headerVersion,
+                    PARSER_LAYOUT_VERSION, tensorRtMajor, PARSER_LAYOUT_TENSORRT_MAJOR);
             return false;
         }
         own(parser, PARSER_DELETING_DESTRUCTOR_SLOT);

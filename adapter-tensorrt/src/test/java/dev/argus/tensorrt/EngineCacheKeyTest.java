@@ -87,4 +87,12 @@ class EngineCacheKeyTest {
                 .isInstanceOf(dev.argus.domain.ArgusException.class)
                 .hasMessageContaining("gone.weights").hasMessageContaining("does not exist");
     }
+
+    @Test
+    void aFileThatIsNotABinaryOnnxModelIsKeyedByItsBytesAlone() throws Exception {
+        Path model = dir.resolve("text.onnx");
+        Files.writeString(model, "ir_version: 8\ngraph { name: \"g\" }\n");
+        EngineCacheKey key = EngineCacheKey.of(TensorRtConfig.defaults(model).withCacheDir(dir), H100);
+        assertThat(key.modelSha256()).isEqualTo(EngineCacheKey.sha256(model));
+    }
 }

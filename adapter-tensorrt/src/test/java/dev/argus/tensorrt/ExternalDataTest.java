@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import dev.argus.domain.ArgusException;
 import dev.argus.tensorrt.onnx.OnnxSubset.AttributeProto;
 import dev.argus.tensorrt.onnx.OnnxSubset.GraphProto;
 import dev.argus.tensorrt.onnx.OnnxSubset.ModelProto;
@@ -86,10 +85,30 @@ class ExternalDataTest {
     }
 
     @Test
-    void bytesThatAreNotAModelFailClearly() throws IOException {
+    void sparseInitializersAreFound() throws IOException {
+        ByteArrayOutputStream sparse = new ByteArrayOutputStream();
+        com.google.protobuf.CodedOutputStream c = com.google.protobuf.CodedOutputStream.newInstance(sparse);
+        c.writeBytes(1, external("values", "sparse-values.bin").toByteString());
+        c.writeBytes(2, external("indices", "sparse-indices.bin").toByteString());
+        c.flush();
+        GraphProto.Builder g = modelWithExternalWeights("dense.bin").getGraph().toBuilder()
+                .addSparseInitializer(ByteString.copyFrom(sparse.toByteArray()));
+        assertThat(ExternalData.locations(write(TinyOnnx.model(g))))
+                .containsExactly("dense.bin", "sparse-indices.bin", "sparse-values.bin");
+    }
+
+    @Test
+    void bytesThatAreNotAModelFail() throws IOException {
         Path p = dir.resolve("junk.onnx");
         Files.write(p, new byte[] {(byte) 0x3a, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 1, 2});
-        assertThatThrownBy(() -> ExternalData.locations(p)).isInstanceOf(ArgusException.class)
-                .hasMessageContaining("Cannot read the ONNX model");
+        assertThatThrownBy(() -> ExternalData.locations(p)).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aTruncatedModelFailsInsteadOfLookingSelfContained() throws IOException {
+        byte[] whole = modelWithExternalWeights("w.bin").toByteArray();
+        Path p = dir.resolve("cut.onnx");
+        Files.write(p, java.util.Arrays.copyOf(whole, whole.length - 20));
+        assertThatThrownBy(() -> ExternalData.locations(p)).isInstanceOf(IOException.class);
     }
 }

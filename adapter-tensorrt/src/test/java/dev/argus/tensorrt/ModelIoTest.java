@@ -61,8 +61,34 @@ class ModelIoTest {
     void onlyTheBatchDimensionMayBeDynamic() {
         assertThatThrownBy(() -> ModelIo.validate(List.of(in(-1, 3, -1, -1), out("y", -1, 1000)), 1, 32, "m"))
                 .hasMessageContaining("only the batch dimension").hasMessageContaining("[-1, 3, -1, -1]");
-        assertThatThrownBy(() -> ModelIo.validate(List.of(in(-1, 3, 224, 224), out("y", -1, -1)), 1, 32, "m"))
-                .hasMessageContaining("output").hasMessageContaining("only the batch dimension");
+        assertThatThrownBy(() -> ModelIo.validate(List.of(in(-1, 3, 224, 224), out("y", -1, 0)), 1, 32, "m"))
+                .hasMessageContaining("output").hasMessageContaining("no dimension may be empty");
+    }
+
+    @Test
+    void anOutputSizedOnlyOnceTheBatchIsSetIsResolvedThroughTheContextsShape() {
+        TensorIo io = ModelIo.validate(List.of(in(-1, 3, 224, 224), out("y", -1, -1)), 1, 32, "m");
+        assertThat(ModelIo.outputResolved(io)).isFalse();
+        TensorIo resolved = ModelIo.resolveOutput(io, new long[] {4, 2048}, 4, 32, "m");
+        assertThat(ModelIo.outputResolved(resolved)).isTrue();
+        assertThat(resolved.outputSampleShape()).containsExactly(2048);
+        assertThat(resolved.sampleShape()).containsExactly(3, 224, 224);
+        assertThatThrownBy(() -> ModelIo.resolveOutput(io, new long[] {8192}, 4, 32, "m")).hasMessageContaining("[8192]");
+        assertThatThrownBy(() -> ModelIo.resolveOutput(io, new long[] {4, -1}, 4, 32, "m")).hasMessageContaining("fixed dimensions");
+        assertThatThrownBy(() -> ModelIo.resolveOutput(io, new long[] {2, 2048}, 4, 32, "m")).hasMessageContaining("batch of 4");
+        TensorIo known = ModelIo.validate(List.of(in(-1, 3, 224, 224), out("y", -1, 1000)), 1, 32, "m");
+        assertThatThrownBy(() -> ModelIo.resolveOutput(known, new long[] {4, 1001}, 4, 32, "m"))
+                .as("disagrees with what the engine declared").hasMessageContaining("[4, 1001]");
+    }
+
+    @Test
+    void batchesTooLargeForAJavaArrayAreRefused() {
+        assertThatThrownBy(() -> ModelIo.validate(List.of(in(-1, 3, 4096, 4096), out("y", -1, 1000)), 1, 64, "m"))
+                .hasMessageContaining("2^31").hasMessageContaining("max-batch");
+        assertThat(ModelIo.validate(List.of(in(-1, 3, 4096, 4096), out("y", -1, 1000)), 1, 16, "m").inputPerSample())
+                .isEqualTo(3 * 4096 * 4096);
+        TensorIo io = ModelIo.validate(List.of(in(-1, 3, 224, 224), out("y", -1, -1)), 1, 64, "m");
+        assertThatThrownBy(() -> ModelIo.resolveOutput(io, new long[] {1, 1L << 30}, 1, 64, "m")).hasMessageContaining("2^31");
     }
 
     @Test

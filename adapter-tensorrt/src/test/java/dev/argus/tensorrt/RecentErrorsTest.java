@@ -24,6 +24,11 @@ class RecentErrorsTest {
             errors.add("e" + i);
         }
         String all = errors.since(0);
-        assertThat(all.split("; ")).hasSize(RecentErrors.KEPT).endsWith("e999").startsWith("e" + (1000 - RecentErrors.KEPT));
+        assertThat(all).startsWith("(" + (1000 - RecentErrors.KEPT) + " earlier errors not kept, see the log) e"
+                + (1000 - RecentErrors.KEPT) + ";");
+        assertThat(all.split("; ")).hasSize(RecentErrors.KEPT).endsWith("e999");
+        long mark = errors.mark();
+        errors.add("new");
+        assertThat(errors.since(mark)).as("nothing missing since this mark").isEqualTo("new");
     }
 }

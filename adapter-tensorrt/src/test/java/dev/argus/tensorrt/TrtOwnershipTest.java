@@ -85,7 +85,8 @@ class TrtOwnershipTest {
         int before = NativeStandIn.destroyed().length;
         int id = nextId++;
         NativeStandIn p = NativeStandIn.createParserLike(id);
-        assertThat(TrtOwnership.ownParser(p, TrtOwnership.PARSER_LAYOUT_VERSION, TrtOwnership.PARSER_LAYOUT_VERSION)).isTrue();
+        assertThat(TrtOwnership.ownParser(p, TrtOwnership.PARSER_LAYOUT_VERSION, TrtOwnership.PARSER_LAYOUT_VERSION,
+                TrtOwnership.PARSER_LAYOUT_TENSORRT_MAJOR)).isTrue();
         assertThat(destroyedSince(before)).isEmpty();
         p.close();
         assertThat(destroyedSince(before)).containsExactly(id);
@@ -98,11 +99,13 @@ class TrtOwnershipTest {
         int before = NativeStandIn.destroyed().length;
         NativeStandIn p = NativeStandIn.createParserLike(nextId++);
         int layout = TrtOwnership.PARSER_LAYOUT_VERSION;
-        assertThat(TrtOwnership.ownParser(p, layout + 100, layout)).as("library newer than the bindings").isFalse();
-        assertThat(TrtOwnership.ownParser(p, layout + 100, layout + 100)).as("bindings of an unknown layout").isFalse();
+        int major = TrtOwnership.PARSER_LAYOUT_TENSORRT_MAJOR;
+        assertThat(TrtOwnership.ownParser(p, layout + 100, layout, major)).as("library newer than the bindings").isFalse();
+        assertThat(TrtOwnership.ownParser(p, layout + 100, layout + 100, major)).as("bindings of an unknown layout").isFalse();
+        assertThat(TrtOwnership.ownParser(p, layout, layout, major + 1)).as("another TensorRT major version").isFalse();
         p.close();
         assertThat(destroyedSince(before)).as("nothing deleted at an unverified slot").isEmpty();
-        assertThat(TrtOwnership.ownParser(null, layout, layout)).isFalse();
+        assertThat(TrtOwnership.ownParser(null, layout, layout, major)).isFalse();
     }
 
     @Test
@@ -128,7 +131,7 @@ class TrtOwnershipTest {
         // unreachable pointers, at a time and in an order nobody chose.
         int before = NativeStandIn.destroyed().length;
         TrtOwnership.attachDeleter(NativeStandIn.create(nextId++), TrtOwnership.INOCOPY_DELETING_DESTRUCTOR_SLOT);
-        for (int i = 0; i < 100 && destroyedSince(before).length == 0; i++) {
+        for (int i = 0; i < 500 && destroyedSince(before).length == 0; i++) {
             System.gc();
             Thread.sleep(20);
             Pointer.deallocateReferences();
