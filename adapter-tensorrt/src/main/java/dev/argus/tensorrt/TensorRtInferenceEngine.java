@@ -87,10 +87,10 @@ public final class TensorRtInferenceEngine implements InferenceEngine {
             TrtEngine e;
             try {
                 e = TrtEngine.deserialize(logger, hit.engine(), config.minBatch(), config.maxBatch(), refusal);
-            } catch (ArgusException unusable) {
+            } catch (TrtEngine.Unusable unusable) {
                 // Loads, but Argus cannot serve it (the model's checks): rebuilding would give the same; drop the entry.
                 cache.invalidate(key, "unusable: " + unusable.getMessage());
-                throw unusable;
+                throw unusable.reason();
             }
             if (e != null) {
                 LOG.log(System.Logger.Level.INFO, "TensorRT engine {0} loaded from cache in {1} ms", cache.pathOf(key),
@@ -100,7 +100,12 @@ public final class TensorRtInferenceEngine implements InferenceEngine {
             cache.invalidate(key, "refused by TensorRT (" + refusal[0] + ")");
         }
         byte[] plan = EngineBuilder.build(config, logger);
-        TrtEngine e = TrtEngine.deserialize(logger, plan, config.minBatch(), config.maxBatch(), refusal);
+        TrtEngine e;
+        try {
+            e = TrtEngine.deserialize(logger, plan, config.minBatch(), config.maxBatch(), refusal);
+        } catch (TrtEngine.Unusable unusable) {
+            throw unusable.reason();
+        }
         if (e == null) {
             throw ArgusException.modelUnavailable("TensorRT cannot load the engine it just built: " + refusal[0], null);
         }

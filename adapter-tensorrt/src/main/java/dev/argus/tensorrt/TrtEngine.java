@@ -31,7 +31,8 @@ final class TrtEngine implements AutoCloseable {
 
     /**
      * Deserialises {@code plan} and checks its input and output against what Argus can serve ({@link ModelIo});
-     * null when TensorRT refuses the plan (stale or built elsewhere); {@code refusal} then says why.
+     * null when TensorRT refuses the plan (stale or built elsewhere), {@code refusal} then says why; {@link Unusable}
+     * when it loads but fails the checks.
      */
     static TrtEngine deserialize(TrtLogger logger, byte[] plan, int minBatch, int maxBatch, String[] refusal) {
         long mark = logger.mark();
@@ -60,6 +61,9 @@ final class TrtEngine implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             TrtOwnership.release(engine);
             TrtOwnership.release(runtime);
+            if (e instanceof ArgusException unusable) {
+                throw new Unusable(unusable);
+            }
             throw e;
         }
     }
@@ -101,6 +105,20 @@ final class TrtEngine implements AutoCloseable {
             }
         } finally {
             TrtOwnership.release(c);
+        }
+    }
+
+    /** The plan loaded, but Argus cannot serve the engine ({@link ModelIo}'s checks); {@link #reason} says why. */
+    static final class Unusable extends RuntimeException {
+        private final ArgusException reason;
+
+        Unusable(ArgusException reason) {
+            super(reason.getMessage(), reason);
+            this.reason = reason;
+        }
+
+        ArgusException reason() {
+            return reason;
         }
     }
 
