@@ -28,6 +28,11 @@ final class ImageDecoder {
         JpegSegments jpeg = null;
         switch (format) {
             case JPEG -> {
+                int scans = JpegSegments.countScans(encoded, MAX_JPEG_SCANS);
+                if (scans > MAX_JPEG_SCANS) {
+                    throw ArgusException.invalidInput("The JPEG has more than " + MAX_JPEG_SCANS + " scans; encoders write"
+                            + " at most a few dozen, and each one costs a pass over the whole image. Re-encode it.");
+                }
                 jpeg = JpegSegments.scan(encoded);
                 orientation = jpeg.orientation();
                 if (config.ignoreIccProfile()) {
@@ -59,9 +64,19 @@ final class ImageDecoder {
         }
     }
 
+    /** Longest side over shortest side that is accepted; beyond it the resize to 256 on the short side explodes. */
+    static final int MAX_ASPECT_RATIO = 1000;
+
+    /** More scans than any encoder writes; each costs a pass over the whole image (a "scan bomb" repeats them). */
+    static final int MAX_JPEG_SCANS = 100;
+
     private void checkPixelLimit(ImageFormat format, int width, int height) {
         if (width < 1 || height < 1) {
             throw ArgusException.invalidInput("The " + format + " header gives an empty size, " + width + "x" + height + ".");
+        }
+        if (Math.max(width, height) / Math.min(width, height) >= MAX_ASPECT_RATIO) {
+            throw ArgusException.invalidInput("The " + format + " image is " + width + "x" + height + ": its sides differ by more than "
+                    + MAX_ASPECT_RATIO + ":1, which cannot be resized to a 224x224 input. Send an ordinary photo.");
         }
         long pixels = (long) width * height;
         if (pixels > config.maxPixels()) {

@@ -54,6 +54,61 @@ record JpegSegments(int components, int adobeTransform, int orientation, List<in
         return new JpegSegments(components, adobe, orientation, List.copyOf(icc));
     }
 
+    /**
+     * The number of scans (SOS markers) in the file, walking the marker segments and skipping each scan's
+     * entropy-coded data (where 0xFF is followed only by a stuffed 0x00, a restart marker or fill); counting stops
+     * at {@code limit + 1}. APP segments are skipped by their length, so an embedded thumbnail's scans are not counted.
+     */
+    static int countScans(byte[] b, int limit) {
+        int scans = 0;
+        int p = 2;
+        while (p + 1 < b.length) {
+            if ((b[p] & 0xFF) != 0xFF) {
+                p++;
+                continue;
+            }
+            int marker = b[p + 1] & 0xFF;
+            if (marker == 0xFF) {
+                p++;
+                continue;
+            }
+            if (marker == 0xD9) {
+                break;
+            }
+            if (marker == 0x00 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) {
+                p += 2;
+                continue;
+            }
+            if (p + 4 > b.length) {
+                break;
+            }
+            int end = p + 2 + Bytes.u16(b, p + 2, false);
+            if (end < p + 4 || end > b.length) {
+                break;
+            }
+            p = end;
+            if (marker == 0xDA) {
+                if (++scans > limit) {
+                    return scans;
+                }
+                while (p + 1 < b.length) {
+                    if ((b[p] & 0xFF) == 0xFF) {
+                        int next = b[p + 1] & 0xFF;
+                        if (next == 0x00 || (next >= 0xD0 && next <= 0xD7)) {
+                            p += 2;
+                            continue;
+                        }
+                        if (next != 0xFF) {
+                            break;
+                        }
+                    }
+                    p++;
+                }
+            }
+        }
+        return scans;
+    }
+
     /** libjpeg's rule: four components are YCCK when an Adobe segment says any transform but 0, else CMYK. */
     boolean isYcck() {
         return components == 4 && adobeTransform > 0;

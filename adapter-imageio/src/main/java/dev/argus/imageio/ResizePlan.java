@@ -37,7 +37,7 @@ record ResizePlan(int resizedWidth, int resizedHeight, int cropX, int cropY, int
         // Exact integer product, one correctly rounded division, truncation: Python's int(a * b / c).
         double value = (double) ((long) target * longSide) / shortSide;
         if (value > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("image too elongated: " + longSide + "x" + shortSide);
+            throw dev.argus.domain.ArgusException.invalidInput("The image is too elongated to resize: " + longSide + "x" + shortSide + ".");
         }
         return (int) value;
     }

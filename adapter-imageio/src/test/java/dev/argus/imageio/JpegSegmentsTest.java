@@ -49,4 +49,27 @@ class JpegSegmentsTest {
         return ByteBuffer.allocate(4 + data.length).put((byte) 0xFF).put((byte) 0xE1).putShort((short) (2 + data.length))
                 .put(data).array();
     }
+
+    @Test
+    void countsTheScansOfBaselineAndProgressiveFiles() {
+        byte[] baseline = TestImages.encode(TestImages.noise(32, 32, 1), "jpeg");
+        assertThat(JpegSegments.countScans(baseline, 100)).isEqualTo(1);
+        byte[] progressive = TestImages.progressiveJpeg(TestImages.noise(32, 32, 1));
+        int scans = JpegSegments.countScans(progressive, 100);
+        assertThat(scans).isGreaterThan(1);
+        assertThat(JpegSegments.countScans(TestImages.withLastScanRepeated(progressive, 7), 100)).isEqualTo(scans + 7);
+        assertThat(JpegSegments.countScans(TestImages.withLastScanRepeated(progressive, 500), 100))
+                .as("stops counting past the limit").isEqualTo(101);
+    }
+
+    @Test
+    void aThumbnailInsideAnExifSegmentIsNotCounted() {
+        byte[] baseline = TestImages.encode(TestImages.noise(32, 32, 1), "jpeg");
+        byte[] thumbnail = TestImages.encode(TestImages.noise(8, 8, 2), "jpeg");
+        byte[] exif = TestImages.concat("Exif\0\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), thumbnail);
+        byte[] app1 = ByteBuffer.allocate(4 + exif.length).put((byte) 0xFF).put((byte) 0xE1).putShort((short) (2 + exif.length))
+                .put(exif).array();
+        byte[] withThumbnail = TestImages.concat(TestImages.slice(baseline, 0, 2), app1, TestImages.slice(baseline, 2, baseline.length));
+        assertThat(JpegSegments.countScans(withThumbnail, 100)).isEqualTo(1);
+    }
 }

@@ -186,4 +186,27 @@ class PreprocessorSafetyTest {
         b.put(new byte[5]);
         return b.array();
     }
+
+    @Test
+    void refusesImagesTooElongatedToResizeInsteadOfFailingInternally() {
+        // 10 KB of PNG, inside the pixel limit, whose resize to 256 on the short side would be 2.56e9 pixels long.
+        assertInvalid(TestImages.pngHeaderOnly(10_000_000, 1), "1000:1");
+        assertInvalid(TestImages.pngHeaderOnly(1, 10_000_000), "1000:1");
+        assertInvalid(TestImages.encode(TestImages.noise(2000, 2, 3), "png"), "2000x2");
+        assertThat(preprocessor.preprocess(TestImages.encode(TestImages.noise(999, 1, 3), "png"), spec))
+                .as("999:1 is still served").hasSize(spec.valuesPerImage());
+    }
+
+    @Test
+    void refusesJpegScanBombsBeforeDecoding() {
+        byte[] progressive = TestImages.progressiveJpeg(TestImages.noise(64, 64, 5));
+        assertThat(preprocessor.preprocess(progressive, spec)).hasSize(spec.valuesPerImage());
+        int scans = JpegSegments.countScans(progressive, 1000);
+        assertThat(scans).as("the JDK's progressive script").isBetween(2, 20);
+        byte[] atLimit = TestImages.withLastScanRepeated(progressive, ImageDecoder.MAX_JPEG_SCANS - scans);
+        assertThat(JpegSegments.countScans(atLimit, 1000)).isEqualTo(ImageDecoder.MAX_JPEG_SCANS);
+        assertThat(preprocessor.preprocess(atLimit, spec)).as("a refinement scan repeated is still valid").hasSize(spec.valuesPerImage());
+        assertInvalid(TestImages.withLastScanRepeated(progressive, ImageDecoder.MAX_JPEG_SCANS - scans + 1), "more than 100 scans");
+        assertInvalid(TestImages.withLastScanRepeated(progressive, 20_000), "more than 100 scans");
+    }
 }

@@ -53,6 +53,50 @@ final class TestImages {
         }
     }
 
+    /** A progressive JPEG of {@code image} (the JDK writer's default script). */
+    static byte[] progressiveJpeg(BufferedImage image) {
+        BufferedImage target = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        target.getGraphics().drawImage(image, 0, 0, null);
+        javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try (ByteArrayOutputStream out = new ByteArrayOutputStream();
+             javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+            writer.setOutput(ios);
+            writer.write(null, new javax.imageio.IIOImage(target, null, null), param);
+            ios.flush();
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+    }
+
+    /**
+     * {@code jpeg} with its last scan (SOS segment and entropy-coded data, up to EOI) repeated {@code times} more: a
+     * "scan bomb", small but costing a pass over the image per scan.
+     */
+    static byte[] withLastScanRepeated(byte[] jpeg, int times) {
+        int sos = -1;
+        for (int i = 2; i + 1 < jpeg.length; i++) {
+            if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) == 0xDA) {
+                sos = i; // entropy data never holds FF DA (FF is stuffed), so the last one found is the last scan
+            }
+        }
+        int eoi = jpeg.length - 2;
+        if (sos < 0 || (jpeg[eoi] & 0xFF) != 0xFF || (jpeg[eoi + 1] & 0xFF) != 0xD9) {
+            throw new IllegalArgumentException("not a JPEG ending in EOI");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, eoi);
+        for (int i = 0; i < times; i++) {
+            out.write(jpeg, sos, eoi - sos);
+        }
+        out.write(jpeg, eoi, 2);
+        return out.toByteArray();
+    }
+
     /** A PNG chunk with its CRC. */
     static byte[] pngChunk(String type, byte[] data) {
         byte[] typeBytes = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
