@@ -73,6 +73,11 @@ final class ClassificationGate implements AutoCloseable {
         private final AtomicInteger holders = new AtomicInteger(1);
         private final long deadline = System.nanoTime() + timeout.toNanos();
 
+        /** When this request must be answered ({@link System#nanoTime()}): receiving its body counts too. */
+        long deadline() {
+            return deadline;
+        }
+
         /** Runs the work on the pool and waits for it until the deadline. */
         <T> T run(Callable<T> work) {
             holders.incrementAndGet();

@@ -46,7 +46,7 @@ final class ClassifyRoute {
                 multipart(ctx, admission);
                 return;
             }
-            byte[] body = RequestBody.read(ctx.req().getInputStream(), ctx.req().getContentLengthLong(), config.maxBodyBytes());
+            byte[] body = RequestBody.read(ctx, config.maxBodyBytes(), admission);
             Exchange.bytesIn(ctx, body.length);
             if (body.length == 0) {
                 throw RestError.missingBody();
@@ -100,7 +100,7 @@ final class ClassifyRoute {
     }
 
     private void multipart(Context ctx, ClassificationGate.Admission admission) throws IOException {
-        List<UploadedFile> files = uploadedFiles(ctx);
+        List<UploadedFile> files = RequestBody.beforeDeadline(ctx.req(), admission.deadline(), () -> uploadedFiles(ctx));
         if (files.isEmpty()) {
             throw RestError.missingBody();
         }
@@ -113,7 +113,7 @@ final class ClassifyRoute {
         long total = 0;
         for (UploadedFile f : files) {
             try (InputStream in = f.content()) {
-                byte[] bytes = RequestBody.read(in, f.size(), config.maxBodyBytes());
+                byte[] bytes = RequestBody.read(in, f.size(), config.maxBodyBytes(), admission.deadline());
                 total += bytes.length;
                 images.add(ImageInput.of(bytes));
                 names.add(f.filename() == null ? "" : f.filename());
@@ -129,6 +129,9 @@ final class ClassifyRoute {
         try {
             return ctx.uploadedFiles();
         } catch (Exception e) { // adapter boundary: Jetty's parser throws IOException/IllegalStateException, unchecked via Kotlin
+            if (RequestBody.isTimeout(e)) {
+                throw RequestBody.slow(0);
+            }
             for (Throwable t = e; t != null; t = t.getCause()) {
                 String msg = String.valueOf(t.getMessage());
                 if (msg.contains("exceeds") || msg.contains("too big") || msg.contains("too large")

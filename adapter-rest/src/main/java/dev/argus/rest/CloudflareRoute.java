@@ -35,7 +35,7 @@ final class CloudflareRoute {
     void handle(Context ctx) {
         checkModel(ctx.pathParam("model"));
         try (ClassificationGate.Admission admission = gate.admit()) {
-            byte[] body = RequestBody.read(ctx.req().getInputStream(), ctx.req().getContentLengthLong(), maxBody);
+            byte[] body = RequestBody.read(ctx, maxBody, admission);
             Exchange.bytesIn(ctx, body.length);
             if (body.length == 0) {
                 throw RestError.missingBody();
@@ -44,8 +44,6 @@ final class CloudflareRoute {
             metrics.batch(1);
             ClassificationResult r = admission.run(() -> useCase.classify(image, ClassifyOptions.defaults()));
             Exchange.json(ctx, 200, Json.success(Json.labelsAndScores(r.classifications())));
-        } catch (java.io.IOException e) {
-            throw RestError.invalid("The request body could not be read: " + e.getMessage());
         }
     }
 

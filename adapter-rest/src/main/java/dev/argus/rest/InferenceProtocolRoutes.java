@@ -67,7 +67,7 @@ final class InferenceProtocolRoutes {
             throw RestError.notFound("POST", ctx.path());
         }
         try (ClassificationGate.Admission admission = gate.admit()) {
-            byte[] body = RequestBody.read(ctx.req().getInputStream(), ctx.req().getContentLengthLong(), config.maxBodyBytes());
+            byte[] body = RequestBody.read(ctx, config.maxBodyBytes(), admission);
             Exchange.bytesIn(ctx, body.length);
             if (body.length == 0) {
                 throw RestError.missingBody();

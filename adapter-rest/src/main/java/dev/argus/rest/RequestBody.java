@@ -4,6 +4,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+import dev.argus.domain.ErrorCode;
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Request;
 
 /** Reads a request body without ever holding more than the limit, and tells JSON bodies from image files. */
 final class RequestBody {
@@ -11,10 +16,12 @@ final class RequestBody {
     }
 
     /**
-     * Reads at most {@code limit} bytes. A declared Content-Length above the limit is refused before reading; a body
-     * without one (chunked) is refused as soon as it passes the limit.
+     * Reads at most {@code limit} bytes, by {@code deadline} ({@link System#nanoTime()}). A declared Content-Length
+     * above the limit is refused before reading; a body without one (chunked) is refused as soon as it passes the
+     * limit. A body that has not arrived by the deadline (a client trickling it, or one that declared more than it
+     * sends) is answered 408/3007, so that it cannot hold its admission longer than any other request.
      */
-    static byte[] read(InputStream in, long declaredLength, long limit) {
+    static byte[] read(InputStream in, long declaredLength, long limit, long deadline) {
         if (declaredLength > limit) {
             throw RestError.tooLarge(limit);
         }
@@ -29,11 +36,80 @@ final class RequestBody {
                     throw RestError.tooLarge(limit);
                 }
                 out.write(buf, 0, n);
+                if (System.nanoTime() - deadline > 0) {
+                    throw slow(total);
+                }
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof RestError re) {
+                throw re;
+            }
+            if (isTimeout(e) || System.nanoTime() - deadline > 0) {
+                throw slow(total);
+            }
+            if (e instanceof RuntimeException && !(e instanceof BadMessageException)) {
+                throw (RuntimeException) e;
+            }
             throw RestError.invalid("The request body could not be read completely: " + e.getMessage());
         }
         return out.toByteArray();
+    }
+
+    /** The request's body, read by the admission's deadline ({@link #beforeDeadline}). */
+    static byte[] read(io.javalin.http.Context ctx, long limit, ClassificationGate.Admission admission) {
+        long deadline = admission.deadline();
+        return beforeDeadline(ctx.req(), deadline, () -> {
+            InputStream in;
+            try {
+                in = ctx.req().getInputStream();
+            } catch (IOException e) {
+                throw RestError.invalid("The request body could not be read: " + e.getMessage());
+            }
+            return read(in, ctx.req().getContentLengthLong(), limit, deadline);
+        });
+    }
+
+    /** Jetty's idle timeout while blocked on a read, or its minimum data rate (408) being violated. */
+    static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TimeoutException || t instanceof java.net.SocketTimeoutException
+                    || (t instanceof BadMessageException bad && bad.getCode() == 408)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static RestError slow(long received) {
+        return RestError.of(ErrorCode.TIMEOUT, "The request body did not arrive in time (" + received
+                + " bytes received): send it at once, at " + MIN_DATA_RATE + " bytes/s or more, within the request timeout.");
+    }
+
+    /** Bytes per second a request body must keep up (Jetty's minimum request data rate). */
+    static final long MIN_DATA_RATE = 1024;
+
+    /**
+     * Runs {@code read} with the connection's idle timeout cut to what is left until {@code deadline}, so that a read
+     * stalled on a client that stopped sending fails at the deadline rather than after the connection's own idle
+     * timeout (which must cover the time a response takes); restores it afterwards.
+     */
+    static <T> T beforeDeadline(jakarta.servlet.http.HttpServletRequest request, long deadline, java.util.function.Supplier<T> read) {
+        EndPoint endPoint = endPoint(request);
+        if (endPoint == null) {
+            return read.get();
+        }
+        long saved = endPoint.getIdleTimeout();
+        endPoint.setIdleTimeout(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        try {
+            return read.get();
+        } finally {
+            endPoint.setIdleTimeout(saved);
+        }
+    }
+
+    private static EndPoint endPoint(jakarta.servlet.http.HttpServletRequest request) {
+        Request base = Request.getBaseRequest(request);
+        return base == null || base.getHttpChannel() == null ? null : base.getHttpChannel().getEndPoint();
     }
 
     /**

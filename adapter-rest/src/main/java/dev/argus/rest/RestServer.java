@@ -109,6 +109,8 @@ public final class RestServer implements AutoCloseable {
         c.jetty.multipartConfig.maxInMemoryFileSize((int) config.maxBodyBytes(), SizeUnit.BYTES);
         c.jetty.modifyHttpConfiguration(http -> {
             http.setSendServerVersion(false);
+            // A body trickled slower than this is cut off with 408 (slowloris); the deadline bounds the rest.
+            http.setMinRequestDataRate(RequestBody.MIN_DATA_RATE);
             // Model names such as microsoft%2Fresnet-50 carry an encoded '/'.
             http.setUriCompliance(UriCompliance.DEFAULT.with("argus", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
         });

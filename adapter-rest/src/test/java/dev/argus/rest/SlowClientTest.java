@@ -1,0 +1,103 @@
+package dev.argus.rest;
+
+import static dev.argus.rest.CloudflareRouteTest.PNG;
+import static dev.argus.rest.TestServer.CF_PATH;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Clients that send their body slowly or not at all (slowloris) are cut off with 408/3007 by the request's deadline
+ * instead of holding an admission for as long as they like, and the server goes on serving others.
+ */
+class SlowClientTest {
+    private static final Duration TIMEOUT = Duration.ofMillis(1500);
+
+    private static Socket open(TestServer s, String path, long contentLength) throws IOException {
+        Socket socket = new Socket("127.0.0.1", s.uri("/").getPort());
+        socket.setSoTimeout(15_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\nContent-Length: " + contentLength
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return socket;
+    }
+
+    /** The status line and body the server answered, or what happened instead. */
+    private static String answer(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        byte[] buf = new byte[4096];
+        StringBuilder text = new StringBuilder();
+        try {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                text.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                if (text.indexOf("}") > 0) {
+                    break;
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            return "no answer within the socket timeout: " + text;
+        }
+        return text.toString();
+    }
+
+    @Test
+    void aBodyTrickledByteByByteGets408AndFreesItsAdmission() throws Exception {
+        try (TestServer s = new TestServer(RestConfig.defaults().withRequestTimeout(TIMEOUT).withMaxConcurrentRequests(1))) {
+            long t0 = System.nanoTime();
+            try (Socket slow = open(s, CF_PATH, 1000)) {
+                OutputStream out = slow.getOutputStream();
+                Thread trickler = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < 60; i++) {
+                            out.write(PNG[i % PNG.length]);
+                            out.flush();
+                            Thread.sleep(250);
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // the server hung up, as it should
+                    }
+                });
+                trickler.setDaemon(true);
+                trickler.start();
+                String answer = answer(slow);
+                assertThat(answer).startsWith("HTTP/1.1 408").contains("\"code\":3007").contains("did not arrive in time");
+                trickler.interrupt();
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("cut off by the deadline, not after 60 bytes x 250 ms")
+                    .isLessThan(Duration.ofSeconds(10));
+            assertThat(s.post(CF_PATH, null, PNG).statusCode()).as("the one admission is free again").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aBodyShorterThanItsContentLengthGets408AtTheDeadlineNotAtTheIdleTimeout() throws Exception {
+        try (TestServer s = new TestServer(RestConfig.defaults().withRequestTimeout(TIMEOUT).withMaxConcurrentRequests(2))) {
+            List<Socket> stalled = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                Socket socket = open(s, CF_PATH, 100_000);
+                socket.getOutputStream().write(PNG, 0, 10);
+                socket.getOutputStream().flush();
+                stalled.add(socket);
+            }
+            long t0 = System.nanoTime();
+            for (Socket socket : stalled) {
+                assertThat(answer(socket)).startsWith("HTTP/1.1 408").contains("\"code\":3007");
+                socket.close();
+            }
+            // The connection's idle timeout is the request timeout + 5 s; the body read gives up at the deadline.
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(TIMEOUT.plusSeconds(3));
+            assertThat(s.post(CF_PATH, null, PNG).statusCode()).isEqualTo(200);
+            assertThat(s.post("/v1/classify", "image/png", PNG).statusCode()).isEqualTo(200);
+        }
+    }
+}
