@@ -89,6 +89,7 @@ public final class GrpcServer implements AutoCloseable {
         health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
         ServerServiceDefinition classifier = new GrpcClassificationService(useCase, config.maxConcurrentCalls(),
                 config.maxInboundMessageBytes()).bindService();
+        classifier = MalformedMessageGuard.install(classifier);
         if (config.authToken().isPresent()) {
             classifier = ServerInterceptors.intercept(classifier, new BearerTokenInterceptor(config.authToken().get()));
         }
