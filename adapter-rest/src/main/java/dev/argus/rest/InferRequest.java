@@ -106,6 +106,13 @@ final class InferRequest {
             binary = java.util.Arrays.copyOfRange(body, jsonLength, jsonLength + (int) n);
         }
         String id = root.path("id").isTextual() ? root.path("id").asText() : null;
+        for (JsonNode out : root.path("outputs")) {
+            String wanted = out.path("name").asText("");
+            if (!wanted.equals(CLASSIFICATION_OUTPUT) && !wanted.equals(LOGITS_OUTPUT)) {
+                throw RestError.invalid("Unknown output '" + wanted + "': this model has '" + CLASSIFICATION_OUTPUT
+                        + "' (for BYTES images) and '" + LOGITS_OUTPUT + "' (for an FP32 batch).");
+            }
+        }
         ClassifyOptions options = options(root);
         return switch (datatype) {
             case "BYTES" -> {
@@ -124,6 +131,12 @@ final class InferRequest {
                 }
                 float[] data = binary != null ? binaryFloats(binary, name) : jsonFloats(tensorData, name);
                 checkCount(data.length, shape, name);
+                for (int i = 0; i < data.length; i++) {
+                    if (!Float.isFinite(data[i])) {
+                        throw RestError.invalid("FP32 input '" + name + "' element " + i + " is " + data[i]
+                                + (binary != null ? "" : " (beyond float32's range of ±3.4e38)") + "; every value must be a finite number.");
+                    }
+                }
                 yield new InferRequest(id, null, data, shape, options);
             }
             default -> throw RestError.invalid("Input '" + name + "' has datatype '" + datatype + "': this server takes "
@@ -221,8 +234,13 @@ final class InferRequest {
 
     private static void checkCount(long count, long[] shape, String name) {
         long expected = 1;
-        for (long d : shape) {
-            expected = Math.multiplyExact(expected, d);
+        try {
+            for (long d : shape) {
+                expected = Math.multiplyExact(expected, d);
+            }
+        } catch (ArithmeticException e) {
+            throw RestError.invalid("Input '" + name + "' has the shape " + java.util.Arrays.toString(shape)
+                    + ", whose element count overflows.");
         }
         if (count != expected) {
             throw RestError.invalid("Input '" + name + "' has " + count + " elements but its shape "

@@ -73,6 +73,10 @@ final class InferenceProtocolRoutes {
                 throw RestError.missingBody();
             }
             InferRequest request = InferRequest.parse(body, ctx.header(InferRequest.HEADER_LENGTH));
+            if (request.batchSize() > config.maxImagesPerRequest()) {
+                throw RestError.invalid("The request holds a batch of " + request.batchSize() + "; the limit (max_batch_size) is "
+                        + config.maxImagesPerRequest() + " per request.");
+            }
             metrics.batch(request.batchSize());
             JsonNode output = admission.run(() -> request.run(useCase, tensors));
             ObjectNode response = Json.object().put("model_name", useCase.model().model()).put("model_version", VERSION);

@@ -186,4 +186,50 @@ class InferenceProtocolTest {
         assertThat(s.post("/v2/models/fake-net/explain", "application/json", "{}".getBytes(StandardCharsets.UTF_8)).statusCode())
                 .isEqualTo(404);
     }
+
+    private static HttpResponse<String> infer(String body) {
+        return s.post("/v2/models/fake-net/infer", "application/json", body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void refusesFp32ValuesThatAreNotFiniteNumbers() {
+        for (String value : new String[] {"1e999", "-1e39", "3.5e38"}) {
+            HttpResponse<String> r = infer("{\"inputs\":[{\"name\":\"pixel_values\",\"shape\":[1,1,1,2],\"datatype\":\"FP32\",\"data\":[1," + value + "]}]}");
+            assertThat(r.statusCode()).as(value + " -> " + r.body()).isEqualTo(400);
+            assertThat(json(r).get("error").asText()).contains("element 1").contains("finite");
+        }
+        java.nio.ByteBuffer nan = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(1f).putFloat(Float.NaN);
+        String header = "{\"inputs\":[{\"name\":\"pixel_values\",\"shape\":[1,1,1,2],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":8}}]}";
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[h.length + 8];
+        System.arraycopy(h, 0, body, 0, h.length);
+        System.arraycopy(nan.array(), 0, body, h.length, 8);
+        HttpResponse<String> r = s.send(s.request("/v2/models/fake-net/infer").header(InferRequest.HEADER_LENGTH, String.valueOf(h.length))
+                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(json(r).get("error").asText()).contains("NaN");
+        assertThat(infer("{\"inputs\":[{\"name\":\"pixel_values\",\"shape\":[1,1,1,2],\"datatype\":\"FP32\",\"data\":[1,3e38]}]}")
+                .statusCode()).as("large but finite").isEqualTo(200);
+    }
+
+    @Test
+    void refusesUnknownOutputsBatchesAboveMaxBatchSizeAndOverflowingShapes() {
+        HttpResponse<String> unknown = infer("{\"inputs\":[{\"name\":\"pixel_values\",\"shape\":[1,1,1,2],\"datatype\":\"FP32\",\"data\":[1,2]}],"
+                + "\"outputs\":[{\"name\":\"embeddings\"}]}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(json(unknown).get("error").asText()).contains("Unknown output 'embeddings'");
+        int max = RestConfig.defaults().maxImagesPerRequest();
+        StringBuilder data = new StringBuilder();
+        for (int i = 0; i <= max; i++) {
+            data.append(i == 0 ? "" : ",").append(i);
+        }
+        HttpResponse<String> big = infer("{\"inputs\":[{\"name\":\"pixel_values\",\"shape\":[" + (max + 1) + ",1,1,1],\"datatype\":\"FP32\",\"data\":["
+                + data + "]}]}");
+        assertThat(big.statusCode()).as(big.body()).isEqualTo(400);
+        assertThat(json(big).get("error").asText()).contains("max_batch_size").contains(String.valueOf(max));
+        HttpResponse<String> overflow = infer("{\"inputs\":[{\"name\":\"pixel_values\",\"shape\":[4294967296,4294967296,1,1],\"datatype\":\"FP32\",\"data\":[1]}]}");
+        assertThat(overflow.statusCode()).as(overflow.body()).isEqualTo(400);
+        assertThat(infer("{\"inputs\":[{\"name\":\"pixel_values\",\"shape\":[1,1,1,2],\"datatype\":\"FP32\",\"data\":[1,2]}],"
+                + "\"outputs\":[{\"name\":\"logits\"}]}").statusCode()).isEqualTo(200);
+    }
 }
