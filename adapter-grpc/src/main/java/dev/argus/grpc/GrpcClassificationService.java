@@ -31,6 +31,9 @@ import java.util.function.Supplier;
 public final class GrpcClassificationService extends ClassifierGrpc.ClassifierImplBase {
     private static final System.Logger LOG = System.getLogger(GrpcClassificationService.class.getName());
 
+    /** Most images one ClassifyBatch call may hold (the message size limit bounds their bytes). */
+    public static final int MAX_BATCH_IMAGES = 256;
+
     private final ClassifyImageUseCase useCase;
     private final InferenceSlots slots;
     private final int maxRequestBytes;
@@ -56,6 +59,10 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
         answer(out, () -> {
             if (request.getImagesCount() == 0) {
                 throw ArgusException.invalidInput("No images: send at least one in `images`.");
+            }
+            if (request.getImagesCount() > MAX_BATCH_IMAGES) {
+                throw ArgusException.invalidInput("The batch has " + request.getImagesCount() + " images; ClassifyBatch takes at most "
+                        + MAX_BATCH_IMAGES + ". Split it, or send them one by one over ClassifyStream.");
             }
             ClassifyOptions options = ProtoMapper.options(request.getTopK(), request.getLabelStyle());
             List<ImageInput> images = new ArrayList<>(request.getImagesCount());

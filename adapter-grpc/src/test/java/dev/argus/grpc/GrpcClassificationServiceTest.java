@@ -182,6 +182,24 @@ class GrpcClassificationServiceTest {
     }
 
     @Test
+    void aBatchAboveTheImageLimitIsInvalidArgument() {
+        ClassifyBatchRequest.Builder b = ClassifyBatchRequest.newBuilder();
+        for (int i = 0; i <= GrpcClassificationService.MAX_BATCH_IMAGES; i++) {
+            b.addImages(dev.argus.grpc.v1.Image.newBuilder().setEncoded(com.google.protobuf.ByteString.copyFrom(new byte[4])));
+        }
+        StatusRuntimeException e = failure(() -> stub.classifyBatch(b.build()));
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(e.getStatus().getDescription()).contains("at most " + GrpcClassificationService.MAX_BATCH_IMAGES);
+    }
+
+    @Test
+    void hugeNumbersAreShownAsTheyWereSent() {
+        StatusRuntimeException e = failure(() -> stub.classify(ClassifyRequest.newBuilder()
+                .setNumbers(ByteValues.newBuilder().addValues(1).addValues(1e300)).build()));
+        assertThat(e.getStatus().getDescription()).contains("image[1] = 1.0E300 is above 255").doesNotContain("9223372036854775807");
+    }
+
+    @Test
     void emptyBatchIsInvalidArgument() {
         StatusRuntimeException e = failure(() -> stub.classifyBatch(ClassifyBatchRequest.getDefaultInstance()));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);

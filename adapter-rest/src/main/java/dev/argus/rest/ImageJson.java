@@ -130,7 +130,8 @@ final class ImageJson {
                         + "an integer byte value 0..255.");
             }
             double v = p.getValueAsDouble();
-            String why = v != Math.rint(v) || Double.isInfinite(v) ? "is not an integer"
+            String why = Double.isInfinite(v) ? "is beyond any number a double can hold"
+                    : v != Math.rint(v) ? "is not an integer"
                     : v < 0 ? "is negative" : v > 255 ? "is above 255" : null;
             if (why != null) {
                 throw RestError.invalid(name + "[" + n + "] = " + p.getText() + " " + why

@@ -82,6 +82,8 @@ class CloudflareRouteTest {
         assertThat(e.path("message").asText()).contains("image[1] = 256 is above 255");
         e = assertError(s.post(CF_PATH, "application/json", "{\"image\": [1.5]}".getBytes(StandardCharsets.UTF_8)), 400, 5006);
         assertThat(e.path("message").asText()).contains("not an integer");
+        e = assertError(s.post(CF_PATH, "application/json", "{\"image\": [1e400]}".getBytes(StandardCharsets.UTF_8)), 400, 5006);
+        assertThat(e.path("message").asText()).contains("image[0] = 1e400 is beyond any number a double can hold");
         e = assertError(s.post(CF_PATH, "application/json", "{\"image\": [-1]}".getBytes(StandardCharsets.UTF_8)), 400, 5006);
         assertThat(e.path("message").asText()).contains("negative");
         assertError(s.post(CF_PATH, "application/json", "{\"image\": []}".getBytes(StandardCharsets.UTF_8)), 400, 5006);

@@ -95,7 +95,8 @@ public sealed interface ImageInput permits ImageInput.Encoded, ImageInput.Number
         }
 
         private static ArgusException badElement(int index, double value, String what) {
-            String shown = value == Math.rint(value) && !Double.isInfinite(value) ? Long.toString((long) value) : Double.toString(value);
+            // Integral values print as integers only where a long holds them exactly (1e300 is not 9223372036854775807).
+            String shown = value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
             return ArgusException.invalidInput("image[" + index + "] = " + shown + " " + what
                     + ": each element must be an integer byte value 0..255.");
         }
