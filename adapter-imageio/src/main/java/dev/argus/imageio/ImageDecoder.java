@@ -75,8 +75,8 @@ final class ImageDecoder {
             throw ArgusException.invalidInput("The " + format + " header gives an empty size, " + width + "x" + height + ".");
         }
         if (Math.max(width, height) / Math.min(width, height) >= MAX_ASPECT_RATIO) {
-            throw ArgusException.invalidInput("The " + format + " image is " + width + "x" + height + ": its sides differ by more than "
-                    + MAX_ASPECT_RATIO + ":1, which cannot be resized to a 224x224 input. Send an ordinary photo.");
+            throw ArgusException.invalidInput("The " + format + " image is " + width + "x" + height + ": its sides differ by "
+                    + MAX_ASPECT_RATIO + ":1 or more, which cannot be resized to a 224x224 input. Send an ordinary photo.");
         }
         long pixels = (long) width * height;
         if (pixels > config.maxPixels()) {
