@@ -8,6 +8,7 @@ import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Optional;
@@ -116,16 +117,38 @@ final class HubDownloader {
                 throw http.failure(response);
             }
             long total = expectedSize >= 0 ? expectedSize : totalSize(response, offset);
-            long received = copy(body, response.uri(), part, offset, digest, new ProgressThrottle(progress, total));
+            long received = copy(body, response.uri(), part, offset, total, digest, new ProgressThrottle(progress, total));
             return new Transfer(Sha256.hex(digest), offset + received, received);
         } catch (IOException closeFailed) {
             throw HubFailure.io(response.uri(), closeFailed);
         }
     }
 
-    private static long copy(InputStream body, URI from, Path part, long offset, MessageDigest digest,
+    /** Largest file accepted when the server announces no size (ONNX files with weights inside stay below 2 GiB). */
+    static final long MAX_UNANNOUNCED_BYTES = 16L << 30;
+
+    /** Free space left on the cache's volume below which a download stops rather than fill it. */
+    static final long MIN_FREE_BYTES = 256L << 20;
+
+    /** Slowest transfer accepted, averaged over {@link #RATE_WINDOW_NANOS}: below it the download is given up. */
+    static final long MIN_BYTES_PER_SECOND = 1024;
+    static final long RATE_WINDOW_NANOS = 60_000_000_000L;
+
+    private static final long SPACE_CHECK_BYTES = 64L << 20;
+
+    /**
+     * Copies the body into the {@code .part}. Stops, without retrying, when the server sends more than it announced
+     * ({@code total}, or {@link #MAX_UNANNOUNCED_BYTES} when it announced nothing), when the volume would be left
+     * with less than {@link #MIN_FREE_BYTES}, and when fewer than {@link #MIN_BYTES_PER_SECOND} arrive per second over
+     * a minute (a trickle that the read timeout never catches).
+     */
+    private static long copy(InputStream body, URI from, Path part, long offset, long total, MessageDigest digest,
                              ProgressThrottle progress) throws HubFailure {
+        long limit = total >= 0 ? total : MAX_UNANNOUNCED_BYTES;
         long received = 0;
+        long sinceSpaceCheck = SPACE_CHECK_BYTES;
+        long windowStart = System.nanoTime();
+        long windowBytes = 0;
         byte[] buffer = new byte[1 << 16];
         try (PartFile out = PartFile.open(part, offset)) {
             progress.update(offset, true);
@@ -139,14 +162,50 @@ final class HubDownloader {
                 if (n < 0) {
                     break;
                 }
+                if (offset + received + n > limit) {
+                    PartFile.delete(part);
+                    throw HubFailure.status(HubFailure.Kind.HTTP, from, -1, false, null, "the server sent more than the "
+                            + limit + " bytes " + (total >= 0 ? "it announced" : "accepted for a file of unannounced size"));
+                }
+                if (sinceSpaceCheck >= SPACE_CHECK_BYTES) {
+                    sinceSpaceCheck = 0;
+                    checkFreeSpace(part, total >= 0 ? total - offset - received : 0);
+                }
                 out.write(buffer, n);
                 digest.update(buffer, 0, n);
                 received += n;
+                sinceSpaceCheck += n;
+                windowBytes += n;
+                long now = System.nanoTime();
+                if (now - windowStart >= RATE_WINDOW_NANOS) {
+                    if (windowBytes * 1_000_000_000L / (now - windowStart) < MIN_BYTES_PER_SECOND) {
+                        throw HubFailure.status(HubFailure.Kind.NETWORK, from, -1, false, null, "the download ran slower than "
+                                + MIN_BYTES_PER_SECOND + " bytes/s for a minute (" + windowBytes + " bytes); try again later"
+                                + " or fetch the file another way and pin it");
+                    }
+                    windowStart = now;
+                    windowBytes = 0;
+                }
                 progress.update(offset + received, false);
             }
         }
         progress.update(offset + received, true);
         return received;
+    }
+
+    /** Fails when the volume holding {@code part} has room for less than {@code still} more bytes plus the floor. */
+    private static void checkFreeSpace(Path part, long still) throws HubFailure {
+        long free;
+        try {
+            free = Files.getFileStore(part.toAbsolutePath().getParent()).getUsableSpace();
+        } catch (IOException e) {
+            return; // unknown: the write itself reports a full volume
+        }
+        if (free - Math.max(0, still) < MIN_FREE_BYTES) {
+            throw HubFailure.localIo(part, new IOException("only " + (free >> 20) + " MiB free on its volume"
+                    + (still > 0 ? " for " + (still >> 20) + " MiB still to download" : "") + "; Argus keeps "
+                    + (MIN_FREE_BYTES >> 20) + " MiB free. Free space or set another cache directory"));
+        }
     }
 
     private static void hashPrefix(MessageDigest digest, Path part, long length) throws HubFailure {

@@ -40,7 +40,7 @@ final class HubHttp {
 
     /**
      * GET, following redirects, from byte {@code offset} on (a Range request when {@code offset > 0}). A 200 or 206
-     * response's body is a stream with the read timeout; any other status comes with an empty body.
+     * response's body is a stream with the read timeout; any other status's body is left unread: close it.
      */
     HttpResponse<InputStream> get(URI url, long offset) throws HubFailure, InterruptedException {
         URI current = url;
@@ -49,14 +49,23 @@ final class HubHttp {
             if (offset > 0) {
                 request.header("Range", "bytes=" + offset + "-");
             }
+            // Any other status: the body is a stream the caller closes unread (a discarding subscriber would wait for
+            // the end of an error page that never ends).
             HttpResponse<InputStream> response = send(current, request.build(), info ->
                     info.statusCode() == 200 || info.statusCode() == 206
                             ? new StallTimeoutSubscriber(config.readTimeout())
-                            : BodySubscribers.replacing(InputStream.nullInputStream()));
-            Optional<URI> next = redirectTarget(current, response);
+                            : BodySubscribers.ofInputStream());
+            Optional<URI> next;
+            try {
+                next = redirectTarget(current, response);
+            } catch (HubFailure | RuntimeException e) {
+                closeQuietly(response.body());
+                throw e;
+            }
             if (next.isEmpty()) {
                 return response;
             }
+            closeQuietly(response.body());
             current = next.get();
         }
         throw HubFailure.protocol(url, "more than " + MAX_REDIRECTS + " redirects");
@@ -130,6 +139,14 @@ final class HubHttp {
             return client.send(request, handler);
         } catch (IOException e) {
             throw HubFailure.io(url, e);
+        }
+    }
+
+    static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // closing only cancels the rest of the body
         }
     }
 

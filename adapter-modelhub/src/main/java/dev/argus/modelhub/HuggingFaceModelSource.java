@@ -92,6 +92,7 @@ public final class HuggingFaceModelSource implements ModelSource, LocationSyntax
         LOG.log(Level.INFO, "Downloading {0} ({1}) to {2}", hub.display(), HubMessages.size(remote.size()),
                 paths.target());
         long started = System.nanoTime();
+        PartFile.keepOnlyIfFrom(paths.part(), remote);
         Transfer transfer;
         for (int round = 1; ; round++) {
             transfer = downloader.download(url, paths.part(), remote.size(), progress);
@@ -113,6 +114,7 @@ public final class HuggingFaceModelSource implements ModelSource, LocationSyntax
         }
         cache.store(paths, new CacheEntry(hub.display(), url.toString(), transfer.sha256(), transfer.size(),
                 hashSource, remote.commit(), Instant.now()));
+        PartFile.forgetSource(paths.part());
         double seconds = Math.max((System.nanoTime() - started) / 1e9, 1e-3);
         LOG.log(Level.INFO, "Downloaded {0}: {1} in {2} s ({3}/s), sha256 {4} ({5})", hub.display(),
                 HubMessages.size(transfer.size()), String.format(Locale.ROOT, "%.1f", seconds),

@@ -42,6 +42,44 @@ final class PartFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Keeps an existing {@code .part} only if it was started from the same remote file: same commit, hash and size,
+     * as recorded in {@code <part>.from}. Otherwise (another revision, or a server that identifies nothing, where a
+     * resume could splice two versions into one file) it is deleted and the download starts from zero.
+     */
+    static void keepOnlyIfFrom(Path part, RemoteFile remote) throws HubFailure {
+        Path from = sourceOf(part);
+        String identity = "commit=" + remote.commit() + ";sha256=" + remote.sha256() + ";size=" + remote.size();
+        boolean identified = remote.commit() != null || remote.sha256() != null;
+        try {
+            String recorded = Files.isRegularFile(from) ? Files.readString(from) : null;
+            if (!identified || !identity.equals(recorded)) {
+                if (Files.exists(part)) {
+                    System.getLogger(PartFile.class.getName()).log(System.Logger.Level.INFO,
+                            "Not resuming {0}: it was started from {1}, the Hub now offers {2}", part,
+                            recorded == null ? "an unknown version" : recorded, identified ? identity : "an unidentified file");
+                }
+                delete(part);
+                Files.writeString(from, identity);
+            }
+        } catch (IOException e) {
+            throw HubFailure.localIo(from, e);
+        }
+    }
+
+    /** Removes the {@code .from} record once the download is done or abandoned. */
+    static void forgetSource(Path part) {
+        try {
+            Files.deleteIfExists(sourceOf(part));
+        } catch (IOException ignored) {
+            // a stale record only makes the next download start from zero
+        }
+    }
+
+    private static Path sourceOf(Path part) {
+        return part.resolveSibling(part.getFileName() + ".from");
+    }
+
     static void delete(Path path) throws HubFailure {
         try {
             Files.deleteIfExists(path);

@@ -34,7 +34,7 @@ final class FakeHub implements AutoCloseable {
     static final String CDN_PATH = "/cdn/blob/model.onnx";
     static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
 
-    enum Fault { ERROR_500, TOO_MANY_REQUESTS_RETRY_AFTER_1, DROP_MID_BODY, STALL_MID_BODY }
+    enum Fault { ERROR_500, TOO_MANY_REQUESTS_RETRY_AFTER_1, DROP_MID_BODY, STALL_MID_BODY, ENDLESS_BODY, ENDLESS_ERROR_500 }
 
     record Request(String method, String path, String range, String authorization) {
     }
@@ -127,6 +127,11 @@ final class FakeHub implements AutoCloseable {
             ex.sendResponseHeaders(500, -1);
             return;
         }
+        if (fault == Fault.ENDLESS_BODY || fault == Fault.ENDLESS_ERROR_500) {
+            ex.sendResponseHeaders(fault == Fault.ENDLESS_BODY ? 200 : 500, 0); // chunked, no length
+            endless(ex.getResponseBody(), fault == Fault.ENDLESS_ERROR_500 ? 10 : 0);
+            return;
+        }
         if (fault == Fault.TOO_MANY_REQUESTS_RETRY_AFTER_1) {
             ex.getResponseHeaders().set("Retry-After", "1");
             ex.sendResponseHeaders(429, -1);
@@ -154,6 +159,25 @@ final class FakeHub implements AutoCloseable {
             return;
         }
         out.write(data, from, length);
+    }
+
+    /**
+     * Writes until the client hangs up (or 1 GiB, so that a test that fails cannot fill the disk), pausing
+     * {@code pauseMillis} after each 64 KiB (paced, a client waiting for the end would wait minutes).
+     */
+    private static void endless(OutputStream out, long pauseMillis) {
+        byte[] chunk = new byte[1 << 16];
+        try {
+            for (long sent = 0; sent < (1L << 30); sent += chunk.length) {
+                out.write(chunk);
+                if (pauseMillis > 0) {
+                    out.flush();
+                    sleep(pauseMillis);
+                }
+            }
+        } catch (IOException clientHungUp) {
+            // expected
+        }
     }
 
     @Override

@@ -11,9 +11,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class HubResumeAndRetryTest extends HubTestSupport {
 
+    /** Records that the {@code .part} about to be planted was started from the fake Hub's current file. */
+    private void startedFromTheHub() throws Exception {
+        Files.createDirectories(part().getParent());
+        PartFile.keepOnlyIfFrom(part(), new RemoteFile(hub.sha256, hub.content.length, FakeHub.COMMIT));
+    }
+
     @Test
     void resumesAPartialDownloadWithARangeRequest() throws Exception {
-        Files.createDirectories(part().getParent());
+        startedFromTheHub();
         Files.write(part(), Arrays.copyOf(hub.content, 1_000_000));
 
         resolve();
@@ -24,9 +30,32 @@ class HubResumeAndRetryTest extends HubTestSupport {
     }
 
     @Test
+    void aPartStartedFromAnotherRevisionIsNotResumed() throws Exception {
+        Files.createDirectories(part().getParent());
+        PartFile.keepOnlyIfFrom(part(), new RemoteFile("00".repeat(32), hub.content.length, "another-commit"));
+        Files.write(part(), FakeHub.bytes(1_000_000, 9));
+
+        resolve();
+
+        assertThat(Files.readAllBytes(target())).isEqualTo(hub.content);
+        assertThat(hub.gets()).allSatisfy(r -> assertThat(r.range()).as("downloaded from zero").isNull());
+    }
+
+    @Test
+    void aPartWithoutARecordOfItsOriginIsNotResumed() throws Exception {
+        hub.publishHash = false;
+        Files.createDirectories(part().getParent());
+        Files.write(part(), FakeHub.bytes(1_000_000, 9)); // another version's first megabyte
+
+        resolve();
+
+        assertThat(Files.readAllBytes(target())).as("not spliced from two versions").isEqualTo(hub.content);
+    }
+
+    @Test
     void startsOverWhenTheServerIgnoresRange() throws Exception {
         hub.honourRange = false;
-        Files.createDirectories(part().getParent());
+        startedFromTheHub();
         Files.write(part(), FakeHub.bytes(1_000_000, 7)); // not even the right bytes
 
         resolve();
@@ -106,5 +135,25 @@ class HubResumeAndRetryTest extends HubTestSupport {
                 .contains("yourself and either place it at " + target());
         assertThat(hub.count("GET", FakeHub.CDN_PATH)).isEqualTo(4);
         assertThat(target()).doesNotExist();
+    }
+
+    @Test
+    void aBodyLongerThanAnnouncedIsCutOffAndNotRetried() throws Exception {
+        hub.faults.add(FakeHub.Fault.ENDLESS_BODY);
+        var failure = org.assertj.core.api.Assertions.catchThrowable(this::resolve);
+        assertThat(failure).hasMessageContaining("sent more than the " + hub.content.length + " bytes it announced");
+        assertThat(part()).as("nothing kept").doesNotExist();
+        assertThat(target()).doesNotExist();
+        assertThat(hub.count("GET", FakeHub.CDN_PATH)).isEqualTo(1);
+    }
+
+    @Test
+    void anErrorPageThatNeverEndsDoesNotHang() throws Exception {
+        hub.faults.add(FakeHub.Fault.ENDLESS_ERROR_500);
+        long t0 = System.nanoTime();
+        resolve();
+        assertThat(Files.readAllBytes(target())).as("the retry after the 500 succeeds").isEqualTo(hub.content);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("not waiting for the error body to end")
+                .isLessThan(Duration.ofSeconds(20));
     }
 }
