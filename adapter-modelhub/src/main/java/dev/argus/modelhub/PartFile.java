@@ -24,7 +24,9 @@ final class PartFile implements AutoCloseable {
     static PartFile open(Path path, long offset) throws HubFailure {
         try {
             Files.createDirectories(path.getParent());
-            FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            // Never through a link: a .part planted as a symlink would send the download outside the cache.
+            FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
             channel.truncate(offset);
             channel.position(offset);
             return new PartFile(path, channel);

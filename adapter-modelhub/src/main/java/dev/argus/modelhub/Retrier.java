@@ -59,7 +59,8 @@ final class Retrier {
             return null;
         }
         try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.strip())));
+            long seconds = Long.parseLong(value.strip());
+            return seconds < 0 ? null : Duration.ofSeconds(seconds); // a negative value is no value: normal backoff
         } catch (NumberFormatException notSeconds) {
             try {
                 Duration until = Duration.between(ZonedDateTime.now(),

@@ -156,4 +156,14 @@ class HubResumeAndRetryTest extends HubTestSupport {
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("not waiting for the error body to end")
                 .isLessThan(Duration.ofSeconds(20));
     }
+
+    @Test
+    void aPartPlantedAsASymlinkIsNotWrittenThrough(@org.junit.jupiter.api.io.TempDir java.nio.file.Path elsewhere) throws Exception {
+        java.nio.file.Path victim = elsewhere.resolve("victim.txt");
+        Files.writeString(victim, "keep me");
+        startedFromTheHub();
+        Files.createSymbolicLink(part(), victim);
+        org.assertj.core.api.Assertions.catchThrowable(this::resolve);
+        assertThat(Files.readString(victim)).as("nothing appended outside the cache").isEqualTo("keep me");
+    }
 }

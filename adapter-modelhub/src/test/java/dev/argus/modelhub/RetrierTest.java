@@ -23,6 +23,7 @@ class RetrierTest {
         assertThat(Retrier.parseRetryAfter(inAMinute)).isBetween(Duration.ofSeconds(55), Duration.ofSeconds(61));
         assertThat(Retrier.parseRetryAfter("Mon, 01 Jan 2001 00:00:00 GMT")).isEqualTo(Duration.ZERO);
         assertThat(Retrier.parseRetryAfter("soon")).isNull();
+        assertThat(Retrier.parseRetryAfter("-5")).as("negative: no value, normal backoff").isNull();
         assertThat(Retrier.parseRetryAfter(null)).isNull();
     }
 
