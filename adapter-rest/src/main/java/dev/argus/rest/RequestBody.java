@@ -40,15 +40,9 @@ final class RequestBody {
                     throw slow(total);
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof RestError re) {
-                throw re;
-            }
+        } catch (IOException | BadMessageException e) { // Jetty: a broken or timed-out read, or its data rate (408)
             if (isTimeout(e) || System.nanoTime() - deadline > 0) {
                 throw slow(total);
-            }
-            if (e instanceof RuntimeException && !(e instanceof BadMessageException)) {
-                throw (RuntimeException) e;
             }
             throw RestError.invalid("The request body could not be read completely: " + e.getMessage());
         }

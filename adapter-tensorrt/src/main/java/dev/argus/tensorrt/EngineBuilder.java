@@ -142,12 +142,7 @@ final class EngineBuilder {
     }
 
     private static void setBatch(IOptimizationProfile profile, String name, nvinfer.OptProfileSelector which, long[] sample, int batch) {
-        try (Dims64 d = new Dims64()) {
-            d.nbDims(sample.length + 1);
-            d.d(0, batch);
-            for (int i = 0; i < sample.length; i++) {
-                d.d(i + 1, sample[i]);
-            }
+        try (Dims64 d = batchShape(batch, sample)) {
             if (!profile.setDimensions(name, which, d)) {
                 throw ArgusException.modelUnavailable("TensorRT rejected batch " + batch + " for input '" + name + "'.", null);
             }
@@ -170,6 +165,17 @@ final class EngineBuilder {
         try (Dims64 d = t.getDimensions()) {
             return new ModelIo.Tensor(t.getName(), input, t.getType().value, t.getType().toString(), dims(d));
         }
+    }
+
+    /** {@code [batch, sample...]} as TensorRT takes it; close it after use. */
+    static Dims64 batchShape(int batch, long[] sample) {
+        Dims64 d = new Dims64();
+        d.nbDims(sample.length + 1);
+        d.d(0, batch);
+        for (int i = 0; i < sample.length; i++) {
+            d.d(i + 1, sample[i]);
+        }
+        return d;
     }
 
     /** The dimensions of {@code d}; a negative rank (TensorRT's "unknown") is returned as an empty shape. */

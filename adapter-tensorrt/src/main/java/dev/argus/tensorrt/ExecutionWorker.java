@@ -130,12 +130,7 @@ final class ExecutionWorker implements AutoCloseable {
 
     /** Sets the input shape for a batch of {@code run} and checks the output shape TensorRT then reports. */
     private void setBatch(int run) {
-        try (Dims64 shape = new Dims64()) {
-            shape.nbDims(io.sampleShape().length + 1);
-            shape.d(0, run);
-            for (int i = 0; i < io.sampleShape().length; i++) {
-                shape.d(i + 1, io.sampleShape()[i]);
-            }
+        try (Dims64 shape = EngineBuilder.batchShape(run, io.sampleShape())) {
             require(context.setInputShape(io.inputName(), shape), "setInputShape(batch " + run + ")");
         }
         try (Dims64 out = context.getTensorShape(io.outputName())) {

@@ -91,12 +91,7 @@ final class TrtEngine implements AutoCloseable {
             throw ArgusException.modelUnavailable("TensorRT createExecutionContext failed while sizing the output", null);
         }
         TrtOwnership.own(c);
-        try (Dims64 shape = new Dims64()) {
-            shape.nbDims(io.sampleShape().length + 1);
-            shape.d(0, minBatch);
-            for (int i = 0; i < io.sampleShape().length; i++) {
-                shape.d(i + 1, io.sampleShape()[i]);
-            }
+        try (Dims64 shape = EngineBuilder.batchShape(minBatch, io.sampleShape())) {
             if (!c.setInputShape(io.inputName(), shape)) {
                 throw ArgusException.modelUnavailable("TensorRT rejected the input shape for batch " + minBatch, null);
             }
