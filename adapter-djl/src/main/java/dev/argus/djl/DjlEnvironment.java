@@ -23,8 +23,15 @@ final class DjlEnvironment {
     private DjlEnvironment() {
     }
 
-    /** The started engine for {@code config}, starting it (and configuring the process) on first use. */
-    static synchronized Engine engine(DjlConfig config) {
+    /**
+     * The started engine for {@code config}, starting it (and configuring the process) on first use. For TensorFlow
+     * the {@code guard} is asked first, every time: on a CPU where TensorFlow's oneDNN answers wrong and the
+     * environment does not turn it off, no TensorFlow model is opened, started engine or not.
+     */
+    static synchronized Engine engine(DjlConfig config, TensorflowCpuGuard guard) {
+        if (config.engine() == DjlConfig.Engine.TENSORFLOW) {
+            guard.check();
+        }
         configureCaches(config.cacheDir());
         Path libtorch = config.engine() == DjlConfig.Engine.PYTORCH ? config.nativesDir().map(DjlEnvironment::libtorch).orElse(null) : null;
         Engine started = ENGINES.get(config.engine());
@@ -49,7 +56,7 @@ final class DjlEnvironment {
             System.setProperty("TENSORFLOW_LIBRARY_PATH", dir.toString());
             tensorflowNatives = dir;
             ENGINES.put(config.engine(), start(config));
-            natives = "TensorFlow natives " + dir;
+            natives = "TensorFlow natives " + dir + ", " + guard.oneDnnMode() + " on " + guard.cpu().summary();
         }
         Engine e = ENGINES.get(config.engine());
         LOG.log(System.Logger.Level.INFO, "DJL {0} engine {1} started in {2} ms: {3}, {4} GPU(s) visible, caches in {5}",

@@ -48,11 +48,17 @@ public final class DjlInferenceEngine implements InferenceEngine {
     /**
      * Starts the engine (once per process) and loads the model. Fails with {@code MODEL_UNAVAILABLE} when the model
      * is missing or not of the engine's format, the native libraries cannot be loaded, the named tensors do not
-     * exist, the layout does not fit the model, or a GPU was asked for but cannot be used.
+     * exist, the layout does not fit the model, a GPU was asked for but cannot be used, or TensorFlow would answer
+     * wrong on this CPU as the process environment sets it up ({@link TensorflowCpuGuard}).
      */
     public static DjlInferenceEngine open(DjlConfig config) {
+        return open(config, TensorflowCpuGuard.forThisProcess());
+    }
+
+    /** {@link #open(DjlConfig)} deciding on TensorFlow's oneDNN workaround for the given CPU and environment. */
+    static DjlInferenceEngine open(DjlConfig config, TensorflowCpuGuard guard) {
         checkModelPath(config);
-        Engine engine = DjlEnvironment.engine(config);
+        Engine engine = DjlEnvironment.engine(config, guard);
         Device device = device(config, engine);
         long t0 = System.nanoTime();
         Model model = Model.newInstance(config.model().getFileName().toString(), device, engine.getEngineName());

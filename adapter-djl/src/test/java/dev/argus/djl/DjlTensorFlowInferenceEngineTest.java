@@ -1,6 +1,7 @@
 package dev.argus.djl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.argus.domain.ArgusException;
@@ -13,6 +14,7 @@ import dev.argus.testkit.Tensors;
 import dev.argus.testkit.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +33,29 @@ class DjlTensorFlowInferenceEngineTest extends InferenceEngineContractTest {
     @Override
     protected InferenceEngine open(Path model) {
         return DjlInferenceEngine.open(DjlTestSupport.tensorflow(model));
+    }
+
+    @Test
+    void refusesToOpenAModelOnZen5UnlessTheEnvironmentTurnsOneDnnOff() {
+        // The CPU and environment are injected, so this fails wherever it runs if the guard is taken out of open().
+        TensorflowCpuGuard oneDnnOn = new TensorflowCpuGuard(CpuSamples.zen5(), Map.of());
+        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.tensorflow(probeModel()), oneDnnOn))
+                .isInstanceOf(ArgusException.class)
+                .satisfies(e -> assertThat(((ArgusException) e).code()).isEqualTo(ErrorCode.MODEL_UNAVAILABLE))
+                .hasMessageContaining("djl-tensorflow refuses to start")
+                .hasMessageContaining("TF_ENABLE_ONEDNN_OPTS=0");
+        TensorflowCpuGuard oneDnnOff = new TensorflowCpuGuard(CpuSamples.zen5(), Map.of("TF_ENABLE_ONEDNN_OPTS", "0"));
+        try (DjlInferenceEngine e = DjlInferenceEngine.open(DjlTestSupport.tensorflow(probeModel()), oneDnnOff)) {
+            FloatTensor out = e.infer(new FloatTensor(new long[] {1, 3, 224, 224}, Tensors.solidNchw(0x0000ff, 224)));
+            assertThat(Tensors.argmax(out.data(), 0, 1000)).isEqualTo(608); // the probe's "blue"
+        }
+    }
+
+    @Test
+    void theTestRunnerTurnsOneDnnOffSoThisSuiteIsRightOnEveryCpu() {
+        // pom.xml sets it for Surefire and Failsafe; without it the logit tests fail on Zen 5 (and the guard refuses).
+        assertThatCode(TensorflowCpuGuard.forThisProcess()::check).doesNotThrowAnyException();
+        assertThat(System.getenv("TF_ENABLE_ONEDNN_OPTS")).isEqualTo("0");
     }
 
     @Test

@@ -127,6 +127,9 @@ public final class ClassifyJob implements Callable<Integer> {
         if (master != null) {
             builder.master(master);
         }
+        if (ownSession) { // spark-submit passes --conf as system properties; executors start with the session
+            ExecutorEnvironment.settings(System::getProperty).forEach(builder::config);
+        }
         SparkSession spark = builder.getOrCreate();
         try {
             if (commandSpec.commandLine().getParseResult().hasMatchedOption("--quiet")) {
