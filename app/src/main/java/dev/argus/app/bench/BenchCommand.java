@@ -45,6 +45,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--backends", paramLabel = "LIST", split = "\\s*,\\s*",
             description = "Backends to compare: NAME[=MODEL] for local engines (onnx=m.onnx, djl-pytorch=m.pt, "
                     + "djl-tensorflow=savedmodel/, tensorrt=m.onnx), grpc=HOST:PORT, rest=URL (another Argus), cloudflare. "
+                    + "NAME{VAR=VALUE;...}=MODEL runs that worker with those environment variables (VAR= removes one), "
+                    + "so one backend can be listed under several engine settings. "
                     + "Default: onnx with the configured model.")
     List<String> backends = List.of("onnx");
 

@@ -1,5 +1,6 @@
 package dev.argus.app.bench;
 
+import dev.argus.bench.run.BackendSpec;
 import dev.argus.bench.run.Orchestrator;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -26,7 +27,7 @@ final class WorkerJvm implements Orchestrator.Launcher {
     }
 
     @Override
-    public Process launch(String backendId, int repetition, Path result) throws IOException {
+    public Process launch(BackendSpec backend, int repetition, Path result) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(java());
         List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
@@ -45,12 +46,23 @@ final class WorkerJvm implements Orchestrator.Launcher {
         cmd.add("dev.argus.app.cli.Main");
         cmd.add("bench");
         cmd.addAll(benchArgs);
-        cmd.addAll(List.of("--quiet", "--worker", backendId, "--repetition", String.valueOf(repetition), "--result", result.toString()));
+        cmd.addAll(List.of("--quiet", "--worker", backend.id(), "--repetition", String.valueOf(repetition), "--result", result.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().putAll(env);
-        pb.environment().putIfAbsent("ORT_DISABLE_TELEMETRY", "1");
+        environment(pb.environment(), env, backend);
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         return pb.start();
+    }
+
+    /**
+     * The worker's environment: this process's, then the command's own variables, then what the launcher script would
+     * set (ORT telemetry off; TensorFlow's oneDNN off, as it answers wrong on AMD Zen 5), unless already set; last the
+     * backend's own {@code {VAR=VALUE}} settings, which win.
+     */
+    static void environment(Map<String, String> worker, Map<String, String> command, BackendSpec backend) {
+        worker.putAll(command);
+        worker.putIfAbsent("ORT_DISABLE_TELEMETRY", "1");
+        worker.putIfAbsent("TF_ENABLE_ONEDNN_OPTS", "0");
+        backend.applyEnv(worker);
     }
 
     private static String java() {

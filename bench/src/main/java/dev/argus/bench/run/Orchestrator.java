@@ -26,10 +26,13 @@ public final class Orchestrator {
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final int STDERR_TAIL = 15;
 
-    /** Starts a worker JVM that runs {@code backendId}'s repetition and writes its {@link WorkerResult} to {@code result}. */
+    /**
+     * Starts a worker JVM that runs {@code backend}'s repetition, with its {@link BackendSpec#env() environment}, and
+     * writes its {@link WorkerResult} to {@code result}.
+     */
     @FunctionalInterface
     public interface Launcher {
-        Process launch(String backendId, int repetition, Path result) throws IOException;
+        Process launch(BackendSpec backend, int repetition, Path result) throws IOException;
     }
 
     /** Progress for a bar: overall fraction done, and what runs now. */
@@ -83,7 +86,7 @@ public final class Orchestrator {
         String label = spec.id() + " (repetition " + rep + "/" + reps + ")";
         listener.progress((double) done / total, label + ": starting");
         long launched = System.nanoTime();
-        Process p = launcher.launch(spec.id(), rep, result);
+        Process p = launcher.launch(spec, rep, result);
         Thread killer = new Thread(p::destroyForcibly, "argus-bench-worker-kill");
         Runtime.getRuntime().addShutdownHook(killer);
         long[] firstAnswer = {-1};

@@ -114,6 +114,53 @@ class BackendSpecTest {
     }
 
     @Test
+    void takesTheWorkersEnvironmentInBracesAndNamesTheBackendWithIt() {
+        List<BackendSpec> specs = parse("djl-tensorflow{TF_ENABLE_ONEDNN_OPTS=0}=tf/,"
+                + "djl-tensorflow{ TF_ENABLE_ONEDNN_OPTS= ; ONEDNN_MAX_CPU_ISA=AVX2 }=tf/,djl-tensorflow=tf/");
+        assertThat(specs).extracting(BackendSpec::id).containsExactly("djl-tensorflow{TF_ENABLE_ONEDNN_OPTS=0}",
+                "djl-tensorflow{TF_ENABLE_ONEDNN_OPTS=;ONEDNN_MAX_CPU_ISA=AVX2}", "djl-tensorflow");
+        assertThat(specs).allSatisfy(s -> {
+            assertThat(s.backend()).isEqualTo("djl-tensorflow");
+            assertThat(s.value()).contains("tf/");
+        });
+        assertThat(specs.get(1).env()).containsExactly(java.util.Map.entry("TF_ENABLE_ONEDNN_OPTS", ""),
+                java.util.Map.entry("ONEDNN_MAX_CPU_ISA", "AVX2"));
+        assertThat(specs.get(2).env()).isEmpty();
+        assertThat(specs.get(0)).hasToString("djl-tensorflow{TF_ENABLE_ONEDNN_OPTS=0}=tf/");
+        // the worker parses the same list and finds its backend by id
+        assertThat(parse(specs.get(1).toString()).get(0)).isEqualTo(specs.get(1));
+    }
+
+    @Test
+    void appliesTheEnvironmentSettingAndRemovingVariables() {
+        BackendSpec s = parse("onnx{A=1;B=}=m.onnx").get(0);
+        java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of("B", "inherited", "C", "kept"));
+        s.applyEnv(env);
+        assertThat(env).containsOnly(java.util.Map.entry("A", "1"), java.util.Map.entry("C", "kept"));
+    }
+
+    @Test
+    void bracesInsideAValueAreTheValues() {
+        BackendSpec s = parse("rest=http://x:8080/{a}").get(0);
+        assertThat(s.env()).isEmpty();
+        assertThat(s.value()).contains("http://x:8080/{a}");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"onnx{A=1=m", "onnx{}=m", "onnx{1A=2}=m", "onnx{A}=m", "onnx{ ; }=m"})
+    void refusesAMalformedEnvironment(String item) {
+        assertThatThrownBy(() -> parse(item))
+                .isInstanceOfSatisfying(ArgusException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION))
+                .hasMessageContaining("Backend 'onnx{");
+    }
+
+    @Test
+    void theSameBackendTwiceNeedsDifferentEnvironments() {
+        assertThat(parse("onnx{A=1}=m,onnx{A=2}=m")).hasSize(2);
+        assertThatThrownBy(() -> parse("onnx{A=1}=m,onnx{ A=1 }=m")).hasMessageContaining("'onnx{A=1}'").hasMessageContaining("twice");
+    }
+
+    @Test
     void printsAsWrittenOnTheCommandLine() {
         assertThat(parse("onnx,djl-pytorch=m.pt").stream().map(BackendSpec::toString)).containsExactly("onnx", "djl-pytorch=m.pt");
     }

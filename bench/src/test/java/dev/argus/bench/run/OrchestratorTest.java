@@ -36,9 +36,9 @@ class OrchestratorTest {
 
     /** Writes {@code result(id, rep)} where the orchestrator expects it (unless null), then runs {@code script}. */
     private Orchestrator.Launcher launcher(ResultFor result, String script) {
-        return (id, rep, file) -> {
-            launches.add(id + "/" + rep);
-            WorkerResult r = result.of(id, rep);
+        return (spec, rep, file) -> {
+            launches.add(spec.id() + "/" + rep);
+            WorkerResult r = result.of(spec.id(), rep);
             if (r != null) {
                 Orchestrator.write(r, file);
             }
