@@ -24,6 +24,39 @@ public final class Tensors {
         }
     }
 
+    /** Reads a raw little-endian float64 file. */
+    public static double[] readF64(Path file) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            double[] out = new double[bytes.length / 8];
+            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The generated ResNet-50's logits for {@code resnet50-reference-input.bin}, computed by PyTorch in float64 from
+     * the float32 weights: what every float32 engine is held to, so that no other engine's float32 rounding (whose
+     * kernels differ between CPUs) adds to the engine's own.
+     */
+    public static double[] resnet50ReferenceLogits() {
+        return readF64(TestModels.require("resnet50-reference-logits64.bin"));
+    }
+
+    /** Largest absolute element-wise difference from an exact (float64) reference. */
+    public static double maxAbsDiff(float[] a, double[] exact) {
+        if (a.length != exact.length) {
+            throw new IllegalArgumentException("lengths differ: " + a.length + " vs " + exact.length);
+        }
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - exact[i]));
+        }
+        return max;
+    }
+
     /** Largest absolute element-wise difference. */
     public static double maxAbsDiff(float[] a, float[] b) {
         if (a.length != b.length) {

@@ -72,12 +72,46 @@ class BackendSwitchIT {
     private static void assertSameAnswers(String what, Map<String, JsonNode> expected, Map<String, JsonNode> actual) {
         assertThat(actual.keySet()).as(what).isEqualTo(expected.keySet());
         for (String file : expected.keySet()) {
-            assertThat(actual.get(file)).as(what + " " + file).hasSize(5);
-            for (int i = 0; i < 5; i++) {
-                assertThat(actual.get(file).get(i).get("label").asText()).as(what + " " + file + " #" + i)
-                        .isEqualTo(expected.get(file).get(i).get("label").asText());
-                assertThat(actual.get(file).get(i).get("score").asDouble()).as(what + " " + file + " #" + i)
-                        .isCloseTo(expected.get(file).get(i).get("score").asDouble(), within(5e-5));
+            assertSameTopFive(what + " " + file, expected.get(file), actual.get(file));
+        }
+    }
+
+    /** Largest |logit difference| between two float32 engines on these images (the engine contract's bound). */
+    private static final double LOGIT_TOLERANCE = 1e-4;
+    /** Scores agree to 4 decimals: 5e-5 after rounding. */
+    private static final double SCORE_TOLERANCE = 5e-5;
+
+    /**
+     * How far a score may move when every logit moves by at most {@link #LOGIT_TOLERANCE}: softmax gives
+     * |dp_i| <= 2 p_i max|dz|, so a confident class (p above 0.25) may move by more than 4 decimals allow.
+     */
+    private static double scoreBound(double p) {
+        return Math.max(SCORE_TOLERANCE, 2 * p * LOGIT_TOLERANCE);
+    }
+
+    /**
+     * Same top-5 with the same scores, except that classes whose scores are within what the engines' rounding can
+     * move may come in either order (which near ties exist, and how they break, differs between CPUs).
+     */
+    private static void assertSameTopFive(String what, JsonNode expected, JsonNode actual) {
+        assertThat(actual).as(what).hasSize(5);
+        Map<String, Double> want = new LinkedHashMap<>();
+        expected.forEach(c -> want.put(c.get("label").asText(), c.get("score").asDouble()));
+        for (int i = 0; i < 5; i++) {
+            String label = actual.get(i).get("label").asText();
+            double score = actual.get(i).get("score").asDouble();
+            String wantLabel = expected.get(i).get("label").asText();
+            double wantScore = expected.get(i).get("score").asDouble();
+            if (label.equals(wantLabel)) {
+                assertThat(score).as(what + " #" + i + " " + label).isCloseTo(wantScore, within(scoreBound(wantScore)));
+                continue;
+            }
+            // another class at this rank: only a near tie with the expected one may do that
+            double other = want.getOrDefault(label, score); // from below the top 5: its own score
+            assertThat(Math.abs(other - wantScore)).as(what + " #" + i + ": " + label + " instead of " + wantLabel
+                    + " (" + other + " vs " + wantScore + "), not a near tie").isLessThanOrEqualTo(2 * scoreBound(wantScore));
+            if (want.containsKey(label)) {
+                assertThat(score).as(what + " " + label).isCloseTo(other, within(scoreBound(other)));
             }
         }
     }
@@ -114,15 +148,7 @@ class BackendSwitchIT {
         for (var other : Map.of("djl-pytorch", torch, "djl-tensorflow", tf).entrySet()) {
             assertThat(other.getValue().keySet()).isEqualTo(onnx.keySet());
             for (String file : onnx.keySet()) {
-                JsonNode expected = onnx.get(file);
-                JsonNode actual = other.getValue().get(file);
-                assertThat(actual).as(other.getKey() + " " + file).hasSize(5);
-                for (int i = 0; i < 5; i++) {
-                    assertThat(actual.get(i).get("label").asText()).as(other.getKey() + " " + file + " #" + i)
-                            .isEqualTo(expected.get(i).get("label").asText());
-                    assertThat(actual.get(i).get("score").asDouble()).as(other.getKey() + " " + file + " #" + i)
-                            .isCloseTo(expected.get(i).get("score").asDouble(), within(5e-5));
-                }
+                assertSameTopFive(other.getKey() + " " + file, onnx.get(file), other.getValue().get(file));
             }
         }
     }
