@@ -11,6 +11,7 @@ import static dev.argus.cloudflare.FakeCloudflare.truncated;
 import static dev.argus.cloudflare.FakeCloudflare.withHeader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.argus.domain.ArgusException;
 import dev.argus.domain.ClassificationResult;
@@ -60,6 +61,17 @@ class CloudflareResilienceTest {
     static void assertCode(Throwable t, ErrorCode code) {
         assertThat(t).isInstanceOf(ArgusException.class);
         assertThat(((ArgusException) t).code()).isEqualTo(code);
+    }
+
+    /**
+     * Waits (up to {@code within}) until the fake has recorded at least {@code n} requests: it records a request on
+     * its own thread, which may not have run yet when the classifier gives up on that request (a timed-out attempt).
+     */
+    void awaitRequests(int n, Duration within) throws InterruptedException {
+        long end = System.nanoTime() + within.toNanos();
+        while (fake.requests.size() < n && System.nanoTime() - end < 0) {
+            Thread.sleep(10);
+        }
     }
 
     @Test
@@ -113,15 +125,20 @@ class CloudflareResilienceTest {
 
     @Test
     void retryAfterBeyondTheDeadlineFailsAtOnceInsteadOfWaiting() {
-        use(fake.config().withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2)));
+        CloudflareConfig config = fake.config().withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2));
+        use(config);
+        // One successful call first, so that the timed call below does not include the HTTP client's first connection.
+        fake.then(ok(DOCUMENTED_RESULT));
+        assertThat(classify().top().label()).isEqualTo("PERSIAN CAT");
         fake.otherwise(withHeader("Retry-After", "120", error(429, 3021, "Rate limited")));
         long start = System.nanoTime();
         assertThatThrownBy(this::classify)
                 .satisfies(t -> assertCode(t, ErrorCode.OVERLOADED))
                 .hasMessageContaining("Retry-After")
                 .hasMessageContaining("deadline");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(900));
-        assertThat(fake.requests).hasSize(1);
+        // Waiting, for Retry-After (120 s) or until the deadline gives up, would take at least the deadline.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(config.deadline());
+        assertThat(fake.requests).hasSize(2);
     }
 
     @Test
@@ -135,26 +152,35 @@ class CloudflareResilienceTest {
     }
 
     @Test
-    void aSlowAnswerTimesOutAndTheRetryGetsTheAnswer() {
+    void aSlowAnswerTimesOutAndTheRetryGetsTheAnswer() throws Exception {
+        Duration slowAnswer = Duration.ofSeconds(3);
         use(fake.config().withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(5)));
-        fake.then(slow(Duration.ofSeconds(3), FakeCloudflare.ok(DOCUMENTED_RESULT)));
+        fake.then(slow(slowAnswer, FakeCloudflare.ok(DOCUMENTED_RESULT)));
         long start = System.nanoTime();
         assertThat(classify().top().label()).isEqualTo("PERSIAN CAT");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        // Waiting for the slow answer instead of timing the attempt out would take at least its delay.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(slowAnswer);
+        awaitRequests(2, Duration.ofSeconds(5));
         assertThat(fake.requests).hasSize(2);
     }
 
     @Test
-    void slowAnswersStopAtTheTotalDeadline() {
-        use(fake.config().withTimeouts(Duration.ofMillis(400), Duration.ofMillis(1000))
-                .withRetries(10, Duration.ofMillis(5), Duration.ofMillis(10)));
+    void slowAnswersStopAtTheTotalDeadline() throws Exception {
+        // Attempts of 600 ms within a 1500 ms deadline: two full attempts, then a third cut short at the deadline.
+        CloudflareConfig config = fake.config().withTimeouts(Duration.ofMillis(600), Duration.ofMillis(1500))
+                .withRetries(10, Duration.ofMillis(5), Duration.ofMillis(10));
+        use(config);
         fake.otherwise(slow(Duration.ofSeconds(3), FakeCloudflare.ok(DOCUMENTED_RESULT)));
         long start = System.nanoTime();
         assertThatThrownBy(this::classify)
                 .satisfies(t -> assertCode(t, ErrorCode.REMOTE_FAILURE))
                 .hasMessageContaining("no answer within");
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(950)).isLessThan(Duration.ofMillis(1600));
+        // It kept trying until (about) the deadline, and stopped there: one more attempt after the deadline would
+        // take a whole attempt timeout beyond it.
+        assertThat(took).isGreaterThanOrEqualTo(config.deadline().minusMillis(50))
+                .isLessThan(config.deadline().plus(config.attemptTimeout()));
+        awaitRequests(3, Duration.ofSeconds(5));
         assertThat(fake.requests.size()).isBetween(3, 4);
     }
 
@@ -195,12 +221,23 @@ class CloudflareResilienceTest {
         assertThatThrownBy(this::classify).satisfies(t -> assertCode(t, ErrorCode.REMOTE_FAILURE));
         assertThat(fake.requests).hasSize(3);
 
-        long start = System.nanoTime();
-        assertThatThrownBy(this::classify)
+        // Failing fast means neither an HTTP attempt nor a backoff sleep. Both wait interruptibly, so the call runs
+        // with this thread's interrupt flag set: any such wait would end at once in an "Interrupted while ..."
+        // failure instead of the circuit-open refusal.
+        Thread.currentThread().interrupt();
+        Throwable failFast;
+        boolean stillInterrupted;
+        try {
+            failFast = catchThrowable(this::classify);
+        } finally {
+            stillInterrupted = Thread.interrupted();
+        }
+        assertThat(failFast)
                 .satisfies(t -> assertCode(t, ErrorCode.REMOTE_FAILURE))
                 .hasMessageContaining("circuit breaker open")
-                .hasMessageContaining("HTTP 503");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(100));
+                .hasMessageContaining("HTTP 503")
+                .hasMessageNotContaining("Interrupted");
+        assertThat(stillInterrupted).as("the interrupt was not consumed on the way").isTrue();
         assertThat(fake.requests).hasSize(3);
     }
 

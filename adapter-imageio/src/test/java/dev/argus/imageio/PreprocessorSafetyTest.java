@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.argus.domain.ArgusException;
 import dev.argus.domain.ErrorCode;
 import dev.argus.domain.PreprocessSpec;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -22,15 +23,38 @@ class PreprocessorSafetyTest {
 
     @Test
     void refusesDecompressionBombFromHeaderAlone() {
-        byte[] header = TestImages.pngHeaderOnly(100_000, 100_000); // 45 bytes claiming 10 gigapixels
+        // Warm-up: the first image in this JVM pays for ImageIO's plugin scan and class loading, the first refusal for
+        // its own classes. Neither is what is measured below.
+        assertThat(preprocessor.preprocess(TestImages.encode(TestImages.noise(8, 8, 7), "png"), spec))
+                .hasSize(spec.valuesPerImage());
+        assertTooLarge(TestImages.pngHeaderOnly(10_000, 10_000));
+
+        // 45 bytes claiming 10 gigapixels, in rows wide enough that one decoded row (6 MB) dwarfs what opening a reader
+        // and reading a header allocate (~0.6 MB measured)
+        int width = 2_000_000;
+        byte[] header = TestImages.pngHeaderOnly(width, 5_000);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long[] allocated = {-1};
         long start = System.nanoTime();
-        Throwable thrown = catchThrowable(() -> preprocessor.preprocess(header, spec));
+        Throwable thrown = catchThrowable(() -> {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            try {
+                preprocessor.preprocess(header, spec);
+            } finally {
+                allocated[0] = threads.getCurrentThreadAllocatedBytes() - before;
+            }
+        });
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertThat(thrown).isInstanceOf(ArgusException.class)
-                .hasMessageContaining("100000x100000 = 10000000000 pixels")
+                .hasMessageContaining("2000000x5000 = 10000000000 pixels")
                 .hasMessageContaining("exceeds the limit of 50000000");
         assertThat(((ArgusException) thrown).code()).isEqualTo(ErrorCode.INPUT_TOO_LARGE);
         assertThat(millis).as("refused from the header, without decoding").isLessThan(2_000);
+        if (threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()) {
+            // Decoding allocates at least one row of pixels (3 bytes each); reading the header allocates far less.
+            assertThat(allocated[0]).as("bytes allocated while refusing: less than one row of the image")
+                    .isBetween(0L, 3L * width);
+        }
     }
 
     @Test

@@ -92,13 +92,19 @@ class HubResumeAndRetryTest extends HubTestSupport {
 
     @Test
     void retriesATransferThatStalls() throws Exception {
+        // The body stops half way for 7 read timeouts: the stall, not a slow moment of a loaded machine, must be what
+        // the read timeout catches, so that the healthy retry completes in one GET.
+        Duration readTimeout = Duration.ofSeconds(1);
         hub.faults.add(FakeHub.Fault.STALL_MID_BODY);
-        hub.stallMillis = 2_000;
+        hub.stallMillis = readTimeout.multipliedBy(7).toMillis();
 
-        resolve(config().withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300)), FakeHub.LOCATION);
+        resolve(config().withTimeouts(Duration.ofSeconds(2), readTimeout), FakeHub.LOCATION);
 
         assertThat(Files.readAllBytes(target())).isEqualTo(hub.content);
         assertThat(hub.count("GET", FakeHub.CDN_PATH)).isEqualTo(2);
+        var cdnGets = hub.gets().stream().filter(r -> r.path().equals(FakeHub.CDN_PATH)).toList();
+        assertThat(cdnGets.get(1).range()).as("resumed where the stalled transfer stopped")
+                .matches("bytes=\\d+-").isNotEqualTo("bytes=0-");
     }
 
     @Test

@@ -34,15 +34,17 @@ class NoGpuFailurePathTest {
         Path model = dir.resolve("m.onnx");
         Files.write(model, new byte[] {1, 2, 3});
         TensorRtConfig config = TensorRtConfig.defaults(model).withCacheDir(dir.resolve("cache"));
+        // The first open in this fork pays for class loading and JavaCPP's extraction of the natives into its cache
+        // (whichever test gets here first pays it): its time is reported, not asserted.
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> TensorRtInferenceEngine.open(config))
                 .isInstanceOf(ArgusException.class)
                 .hasMessageContaining("no NVIDIA driver (libcuda.so.1 not found)")
                 .extracting(e -> ((ArgusException) e).code()).isEqualTo(ErrorCode.MODEL_UNAVAILABLE);
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        System.out.println("TensorRT no-driver failure path: " + ms + " ms");
-        assertThat(ms).isLessThan(1000);
+        System.out.println("TensorRT no-driver failure path (first open, cold): " + ms + " ms");
 
+        // Warm, opening fails at once: the cause is known, nothing is retried or waited for.
         long t1 = System.nanoTime();
         assertThatThrownBy(() -> TensorRtInferenceEngine.open(config)).hasMessageContaining("libcuda.so.1");
         assertThat((System.nanoTime() - t1) / 1_000_000).as("second attempt, same cause").isLessThan(100);

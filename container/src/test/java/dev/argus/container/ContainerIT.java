@@ -30,6 +30,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +65,12 @@ class ContainerIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final String CF = "/client/v4/accounts/any/ai/run/@cf/microsoft/resnet-50";
     private static final long GRACE_MS = 10_000;
-    private static final long DELAY_MS = 1_500;
+    /** Serving, not ready, after SIGTERM: long enough for several readiness polls while 8 clients load the CPUs. */
+    private static final long DELAY_MS = 3_000;
+    /** A readiness poll gives up well within the delay, so that the next one still starts inside it. */
+    private static final Duration READINESS_POLL_TIMEOUT = Duration.ofMillis(DELAY_MS / 4);
+    /** What a readiness poll records when the server is up but did not answer within the poll timeout. */
+    private static final int NO_ANSWER_IN_TIME = 0;
 
     @TempDir
     static Path tmp;
@@ -249,14 +255,26 @@ class ContainerIT {
         }
         Thread.sleep(2000);
         int before = ok.get();
-        List<Integer> readiness = new ArrayList<>();
+        // Readiness is polled on its own thread, back to back, so that the (slow) podman calls below do not space the
+        // polls out; each poll gives up well within the delay.
+        ConcurrentLinkedQueue<Integer> polled = new ConcurrentLinkedQueue<>();
+        AtomicBoolean polling = new AtomicBoolean(true);
+        Thread poller = new Thread(() -> {
+            while (polling.get()) {
+                polled.add(readiness());
+                sleep(10);
+            }
+        }, "readiness-poller");
         long t0 = System.nanoTime();
         podman(30, "kill", "--signal", "TERM", name);
+        poller.start();
         while (running() && System.nanoTime() - t0 < (DELAY_MS + GRACE_MS + 15_000) * 1_000_000L) {
-            readiness.add(status("/v2/health/ready"));
-            Thread.sleep(10);
+            Thread.sleep(50);
         }
         long stoppedMs = (System.nanoTime() - t0) / 1_000_000;
+        polling.set(false);
+        poller.join(READINESS_POLL_TIMEOUT.toMillis() + 5_000);
+        List<Integer> readiness = new ArrayList<>(polled);
         stop.set(true);
         for (Thread t : clients) {
             t.join(35_000);
@@ -307,6 +325,24 @@ class ContainerIT {
             sb.append(last).append('x').append(n);
         }
         return sb.toString().strip();
+    }
+
+    /**
+     * Readiness as a poll sees it during shutdown: the HTTP status, {@link #NO_ANSWER_IN_TIME} when the server took
+     * longer than {@link #READINESS_POLL_TIMEOUT} (busy, not gone), or -1 when the connection was refused or dropped.
+     */
+    private static int readiness() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + "/v2/health/ready"))
+                    .timeout(READINESS_POLL_TIMEOUT).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (HttpTimeoutException e) {
+            return NO_ANSWER_IN_TIME;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     /** HTTP status of a GET, or -1 when nothing answers. */
