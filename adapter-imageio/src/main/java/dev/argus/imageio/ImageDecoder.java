@@ -40,7 +40,10 @@ final class ImageDecoder {
                 }
             }
             case PNG -> orientation = ExifOrientation.inPng(encoded);
-            case WEBP -> orientation = ExifOrientation.inWebp(encoded);
+            case WEBP -> {
+                WebpChunks.check(encoded, config.maxPixels());
+                orientation = ExifOrientation.inWebp(encoded);
+            }
             case BMP -> {
                 BmpHeader bmp = BmpHeader.parse(encoded); // the JDK refuses huge ones itself, but as "corrupt"
                 if (bmp != null && bmp.width() <= Integer.MAX_VALUE && bmp.height() <= Integer.MAX_VALUE) {
@@ -51,11 +54,14 @@ final class ImageDecoder {
         }
         ImageReader reader = ImageReaders.create(format);
         ImageInputStream stream = new MemoryCacheImageInputStream(new ByteArrayInputStream(input));
-        OpenedImage image = new OpenedImage(reader, stream, jpeg, config.applyExifOrientation() ? orientation : 1);
+        OpenedImage image = new OpenedImage(format, reader, stream, jpeg, config.applyExifOrientation() ? orientation : 1);
         try {
             reader.setInput(stream, true, true);
             image.readHeader(format == ImageFormat.GIF);
             checkPixelLimit(format, image.storedWidth(), image.storedHeight());
+            if (image.frameWidth() != image.storedWidth() || image.frameHeight() != image.storedHeight()) {
+                checkFrameLimit(image.frameWidth(), image.frameHeight());
+            }
             TruncationCheck.check(format, encoded);
             return image;
         } catch (IOException | RuntimeException | Error e) {
@@ -69,6 +75,19 @@ final class ImageDecoder {
 
     /** More scans than any encoder writes; each costs a pass over the whole image (a "scan bomb" repeats them). */
     static final int MAX_JPEG_SCANS = 100;
+
+    /** A GIF frame is decoded only where it is on screen, but the decoder still walks all of it: bound that too. */
+    private void checkFrameLimit(int width, int height) {
+        long pixels = (long) width * height;
+        if (width < 1 || height < 1) {
+            throw ArgusException.invalidInput("The GIF's first frame has an empty size, " + width + "x" + height + ".");
+        }
+        if (pixels > config.maxPixels()) {
+            throw ArgusException.tooLarge("The GIF's first frame is " + width + "x" + height + " = " + pixels
+                    + " pixels (its screen is smaller), which exceeds the limit of " + config.maxPixels()
+                    + " pixels. Send a smaller image (or raise the pixel limit).");
+        }
+    }
 
     private void checkPixelLimit(ImageFormat format, int width, int height) {
         if (width < 1 || height < 1) {

@@ -13,13 +13,17 @@ import java.util.Objects;
  * EXIF transpose, {@code convert('RGB')}, bicubic resize of the short side (Pillow's resampler, ported bit-exactly),
  * centre crop, scale, normalise, channel order, layout. Only the cropped part of the resized image is computed.
  *
- * <p>Thread-safe and stateless: every call creates (and disposes) its own ImageIO reader.
+ * <p>Thread-safe: every call creates (and disposes) its own ImageIO reader. Decodes share one memory budget
+ * ({@link ImageIoConfig#decodeMemoryBytes()}): each reserves what it will allocate, priced from the header, before it
+ * decodes, and waits when the others hold too much.
  */
 public final class ImageIoImagePreprocessor implements ImagePreprocessor {
     private final ImageDecoder decoder;
+    private final DecodeMemory memory;
 
     public ImageIoImagePreprocessor(ImageIoConfig config) {
         this.decoder = new ImageDecoder(Objects.requireNonNull(config, "config"));
+        this.memory = new DecodeMemory(config.decodeMemoryBytes(), config.decodeWaitMillis());
     }
 
     /** With {@link ImageIoConfig#defaults()}. */
@@ -42,9 +46,21 @@ public final class ImageIoImagePreprocessor implements ImagePreprocessor {
         try (OpenedImage image = open(encoded)) {
             ResizePlan plan = ResizePlan.of(spec, image.width(), image.height());
             PillowResampler resampler = PillowResampler.plan(image.width(), image.height(), plan);
-            RgbImage pixels = read(image, resampler.sourceRegion());
-            TensorWriter.write(resampler.resize(pixels), spec, dst, offset);
+            try (DecodeMemory.Lease lease = memory.reserve(image.decodeBytes(resampler.sourceRegion()),
+                    "a " + image.width() + "x" + image.height() + " image")) {
+                RgbImage pixels = read(image, resampler.sourceRegion());
+                TensorWriter.write(resampler.resize(pixels), spec, dst, offset);
+            }
         }
+    }
+
+    /** Bytes of decode memory not reserved now (for metrics and tests). */
+    public long decodeMemoryAvailable() {
+        return memory.availableBytes();
+    }
+
+    DecodeMemory decodeMemory() {
+        return memory;
     }
 
     private OpenedImage open(byte[] encoded) {

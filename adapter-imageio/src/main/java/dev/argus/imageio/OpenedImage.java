@@ -1,9 +1,11 @@
 package dev.argus.imageio;
 
 import java.awt.Rectangle;
+import java.awt.image.SampleModel;
 import java.io.IOException;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -12,6 +14,9 @@ import javax.imageio.stream.ImageInputStream;
  * Holds an ImageIO reader: close it.
  */
 final class OpenedImage implements AutoCloseable {
+    /** What a decode allocates besides its pixels: reader state, row buffers, the resampler's passes. */
+    static final long FIXED_DECODE_BYTES = 1L << 20;
+    private final ImageFormat format;
     private final ImageReader reader;
     private final ImageInputStream stream;
     private final JpegSegments jpeg;
@@ -19,9 +24,12 @@ final class OpenedImage implements AutoCloseable {
     private final TruncationWatch watch = new TruncationWatch();
     private int storedWidth;
     private int storedHeight;
+    private int frameWidth;
+    private int frameHeight;
     private GifCanvas gifCanvas;
 
-    OpenedImage(ImageReader reader, ImageInputStream stream, JpegSegments jpeg, int orientation) {
+    OpenedImage(ImageFormat format, ImageReader reader, ImageInputStream stream, JpegSegments jpeg, int orientation) {
+        this.format = format;
         this.reader = reader;
         this.stream = stream;
         this.jpeg = jpeg;
@@ -32,6 +40,8 @@ final class OpenedImage implements AutoCloseable {
         reader.addIIOReadWarningListener(watch);
         storedWidth = reader.getWidth(0);
         storedHeight = reader.getHeight(0);
+        frameWidth = storedWidth;
+        frameHeight = storedHeight;
         if (gif) {
             gifCanvas = GifCanvas.of(reader).orElse(null);
             if (gifCanvas != null) {
@@ -49,6 +59,63 @@ final class OpenedImage implements AutoCloseable {
         return storedHeight;
     }
 
+    /**
+     * The size the file declares for the pixels it stores: the image's, or a GIF's first frame, which may be larger
+     * than (or lie outside) its logical screen. Checked against the pixel limit like the image's size.
+     */
+    int frameWidth() {
+        return frameWidth;
+    }
+
+    int frameHeight() {
+        return frameHeight;
+    }
+
+    /**
+     * What decoding {@code uprightRegion} allocates, in bytes, priced from the header before any pixel exists: the
+     * decoded samples at the format's bit depth (16-bit RGBA: 8 bytes a pixel), the 8-bit RGB copy (3), and a fixed
+     * part. Decoders write only the region (WebP's decodes its whole canvas); a GIF's frame only where it is on screen,
+     * plus the screen it is drawn on.
+     */
+    long decodeBytes(Rectangle uprightRegion) {
+        if (gifCanvas != null) {
+            long visible = (long) visibleFrame().width * visibleFrame().height;
+            return visible * (bytesPerPixel() + 3) + (long) storedWidth * storedHeight * 3 + FIXED_DECODE_BYTES;
+        }
+        Rectangle region = RgbImage.storedRegion(orientation, uprightRegion, storedWidth, storedHeight);
+        long regionPixels = (long) region.width * region.height;
+        long decodedPixels = format == ImageFormat.WEBP ? (long) storedWidth * storedHeight : regionPixels;
+        return decodedPixels * bytesPerPixel() + regionPixels * 3 + FIXED_DECODE_BYTES;
+    }
+
+    /** Bytes a decoded pixel takes as the reader stores it; 8 (16-bit RGBA, the most) when it does not say. */
+    private int bytesPerPixel() {
+        if (jpeg != null && jpeg.components() == 4) {
+            return 4 + 3; // the CMYK raster and its conversion
+        }
+        try {
+            ImageTypeSpecifier type = reader.getRawImageType(0);
+            if (type != null) {
+                SampleModel sm = type.getSampleModel(1, 1);
+                int bits = 0;
+                for (int size : sm.getSampleSize()) {
+                    bits += size;
+                }
+                return Math.max(1, (bits + 7) / 8);
+            }
+        } catch (IOException | RuntimeException e) {
+            // priced as the worst case below
+        }
+        return 8;
+    }
+
+    /** The part of a GIF's first frame that lies on its screen (at least one pixel, for the palette). */
+    private Rectangle visibleFrame() {
+        int w = Math.max(1, Math.min(frameWidth, gifCanvas.screenWidth() - gifCanvas.left()));
+        int h = Math.max(1, Math.min(frameHeight, gifCanvas.screenHeight() - gifCanvas.top()));
+        return new Rectangle(0, 0, Math.min(w, frameWidth), Math.min(h, frameHeight));
+    }
+
     /** Width once upright (orientations 5..8 swap the sides). */
     int width() {
         return orientation >= 5 && orientation <= 8 ? storedHeight : storedWidth;
@@ -63,8 +130,10 @@ final class OpenedImage implements AutoCloseable {
      * outside it is not allowed).
      */
     RgbImage read(Rectangle uprightRegion) throws IOException {
-        if (gifCanvas != null) { // small: decode the whole frame and draw it on the screen as PIL does
-            RgbImage screen = gifCanvas.compose(reader.read(0));
+        if (gifCanvas != null) { // decode the frame where it is on screen, and draw it there as PIL does
+            ImageReadParam visible = reader.getDefaultReadParam();
+            visible.setSourceRegion(visibleFrame());
+            RgbImage screen = gifCanvas.compose(reader.read(0, visible));
             watch.check();
             return screen.oriented(orientation);
         }

@@ -1,0 +1,105 @@
+package dev.argus.imageio;
+
+import dev.argus.domain.ArgusException;
+
+/**
+ * The sizes a WebP file declares, read from its RIFF chunks before decoding: the canvas (VP8X), every animation frame
+ * (ANMF) and every bitstream (VP8, VP8L). The decoder reports the canvas, but sizes its buffers from the bitstream: a
+ * 100x100 canvas holding a bitstream that declares 16000x16000 made it allocate over 100 MB. So every declared size is
+ * held to the pixel limit, and a bitstream or frame larger than its canvas (which the format forbids) is refused.
+ */
+final class WebpChunks {
+    private WebpChunks() {
+    }
+
+    static void check(byte[] b, long maxPixels) {
+        long canvasW = -1;
+        long canvasH = -1;
+        int end = (int) Math.min(b.length, 8 + Math.min(Bytes.u32(b, 4, true), Integer.MAX_VALUE - 8));
+        for (int at = 12; at + 8 <= end; ) {
+            String id = new String(b, at, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            long size = Bytes.u32(b, at + 4, true);
+            int data = at + 8;
+            switch (id) {
+                case "VP8X" -> {
+                    if (data + 10 <= b.length) {
+                        canvasW = u24(b, data + 4) + 1;
+                        canvasH = u24(b, data + 7) + 1;
+                        limit("canvas", canvasW, canvasH, maxPixels);
+                    }
+                }
+                case "ANMF" -> {
+                    if (data + 16 <= b.length) {
+                        long w = u24(b, data + 6) + 1;
+                        long h = u24(b, data + 9) + 1;
+                        limit("animation frame", w, h, maxPixels);
+                        fits("animation frame", w, h, canvasW, canvasH);
+                        bitstreams(b, data + 16, (int) Math.min(b.length, data + size), maxPixels, canvasW, canvasH);
+                    }
+                }
+                case "VP8 ", "VP8L" -> bitstream(b, id, data, maxPixels, canvasW, canvasH);
+                default -> { }
+            }
+            long next = data + size + (size & 1);
+            if (next > end || next <= at) {
+                break;
+            }
+            at = (int) next;
+        }
+    }
+
+    /** The bitstream chunks inside an animation frame. */
+    private static void bitstreams(byte[] b, int from, int to, long maxPixels, long canvasW, long canvasH) {
+        for (int at = from; at + 8 <= to; ) {
+            String id = new String(b, at, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            long size = Bytes.u32(b, at + 4, true);
+            if (id.equals("VP8 ") || id.equals("VP8L")) {
+                bitstream(b, id, at + 8, maxPixels, canvasW, canvasH);
+            }
+            long next = at + 8 + size + (size & 1);
+            if (next > to || next <= at) {
+                break;
+            }
+            at = (int) next;
+        }
+    }
+
+    private static void bitstream(byte[] b, String id, int data, long maxPixels, long canvasW, long canvasH) {
+        long w;
+        long h;
+        if (id.equals("VP8L")) {
+            if (data + 5 > b.length || (b[data] & 0xFF) != 0x2F) {
+                return; // not a lossless bitstream header: the decoder says what is wrong
+            }
+            long bits = Bytes.u32(b, data + 1, true);
+            w = (bits & 0x3FFF) + 1;
+            h = (bits >> 14 & 0x3FFF) + 1;
+        } else {
+            if (data + 10 > b.length || (b[data + 3] & 0xFF) != 0x9D || (b[data + 4] & 0xFF) != 0x01 || (b[data + 5] & 0xFF) != 0x2A) {
+                return;
+            }
+            w = Bytes.u16(b, data + 6, true) & 0x3FFF;
+            h = Bytes.u16(b, data + 8, true) & 0x3FFF;
+        }
+        limit("bitstream", w, h, maxPixels);
+        fits("bitstream", w, h, canvasW, canvasH);
+    }
+
+    private static void limit(String what, long w, long h, long maxPixels) {
+        if (w * h > maxPixels) {
+            throw ArgusException.tooLarge("The WebP " + what + " is " + w + "x" + h + " = " + w * h + " pixels, which exceeds "
+                    + "the limit of " + maxPixels + " pixels. Send a smaller image (or raise the pixel limit).");
+        }
+    }
+
+    private static void fits(String what, long w, long h, long canvasW, long canvasH) {
+        if (canvasW > 0 && (w > canvasW || h > canvasH)) {
+            throw ArgusException.invalidInput("The WebP " + what + " is " + w + "x" + h + ", larger than its " + canvasW + "x"
+                    + canvasH + " canvas, which the format does not allow. Send a valid WebP file.");
+        }
+    }
+
+    private static long u24(byte[] b, int at) {
+        return (b[at] & 0xFFL) | (b[at + 1] & 0xFFL) << 8 | (b[at + 2] & 0xFFL) << 16;
+    }
+}
