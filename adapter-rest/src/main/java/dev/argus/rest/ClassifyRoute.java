@@ -10,10 +10,6 @@ import dev.argus.domain.ImageInput;
 import dev.argus.domain.LabelStyle;
 import dev.argus.ports.in.ClassifyImageUseCase;
 import io.javalin.http.Context;
-import io.javalin.http.UploadedFile;
-import jakarta.servlet.ServletException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,28 +28,31 @@ final class ClassifyRoute {
     private final ClassificationGate gate;
     private final RestMetrics metrics;
     private final RestConfig config;
+    private final BodyMemory memory;
 
-    ClassifyRoute(ClassifyImageUseCase useCase, ClassificationGate gate, RestMetrics metrics, RestConfig config) {
+    ClassifyRoute(ClassifyImageUseCase useCase, ClassificationGate gate, RestMetrics metrics, RestConfig config,
+                  BodyMemory memory) {
         this.useCase = useCase;
         this.gate = gate;
         this.metrics = metrics;
         this.config = config;
+        this.memory = memory;
     }
 
-    void handle(Context ctx) throws IOException, ServletException {
-        try (ClassificationGate.Admission admission = gate.admit()) {
-            if (RequestBody.isMultipart(ctx.contentType())) {
-                multipart(ctx, admission);
-                return;
-            }
-            byte[] body = RequestBody.read(ctx, config.maxBodyBytes(), admission);
-            Exchange.bytesIn(ctx, body.length);
-            if (body.length == 0) {
+    void handle(Context ctx) {
+        try (ClassificationGate.Admission admission = gate.admit();
+             Body body = RequestBody.read(ctx, config.maxBodyBytes(), admission, memory)) {
+            Exchange.bytesIn(ctx, body.size());
+            if (body.size() == 0) {
                 throw RestError.missingBody();
+            }
+            if (RequestBody.isMultipart(ctx.contentType())) {
+                multipart(ctx, admission, body);
+                return;
             }
             ClassifyOptions options = options(ctx.queryParam("top_k"), ctx.queryParam("label_style"));
             if (RequestBody.isJson(ctx.contentType(), body)) {
-                ImageJson.Request r = ImageJson.parseV1(body);
+                ImageJson.Request r = ImageJson.parseV1(body, new ImageJson.Limits(config.maxImagesPerRequest(), config.maxImageBytes()));
                 options = override(options, r.topK(), r.labelStyle());
                 if (r.batch()) {
                     batch(ctx, admission, r.images(), names(r.images().size()), options);
@@ -62,7 +61,7 @@ final class ClassifyRoute {
                 single(ctx, admission, r.images().get(0), options);
                 return;
             }
-            single(ctx, admission, ImageInput.of(body), options);
+            single(ctx, admission, ImageInput.of(body.toByteArray()), options);
         }
     }
 
@@ -99,48 +98,27 @@ final class ClassifyRoute {
         Exchange.json(ctx, 200, Json.success(result));
     }
 
-    private void multipart(Context ctx, ClassificationGate.Admission admission) throws IOException {
-        List<UploadedFile> files = RequestBody.beforeDeadline(ctx.req(), admission.deadline(), () -> uploadedFiles(ctx));
-        if (files.isEmpty()) {
-            throw RestError.missingBody();
-        }
-        if (files.size() > config.maxImagesPerRequest()) {
-            throw RestError.invalid("The request has " + files.size() + " files; the limit is "
-                    + config.maxImagesPerRequest() + " per request.");
-        }
+    private void multipart(Context ctx, ClassificationGate.Admission admission, Body body) {
+        List<Multipart.Part> parts = Multipart.parse(ctx.contentType(), body, config.maxImagesPerRequest(), config.maxImageBytes());
         List<ImageInput> images = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        long total = 0;
-        for (UploadedFile f : files) {
-            try (InputStream in = f.content()) {
-                byte[] bytes = RequestBody.read(in, f.size(), config.maxBodyBytes(), admission.deadline());
-                total += bytes.length;
-                images.add(ImageInput.of(bytes));
-                names.add(f.filename() == null ? "" : f.filename());
+        String topK = null;
+        String labelStyle = null;
+        for (Multipart.Part p : parts) {
+            if (p.isFile()) {
+                images.add(ImageInput.of(p.content()));
+                names.add(p.filename());
+            } else if (p.name().equals("top_k")) {
+                topK = p.text();
+            } else if (p.name().equals("label_style")) {
+                labelStyle = p.text();
             }
         }
-        Exchange.bytesIn(ctx, total);
-        ClassifyOptions options = options(first(ctx.formParam("top_k"), ctx.queryParam("top_k")),
-                first(ctx.formParam("label_style"), ctx.queryParam("label_style")));
+        if (images.isEmpty()) {
+            throw RestError.missingBody();
+        }
+        ClassifyOptions options = options(first(topK, ctx.queryParam("top_k")), first(labelStyle, ctx.queryParam("label_style")));
         batch(ctx, admission, images, names, options);
-    }
-
-    private List<UploadedFile> uploadedFiles(Context ctx) {
-        try {
-            return ctx.uploadedFiles();
-        } catch (Exception e) { // adapter boundary: Jetty's parser throws IOException/IllegalStateException, unchecked via Kotlin
-            if (RequestBody.isTimeout(e)) {
-                throw RequestBody.slow(0);
-            }
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                String msg = String.valueOf(t.getMessage());
-                if (msg.contains("exceeds") || msg.contains("too big") || msg.contains("too large")
-                        || msg.contains("maxRequestSize") || msg.contains("maxFileSize")) {
-                    throw RestError.tooLarge(config.maxBodyBytes());
-                }
-            }
-            throw RestError.invalid("The multipart body is malformed: " + e.getMessage());
-        }
     }
 
     private static String first(String a, String b) {

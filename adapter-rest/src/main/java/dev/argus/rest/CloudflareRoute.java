@@ -23,24 +23,30 @@ final class CloudflareRoute {
     private final RestMetrics metrics;
     private final String servedModel;
     private final long maxBody;
+    private final long maxImageBytes;
+    private final BodyMemory memory;
 
-    CloudflareRoute(ClassifyImageUseCase useCase, ClassificationGate gate, RestMetrics metrics, RestConfig config) {
+    CloudflareRoute(ClassifyImageUseCase useCase, ClassificationGate gate, RestMetrics metrics, RestConfig config,
+                    BodyMemory memory) {
         this.useCase = useCase;
         this.gate = gate;
         this.metrics = metrics;
         this.servedModel = config.cloudflareModel();
         this.maxBody = config.maxBodyBytes();
+        this.maxImageBytes = config.maxImageBytes();
+        this.memory = memory;
     }
 
     void handle(Context ctx) {
         checkModel(ctx.pathParam("model"));
-        try (ClassificationGate.Admission admission = gate.admit()) {
-            byte[] body = RequestBody.read(ctx, maxBody, admission);
-            Exchange.bytesIn(ctx, body.length);
-            if (body.length == 0) {
+        try (ClassificationGate.Admission admission = gate.admit();
+             Body body = RequestBody.read(ctx, maxBody, admission, memory)) {
+            Exchange.bytesIn(ctx, body.size());
+            if (body.size() == 0) {
                 throw RestError.missingBody();
             }
-            ImageInput image = RequestBody.isJson(ctx.contentType(), body) ? ImageJson.parseCloudflare(body) : ImageInput.of(body);
+            ImageInput image = RequestBody.isJson(ctx.contentType(), body)
+                    ? ImageJson.parseCloudflare(body, maxImageBytes) : ImageInput.of(body.toByteArray());
             metrics.batch(1);
             ClassificationResult r = admission.run(() -> useCase.classify(image, ClassifyOptions.defaults()));
             Exchange.json(ctx, 200, Json.success(Json.labelsAndScores(r.classifications())));

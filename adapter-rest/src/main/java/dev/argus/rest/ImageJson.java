@@ -12,7 +12,9 @@ import java.util.List;
 
 /**
  * Streams a JSON request body into images without building a tree: a 10 MiB image as Cloudflare's number array is
- * ten million numbers, which as a Jackson tree would take hundreds of MiB.
+ * ten million numbers, which as a Jackson tree would take hundreds of MiB. Limits are checked as elements are parsed,
+ * never after: the image after the last one allowed is refused before it is built, an image's bytes stop at the image
+ * size limit, and the bytes images take are reserved in the request's {@link Body}.
  *
  * <p>Accepted members: {@code image} (an array of byte values 0..255, or, where allowed, a base64 string, optionally
  * a {@code data:} URL), {@code images} (an array of those; batch), {@code top_k} (integer), {@code label_style}
@@ -28,9 +30,13 @@ final class ImageJson {
     private ImageJson() {
     }
 
+    /** How much one request may hold: images, and bytes per image. */
+    record Limits(int maxImages, long maxImageBytes) {
+    }
+
     /** Cloudflare's form: {@code {"image": [137, 80, ...]}}, the array only. */
-    static ImageInput parseCloudflare(byte[] body) {
-        Request r = parse(body, false);
+    static ImageInput parseCloudflare(Body body, long maxImageBytes) {
+        Request r = parse(body, false, new Limits(1, maxImageBytes));
         if (r.batch() || r.images().isEmpty()) {
             throw RestError.invalid("The JSON body must be an object with an \"image\" array of byte values 0..255.");
         }
@@ -38,8 +44,8 @@ final class ImageJson {
     }
 
     /** The {@code /v1/classify} form: {@code image} or {@code images}, arrays or base64 strings, plus options. */
-    static Request parseV1(byte[] body) {
-        Request r = parse(body, true);
+    static Request parseV1(Body body, Limits limits) {
+        Request r = parse(body, true, limits);
         if (r.images().isEmpty() && !r.batch()) {
             throw RestError.invalid("The JSON body must have \"image\" (base64 string or array of byte values 0..255) "
                     + "or \"images\" (an array of those).");
@@ -50,8 +56,8 @@ final class ImageJson {
         return r;
     }
 
-    private static Request parse(byte[] body, boolean allowBase64) {
-        try (JsonParser p = FACTORY.createParser(body)) {
+    private static Request parse(Body body, boolean allowBase64, Limits limits) {
+        try (JsonParser p = FACTORY.createParser(body.stream())) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw RestError.invalid("The JSON body must be an object, e.g. {\"image\": [137, 80, 78, 71, ...]}.");
             }
@@ -65,7 +71,7 @@ final class ImageJson {
                 switch (field) {
                     case "image" -> {
                         images.clear();
-                        images.add(image(p, value, "image", allowBase64));
+                        images.add(image(p, value, "image", allowBase64, body, limits));
                     }
                     case "images" -> {
                         if (!allowBase64) {
@@ -78,7 +84,11 @@ final class ImageJson {
                         batch = true;
                         images.clear();
                         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                            images.add(image(p, t, "images[" + images.size() + "]", true));
+                            if (images.size() == limits.maxImages()) {
+                                throw RestError.invalid("\"images\" has more than " + limits.maxImages() + " images; the limit "
+                                        + "is " + limits.maxImages() + " per request (argus.rest.max-images-per-request).");
+                            }
+                            images.add(image(p, t, "images[" + images.size() + "]", true, body, limits));
                         }
                     }
                     case "top_k" -> {
@@ -108,11 +118,17 @@ final class ImageJson {
         }
     }
 
-    private static ImageInput image(JsonParser p, JsonToken value, String name, boolean allowBase64) throws IOException {
+    private static ImageInput image(JsonParser p, JsonToken value, String name, boolean allowBase64, Body body,
+                                    Limits limits) throws IOException {
         if (value == JsonToken.START_ARRAY) {
-            return numbers(p, name);
+            return numbers(p, name, body, limits.maxImageBytes());
         }
         if (value == JsonToken.VALUE_STRING && allowBase64) {
+            int chars = p.getTextLength();
+            if ((long) chars / 4 * 3 > limits.maxImageBytes() + 3) {
+                throw tooLarge(name, limits.maxImageBytes());
+            }
+            body.reserve(2L * chars + chars / 4 * 3); // the string, and the bytes it decodes to
             return ImageInput.of(Base64Image.decode(p.getText(), name));
         }
         p.skipChildren();
@@ -120,9 +136,18 @@ final class ImageJson {
                 + "an array of byte values 0..255, got " + describe(value) + ".");
     }
 
-    /** Reads the array into bytes, checking each element as {@link ImageInput.Numbers} does. */
-    private static ImageInput numbers(JsonParser p, String name) throws IOException {
-        byte[] out = new byte[64 * 1024];
+    private static RestError tooLarge(String name, long maxImageBytes) {
+        return RestError.of(dev.argus.domain.ErrorCode.INPUT_TOO_LARGE, "\"" + name + "\" holds more than " + maxImageBytes
+                + " bytes, the largest image accepted (argus.limits.max-bytes).");
+    }
+
+    /**
+     * Reads the array into bytes, checking each element as {@link ImageInput.Numbers} does, and the count against the
+     * image size limit as it goes. The buffer grows as elements arrive (from 256 bytes), each growth reserved first.
+     */
+    private static ImageInput numbers(JsonParser p, String name, Body body, long maxImageBytes) throws IOException {
+        byte[] out = new byte[256];
+        body.reserve(out.length);
         int n = 0;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
@@ -137,14 +162,23 @@ final class ImageJson {
                 throw RestError.invalid(name + "[" + n + "] = " + p.getText() + " " + why
                         + ": each element must be an integer byte value 0..255.");
             }
+            if (n == maxImageBytes) {
+                throw tooLarge(name, maxImageBytes);
+            }
             if (n == out.length) {
-                out = java.util.Arrays.copyOf(out, out.length * 2);
+                int grown = (int) Math.min(maxImageBytes, (long) out.length * 2);
+                body.reserve(grown);
+                out = java.util.Arrays.copyOf(out, grown);
             }
             out[n++] = (byte) (int) v;
         }
         if (n == 0) {
             throw RestError.invalid("The \"" + name + "\" array is empty: send the bytes of an image file as integers 0..255.");
         }
+        if (n == out.length) {
+            return ImageInput.of(out);
+        }
+        body.reserve(n);
         return ImageInput.of(java.util.Arrays.copyOf(out, n));
     }
 

@@ -12,7 +12,9 @@ import dev.argus.domain.ClassifyOptions;
 import dev.argus.domain.ImageInput;
 import dev.argus.domain.LabelStyle;
 import dev.argus.ports.in.ClassifyImageUseCase;
+import dev.argus.domain.ErrorCode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -64,21 +66,27 @@ final class InferRequest {
         return images != null ? images.size() : (int) shape[0];
     }
 
-    static InferRequest parse(byte[] body, String headerLength) {
-        int jsonLength = body.length;
+    /**
+     * Parses a request body: JSON, or with the binary extension a JSON header of {@code headerLength} bytes and the
+     * binary tensor data after it. Every count is checked as it is read ({@link InferJson.Limits}; binary elements one
+     * by one), so a request with a million elements is refused after the first one too many.
+     */
+    static InferRequest parse(Body body, String headerLength, InferJson.Limits limits, long maxImageBytes) {
+        long jsonLength = body.size();
         if (headerLength != null) {
             try {
-                jsonLength = Integer.parseInt(headerLength.trim());
+                jsonLength = Long.parseLong(headerLength.trim());
             } catch (NumberFormatException e) {
                 jsonLength = -1;
             }
-            if (jsonLength < 0 || jsonLength > body.length) {
-                throw RestError.invalid(HEADER_LENGTH + " must be 0.." + body.length + ", got '" + headerLength + "'.");
+            if (jsonLength < 0 || jsonLength > body.size()) {
+                throw RestError.invalid(HEADER_LENGTH + " must be 0.." + body.size() + ", got '" + headerLength + "'.");
             }
         }
+        InputStream in = body.stream();
         InferJson.Parsed parsed;
         try {
-            parsed = InferJson.parse(body, jsonLength);
+            parsed = InferJson.parse(new Prefix(in, jsonLength), limits, body);
         } catch (JsonProcessingException e) {
             throw RestError.invalid("The infer request is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -96,14 +104,13 @@ final class InferRequest {
         String datatype = input.path("datatype").asText("");
         long[] shape = shape(input.path("shape"), name);
         JsonNode binarySize = input.path("parameters").path("binary_data_size");
-        byte[] binary = null;
+        long binaryBytes = -1;
         if (!binarySize.isMissingNode()) {
-            long n = binarySize.asLong(-1);
-            if (n < 0 || jsonLength + n > body.length) {
+            binaryBytes = binarySize.asLong(-1);
+            if (binaryBytes < 0 || jsonLength + binaryBytes > body.size()) {
                 throw RestError.invalid("Input '" + name + "' declares binary_data_size " + binarySize
-                        + " but the body holds " + (body.length - jsonLength) + " bytes after the JSON header.");
+                        + " but the body holds " + (body.size() - jsonLength) + " bytes after the JSON header.");
             }
-            binary = java.util.Arrays.copyOfRange(body, jsonLength, jsonLength + (int) n);
         }
         String id = root.path("id").isTextual() ? root.path("id").asText() : null;
         for (JsonNode out : root.path("outputs")) {
@@ -114,9 +121,10 @@ final class InferRequest {
             }
         }
         ClassifyOptions options = options(root);
+        Binary binary = binaryBytes < 0 ? null : new Binary(in, binaryBytes, body);
         return switch (datatype) {
             case "BYTES" -> {
-                List<ImageInput> images = binary != null ? binaryElements(binary, name)
+                List<ImageInput> images = binary != null ? binary.elements(name, limits.maxStrings(), maxImageBytes)
                         : stringElements(tensorData, name, input.path("parameters").path("content_type").asText(""));
                 checkCount(images.size(), shape, name);
                 if (images.isEmpty()) {
@@ -129,7 +137,7 @@ final class InferRequest {
                     throw RestError.invalid("FP32 input '" + name + "' needs a shape like [N,3,224,224], got "
                             + java.util.Arrays.toString(shape) + ".");
                 }
-                float[] data = binary != null ? binaryFloats(binary, name) : jsonFloats(tensorData, name);
+                float[] data = binary != null ? binary.floats(name, limits.maxNumbers()) : jsonFloats(tensorData, name);
                 checkCount(data.length, shape, name);
                 for (int i = 0; i < data.length; i++) {
                     if (!Float.isFinite(data[i])) {
@@ -142,6 +150,114 @@ final class InferRequest {
             default -> throw RestError.invalid("Input '" + name + "' has datatype '" + datatype + "': this server takes "
                     + "BYTES (encoded image files) or FP32 (a preprocessed [N,3,H,W] batch).");
         };
+    }
+
+    /** The first {@code length} bytes of a stream, leaving the rest unread. */
+    private static final class Prefix extends java.io.FilterInputStream {
+        private long left;
+
+        Prefix(InputStream in, long length) {
+            super(in);
+            this.left = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int b = in.read();
+            if (b >= 0) {
+                left--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
+
+        @Override
+        public void close() {
+            // the rest of the body is still to be read
+        }
+    }
+
+    /**
+     * The binary tensor data after the JSON header, read straight from the body: BYTES elements one by one (each a
+     * 4-byte little-endian length and the bytes, counted and size-checked before it is allocated), or FP32 values.
+     */
+    private record Binary(InputStream in, long size, Body body) {
+        List<ImageInput> elements(String name, int maxElements, long maxImageBytes) {
+            List<ImageInput> images = new ArrayList<>();
+            long left = size;
+            try {
+                while (left > 0) {
+                    if (left < 4) {
+                        throw RestError.invalid("Binary BYTES input '" + name + "' is cut inside a length prefix.");
+                    }
+                    if (images.size() == maxElements) {
+                        throw RestError.invalid("Binary BYTES input '" + name + "' has more than " + maxElements
+                                + " elements; the limit (max_batch_size) is " + maxElements + " images per request.");
+                    }
+                    byte[] prefix = in.readNBytes(4);
+                    long n = ByteBuffer.wrap(prefix).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL;
+                    left -= 4;
+                    if (n > left) {
+                        throw RestError.invalid("Binary BYTES input '" + name + "' element " + images.size() + " declares "
+                                + n + " bytes but " + left + " remain.");
+                    }
+                    if (n > maxImageBytes) {
+                        throw RestError.of(ErrorCode.INPUT_TOO_LARGE, "Binary BYTES input '" + name + "' element "
+                                + images.size() + " has " + n + " bytes, more than the largest image accepted ("
+                                + maxImageBytes + " bytes, argus.limits.max-bytes).");
+                    }
+                    body.reserve(n);
+                    images.add(ImageInput.of(in.readNBytes((int) n)));
+                    left -= n;
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e); // a Body is in memory
+            }
+            return images;
+        }
+
+        float[] floats(String name, long maxNumbers) {
+            if (size % 4 != 0) {
+                throw RestError.invalid("Binary FP32 input '" + name + "' has " + size + " bytes, not a multiple of 4.");
+            }
+            if (size / 4 > maxNumbers) {
+                throw RestError.invalid(maxNumbers == 0
+                        ? "This server accepts BYTES inputs only (encoded image files); FP32 tensor input is not enabled."
+                        : "Binary FP32 input '" + name + "' holds " + size / 4 + " values, more than " + maxNumbers
+                          + " (max_batch_size images of the model's input size).");
+            }
+            body.reserve(size);
+            float[] f = new float[(int) (size / 4)];
+            byte[] buf = new byte[64 * 1024];
+            try {
+                for (int at = 0; at < f.length; ) {
+                    int want = Math.min(buf.length, (f.length - at) * 4);
+                    int got = in.readNBytes(buf, 0, want);
+                    if (got < want) {
+                        throw RestError.invalid("Binary FP32 input '" + name + "' is cut off.");
+                    }
+                    ByteBuffer.wrap(buf, 0, got).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f, at, got / 4);
+                    at += got / 4;
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return f;
+        }
     }
 
     /** Runs the request; called on a worker thread. */
@@ -288,34 +404,6 @@ final class InferRequest {
             b[i] = (byte) c;
         }
         return b;
-    }
-
-    private static List<ImageInput> binaryElements(byte[] binary, String name) {
-        List<ImageInput> images = new ArrayList<>();
-        ByteBuffer buf = ByteBuffer.wrap(binary).order(ByteOrder.LITTLE_ENDIAN);
-        while (buf.hasRemaining()) {
-            if (buf.remaining() < 4) {
-                throw RestError.invalid("Binary BYTES input '" + name + "' is cut inside a length prefix.");
-            }
-            int n = buf.getInt();
-            if (n < 0 || n > buf.remaining()) {
-                throw RestError.invalid("Binary BYTES input '" + name + "' element " + images.size() + " declares "
-                        + Integer.toUnsignedString(n) + " bytes but " + buf.remaining() + " remain.");
-            }
-            byte[] e = new byte[n];
-            buf.get(e);
-            images.add(ImageInput.of(e));
-        }
-        return images;
-    }
-
-    private static float[] binaryFloats(byte[] binary, String name) {
-        if (binary.length % 4 != 0) {
-            throw RestError.invalid("Binary FP32 input '" + name + "' has " + binary.length + " bytes, not a multiple of 4.");
-        }
-        float[] f = new float[binary.length / 4];
-        ByteBuffer.wrap(binary).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
-        return f;
     }
 
     private static float[] jsonFloats(InferJson.TensorData data, String name) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.argus.ports.in.ClassifyImageUseCase;
 import dev.argus.ports.in.ModelInfo;
 import io.javalin.http.Context;
-import java.io.IOException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -23,9 +22,11 @@ final class InferenceProtocolRoutes {
     private final RestMetrics metrics;
     private final RestConfig config;
     private final BooleanSupplier ready;
+    private final BodyMemory memory;
 
     InferenceProtocolRoutes(ClassifyImageUseCase useCase, RawTensorInference tensors, ClassificationGate gate,
-                            RestMetrics metrics, RestConfig config, BooleanSupplier ready) {
+                            RestMetrics metrics, RestConfig config, BooleanSupplier ready, BodyMemory memory) {
+        this.memory = memory;
         this.useCase = useCase;
         this.tensors = tensors;
         this.gate = gate;
@@ -61,18 +62,18 @@ final class InferenceProtocolRoutes {
     }
 
     /** {@code POST /v2/models/.../infer}. */
-    void post(Context ctx) throws IOException {
+    void post(Context ctx) {
         ModelPath p = resolve(ctx);
         if (!p.action().equals("infer")) {
             throw RestError.notFound("POST", ctx.path());
         }
-        try (ClassificationGate.Admission admission = gate.admit()) {
-            byte[] body = RequestBody.read(ctx, config.maxBodyBytes(), admission);
-            Exchange.bytesIn(ctx, body.length);
-            if (body.length == 0) {
+        try (ClassificationGate.Admission admission = gate.admit();
+             Body body = RequestBody.read(ctx, config.maxBodyBytes(), admission, memory)) {
+            Exchange.bytesIn(ctx, body.size());
+            if (body.size() == 0) {
                 throw RestError.missingBody();
             }
-            InferRequest request = InferRequest.parse(body, ctx.header(InferRequest.HEADER_LENGTH));
+            InferRequest request = InferRequest.parse(body, ctx.header(InferRequest.HEADER_LENGTH), limits(), config.maxImageBytes());
             if (request.batchSize() > config.maxImagesPerRequest()) {
                 throw RestError.invalid("The request holds a batch of " + request.batchSize() + "; the limit (max_batch_size) is "
                         + config.maxImagesPerRequest() + " per request.");
@@ -86,6 +87,13 @@ final class InferenceProtocolRoutes {
             response.putArray("outputs").add(output);
             Exchange.json(ctx, 200, response);
         }
+    }
+
+    /** What one infer request may hold, checked while it is parsed. */
+    private InferJson.Limits limits() {
+        int batch = config.maxImagesPerRequest();
+        long perImage = tensors == null ? 0 : useCase.model().preprocess().map(spec -> (long) spec.valuesPerImage()).orElse(0L);
+        return new InferJson.Limits(batch, batch * perImage, 4 * ((config.maxImageBytes() + 2) / 3) + 256);
     }
 
     private ModelPath resolve(Context ctx) {

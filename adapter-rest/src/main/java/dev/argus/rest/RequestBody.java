@@ -1,6 +1,5 @@
 package dev.argus.rest;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
@@ -10,7 +9,10 @@ import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 
-/** Reads a request body without ever holding more than the limit, and tells JSON bodies from image files. */
+/**
+ * Reads a request body without ever holding more than the limit, or more than has arrived, and tells JSON bodies from
+ * image files.
+ */
 final class RequestBody {
     private RequestBody() {
     }
@@ -18,39 +20,56 @@ final class RequestBody {
     /**
      * Reads at most {@code limit} bytes, by {@code deadline} ({@link System#nanoTime()}). A declared Content-Length
      * above the limit is refused before reading; a body without one (chunked) is refused as soon as it passes the
-     * limit. A body that has not arrived by the deadline (a client trickling it, or one that declared more than it
-     * sends) is answered 408/3007, so that it cannot hold its admission longer than any other request.
+     * limit. Below the limit the declared length is only a claim: memory is taken in {@link Body#CHUNK}s as bytes
+     * arrive, each reserved in {@code memory} first, so a client that announces 64 MiB and sends 10 bytes costs 64 KiB.
+     * A body that has not arrived by the deadline (a client trickling it, or one that declared more than it sends)
+     * is answered 408/3007, so that it cannot hold its admission longer than any other request.
      */
-    static byte[] read(InputStream in, long declaredLength, long limit, long deadline) {
+    static Body read(InputStream in, long declaredLength, long limit, long deadline, BodyMemory memory) {
         if (declaredLength > limit) {
             throw RestError.tooLarge(limit);
         }
-        int initial = declaredLength > 0 ? (int) declaredLength : 64 * 1024;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(initial);
-        byte[] buf = new byte[64 * 1024];
+        Body body = new Body(memory);
+        byte[] scratch = new byte[8 * 1024];
+        byte[] chunk = null;
+        int filled = 0;
         long total = 0;
         try {
-            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+            for (int n = in.read(scratch); n >= 0; n = in.read(scratch)) {
                 total += n;
                 if (total > limit) {
                     throw RestError.tooLarge(limit);
                 }
-                out.write(buf, 0, n);
+                for (int at = 0; at < n; ) {
+                    if (chunk == null || filled == chunk.length) {
+                        chunk = body.newChunk();
+                        filled = 0;
+                    }
+                    int m = Math.min(n - at, chunk.length - filled);
+                    System.arraycopy(scratch, at, chunk, filled, m);
+                    filled += m;
+                    at += m;
+                    body.filled(m);
+                }
                 if (System.nanoTime() - deadline > 0) {
                     throw slow(total);
                 }
             }
+            return body;
         } catch (IOException | BadMessageException e) { // Jetty: a broken or timed-out read, or its data rate (408)
+            body.close();
             if (isTimeout(e) || System.nanoTime() - deadline > 0) {
                 throw slow(total);
             }
             throw RestError.invalid("The request body could not be read completely: " + e.getMessage());
+        } catch (RuntimeException e) {
+            body.close();
+            throw e;
         }
-        return out.toByteArray();
     }
 
-    /** The request's body, read by the admission's deadline ({@link #beforeDeadline}). */
-    static byte[] read(io.javalin.http.Context ctx, long limit, ClassificationGate.Admission admission) {
+    /** The request's body, read by the admission's deadline ({@link #beforeDeadline}). Close it when done. */
+    static Body read(io.javalin.http.Context ctx, long limit, ClassificationGate.Admission admission, BodyMemory memory) {
         long deadline = admission.deadline();
         return beforeDeadline(ctx.req(), deadline, () -> {
             InputStream in;
@@ -59,7 +78,7 @@ final class RequestBody {
             } catch (IOException e) {
                 throw RestError.invalid("The request body could not be read: " + e.getMessage());
             }
-            return read(in, ctx.req().getContentLengthLong(), limit, deadline);
+            return read(in, ctx.req().getContentLengthLong(), limit, deadline, memory);
         });
     }
 
@@ -110,20 +129,14 @@ final class RequestBody {
      * JSON if the content type says so, or if the body's first non-blank byte is {@code '{'}: no image format starts
      * with it (JPEG FF D8, PNG 89 'P', GIF 'G', BMP 'B', WebP 'R'), so a raw file is never taken for JSON.
      */
-    static boolean isJson(String contentType, byte[] body) {
+    static boolean isJson(String contentType, Body body) {
         if (contentType != null) {
             String ct = contentType.toLowerCase(Locale.ROOT);
             if (ct.startsWith("application/json") || ct.contains("+json")) {
                 return true;
             }
         }
-        for (byte b : body) {
-            if (b == ' ' || b == '\t' || b == '\r' || b == '\n') {
-                continue;
-            }
-            return b == '{';
-        }
-        return false;
+        return body.firstNonBlank() == '{';
     }
 
     static boolean isMultipart(String contentType) {

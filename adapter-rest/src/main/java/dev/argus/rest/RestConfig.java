@@ -20,10 +20,13 @@ import java.util.Set;
  * @param maxImagesPerRequest   most images in one batch request of {@code /v1/classify}
  * @param cloudflareModel       the Workers AI model name served on the Cloudflare route
  * @param shutdownGrace         how long {@link RestServer#close()} lets in-flight requests finish
+ * @param maxImageBytes         largest image file in a body (an image's bytes stop being collected past it)
+ * @param maxBodyBytesInFlight  heap all request bodies, and the images parsed out of them, may hold at once; bytes are
+ *                              counted as they arrive, and a request that would go over gets 429/3040
  */
 public record RestConfig(String host, int port, Set<String> authTokens, long maxBodyBytes, Duration requestTimeout,
                          int maxConcurrentRequests, int maxImagesPerRequest, String cloudflareModel,
-                         Duration shutdownGrace) {
+                         Duration shutdownGrace, long maxImageBytes, long maxBodyBytesInFlight) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
@@ -32,6 +35,9 @@ public record RestConfig(String host, int port, Set<String> authTokens, long max
     public static final int DEFAULT_MAX_IMAGES_PER_REQUEST = 32;
     public static final String DEFAULT_CLOUDFLARE_MODEL = "@cf/microsoft/resnet-50";
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+    public static final long DEFAULT_MAX_IMAGE_BYTES = 10L * 1024 * 1024;
+    /** Share of the JVM's maximum heap that request bodies may hold by default. */
+    public static final double DEFAULT_BODY_HEAP_SHARE = 0.25;
 
     public RestConfig {
         Objects.requireNonNull(host, "host");
@@ -70,48 +76,70 @@ public record RestConfig(String host, int port, Set<String> authTokens, long max
         if (shutdownGrace.isNegative()) {
             throw ArgusException.configuration("REST shutdown grace must not be negative, got " + shutdownGrace + ".");
         }
+        if (maxImageBytes < 1 || maxImageBytes > Integer.MAX_VALUE - 8) {
+            throw ArgusException.configuration("REST max image bytes must be 1.." + (Integer.MAX_VALUE - 8) + ", got "
+                    + maxImageBytes + ".");
+        }
+        if (maxBodyBytesInFlight < 2 * maxBodyBytes) {
+            throw ArgusException.configuration("REST body bytes in flight (" + maxBodyBytesInFlight + ") must be at least twice "
+                    + "the largest body (" + maxBodyBytes + "): one body and what is parsed out of it must fit.");
+        }
+    }
+
+    /** 25% of this JVM's maximum heap, and at least twice the largest body. */
+    public static long defaultMaxBodyBytesInFlight(long maxBodyBytes) {
+        return Math.max(2 * maxBodyBytes, (long) (Runtime.getRuntime().maxMemory() * DEFAULT_BODY_HEAP_SHARE));
     }
 
     public static RestConfig defaults() {
         return new RestConfig(DEFAULT_HOST, DEFAULT_PORT, Set.of(), DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT,
                 DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_IMAGES_PER_REQUEST, DEFAULT_CLOUDFLARE_MODEL,
-                DEFAULT_SHUTDOWN_GRACE);
+                DEFAULT_SHUTDOWN_GRACE, DEFAULT_MAX_IMAGE_BYTES, defaultMaxBodyBytesInFlight(DEFAULT_MAX_BODY_BYTES));
     }
 
     public RestConfig withHost(String h) {
-        return new RestConfig(h, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace);
+        return new RestConfig(h, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight);
     }
 
     public RestConfig withPort(int p) {
-        return new RestConfig(host, p, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace);
+        return new RestConfig(host, p, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight);
     }
 
     public RestConfig withAuthTokens(Set<String> tokens) {
-        return new RestConfig(host, port, tokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace);
+        return new RestConfig(host, port, tokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight);
     }
 
+    /** The largest body; the bytes in flight grow to twice it where they were less. */
     public RestConfig withMaxBodyBytes(long bytes) {
-        return new RestConfig(host, port, authTokens, bytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace);
+        return new RestConfig(host, port, authTokens, bytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, Math.max(maxBodyBytesInFlight, 2 * bytes));
     }
 
     public RestConfig withRequestTimeout(Duration timeout) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, timeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, timeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight);
     }
 
     public RestConfig withMaxConcurrentRequests(int n) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, n, maxImagesPerRequest, cloudflareModel, shutdownGrace);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, n, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight);
     }
 
     public RestConfig withMaxImagesPerRequest(int n) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, n, cloudflareModel, shutdownGrace);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, n, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight);
     }
 
     public RestConfig withCloudflareModel(String model) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, model, shutdownGrace);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, model, shutdownGrace, maxImageBytes, maxBodyBytesInFlight);
     }
 
     public RestConfig withShutdownGrace(Duration grace) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, grace);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, grace, maxImageBytes, maxBodyBytesInFlight);
+    }
+
+    public RestConfig withMaxImageBytes(long bytes) {
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, bytes, maxBodyBytesInFlight);
+    }
+
+    public RestConfig withMaxBodyBytesInFlight(long bytes) {
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, bytes);
     }
 
     public boolean authEnabled() {
@@ -124,6 +152,7 @@ public record RestConfig(String host, int port, Set<String> authTokens, long max
         return "RestConfig[host=" + host + ", port=" + port + ", authTokens=" + authTokens.size() + " (hidden)"
                 + ", maxBodyBytes=" + maxBodyBytes + ", requestTimeout=" + requestTimeout
                 + ", maxConcurrentRequests=" + maxConcurrentRequests + ", maxImagesPerRequest=" + maxImagesPerRequest
-                + ", cloudflareModel=" + cloudflareModel + ", shutdownGrace=" + shutdownGrace + "]";
+                + ", cloudflareModel=" + cloudflareModel + ", shutdownGrace=" + shutdownGrace + ", maxImageBytes=" + maxImageBytes
+                + ", maxBodyBytesInFlight=" + maxBodyBytesInFlight + "]";
     }
 }

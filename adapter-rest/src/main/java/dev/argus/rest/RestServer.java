@@ -37,6 +37,7 @@ public final class RestServer implements AutoCloseable {
     private final ClassificationGate gate;
     private final QueuedThreadPool threads;
     private final RestMetrics metrics;
+    private final BodyMemory bodies;
     private final Javalin app;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -65,9 +66,10 @@ public final class RestServer implements AutoCloseable {
                 new BlockingArrayQueue<>(maxThreads, maxThreads, 4 * maxThreads));
         this.threads.setName("argus-rest-http");
         this.metrics = new RestMetrics(Objects.requireNonNull(registry, "registry"), gate::inFlight, threads::getQueueSize, ready);
-        CloudflareRoute cloudflare = new CloudflareRoute(useCase, gate, metrics, config);
-        ClassifyRoute classify = new ClassifyRoute(useCase, gate, metrics, config);
-        InferenceProtocolRoutes oip = new InferenceProtocolRoutes(useCase, tensors, gate, metrics, config, ready);
+        this.bodies = new BodyMemory(config.maxBodyBytesInFlight());
+        CloudflareRoute cloudflare = new CloudflareRoute(useCase, gate, metrics, config, bodies);
+        ClassifyRoute classify = new ClassifyRoute(useCase, gate, metrics, config, bodies);
+        InferenceProtocolRoutes oip = new InferenceProtocolRoutes(useCase, tensors, gate, metrics, config, ready, bodies);
         PageRoutes pages = new PageRoutes();
         this.app = Javalin.create(this::configure);
         app.before(this::before);
@@ -160,6 +162,11 @@ public final class RestServer implements AutoCloseable {
     /** The registry holding this server's series, for the app to add its own or serve elsewhere. */
     public PrometheusRegistry registry() {
         return metrics.registry();
+    }
+
+    /** Bytes of request bodies held now (for tests and metrics). */
+    long bodyBytesInFlight() {
+        return bodies.used();
     }
 
     /** Sets {@code argus_model_load_seconds}: how long the model took to load and warm up. */

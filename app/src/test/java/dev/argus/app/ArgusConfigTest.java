@@ -41,6 +41,23 @@ class ArgusConfigTest {
     }
 
     @Test
+    void memoryBudgetsDefaultToSharesOfTheHeapAndRefuseTooLittle() {
+        long heap = Runtime.getRuntime().maxMemory();
+        ArgusConfig c = ArgusConfig.from(Settings.defaults(), NO_ENV);
+        assertThat(c.decodeMemoryBytes()).isEqualTo(Math.max(16L << 20, (long) (heap * 0.4)));
+        assertThat(c.decodeWaitMillis()).isEqualTo(30_000);
+        assertThat(ArgusConfig.from(Settings.defaults().set(Key.DECODE_MEMORY_BYTES, "268435456", "t"), NO_ENV).decodeMemoryBytes())
+                .isEqualTo(256L << 20);
+        assertThatThrownBy(() -> ArgusConfig.from(Settings.defaults().set(Key.DECODE_MEMORY_BYTES, "1000", "t"), NO_ENV))
+                .hasMessageContaining("argus.limits.decode-memory-bytes").hasMessageContaining("16 MiB");
+        var rest = ServingConfig.from(Settings.defaults()).rest().orElseThrow();
+        assertThat(rest.maxBodyBytesInFlight()).isEqualTo(Math.max(2 * rest.maxBodyBytes(), (long) (heap * 0.25)));
+        assertThat(rest.maxImageBytes()).isEqualTo(10L << 20);
+        assertThatThrownBy(() -> ServingConfig.from(Settings.defaults().set(Key.REST_MAX_BODY_BYTES_IN_FLIGHT, "1048576", "t")))
+                .hasMessageContaining("argus.rest.max-body-bytes-in-flight").hasMessageContaining("twice");
+    }
+
+    @Test
     void djlPyTorchDefaultsToOneSingleThreadedWorkerPerCpu() {
         ArgusConfig c = ArgusConfig.from(Settings.defaults().set(Key.CPUS, "4", "t").set(Key.BACKEND, "djl-pytorch", "t"), NO_ENV);
         assertThat(c.inference().workers()).isEqualTo(4);

@@ -23,7 +23,7 @@ import java.time.Duration;
  * at start, naming the key, the value, where it came from and what is valid.
  */
 public record ArgusConfig(String backend, String modelLocation, ModelDescription model, Path dataDir, InputLimits limits,
-                          long maxPixels, boolean exifOrientation, Inference inference, Onnx onnx, Djl djl, TensorRt tensorRt, Hub hub,
+                          long maxPixels, long decodeMemoryBytes, long decodeWaitMillis, boolean exifOrientation, Inference inference, Onnx onnx, Djl djl, TensorRt tensorRt, Hub hub,
                           Optional<GrpcClientConfig> grpcBackend, Optional<CloudflareConfig> cloudflareBackend) {
 
     /**
@@ -121,9 +121,22 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         Hub hub = new Hub(endpoint, r.string(Key.HUB_TOKEN), r.bool(Key.HUB_OFFLINE));
         return new ArgusConfig(backend, location, model, dataDir,
                 r.wrap(Key.MAX_BYTES, () -> new InputLimits(r.longIn(Key.MAX_BYTES, 1, Integer.MAX_VALUE - 8))),
-                r.longIn(Key.MAX_PIXELS, 1, 400_000_000L), r.bool(Key.EXIF_ORIENTATION), inference, onnx, djl, tensorRt, hub,
+                r.longIn(Key.MAX_PIXELS, 1, 400_000_000L), decodeMemory(r), r.longIn(Key.DECODE_WAIT_MS, 0, 3_600_000),
+                r.bool(Key.EXIF_ORIENTATION), inference, onnx, djl, tensorRt, hub,
                 backend.equals(Backends.GRPC) ? Optional.of(grpcBackend(r)) : Optional.empty(),
                 backend.equals(Backends.CLOUDFLARE) ? Optional.of(cloudflareBackend(r)) : Optional.empty());
+    }
+
+    /** {@code argus.limits.decode-memory-bytes}: 0 = 40% of the maximum heap; otherwise at least 16 MiB. */
+    private static long decodeMemory(ConfigReader r) {
+        long v = r.longIn(Key.DECODE_MEMORY_BYTES, 0, Long.MAX_VALUE);
+        if (v == 0) {
+            return dev.argus.imageio.ImageIoConfig.defaultDecodeMemoryBytes();
+        }
+        if (v < 16L << 20) {
+            throw r.bad(Key.DECODE_MEMORY_BYTES, "Give at least 16777216 (16 MiB), or 0 for 40% of the heap");
+        }
+        return v;
     }
 
     /** Backend {@code cloudflare}: Workers AI's endpoint, credentials, retries and circuit breaker. */

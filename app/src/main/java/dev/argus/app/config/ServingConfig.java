@@ -42,8 +42,15 @@ public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration s
         int maxRequests = r.intIn(Key.REST_MAX_CONCURRENT_REQUESTS, 1, 100_000);
         int maxImages = r.intIn(Key.REST_MAX_IMAGES_PER_REQUEST, 1, 10_000);
         String model = r.string(Key.REST_CLOUDFLARE_MODEL);
-        return r.wrap(Key.REST_CLOUDFLARE_MODEL, () -> new RestConfig(host, port, tokens, maxBody, timeout, maxRequests, maxImages,
-                model, grace));
+        long maxImageBytes = r.longIn(Key.MAX_BYTES, 1, Integer.MAX_VALUE - 8);
+        long inFlight = r.longIn(Key.REST_MAX_BODY_BYTES_IN_FLIGHT, 0, Long.MAX_VALUE);
+        if (inFlight != 0 && inFlight < 2 * maxBody) {
+            throw r.bad(Key.REST_MAX_BODY_BYTES_IN_FLIGHT, "Give at least twice argus.rest.max-body-bytes (" + 2 * maxBody
+                    + "): one body and what is parsed out of it must fit; or 0 for 25% of the heap");
+        }
+        long bodies = inFlight == 0 ? RestConfig.defaultMaxBodyBytesInFlight(maxBody) : inFlight;
+        return r.wrap(Key.REST_CLOUDFLARE_MODEL, () -> new RestConfig(host, port, tokens, maxBody, timeout, maxRequests,
+                maxImages, model, grace, maxImageBytes, bodies));
     }
 
     private static GrpcConfig grpc(ConfigReader r, Duration grace) {

@@ -23,7 +23,8 @@ final class LocalPipelineModule extends AbstractModule {
     @Singleton
     ImagePreprocessor preprocessor() {
         return new ImageIoImagePreprocessor(ImageIoConfig.defaults().withMaxPixels(config.maxPixels())
-                .withApplyExifOrientation(config.exifOrientation()));
+                .withApplyExifOrientation(config.exifOrientation())
+                .withDecodeMemory(config.decodeMemoryBytes(), config.decodeWaitMillis()));
     }
 
     @Provides
