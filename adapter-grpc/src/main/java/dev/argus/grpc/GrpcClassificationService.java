@@ -25,8 +25,8 @@ import java.util.function.Supplier;
 /**
  * The {@code argus.v1.Classifier} service: translates calls to the {@link ClassifyImageUseCase} and back. Every
  * failure reaches the client as a status through {@code onError}; nothing is thrown from a handler. A call that is
- * cancelled or past its deadline does not start inference; a call that finds every inference slot busy is refused
- * at once with RESOURCE_EXHAUSTED. Lifecycle (ports, TLS, health, shutdown) is {@link GrpcServer}'s business.
+ * cancelled or past its deadline does not start inference. Admission (call slots, message memory) happens before a
+ * call reaches this service ({@link CallAdmission}); lifecycle (ports, TLS, health, shutdown) is {@link GrpcServer}'s.
  */
 public final class GrpcClassificationService extends ClassifierGrpc.ClassifierImplBase {
     private static final System.Logger LOG = System.getLogger(GrpcClassificationService.class.getName());
@@ -35,17 +35,14 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
     public static final int MAX_BATCH_IMAGES = 256;
 
     private final ClassifyImageUseCase useCase;
-    private final InferenceSlots slots;
     private final int maxRequestBytes;
 
     /**
      * @param useCase            what classifies
-     * @param maxConcurrentCalls inference calls allowed at once; more are refused with RESOURCE_EXHAUSTED
      * @param maxRequestBytes    the server's inbound message limit, reported by GetModel
      */
-    public GrpcClassificationService(ClassifyImageUseCase useCase, int maxConcurrentCalls, int maxRequestBytes) {
+    public GrpcClassificationService(ClassifyImageUseCase useCase, int maxRequestBytes) {
         this.useCase = Objects.requireNonNull(useCase, "useCase");
-        this.slots = new InferenceSlots(maxConcurrentCalls);
         this.maxRequestBytes = maxRequestBytes;
     }
 
@@ -122,18 +119,13 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
         return ProtoMapper.response(withSlot(() -> useCase.classify(image, options)));
     }
 
-    /** Runs engine work in a slot, unless the caller has already given up. */
+    /** Runs engine work (in the call's admission slot), unless the caller has already given up. */
     private <T> T withSlot(Supplier<T> work) {
         Context context = Context.current();
         if (context.isCancelled()) {
             throw GrpcErrors.notStarted(context);
         }
-        slots.acquire();
-        try {
-            return work.get();
-        } finally {
-            slots.release();
-        }
+        return work.get();
     }
 
     /** The adapter boundary: every outcome of a unary call reaches the client through the observer. */

@@ -24,16 +24,25 @@ import java.util.Optional;
  * @param keepAliveTimeout       how long it waits for the ping's answer before closing the connection
  * @param permitKeepAliveTime    the most frequent client keepalive pings allowed; faster clients are disconnected
  * @param shutdownGrace          how long in-flight calls get to finish at shutdown before they are cancelled
+ * @param maxBytesInFlight       memory request messages may hold at once across all calls and connections; a call is
+ *                               granted twice the largest message before its message is read, and waits (unread) while
+ *                               others hold the memory. At least twice {@code maxInboundMessageBytes}
+ * @param maxCallsPerConnection  calls one connection may have open at once (HTTP/2 MAX_CONCURRENT_STREAMS)
+ * @param maxConnectionAge       connections are closed (gracefully) after this long, so that none holds its share for ever
  */
 public record GrpcConfig(String host, int port, int maxInboundMessageBytes, int maxConcurrentCalls,
                          Optional<String> authToken, Optional<Path> tlsCertChain, Optional<Path> tlsPrivateKey,
                          Duration keepAliveTime, Duration keepAliveTimeout, Duration permitKeepAliveTime,
-                         Duration shutdownGrace) {
+                         Duration shutdownGrace, long maxBytesInFlight, int maxCallsPerConnection, Duration maxConnectionAge) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 50051;
     public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 16 * 1024 * 1024;
     public static final int DEFAULT_MAX_CONCURRENT_CALLS = 64;
+    public static final int DEFAULT_MAX_CALLS_PER_CONNECTION = 32;
+    public static final Duration DEFAULT_MAX_CONNECTION_AGE = Duration.ofMinutes(30);
+    /** Share of the JVM's maximum heap that request messages may hold by default. */
+    public static final double DEFAULT_MESSAGE_HEAP_SHARE = 0.2;
 
     public GrpcConfig {
         Objects.requireNonNull(host, "host");
@@ -71,6 +80,35 @@ public record GrpcConfig(String host, int port, int maxInboundMessageBytes, int 
         if (shutdownGrace.isNegative()) {
             throw ArgusException.configuration("gRPC shutdown grace must not be negative, got " + shutdownGrace + ".");
         }
+        if (maxBytesInFlight < 2L * maxInboundMessageBytes) {
+            throw ArgusException.configuration("gRPC bytes in flight (" + maxBytesInFlight + ") must be at least twice the "
+                    + "largest message (" + maxInboundMessageBytes + ").");
+        }
+        if (maxCallsPerConnection < 1) {
+            throw ArgusException.configuration("gRPC max calls per connection must be at least 1, got " + maxCallsPerConnection + ".");
+        }
+        requirePositive(maxConnectionAge, "max connection age");
+    }
+
+    /** The settings before the memory limits existed, with their defaults. */
+    public GrpcConfig(String host, int port, int maxInboundMessageBytes, int maxConcurrentCalls, Optional<String> authToken,
+                      Optional<Path> tlsCertChain, Optional<Path> tlsPrivateKey, Duration keepAliveTime,
+                      Duration keepAliveTimeout, Duration permitKeepAliveTime, Duration shutdownGrace) {
+        this(host, port, maxInboundMessageBytes, maxConcurrentCalls, authToken, tlsCertChain, tlsPrivateKey, keepAliveTime,
+                keepAliveTimeout, permitKeepAliveTime, shutdownGrace, defaultMaxBytesInFlight(maxInboundMessageBytes),
+                DEFAULT_MAX_CALLS_PER_CONNECTION, DEFAULT_MAX_CONNECTION_AGE);
+    }
+
+    /** 20% of this JVM's maximum heap, and at least four times twice the largest message. */
+    public static long defaultMaxBytesInFlight(int maxInboundMessageBytes) {
+        return Math.max(8L * maxInboundMessageBytes, (long) (Runtime.getRuntime().maxMemory() * DEFAULT_MESSAGE_HEAP_SHARE));
+    }
+
+    /** These limits on memory, calls per connection and connection age. */
+    public GrpcConfig withLimits(long bytesInFlight, int callsPerConnection, Duration connectionAge) {
+        return new GrpcConfig(host, port, maxInboundMessageBytes, maxConcurrentCalls, authToken, tlsCertChain, tlsPrivateKey,
+                keepAliveTime, keepAliveTimeout, permitKeepAliveTime, shutdownGrace, bytesInFlight, callsPerConnection,
+                connectionAge);
     }
 
     private static void requirePositive(Duration d, String what) {
@@ -89,33 +127,39 @@ public record GrpcConfig(String host, int port, int maxInboundMessageBytes, int 
 
     public GrpcConfig withAddress(String newHost, int newPort) {
         return new GrpcConfig(newHost, newPort, maxInboundMessageBytes, maxConcurrentCalls, authToken, tlsCertChain,
-                tlsPrivateKey, keepAliveTime, keepAliveTimeout, permitKeepAliveTime, shutdownGrace);
+                tlsPrivateKey, keepAliveTime, keepAliveTimeout, permitKeepAliveTime, shutdownGrace, maxBytesInFlight,
+                maxCallsPerConnection, maxConnectionAge);
     }
 
+    /** The largest message; the bytes in flight grow to the default for it where they were less. */
     public GrpcConfig withMaxInboundMessageBytes(int bytes) {
         return new GrpcConfig(host, port, bytes, maxConcurrentCalls, authToken, tlsCertChain, tlsPrivateKey,
-                keepAliveTime, keepAliveTimeout, permitKeepAliveTime, shutdownGrace);
+                keepAliveTime, keepAliveTimeout, permitKeepAliveTime, shutdownGrace,
+                Math.max(maxBytesInFlight, 2L * bytes), maxCallsPerConnection, maxConnectionAge);
     }
 
     public GrpcConfig withMaxConcurrentCalls(int calls) {
         return new GrpcConfig(host, port, maxInboundMessageBytes, calls, authToken, tlsCertChain, tlsPrivateKey,
-                keepAliveTime, keepAliveTimeout, permitKeepAliveTime, shutdownGrace);
+                keepAliveTime, keepAliveTimeout, permitKeepAliveTime, shutdownGrace, maxBytesInFlight, maxCallsPerConnection,
+                maxConnectionAge);
     }
 
     public GrpcConfig withAuthToken(String token) {
         return new GrpcConfig(host, port, maxInboundMessageBytes, maxConcurrentCalls, Optional.ofNullable(token),
-                tlsCertChain, tlsPrivateKey, keepAliveTime, keepAliveTimeout, permitKeepAliveTime, shutdownGrace);
+                tlsCertChain, tlsPrivateKey, keepAliveTime, keepAliveTimeout, permitKeepAliveTime, shutdownGrace,
+                maxBytesInFlight, maxCallsPerConnection, maxConnectionAge);
     }
 
     public GrpcConfig withTls(Path certChain, Path privateKey) {
         return new GrpcConfig(host, port, maxInboundMessageBytes, maxConcurrentCalls, authToken,
                 Optional.of(certChain), Optional.of(privateKey), keepAliveTime, keepAliveTimeout, permitKeepAliveTime,
-                shutdownGrace);
+                shutdownGrace, maxBytesInFlight, maxCallsPerConnection, maxConnectionAge);
     }
 
     public GrpcConfig withShutdownGrace(Duration grace) {
         return new GrpcConfig(host, port, maxInboundMessageBytes, maxConcurrentCalls, authToken, tlsCertChain,
-                tlsPrivateKey, keepAliveTime, keepAliveTimeout, permitKeepAliveTime, grace);
+                tlsPrivateKey, keepAliveTime, keepAliveTimeout, permitKeepAliveTime, grace, maxBytesInFlight,
+                maxCallsPerConnection, maxConnectionAge);
     }
 
     public boolean tls() {
@@ -129,6 +173,8 @@ public record GrpcConfig(String host, int port, int maxInboundMessageBytes, int 
                 + ", tlsCertChain=" + tlsCertChain.map(Path::toString).orElse("none")
                 + ", tlsPrivateKey=" + tlsPrivateKey.map(Path::toString).orElse("none")
                 + ", keepAliveTime=" + keepAliveTime + ", keepAliveTimeout=" + keepAliveTimeout
-                + ", permitKeepAliveTime=" + permitKeepAliveTime + ", shutdownGrace=" + shutdownGrace + "]";
+                + ", permitKeepAliveTime=" + permitKeepAliveTime + ", shutdownGrace=" + shutdownGrace
+                + ", maxBytesInFlight=" + maxBytesInFlight + ", maxCallsPerConnection=" + maxCallsPerConnection
+                + ", maxConnectionAge=" + maxConnectionAge + "]";
     }
 }

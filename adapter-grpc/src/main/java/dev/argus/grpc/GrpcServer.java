@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,9 +39,12 @@ public final class GrpcServer implements AutoCloseable {
     private final HealthStatusManager health;
     private final ExecutorService executor;
     private final GrpcConfig config;
+    private final MessageMemory memory;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private GrpcServer(Server server, HealthStatusManager health, ExecutorService executor, GrpcConfig config) {
+    private GrpcServer(Server server, HealthStatusManager health, ExecutorService executor, GrpcConfig config,
+                       MessageMemory memory) {
+        this.memory = memory;
         this.server = server;
         this.health = health;
         this.executor = executor;
@@ -56,12 +58,16 @@ public final class GrpcServer implements AutoCloseable {
                 .keepAliveTime(config.keepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
                 .keepAliveTimeout(config.keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .permitKeepAliveTime(config.permitKeepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
-                .permitKeepAliveWithoutCalls(false);
+                .permitKeepAliveWithoutCalls(false)
+                .maxConcurrentCallsPerConnection(config.maxCallsPerConnection())
+                .maxConnectionAge(config.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
+                .maxConnectionAgeGrace(config.shutdownGrace().toMillis() + 1_000, TimeUnit.MILLISECONDS);
         GrpcServer server = assemble(builder, config, useCase);
-        LOG.log(Level.INFO, "gRPC server listening on {0}:{1} ({2}, max message {3} bytes, {4} concurrent calls, auth {5})",
+        LOG.log(Level.INFO, "gRPC server listening on {0}:{1} ({2}, max message {3} bytes, {4} concurrent calls, "
+                        + "{5} MiB of messages in flight, auth {6})",
                 config.host(), String.valueOf(server.port()), config.tls() ? "TLS" : "plaintext",
                 String.valueOf(config.maxInboundMessageBytes()), config.maxConcurrentCalls(),
-                config.authToken().isPresent() ? "bearer token" : "off");
+                String.valueOf(config.maxBytesInFlight() >> 20), config.authToken().isPresent() ? "bearer token" : "off");
         return server;
     }
 
@@ -87,13 +93,24 @@ public final class GrpcServer implements AutoCloseable {
         HealthStatusManager health = new HealthStatusManager();
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
         health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
-        ServerServiceDefinition classifier = new GrpcClassificationService(useCase, config.maxConcurrentCalls(),
-                config.maxInboundMessageBytes()).bindService();
+        // Bounded: admitted calls (at most maxConcurrentCalls) run here; callbacks of refused or waiting calls are short.
+        int threads = config.maxConcurrentCalls() + 16;
+        java.util.concurrent.ThreadPoolExecutor executor = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 60,
+                TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), named());
+        executor.allowCoreThreadTimeOut(true);
+        ServerServiceDefinition classifier = new GrpcClassificationService(useCase, config.maxInboundMessageBytes())
+                .bindService();
         classifier = MalformedMessageGuard.install(classifier);
+        MessageMemory memory = new MessageMemory(config.maxBytesInFlight());
+        classifier = ServerInterceptors.intercept(classifier, new CallAdmission(new InferenceSlots(config.maxConcurrentCalls()),
+                memory, config.maxInboundMessageBytes(), executor,
+                java.util.Set.of(ClassifierGrpc.getClassifyMethod().getFullMethodName(),
+                        ClassifierGrpc.getClassifyBatchMethod().getFullMethodName(),
+                        ClassifierGrpc.getClassifyStreamMethod().getFullMethodName()),
+                ClassifierGrpc.getClassifyBatchMethod().getFullMethodName()));
         if (config.authToken().isPresent()) {
             classifier = ServerInterceptors.intercept(classifier, new BearerTokenInterceptor(config.authToken().get()));
         }
-        ExecutorService executor = Executors.newCachedThreadPool(named());
         builder.executor(executor)
                 .maxInboundMessageSize(config.maxInboundMessageBytes())
                 .addService(classifier)
@@ -101,7 +118,7 @@ public final class GrpcServer implements AutoCloseable {
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .addService(reflectionV1Alpha());
         try {
-            return new GrpcServer(builder.build().start(), health, executor, config);
+            return new GrpcServer(builder.build().start(), health, executor, config, memory);
         } catch (IOException e) {
             executor.shutdownNow();
             throw ArgusException.configuration("Cannot start the gRPC server on " + config.host() + ":" + config.port()
@@ -146,6 +163,11 @@ public final class GrpcServer implements AutoCloseable {
 
     public GrpcConfig config() {
         return config;
+    }
+
+    /** Message memory granted to calls now, in bytes (for tests and metrics). */
+    public long messageBytesInFlight() {
+        return memory.used();
     }
 
     /** Staged shutdown: NOT_SERVING, refuse new calls, wait up to the grace period, cancel the rest. Idempotent. */

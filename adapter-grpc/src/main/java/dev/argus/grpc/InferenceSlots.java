@@ -4,7 +4,7 @@ import dev.argus.domain.ArgusException;
 import dev.argus.domain.ErrorCode;
 import java.util.concurrent.Semaphore;
 
-/** Bounds the inference calls in flight: a call that finds no free slot is refused at once, never queued. */
+/** Bounds the Classifier calls in flight: a call that finds no free slot is refused at once, never queued. */
 final class InferenceSlots {
     private final int max;
     private final Semaphore permits;
@@ -16,10 +16,21 @@ final class InferenceSlots {
 
     /** Takes a slot or fails with {@code OVERLOADED}. Release it with {@link #release()}. */
     void acquire() {
-        if (!permits.tryAcquire()) {
-            throw new ArgusException(ErrorCode.OVERLOADED, "All " + max + " gRPC inference slots are busy"
-                    + " (argus.grpc.max-concurrent-calls); retry later with backoff.");
+        if (!tryAcquire()) {
+            throw new ArgusException(ErrorCode.OVERLOADED, busyMessage());
         }
+    }
+
+    boolean tryAcquire() {
+        return permits.tryAcquire();
+    }
+
+    int inUse() {
+        return max - permits.availablePermits();
+    }
+
+    String busyMessage() {
+        return "All " + max + " gRPC call slots are busy (argus.grpc.max-concurrent-calls); retry later with backoff.";
     }
 
     void release() {

@@ -61,7 +61,16 @@ public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration s
         Duration keepAlive = r.millis(Key.GRPC_KEEPALIVE_TIME_MS, 1, 86_400_000);
         Duration keepAliveTimeout = r.millis(Key.GRPC_KEEPALIVE_TIMEOUT_MS, 1, 86_400_000);
         Duration permit = r.millis(Key.GRPC_PERMIT_KEEPALIVE_TIME_MS, 0, 86_400_000);
+        long inFlight = r.longIn(Key.GRPC_MAX_BYTES_IN_FLIGHT, 0, Long.MAX_VALUE);
+        if (inFlight != 0 && inFlight < 2L * maxBytes) {
+            throw r.bad(Key.GRPC_MAX_BYTES_IN_FLIGHT, "Give at least twice argus.grpc.max-inbound-message-bytes (" + 2L * maxBytes
+                    + "), or 0 for 20% of the heap");
+        }
+        long messages = inFlight == 0 ? GrpcConfig.defaultMaxBytesInFlight(maxBytes) : inFlight;
+        int perConnection = r.intIn(Key.GRPC_MAX_CALLS_PER_CONNECTION, 1, 100_000);
+        Duration age = r.millis(Key.GRPC_MAX_CONNECTION_AGE_MS, 1, 86_400_000L * 365);
         return r.wrap(Key.GRPC_TLS_CERT_CHAIN, () -> new GrpcConfig(host, port, maxBytes, maxCalls, r.optional(Key.GRPC_TOKEN),
-                r.path(Key.GRPC_TLS_CERT_CHAIN), r.path(Key.GRPC_TLS_PRIVATE_KEY), keepAlive, keepAliveTimeout, permit, grace));
+                r.path(Key.GRPC_TLS_CERT_CHAIN), r.path(Key.GRPC_TLS_PRIVATE_KEY), keepAlive, keepAliveTimeout, permit, grace,
+                messages, perConnection, age));
     }
 }
