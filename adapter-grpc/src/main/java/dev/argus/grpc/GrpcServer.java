@@ -34,6 +34,8 @@ public final class GrpcServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(GrpcServer.class.getName());
     /** The service name health reports for, besides the whole server ({@code ""}). */
     public static final String SERVICE_NAME = ClassifierGrpc.SERVICE_NAME;
+    /** HTTP/2 flow-control window per stream and per connection. */
+    static final int FLOW_CONTROL_WINDOW = 1 << 20;
 
     private final Server server;
     private final HealthStatusManager health;
@@ -60,6 +62,9 @@ public final class GrpcServer implements AutoCloseable {
                 .permitKeepAliveTime(config.permitKeepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
                 .permitKeepAliveWithoutCalls(false)
                 .maxConcurrentCallsPerConnection(config.maxCallsPerConnection())
+                // A fixed window (grpc-java otherwise grows it by measuring bandwidth): what a call that is not yet
+                // admitted may have sent ahead, and so what waiting calls cost, stays at 1 MiB each.
+                .flowControlWindow(FLOW_CONTROL_WINDOW)
                 .maxConnectionAge(config.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
                 .maxConnectionAgeGrace(config.shutdownGrace().toMillis() + 1_000, TimeUnit.MILLISECONDS);
         GrpcServer server = assemble(builder, config, useCase);

@@ -1,0 +1,147 @@
+package dev.argus.app;
+
+import dev.argus.testkit.ProbeCase;
+import dev.argus.testkit.RepoPaths;
+import dev.argus.testkit.TestModels;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code argus serve} as an attacker meets it: the distribution's launcher in its own process, with the container's
+ * heap ({@code -Xmx1200m -XX:+ExitOnOutOfMemoryError}: any OutOfMemoryError ends it), serving the probe model on free
+ * ports. {@code -Dargus.test.launcher=PATH} runs another build's launcher (to see a test fail on older code).
+ */
+final class ServerProcess implements AutoCloseable {
+    static final String CF_PATH = "/client/v4/accounts/a/ai/run/@cf/microsoft/resnet-50";
+    private static final Pattern PORTS = Pattern.compile("REST on http://[^:]+:(\\d+)/, gRPC on [^:]+:(\\d+)");
+
+    final Process process;
+    final int restPort;
+    final int grpcPort;
+    private final List<String> log = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private ServerProcess(Process process, int restPort, int grpcPort, BufferedReader out, List<String> seen) {
+        this.process = process;
+        this.restPort = restPort;
+        this.grpcPort = grpcPort;
+        log.addAll(seen);
+        Thread drain = new Thread(() -> {
+            try {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    synchronized (log) {
+                        log.add(line);
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "server-log");
+        drain.setDaemon(true);
+        drain.start();
+    }
+
+    static ServerProcess start(Path dataDir, String javaOpts, String... extra) throws IOException {
+        String launcher = System.getProperty("argus.test.launcher", RepoPaths.root().resolve("app/target/argus/bin/argus").toString());
+        List<String> cmd = new ArrayList<>(List.of("sh", launcher, "serve", "--model", TestModels.probeOnnx().toString(),
+                "-D", "argus.rest.port=0", "-D", "argus.grpc.port=0", "-D", "argus.server.warmup-rounds=1",
+                "-D", "argus.server.shutdown-grace-ms=1000"));
+        for (String e : extra) {
+            cmd.add("-D");
+            cmd.add(e);
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("ARGUS_JAVA_OPTS", javaOpts);
+        pb.environment().put("ARGUS_DATA_DIR", Files.createDirectories(dataDir).toString());
+        Process p = pb.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        List<String> seen = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        for (String line = out.readLine(); line != null && System.nanoTime() < deadline; line = out.readLine()) {
+            seen.add(line);
+            Matcher m = PORTS.matcher(line);
+            if (line.contains("Argus is serving") && m.find()) {
+                return new ServerProcess(p, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), out, seen);
+            }
+        }
+        p.destroyForcibly();
+        throw new IllegalStateException("argus serve did not start:\n" + String.join("\n", seen));
+    }
+
+    /** The container's heap and its exit on the first OutOfMemoryError. */
+    static ServerProcess containerHeap(Path dataDir, String... extra) throws IOException {
+        return start(dataDir, "-Xmx1200m -XX:+ExitOnOutOfMemoryError " + System.getProperty("argus.test.server.opts", ""), extra);
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + restPort + path);
+    }
+
+    HttpResponse<String> post(String path, String contentType, byte[] body, Duration timeout) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(timeout).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Readiness over REST: 200 when serving. */
+    int ready() throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri("/v2/health/ready")).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    /** An ordinary classification of a probe image over the Cloudflare route: its status. */
+    int classify() throws IOException, InterruptedException {
+        return post(CF_PATH, "image/png", ProbeCase.all().get(0).bytes(), Duration.ofSeconds(60)).statusCode();
+    }
+
+    ManagedChannel channel() {
+        return ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().maxInboundMessageSize(32 << 20).build();
+    }
+
+    /** The kernel's high-water mark of the process's resident memory (VmHWM), in bytes; -1 when unknown. */
+    long peakRssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    String log() {
+        synchronized (log) {
+            return String.join("\n", log.subList(Math.max(0, log.size() - 40), log.size()));
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}
