@@ -190,6 +190,22 @@ final class CallAdmission implements ServerInterceptor {
                     m = counted;
                 }
             }
+            boolean live;
+            synchronized (this) {
+                live = delegate != null;
+            }
+            if (!live && m instanceof InputStream raw) {
+                // Still replaying what came before: the message is handed on from another thread, after gRPC has
+                // reclaimed the buffer behind this stream, so it goes as a copy.
+                try {
+                    @SuppressWarnings("unchecked")
+                    Q copy = (Q) new ByteArrayInputStream(raw.readAllBytes());
+                    raw.close();
+                    m = copy;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
             Q deliver = m;
             dispatch(l -> l.onMessage(deliver));
         }

@@ -30,6 +30,7 @@ final class RequestBody {
             throw RestError.tooLarge(limit);
         }
         Body body = new Body(memory);
+        long start = System.nanoTime();
         byte[] scratch = new byte[8 * 1024];
         byte[] chunk = null;
         int filled = 0;
@@ -51,7 +52,8 @@ final class RequestBody {
                     at += m;
                     body.filled(m);
                 }
-                if (System.nanoTime() - deadline > 0) {
+                long now = System.nanoTime();
+                if (now - deadline > 0 || tooSlow(total, now - start)) {
                     throw slow(total);
                 }
             }
@@ -98,8 +100,15 @@ final class RequestBody {
                 + " bytes received): send it at once, at " + MIN_DATA_RATE + " bytes/s or more, within the request timeout.");
     }
 
-    /** Bytes per second a request body must keep up (Jetty's minimum request data rate). */
+    /** Bytes per second a request body must keep up, once {@link #RATE_GRACE_NANOS} have passed. */
     static final long MIN_DATA_RATE = 1024;
+    /** Time a body gets before its rate counts: small bodies read late on a busy server are not slow clients. */
+    static final long RATE_GRACE_NANOS = 2_000_000_000L;
+
+    /** A body trickled slower than {@link #MIN_DATA_RATE} after the grace period (slowloris). */
+    static boolean tooSlow(long received, long elapsedNanos) {
+        return elapsedNanos > RATE_GRACE_NANOS && received * 1_000_000_000L / elapsedNanos < MIN_DATA_RATE;
+    }
 
     /**
      * Runs {@code read} with the connection's idle timeout cut to what is left until {@code deadline}, so that a read

@@ -100,4 +100,38 @@ class SlowClientTest {
             assertThat(s.post("/v1/classify", "image/png", PNG).statusCode()).isEqualTo(200);
         }
     }
+
+    @Test
+    void aBodyBelowTheMinimumRateGets408AfterTheGracePeriodLongBeforeTheDeadline() throws Exception {
+        try (TestServer s = new TestServer(RestConfig.defaults().withRequestTimeout(Duration.ofSeconds(60)))) {
+            long t0 = System.nanoTime();
+            try (Socket slow = open(s, CF_PATH, 1000)) {
+                OutputStream out = slow.getOutputStream();
+                Thread trickler = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < 200; i++) {
+                            out.write(PNG[i % PNG.length]);
+                            out.flush();
+                            Thread.sleep(100); // 10 bytes/s, far below 1 KiB/s
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // the server hung up, as it should
+                    }
+                });
+                trickler.setDaemon(true);
+                trickler.start();
+                assertThat(answer(slow)).startsWith("HTTP/1.1 408").contains("\"code\":3007");
+                trickler.interrupt();
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("cut off by the rate, not the 60 s deadline")
+                    .isLessThan(Duration.ofSeconds(20));
+        }
+    }
+
+    @Test
+    void theRateCountsOnlyAfterTheGracePeriod() {
+        assertThat(RequestBody.tooSlow(15, 30_000_000L)).as("15 bytes read 30 ms late on a busy server").isFalse();
+        assertThat(RequestBody.tooSlow(1_000, 3_000_000_000L)).as("333 bytes/s after 3 s").isTrue();
+        assertThat(RequestBody.tooSlow(4_000, 3_000_000_000L)).as("1333 bytes/s").isFalse();
+    }
 }

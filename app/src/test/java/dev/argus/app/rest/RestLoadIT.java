@@ -63,7 +63,7 @@ class RestLoadIT {
                     assertThat(o.status()).as(o.body().name()).isBetween(400, 499);
                     assertThat(env.get("success").asBoolean()).isFalse();
                     assertThat(env.get("result").isNull()).isTrue();
-                    assertThat(env.at("/errors/0/code").asInt()).isIn(3003, 3006, 5006);
+                    assertThat(env.at("/errors/0/code").asInt()).as(o.body().name() + " " + o.response()).isIn(3003, 3006, 5006);
                 }
             }
             assertThat(outcomes.stream().filter(o -> !o.body().valid()).count()).isPositive();
