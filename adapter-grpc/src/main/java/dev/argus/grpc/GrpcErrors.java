@@ -62,7 +62,8 @@ final class GrpcErrors {
         return toStatus(e.code(), e.getMessage(), "");
     }
 
-    static StatusRuntimeException toStatus(ErrorCode code, String message, String fieldPrefix) {
+    static StatusRuntimeException toStatus(ErrorCode code, String detail, String fieldPrefix) {
+        String message = forCaller(code, detail);
         com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
                 .setCode(codeFor(code).value())
                 .setMessage(message)
@@ -75,8 +76,24 @@ final class GrpcErrors {
         return StatusProto.toStatusRuntimeException(status.build());
     }
 
+    private static final System.Logger LOG = System.getLogger("dev.argus.grpc.errors");
+
+    /**
+     * What the caller is told: the message itself for the caller's own mistakes; for a server-side failure (whose
+     * message may name hosts, files and library internals) a fixed message and a reference, the detail going to the log.
+     */
+    static String forCaller(ErrorCode code, String detail) {
+        if (!code.serverSide()) {
+            return detail;
+        }
+        String reference = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 16);
+        LOG.log(System.Logger.Level.WARNING, "{0} (reference {1}): {2}", code, reference, detail);
+        return code.publicMessage() + " Reference " + reference + " in the server log.";
+    }
+
     /** A failure of one image in a batch or stream. */
-    static Error toProtoError(ErrorCode code, String message, String fieldPrefix) {
+    static Error toProtoError(ErrorCode code, String detail, String fieldPrefix) {
+        String message = forCaller(code, detail);
         return Error.newBuilder()
                 .setCode(codeFor(code).value())
                 .setReason(code.name())
@@ -87,7 +104,11 @@ final class GrpcErrors {
 
     /** An unexpected failure: the client learns that it happened, not the internals. */
     static StatusRuntimeException internal() {
-        return toStatus(ErrorCode.INFERENCE_FAILED, "Internal error while classifying; see the server log.", "");
+        return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+                .setCode(Status.Code.INTERNAL.value())
+                .setMessage("Internal error while classifying; see the server log.")
+                .addDetails(Any.pack(ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(ErrorCode.INFERENCE_FAILED.name()).build()))
+                .build());
     }
 
     /** Why a call that is no longer wanted was not started. */

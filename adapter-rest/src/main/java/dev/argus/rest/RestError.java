@@ -26,17 +26,30 @@ final class RestError extends RuntimeException {
         return cloudflareCode;
     }
 
-    /** The one mapping of domain error codes to HTTP statuses and Cloudflare codes (REFERENCE.md). */
+    /**
+     * The one mapping of domain error codes to HTTP statuses and Cloudflare codes (REFERENCE.md). A server-side
+     * failure's message (which may name hosts, files and library internals) goes to the log under a reference; the
+     * caller gets a fixed message with that reference.
+     */
     static RestError of(ErrorCode code, String message) {
         return switch (code) {
             case INVALID_INPUT -> new RestError(400, 5006, message);
             case INPUT_TOO_LARGE -> new RestError(413, 3006, message);
             case OVERLOADED -> new RestError(429, 3040, message);
             case TIMEOUT -> new RestError(408, 3007, message);
-            case MODEL_UNAVAILABLE -> new RestError(503, 5007, message);
-            case INFERENCE_FAILED, CONFIGURATION -> new RestError(500, 3043, message);
-            case REMOTE_FAILURE -> new RestError(502, 3043, message);
+            case MODEL_UNAVAILABLE -> logged(503, 5007, code, message);
+            case INFERENCE_FAILED, CONFIGURATION -> logged(500, 3043, code, message);
+            case REMOTE_FAILURE -> logged(502, 3043, code, message);
         };
+    }
+
+    private static final System.Logger LOG = System.getLogger("dev.argus.rest.errors");
+
+    private static RestError logged(int status, int cloudflareCode, ErrorCode code, String detail) {
+        String reference = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 16);
+        LOG.log(System.Logger.Level.WARNING, "{0} {1} (reference {2}): {3}", status, code, reference, detail);
+        return new RestError(status, cloudflareCode, code.publicMessage() + " Reference " + reference
+                + " in the server log.");
     }
 
     static RestError of(ArgusException e) {
@@ -90,6 +103,6 @@ final class RestError extends RuntimeException {
     }
 
     static RestError internal() {
-        return of(ErrorCode.INFERENCE_FAILED, "Internal error while handling the request; it has been logged.");
+        return new RestError(500, 3043, "Internal error while handling the request; it has been logged.");
     }
 }

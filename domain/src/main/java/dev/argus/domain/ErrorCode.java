@@ -20,5 +20,23 @@ public enum ErrorCode {
     /** The request did not finish within its deadline. */
     TIMEOUT,
     /** The configuration is invalid (unknown backend, bad value). */
-    CONFIGURATION
+    CONFIGURATION;
+
+    /**
+     * Whether the failure is the server's, not the caller's: its message may name hosts, files and library internals,
+     * so a server tells its caller only {@link #publicMessage()} and logs the rest.
+     */
+    public boolean serverSide() {
+        return this == MODEL_UNAVAILABLE || this == INFERENCE_FAILED || this == REMOTE_FAILURE || this == CONFIGURATION;
+    }
+
+    /** What a caller is told about a {@linkplain #serverSide() server-side} failure. */
+    public String publicMessage() {
+        return switch (this) {
+            case MODEL_UNAVAILABLE -> "The model is not available right now; retry later.";
+            case REMOTE_FAILURE -> "The inference backend failed or could not be reached; retry later.";
+            case INFERENCE_FAILED, CONFIGURATION -> "Internal error while classifying.";
+            default -> name();
+        };
+    }
 }
