@@ -23,10 +23,13 @@ import java.util.Set;
  * @param maxImageBytes         largest image file in a body (an image's bytes stop being collected past it)
  * @param maxBodyBytesInFlight  heap all request bodies, and the images parsed out of them, may hold at once; bytes are
  *                              counted as they arrive, and a request that would go over gets 429/3040
+ * @param tlsCertChain          PEM certificate chain; HTTPS is on when this and {@code tlsPrivateKey} are set
+ * @param tlsPrivateKey         PEM (PKCS#8) private key for the chain
  */
 public record RestConfig(String host, int port, Set<String> authTokens, long maxBodyBytes, Duration requestTimeout,
                          int maxConcurrentRequests, int maxImagesPerRequest, String cloudflareModel,
-                         Duration shutdownGrace, long maxImageBytes, long maxBodyBytesInFlight) {
+                         Duration shutdownGrace, long maxImageBytes, long maxBodyBytesInFlight,
+                         java.util.Optional<java.nio.file.Path> tlsCertChain, java.util.Optional<java.nio.file.Path> tlsPrivateKey) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
@@ -80,6 +83,16 @@ public record RestConfig(String host, int port, Set<String> authTokens, long max
             throw ArgusException.configuration("REST max image bytes must be 1.." + (Integer.MAX_VALUE - 8) + ", got "
                     + maxImageBytes + ".");
         }
+        Objects.requireNonNull(tlsCertChain, "tlsCertChain");
+        Objects.requireNonNull(tlsPrivateKey, "tlsPrivateKey");
+        if (tlsCertChain.isPresent() != tlsPrivateKey.isPresent()) {
+            throw ArgusException.configuration("REST TLS needs both a certificate chain and a private key file (or neither).");
+        }
+        for (java.util.Optional<java.nio.file.Path> file : java.util.List.of(tlsCertChain, tlsPrivateKey)) {
+            if (file.isPresent() && !java.nio.file.Files.isReadable(file.get())) {
+                throw ArgusException.configuration("REST TLS file " + file.get() + " does not exist or is not readable.");
+            }
+        }
         if (maxBodyBytesInFlight < 2 * maxBodyBytes) {
             throw ArgusException.configuration("REST body bytes in flight (" + maxBodyBytesInFlight + ") must be at least twice "
                     + "the largest body (" + maxBodyBytes + "): one body and what is parsed out of it must fit.");
@@ -94,52 +107,62 @@ public record RestConfig(String host, int port, Set<String> authTokens, long max
     public static RestConfig defaults() {
         return new RestConfig(DEFAULT_HOST, DEFAULT_PORT, Set.of(), DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT,
                 DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_IMAGES_PER_REQUEST, DEFAULT_CLOUDFLARE_MODEL,
-                DEFAULT_SHUTDOWN_GRACE, DEFAULT_MAX_IMAGE_BYTES, defaultMaxBodyBytesInFlight(DEFAULT_MAX_BODY_BYTES));
+                DEFAULT_SHUTDOWN_GRACE, DEFAULT_MAX_IMAGE_BYTES, defaultMaxBodyBytesInFlight(DEFAULT_MAX_BODY_BYTES),
+                java.util.Optional.empty(), java.util.Optional.empty());
     }
 
     public RestConfig withHost(String h) {
-        return new RestConfig(h, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight);
+        return new RestConfig(h, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey);
     }
 
     public RestConfig withPort(int p) {
-        return new RestConfig(host, p, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight);
+        return new RestConfig(host, p, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey);
     }
 
     public RestConfig withAuthTokens(Set<String> tokens) {
-        return new RestConfig(host, port, tokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight);
+        return new RestConfig(host, port, tokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey);
     }
 
     /** The largest body; the bytes in flight grow to twice it where they were less. */
     public RestConfig withMaxBodyBytes(long bytes) {
-        return new RestConfig(host, port, authTokens, bytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, Math.max(maxBodyBytesInFlight, 2 * bytes));
+        return new RestConfig(host, port, authTokens, bytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, Math.max(maxBodyBytesInFlight, 2 * bytes), tlsCertChain, tlsPrivateKey);
     }
 
     public RestConfig withRequestTimeout(Duration timeout) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, timeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, timeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey);
     }
 
     public RestConfig withMaxConcurrentRequests(int n) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, n, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, n, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey);
     }
 
     public RestConfig withMaxImagesPerRequest(int n) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, n, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, n, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey);
     }
 
     public RestConfig withCloudflareModel(String model) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, model, shutdownGrace, maxImageBytes, maxBodyBytesInFlight);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, model, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey);
     }
 
     public RestConfig withShutdownGrace(Duration grace) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, grace, maxImageBytes, maxBodyBytesInFlight);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, grace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey);
     }
 
     public RestConfig withMaxImageBytes(long bytes) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, bytes, maxBodyBytesInFlight);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, bytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey);
     }
 
     public RestConfig withMaxBodyBytesInFlight(long bytes) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, bytes);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, bytes, tlsCertChain, tlsPrivateKey);
+    }
+
+    /** HTTPS with this PEM certificate chain and PKCS#8 private key. */
+    public RestConfig withTls(java.nio.file.Path certChain, java.nio.file.Path privateKey) {
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, java.util.Optional.of(certChain), java.util.Optional.of(privateKey));
+    }
+
+    public boolean tls() {
+        return tlsCertChain.isPresent();
     }
 
     public boolean authEnabled() {
@@ -153,6 +176,6 @@ public record RestConfig(String host, int port, Set<String> authTokens, long max
                 + ", maxBodyBytes=" + maxBodyBytes + ", requestTimeout=" + requestTimeout
                 + ", maxConcurrentRequests=" + maxConcurrentRequests + ", maxImagesPerRequest=" + maxImagesPerRequest
                 + ", cloudflareModel=" + cloudflareModel + ", shutdownGrace=" + shutdownGrace + ", maxImageBytes=" + maxImageBytes
-                + ", maxBodyBytesInFlight=" + maxBodyBytesInFlight + "]";
+                + ", maxBodyBytesInFlight=" + maxBodyBytesInFlight + ", tls=" + (tls() ? tlsCertChain.get() : "off") + "]";
     }
 }

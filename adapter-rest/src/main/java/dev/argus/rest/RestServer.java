@@ -111,8 +111,8 @@ public final class RestServer implements AutoCloseable {
         c.jetty.multipartConfig.maxInMemoryFileSize((int) config.maxBodyBytes(), SizeUnit.BYTES);
         c.jetty.modifyHttpConfiguration(http -> {
             http.setSendServerVersion(false);
-            // A body trickled slower than this is cut off with 408 (slowloris); the deadline bounds the rest.
-            http.setMinRequestDataRate(RequestBody.MIN_DATA_RATE);
+            // The minimum data rate is checked by RequestBody after a grace period, not by Jetty: Jetty counts from the
+            // request's start, so a 15-byte body read 30 ms late on a busy server "arrived" at 500 bytes/s (408).
             // Model names such as microsoft%2Fresnet-50 carry an encoded '/'.
             http.setUriCompliance(UriCompliance.DEFAULT.with("argus", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
         });
@@ -122,13 +122,28 @@ public final class RestServer implements AutoCloseable {
             server.setStopTimeout(config.shutdownGrace().toMillis());
         });
         c.jetty.addConnector((server, http) -> {
-            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+            ServerConnector connector = config.tls() ? tlsConnector(server, http)
+                    : new ServerConnector(server, new HttpConnectionFactory(http));
             connector.setHost(config.host());
             connector.setPort(config.port());
             connector.setIdleTimeout(config.requestTimeout().toMillis() + 5_000);
             return connector;
         });
         c.requestLogger.http(this::access);
+    }
+
+    /** HTTPS: TLS from the PEM files, then HTTP/1.1 (SNI is not required: clients call by IP address too). */
+    private ServerConnector tlsConnector(org.eclipse.jetty.server.Server server, org.eclipse.jetty.server.HttpConfiguration http) {
+        org.eclipse.jetty.util.ssl.SslContextFactory.Server ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
+        ssl.setKeyStore(PemKeyStore.load(config.tlsCertChain().get(), config.tlsPrivateKey().get()));
+        ssl.setKeyStorePassword("");
+        ssl.setSniRequired(false);
+        org.eclipse.jetty.server.HttpConfiguration https = new org.eclipse.jetty.server.HttpConfiguration(http);
+        org.eclipse.jetty.server.SecureRequestCustomizer secure = new org.eclipse.jetty.server.SecureRequestCustomizer();
+        secure.setSniHostCheck(false);
+        https.addCustomizer(secure);
+        return new ServerConnector(server, new org.eclipse.jetty.server.SslConnectionFactory(ssl, "http/1.1"),
+                new HttpConnectionFactory(https));
     }
 
     /** Binds and starts serving; returns once the port is open. */
@@ -145,7 +160,7 @@ public final class RestServer implements AutoCloseable {
                 throw new ArgusException(ErrorCode.CONFIGURATION, "Cannot listen on " + config.host() + ":" + config.port()
                         + ": " + bindFailure(e) + ". Choose another host/port (argus.rest.host, argus.rest.port).", e);
             }
-            LOG.log(System.Logger.Level.INFO, "REST server listening on http://" + config.host() + ":" + port()
+            LOG.log(System.Logger.Level.INFO, "REST server listening on " + (config.tls() ? "https" : "http") + "://" + config.host() + ":" + port()
                     + " (" + config + ")");
         }
         return this;
@@ -157,6 +172,11 @@ public final class RestServer implements AutoCloseable {
             throw new IllegalStateException("RestServer is not started");
         }
         return app.port();
+    }
+
+    /** {@code https} with TLS configured, else {@code http}. */
+    public String scheme() {
+        return config.tls() ? "https" : "http";
     }
 
     /** The registry holding this server's series, for the app to add its own or serve elsewhere. */
@@ -211,9 +231,23 @@ public final class RestServer implements AutoCloseable {
         }
     }
 
-    /** Health, metrics and the pages are open; everything that classifies or describes the model needs the token. */
+    /**
+     * The only paths answered without a token when tokens are set: health (for probes), metrics (for scrapers) and the
+     * static pages. Everything else needs one, unknown paths included, so that a route added later is protected
+     * without anyone remembering to protect it.
+     */
+    static final java.util.Set<String> OPEN_PATHS = java.util.Set.of("/v2/health/live", "/v2/health/ready", "/metrics", "/",
+            "/docs", "/openapi.json");
+
     private static boolean isProtected(String path) {
-        return path.startsWith("/client/") || path.startsWith("/v1/") || path.equals("/v2") || path.startsWith("/v2/models");
+        return !OPEN_PATHS.contains(path);
+    }
+
+    /** Every registered HTTP route, as {@code METHOD path} (for the test that each one is protected or open on purpose). */
+    java.util.List<String> routes() {
+        return app.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
+                .filter(h -> h.getEndpoint().getMethod().isHttpMethod())
+                .map(h -> h.getEndpoint().getMethod() + " " + h.getEndpoint().getPath()).toList();
     }
 
     private void fail(Context ctx, RestError e) {

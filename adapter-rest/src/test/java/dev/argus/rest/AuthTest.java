@@ -49,6 +49,41 @@ class AuthTest {
         }
     }
 
+    /** A request for a registered route: path parameters filled in, a body where the method takes one. */
+    private static HttpRequest requestFor(TestServer s, String route) {
+        String method = route.substring(0, route.indexOf(' '));
+        String path = route.substring(route.indexOf(' ') + 1)
+                .replace("{account_id}", "acc").replace("<model>", "@cf/microsoft/resnet-50").replace("<model>", "fake-net")
+                .replaceAll("\\{[^}]+}", "x").replaceAll("<[^>]+>", "fake-net");
+        return s.request(path).method(method, method.equals("GET") || method.equals("HEAD")
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(PNG)).build();
+    }
+
+    @Test
+    void everyRegisteredRouteNotOnTheOpenListNeedsTheToken() {
+        try (TestServer s = new TestServer(RestConfig.defaults().withAuthTokens(Set.of(TOKEN)))) {
+            java.util.List<String> routes = s.server.routes();
+            assertThat(routes).hasSizeGreaterThanOrEqualTo(11);
+            int checked = 0;
+            for (String route : routes) {
+                String path = route.substring(route.indexOf(' ') + 1);
+                HttpResponse<String> r = s.send(requestFor(s, route));
+                if (RestServer.OPEN_PATHS.contains(path)) {
+                    assertThat(r.statusCode()).as(route + " is open").isNotEqualTo(401);
+                } else {
+                    assertThat(r.statusCode()).as(route + " without a token").isEqualTo(401);
+                    checked++;
+                }
+            }
+            assertThat(checked).as("protected routes checked").isGreaterThanOrEqualTo(5);
+            // paths no route serves, and near-misses of open ones, need the token too
+            for (String path : new String[] {"/v2/", "/v2/models/", "/metrics/", "/nothing-here", "/v1/classify/"}) {
+                assertThat(s.get(path).statusCode()).as(path).isEqualTo(401);
+            }
+            assertThat(s.get("//metrics").statusCode()).as("//metrics").isNotEqualTo(200);
+        }
+    }
+
     @Test
     void leavesHealthMetricsAndPagesOpen() {
         try (TestServer s = new TestServer(RestConfig.defaults().withAuthTokens(Set.of(TOKEN)))) {

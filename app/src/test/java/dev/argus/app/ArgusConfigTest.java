@@ -58,6 +58,44 @@ class ArgusConfigTest {
     }
 
     @Test
+    void servingBeyondLoopbackWithoutATokenIsAConfigurationErrorUnlessAllowed() {
+        Settings open = Settings.defaults().set(Key.REST_HOST, "0.0.0.0", "t");
+        assertThatThrownBy(() -> ServingConfig.from(open))
+                .isInstanceOfSatisfying(ArgusException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION))
+                .hasMessageContaining("argus.rest.host").hasMessageContaining("argus.rest.auth-tokens")
+                .hasMessageContaining("argus.server.allow-unauthenticated=true");
+        assertThat(ServingConfig.from(Settings.defaults().set(Key.REST_HOST, "0.0.0.0", "t").set(Key.REST_AUTH_TOKENS, "tok", "t"))
+                .rest()).isPresent();
+        assertThat(ServingConfig.from(Settings.defaults().set(Key.REST_HOST, "0.0.0.0", "t")
+                .set(Key.SERVER_ALLOW_UNAUTHENTICATED, "true", "t")).rest()).isPresent();
+        assertThatThrownBy(() -> ServingConfig.from(Settings.defaults().set(Key.GRPC_HOST, "10.1.2.3", "t")))
+                .hasMessageContaining("argus.grpc.host").hasMessageContaining("argus.grpc.token");
+        assertThat(ServingConfig.from(Settings.defaults().set(Key.GRPC_HOST, "0.0.0.0", "t").set(Key.GRPC_TOKEN, "tok", "t"))
+                .grpc()).isPresent();
+        for (String loopback : new String[] {"127.0.0.1", "127.0.0.2", "localhost", "::1"}) {
+            assertThat(ServingConfig.from(Settings.defaults().set(Key.REST_HOST, loopback, "t").set(Key.GRPC_HOST, loopback, "t"))
+                    .rest()).as(loopback).isPresent();
+        }
+        // a REST server that is not started needs no token
+        assertThat(ServingConfig.from(Settings.defaults().set(Key.REST_HOST, "0.0.0.0", "t").set(Key.REST_ENABLED, "false", "t"))
+                .rest()).isEmpty();
+    }
+
+    @Test
+    void aForwardingTokenIsNotSentInClearTextBeyondLoopbackUnlessAllowed() {
+        Settings remote = Settings.defaults().set(Key.BACKEND, "grpc", "t").set(Key.GRPC_BACKEND_TARGET, "gpu-box:50051", "t")
+                .set(Key.GRPC_BACKEND_TOKEN, "tok", "t");
+        assertThatThrownBy(() -> ArgusConfig.from(remote, NO_ENV))
+                .hasMessageContaining("argus.grpc-backend.token").hasMessageContaining("clear text to gpu-box")
+                .hasMessageContaining("argus.grpc-backend.tls=true").hasMessageNotContaining("= 'tok'");
+        assertThat(ArgusConfig.from(remote.set(Key.GRPC_BACKEND_ALLOW_PLAINTEXT_TOKEN, "true", "t"), NO_ENV).grpcBackend()).isPresent();
+        assertThat(ArgusConfig.from(Settings.defaults().set(Key.BACKEND, "grpc", "t").set(Key.GRPC_BACKEND_TARGET, "127.0.0.1:50051", "t")
+                .set(Key.GRPC_BACKEND_TOKEN, "tok", "t"), NO_ENV).grpcBackend()).isPresent();
+        assertThat(ArgusConfig.from(Settings.defaults().set(Key.BACKEND, "grpc", "t").set(Key.GRPC_BACKEND_TARGET, "gpu-box:50051", "t")
+                .set(Key.GRPC_BACKEND_TOKEN, "tok", "t").set(Key.GRPC_BACKEND_TLS, "true", "t"), NO_ENV).grpcBackend()).isPresent();
+    }
+
+    @Test
     void djlPyTorchDefaultsToOneSingleThreadedWorkerPerCpu() {
         ArgusConfig c = ArgusConfig.from(Settings.defaults().set(Key.CPUS, "4", "t").set(Key.BACKEND, "djl-pytorch", "t"), NO_ENV);
         assertThat(c.inference().workers()).isEqualTo(4);
@@ -165,7 +203,8 @@ class ArgusConfigTest {
         assertThatThrownBy(() -> ArgusConfig.from(Settings.defaults().set(Key.BACKEND, "grpc", "t"), NO_ENV))
                 .hasMessageContaining("argus.grpc-backend.target").hasMessageContaining("host:port");
         Settings s = Settings.defaults().set(Key.BACKEND, "grpc", "t").set(Key.GRPC_BACKEND_TARGET, "gpu-box:50051", "t")
-                .set(Key.GRPC_BACKEND_DEADLINE_MS, "2500", "t").set(Key.GRPC_BACKEND_TOKEN, "s3cret", "t");
+                .set(Key.GRPC_BACKEND_DEADLINE_MS, "2500", "t").set(Key.GRPC_BACKEND_TOKEN, "s3cret", "t")
+                .set(Key.GRPC_BACKEND_ALLOW_PLAINTEXT_TOKEN, "true", "t");
         var client = ArgusConfig.from(s, NO_ENV).grpcBackend().orElseThrow();
         assertThat(client.target()).isEqualTo("gpu-box:50051");
         assertThat(client.deadline()).isEqualTo(java.time.Duration.ofMillis(2500));

@@ -210,4 +210,23 @@ class CliIT {
         assertThat(p.exitValue()).as(err).isZero();
         assertThat(JSON.readTree(out).get("result").get(0).get("label").asText()).isEqualTo(LabelStyle.CLOUDFLARE.apply(probe.expectedLabel()));
     }
+
+    @Test
+    void aPropertiesFileInTheWorkingDirectoryIsNotReadUnlessNamed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // finding 10 of the review: in the container the working directory is the shared, writable data volume
+        java.nio.file.Files.writeString(dir.resolve("argus.properties"), "argus.backend=djl-pytorch\n");
+        Path launcher = RepoPaths.root().resolve("app/target/argus/bin/argus");
+        ProcessBuilder pb = new ProcessBuilder("sh", launcher.toString(), "config").directory(dir.toFile());
+        pb.environment().remove("ARGUS_CONFIG");
+        Process p = pb.start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(err).isZero();
+        assertThat(out).contains("argus.backend = onnx").doesNotContain("djl-pytorch");
+        assertThat(err).contains("Ignoring ./argus.properties");
+        Process named = new ProcessBuilder("sh", launcher.toString(), "config", "--config", "argus.properties").directory(dir.toFile()).start();
+        assertThat(named.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(named.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("argus.backend = djl-pytorch");
+    }
 }

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  */
 final class ServerProcess implements AutoCloseable {
     static final String CF_PATH = "/client/v4/accounts/a/ai/run/@cf/microsoft/resnet-50";
-    private static final Pattern PORTS = Pattern.compile("REST on http://[^:]+:(\\d+)/, gRPC on [^:]+:(\\d+)");
+    private static final Pattern PORTS = Pattern.compile("REST on https?://[^:]+:(\\d+)/, gRPC on [^:]+:(\\d+)");
 
     final Process process;
     final int restPort;

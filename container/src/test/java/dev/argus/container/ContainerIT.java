@@ -101,6 +101,8 @@ class ContainerIT {
                 "-e", "ARGUS_MODEL=/models/resnet50.onnx", "-e", "ARGUS_MODEL_NAME=argus/resnet50-test",
                 "-e", "ARGUS_REST_PORT=" + restPort, "-e", "ARGUS_GRPC_PORT=" + grpcPort,
                 "-e", "ARGUS_SERVER_SHUTDOWN_GRACE_MS=" + GRACE_MS, "-e", "ARGUS_SERVER_SHUTDOWN_DELAY_MS=" + DELAY_MS,
+                // it binds every interface: open serving is refused unless tokens are set or this says so
+                "-e", "ARGUS_SERVER_ALLOW_UNAUTHENTICATED=true",
                 System.getProperty("argus.container.image"));
         long t0 = System.nanoTime();
         while (status("/v2/health/ready") != 200) {
@@ -127,6 +129,22 @@ class ContainerIT {
     void runsAsANonRootUserOnAReadOnlyRootFilesystem() throws Exception {
         String inspect = podman(30, "inspect", "--format", "{{.Config.User}} {{.HostConfig.ReadonlyRootfs}}", name).strip();
         assertThat(inspect).isEqualTo("65532:65532 true");
+    }
+
+    @Test
+    @Order(1)
+    void refusesToServeEveryInterfaceWithoutATokenUnlessToldTo() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("podman", "run", "--rm", "--network=none", "--read-only", "--tmpfs",
+                "/tmp:rw,mode=1777", "-v", TestModels.directory() + ":/models:ro", "-e", "ARGUS_MODEL=/models/resnet50.onnx",
+                System.getProperty("argus.container.image")).redirectErrorStream(true);
+        if (Files.isRegularFile(conf)) {
+            pb.environment().put("CONTAINERS_CONF", conf.toString());
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(3);
+        assertThat(out).contains("argus.rest.auth-tokens").contains("argus.server.allow-unauthenticated");
     }
 
     @Test

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 /** Options shared by every command: where configuration comes from and the most common overrides. */
 public final class ConfigOptions {
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Properties file (default: $ARGUS_CONFIG, else ./argus.properties if present).")
+            description = "Properties file (default: $ARGUS_CONFIG; none otherwise).")
     Path configFile;
 
     @Option(names = "--backend", paramLabel = "NAME", description = "Inference backend (argus.backend).")
@@ -38,7 +38,10 @@ public final class ConfigOptions {
             file = Paths.get(env.get("ARGUS_CONFIG"));
         }
         if (file == null && Files.isRegularFile(Paths.get("argus.properties"))) {
-            file = Paths.get("argus.properties");
+            // Not read: the working directory may be writable by others (a container's data volume), and what it holds
+            // would be trusted. Configuration comes only from a file named on purpose.
+            System.getLogger(ConfigOptions.class.getName()).log(System.Logger.Level.WARNING, "Ignoring ./argus.properties: "
+                    + "configuration is read only from a file named by --config or ARGUS_CONFIG.");
         }
         if (file != null) {
             if (!Files.isRegularFile(file)) {

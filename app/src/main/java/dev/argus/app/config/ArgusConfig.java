@@ -173,7 +173,23 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
             GrpcClientConfig base = c;
             c = r.wrap(Key.GRPC_BACKEND_TRUSTED_CERTS, () -> base.withTls(r.path(Key.GRPC_BACKEND_TRUSTED_CERTS).orElse(null)));
         }
+        if (token.isPresent() && !c.tls() && !ServingConfig.loopback(host(target))
+                && !r.bool(Key.GRPC_BACKEND_ALLOW_PLAINTEXT_TOKEN)) {
+            throw r.bad(Key.GRPC_BACKEND_TOKEN, "The token would travel in clear text to " + host(target) + ". Set "
+                    + "argus.grpc-backend.tls=true (the other Argus needs argus.grpc.tls-cert-chain), or "
+                    + "argus.grpc-backend.allow-plaintext-token=true if the network between them is trusted");
+        }
         return c;
+    }
+
+    /** The host of a gRPC target ({@code host:port}, {@code [v6]:port}, {@code dns:///host:port}). */
+    static String host(String target) {
+        String t = target.replaceFirst("^[a-z]+:///?", "");
+        if (t.startsWith("[")) {
+            return t.substring(1, Math.max(1, t.indexOf(']')));
+        }
+        int colon = t.lastIndexOf(':');
+        return colon > 0 ? t.substring(0, colon) : t;
     }
 
     private static Path dataDir(String configured, Map<String, String> env) {

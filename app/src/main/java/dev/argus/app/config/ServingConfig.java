@@ -23,9 +23,34 @@ public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration s
     public static ServingConfig from(Settings s) {
         ConfigReader r = new ConfigReader(s);
         Duration grace = r.millis(Key.SERVER_SHUTDOWN_GRACE_MS, 0, 600_000);
+        Optional<RestConfig> rest = r.bool(Key.REST_ENABLED) ? Optional.of(rest(r, grace)) : Optional.empty();
+        Optional<GrpcConfig> grpc = r.bool(Key.GRPC_ENABLED) ? Optional.of(grpc(r, grace)) : Optional.empty();
+        if (!r.bool(Key.SERVER_ALLOW_UNAUTHENTICATED)) {
+            rest.filter(c -> !c.authEnabled() && !loopback(c.host())).ifPresent(c -> {
+                throw r.bad(Key.REST_HOST, openServing("REST", "argus.rest.auth-tokens"));
+            });
+            grpc.filter(c -> c.authToken().isEmpty() && !loopback(c.host())).ifPresent(c -> {
+                throw r.bad(Key.GRPC_HOST, openServing("gRPC", "argus.grpc.token"));
+            });
+        }
         return new ServingConfig(r.intIn(Key.SERVER_WARMUP_ROUNDS, 0, 1000), r.millis(Key.SERVER_SHUTDOWN_DELAY_MS, 0, 600_000), grace,
-                r.bool(Key.REST_ENABLED) ? Optional.of(rest(r, grace)) : Optional.empty(),
-                r.bool(Key.GRPC_ENABLED) ? Optional.of(grpc(r, grace)) : Optional.empty());
+                rest, grpc);
+    }
+
+    private static String openServing(String server, String tokenKey) {
+        return "Serving " + server + " beyond this machine without a token would let anyone who reaches the port classify "
+                + "and read the model's details. Set " + tokenKey + " (env " + tokenKey.toUpperCase(java.util.Locale.ROOT)
+                .replace('.', '_').replace('-', '_') + "), bind to 127.0.0.1, or set argus.server.allow-unauthenticated=true "
+                + "to serve openly on purpose (e.g. behind a gateway that authenticates)";
+    }
+
+    /** Whether {@code host} is a loopback address (127.0.0.0/8, ::1, localhost), without asking a resolver for others. */
+    public static boolean loopback(String host) {
+        String h = host.trim().toLowerCase(java.util.Locale.ROOT);
+        if (h.equals("localhost") || h.equals("::1") || h.equals("[::1]") || h.equals("0:0:0:0:0:0:0:1")) {
+            return true;
+        }
+        return h.matches("127(\\.\\d{1,3}){3}");
     }
 
     private static RestConfig rest(ConfigReader r, Duration grace) {
@@ -49,8 +74,8 @@ public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration s
                     + "): one body and what is parsed out of it must fit; or 0 for 25% of the heap");
         }
         long bodies = inFlight == 0 ? RestConfig.defaultMaxBodyBytesInFlight(maxBody) : inFlight;
-        return r.wrap(Key.REST_CLOUDFLARE_MODEL, () -> new RestConfig(host, port, tokens, maxBody, timeout, maxRequests,
-                maxImages, model, grace, maxImageBytes, bodies));
+        return r.wrap(Key.REST_TLS_CERT_CHAIN, () -> new RestConfig(host, port, tokens, maxBody, timeout, maxRequests,
+                maxImages, model, grace, maxImageBytes, bodies, r.path(Key.REST_TLS_CERT_CHAIN), r.path(Key.REST_TLS_PRIVATE_KEY)));
     }
 
     private static GrpcConfig grpc(ConfigReader r, Duration grace) {

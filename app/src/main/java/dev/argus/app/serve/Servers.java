@@ -106,7 +106,7 @@ public final class Servers implements AutoCloseable {
 
     public String describe() {
         List<String> parts = new ArrayList<>();
-        rest.ifPresent(r -> parts.add("REST on http://" + restHost + ":" + r.port() + "/"));
+        rest.ifPresent(r -> parts.add("REST on " + r.scheme() + "://" + restHost + ":" + r.port() + "/"));
         grpc.ifPresent(g -> parts.add("gRPC on " + g.config().host() + ":" + g.port()));
         return String.join(", ", parts);
     }
