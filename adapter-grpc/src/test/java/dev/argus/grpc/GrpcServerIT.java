@@ -157,4 +157,28 @@ class GrpcServerIT {
             }
         }
     }
+
+    @Test
+    void callsWaitingForMessageMemoryDoNotStallTheAdmittedCallOnTheSameConnection() throws Exception {
+        // Memory for one 4 MiB call at a time; four 3 MiB calls at once on one connection. A waiting call's bytes sit
+        // unread in the connection's flow-control window; they must not keep the admitted call's bytes out.
+        GrpcConfig one = GrpcConfig.defaults().withAddress("127.0.0.1", 0).withMaxInboundMessageBytes(4 * MIB)
+                .withLimits(8L * MIB + 100_000, 32, java.time.Duration.ofMinutes(30));
+        try (GrpcServer small = GrpcServer.start(one, fake)) {
+            ManagedChannel ch = Grpc.newChannelBuilder("127.0.0.1:" + small.port(), InsecureChannelCredentials.create()).build();
+            try {
+                java.util.List<java.util.concurrent.CompletableFuture<Throwable>> calls = new java.util.ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    java.util.concurrent.CompletableFuture<Throwable> done = new java.util.concurrent.CompletableFuture<>();
+                    ClassifierGrpc.newStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS).classify(bytes(3 * MIB), GrpcServerTest.observer(done));
+                    calls.add(done);
+                }
+                for (java.util.concurrent.CompletableFuture<Throwable> c : calls) {
+                    assertThat(c.get(40, TimeUnit.SECONDS)).isNull();
+                }
+            } finally {
+                ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
 }
