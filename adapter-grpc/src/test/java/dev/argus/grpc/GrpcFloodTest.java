@@ -9,10 +9,6 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,24 +24,7 @@ class GrpcFloodTest {
     private final FakeUseCase fake = new FakeUseCase();
 
     /** ClassifyBatch as raw bytes, so that the test sends exactly the wire bytes it wants. */
-    private static final MethodDescriptor<byte[], byte[]> RAW_BATCH = ClassifierGrpc.getClassifyBatchMethod().toBuilder(
-            new Raw(), new Raw()).build();
-
-    private static final class Raw implements MethodDescriptor.Marshaller<byte[]> {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
+    private static final MethodDescriptor<byte[], byte[]> RAW_BATCH = RawMessages.of(ClassifierGrpc.getClassifyBatchMethod());
 
     @Test
     void aBatchOfAMillionImagesIsRefusedAtTheOneAfter256BeforeItIsBuilt() throws Exception {

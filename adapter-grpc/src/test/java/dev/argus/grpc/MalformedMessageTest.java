@@ -10,10 +10,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -22,24 +19,8 @@ import org.junit.jupiter.api.Test;
 class MalformedMessageTest {
     private final FakeUseCase fake = new FakeUseCase();
 
-    private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
-
     private static Status sendRaw(InProcess grpc, MethodDescriptor<?, ?> method, byte[] bytes) {
-        MethodDescriptor<byte[], byte[]> raw = method.toBuilder(RAW, RAW).build();
+        MethodDescriptor<byte[], byte[]> raw = RawMessages.of(method);
         try {
             ClientCalls.blockingUnaryCall(grpc.channel, raw, CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), bytes);
             return Status.OK;

@@ -70,6 +70,11 @@ final class Body implements AutoCloseable {
             return chunks.get(0);
         }
         reserve(size);
+        return join(chunks, size);
+    }
+
+    /** The first {@code size} bytes of {@code chunks}, in one array. */
+    static byte[] join(List<byte[]> chunks, long size) {
         byte[] out = new byte[(int) size];
         int at = 0;
         for (byte[] c : chunks) {

@@ -187,14 +187,7 @@ final class Multipart {
 
         byte[] bytes() {
             body.reserve(size);
-            byte[] out = new byte[(int) size];
-            int at = 0;
-            for (byte[] c : chunks) {
-                int n = (int) Math.min(c.length, size - at);
-                System.arraycopy(c, 0, out, at, n);
-                at += n;
-            }
-            return out;
+            return Body.join(chunks, size);
         }
     }
 
