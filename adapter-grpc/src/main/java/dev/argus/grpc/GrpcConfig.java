@@ -42,7 +42,7 @@ public record GrpcConfig(String host, int port, int maxInboundMessageBytes, int 
     public static final int DEFAULT_MAX_CALLS_PER_CONNECTION = 32;
     public static final Duration DEFAULT_MAX_CONNECTION_AGE = Duration.ofMinutes(30);
     /** Share of the JVM's maximum heap that request messages may hold by default. */
-    public static final double DEFAULT_MESSAGE_HEAP_SHARE = 0.2;
+    public static final double DEFAULT_MESSAGE_HEAP_SHARE = 0.1;
 
     public GrpcConfig {
         Objects.requireNonNull(host, "host");
@@ -99,9 +99,10 @@ public record GrpcConfig(String host, int port, int maxInboundMessageBytes, int 
                 DEFAULT_MAX_CALLS_PER_CONNECTION, DEFAULT_MAX_CONNECTION_AGE);
     }
 
-    /** 20% of this JVM's maximum heap, and at least four times twice the largest message. */
+    /** 10% of this JVM's maximum heap, and at least what one call of the largest message needs (twice it). */
     public static long defaultMaxBytesInFlight(int maxInboundMessageBytes) {
-        return Math.max(8L * maxInboundMessageBytes, (long) (Runtime.getRuntime().maxMemory() * DEFAULT_MESSAGE_HEAP_SHARE));
+        return Math.max(2L * maxInboundMessageBytes + (64 << 10),
+                (long) (Runtime.getRuntime().maxMemory() * DEFAULT_MESSAGE_HEAP_SHARE));
     }
 
     /** These limits on memory, calls per connection and connection age. */

@@ -22,7 +22,7 @@ public record ImageIoConfig(long maxPixels, boolean applyExifOrientation, boolea
     /** Keeps every byte offset of a decoded image (up to 4 bytes a pixel) within an int. */
     public static final long MAX_MAX_PIXELS = 400_000_000L;
     /** Share of the JVM's maximum heap that decodes may hold by default. */
-    public static final double DEFAULT_DECODE_HEAP_SHARE = 0.4;
+    public static final double DEFAULT_DECODE_HEAP_SHARE = 0.35;
     public static final long DEFAULT_DECODE_WAIT_MILLIS = 30_000;
     private static final long MIN_DECODE_MEMORY = 16L << 20;
 
@@ -45,13 +45,13 @@ public record ImageIoConfig(long maxPixels, boolean applyExifOrientation, boolea
 
     /**
      * 50 megapixels, EXIF orientation applied, ICC profiles ignored (what the model's own preprocessing does), decodes
-     * holding at most 40% of the maximum heap at once and waiting up to 30 s for it.
+     * holding at most 35% of the maximum heap at once and waiting up to 30 s for it.
      */
     public static ImageIoConfig defaults() {
         return new ImageIoConfig(DEFAULT_MAX_PIXELS, true, true);
     }
 
-    /** 40% of this JVM's maximum heap (-Xmx, or the container-aware default), at least 16 MiB. */
+    /** 35% of this JVM's maximum heap (-Xmx, or the container-aware default), at least 16 MiB. */
     public static long defaultDecodeMemoryBytes() {
         return Math.max(MIN_DECODE_MEMORY, (long) (Runtime.getRuntime().maxMemory() * DEFAULT_DECODE_HEAP_SHARE));
     }

@@ -99,7 +99,7 @@ class DecodeMemoryTest {
     @Test
     void theDefaultBudgetIsAShareOfTheHeap() {
         long max = Runtime.getRuntime().maxMemory();
-        assertThat(ImageIoConfig.defaults().decodeMemoryBytes()).isEqualTo(Math.max(16 * MIB, (long) (max * 0.4)));
+        assertThat(ImageIoConfig.defaults().decodeMemoryBytes()).isEqualTo(Math.max(16 * MIB, (long) (max * 0.35)));
         assertThatThrownBy(() -> ImageIoConfig.defaults().withDecodeMemory(MIB, 0)).isInstanceOf(ArgusException.class)
                 .hasMessageContaining("16 MiB");
     }

@@ -40,7 +40,7 @@ public record RestConfig(String host, int port, Set<String> authTokens, long max
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
     public static final long DEFAULT_MAX_IMAGE_BYTES = 10L * 1024 * 1024;
     /** Share of the JVM's maximum heap that request bodies may hold by default. */
-    public static final double DEFAULT_BODY_HEAP_SHARE = 0.25;
+    public static final double DEFAULT_BODY_HEAP_SHARE = 0.15;
 
     public RestConfig {
         Objects.requireNonNull(host, "host");
@@ -99,15 +99,20 @@ public record RestConfig(String host, int port, Set<String> authTokens, long max
         }
     }
 
-    /** 25% of this JVM's maximum heap, and at least twice the largest body. */
-    public static long defaultMaxBodyBytesInFlight(long maxBodyBytes) {
-        return Math.max(2 * maxBodyBytes, (long) (Runtime.getRuntime().maxMemory() * DEFAULT_BODY_HEAP_SHARE));
+    /** 15% of this JVM's maximum heap (at least 2 MiB): with decodes (35%) and gRPC (10%), 60% of the heap at most. */
+    public static long defaultMaxBodyBytesInFlight() {
+        return Math.max(2L << 20, (long) (Runtime.getRuntime().maxMemory() * DEFAULT_BODY_HEAP_SHARE));
+    }
+
+    /** The largest body the default bodies-in-flight budget allows: 64 MiB, or half the budget on a small heap. */
+    public static long defaultMaxBodyBytes() {
+        return Math.min(DEFAULT_MAX_BODY_BYTES, defaultMaxBodyBytesInFlight() / 2);
     }
 
     public static RestConfig defaults() {
-        return new RestConfig(DEFAULT_HOST, DEFAULT_PORT, Set.of(), DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT,
+        return new RestConfig(DEFAULT_HOST, DEFAULT_PORT, Set.of(), defaultMaxBodyBytes(), DEFAULT_REQUEST_TIMEOUT,
                 DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_IMAGES_PER_REQUEST, DEFAULT_CLOUDFLARE_MODEL,
-                DEFAULT_SHUTDOWN_GRACE, DEFAULT_MAX_IMAGE_BYTES, defaultMaxBodyBytesInFlight(DEFAULT_MAX_BODY_BYTES),
+                DEFAULT_SHUTDOWN_GRACE, DEFAULT_MAX_IMAGE_BYTES, defaultMaxBodyBytesInFlight(),
                 java.util.Optional.empty(), java.util.Optional.empty());
     }
 

@@ -44,14 +44,20 @@ class ArgusConfigTest {
     void memoryBudgetsDefaultToSharesOfTheHeapAndRefuseTooLittle() {
         long heap = Runtime.getRuntime().maxMemory();
         ArgusConfig c = ArgusConfig.from(Settings.defaults(), NO_ENV);
-        assertThat(c.decodeMemoryBytes()).isEqualTo(Math.max(16L << 20, (long) (heap * 0.4)));
+        assertThat(c.decodeMemoryBytes()).isEqualTo(Math.max(16L << 20, (long) (heap * 0.35)));
         assertThat(c.decodeWaitMillis()).isEqualTo(30_000);
         assertThat(ArgusConfig.from(Settings.defaults().set(Key.DECODE_MEMORY_BYTES, "268435456", "t"), NO_ENV).decodeMemoryBytes())
                 .isEqualTo(256L << 20);
         assertThatThrownBy(() -> ArgusConfig.from(Settings.defaults().set(Key.DECODE_MEMORY_BYTES, "1000", "t"), NO_ENV))
                 .hasMessageContaining("argus.limits.decode-memory-bytes").hasMessageContaining("16 MiB");
         var rest = ServingConfig.from(Settings.defaults()).rest().orElseThrow();
-        assertThat(rest.maxBodyBytesInFlight()).isEqualTo(Math.max(2 * rest.maxBodyBytes(), (long) (heap * 0.25)));
+        long bodies = Math.max(2L << 20, (long) (heap * 0.15));
+        assertThat(rest.maxBodyBytesInFlight()).isEqualTo(bodies);
+        assertThat(rest.maxBodyBytes()).as("64 MiB, or half the budget on a small heap").isEqualTo(Math.min(64L << 20, bodies / 2));
+        // a body limit set on purpose raises the budget instead of being cut
+        var big = ServingConfig.from(Settings.defaults().set(Key.REST_MAX_BODY_BYTES, "1000000000", "t")).rest().orElseThrow();
+        assertThat(big.maxBodyBytes()).isEqualTo(1_000_000_000L);
+        assertThat(big.maxBodyBytesInFlight()).isEqualTo(Math.max(2_000_000_000L, bodies));
         assertThat(rest.maxImageBytes()).isEqualTo(10L << 20);
         assertThatThrownBy(() -> ServingConfig.from(Settings.defaults().set(Key.REST_MAX_BODY_BYTES_IN_FLIGHT, "1048576", "t")))
                 .hasMessageContaining("argus.rest.max-body-bytes-in-flight").hasMessageContaining("twice");

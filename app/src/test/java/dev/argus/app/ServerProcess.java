@@ -23,9 +23,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code argus serve} as an attacker meets it: the distribution's launcher in its own process, with the container's
- * heap ({@code -Xmx1200m -XX:+ExitOnOutOfMemoryError}: any OutOfMemoryError ends it), serving the probe model on free
- * ports. {@code -Dargus.test.launcher=PATH} runs another build's launcher (to see a test fail on older code).
+ * {@code argus serve} as an attacker meets it: the distribution's launcher in its own process, with the JVM options
+ * given (the attack tests use a fixed heap and {@code -XX:+ExitOnOutOfMemoryError}: any OutOfMemoryError ends it),
+ * serving the probe model on free ports. {@code -Dargus.test.launcher=PATH} runs another build's launcher (to see a test fail on older code).
  */
 final class ServerProcess implements AutoCloseable {
     static final String CF_PATH = "/client/v4/accounts/a/ai/run/@cf/microsoft/resnet-50";
@@ -82,11 +82,6 @@ final class ServerProcess implements AutoCloseable {
         }
         p.destroyForcibly();
         throw new IllegalStateException("argus serve did not start:\n" + String.join("\n", seen));
-    }
-
-    /** The container's heap and its exit on the first OutOfMemoryError. */
-    static ServerProcess containerHeap(Path dataDir, String... extra) throws IOException {
-        return start(dataDir, "-Xmx1200m -XX:+ExitOnOutOfMemoryError " + System.getProperty("argus.test.server.opts", ""), extra);
     }
 
     boolean alive() {

@@ -50,6 +50,21 @@ class ServerUnderAttackIT {
     @TempDir
     Path tmp;
 
+    /** The heap the server gets: the container's (1200 MiB); {@link SmallHeapUnderAttackIT} gives it 256 MiB. */
+    protected String heap() {
+        return "-Xmx1200m";
+    }
+
+    /** Whether the defaults leave room for the largest inputs (a 64 MiB body, a 50-megapixel 16-bit PNG). */
+    protected boolean roomForTheLargestInputs() {
+        return true;
+    }
+
+    private ServerProcess server() throws IOException {
+        return ServerProcess.start(tmp.resolve("data"), heap() + " -XX:+ExitOnOutOfMemoryError "
+                + System.getProperty("argus.test.server.opts", ""));
+    }
+
     private static void assertStillServing(ServerProcess s, String after) throws Exception {
         assertThat(s.alive()).as("alive after " + after + "\n" + s.log()).isTrue();
         assertThat(s.ready()).as("ready after " + after).isEqualTo(200);
@@ -59,7 +74,7 @@ class ServerUnderAttackIT {
 
     @Test
     void finding1ATinyGifWithAHugeFrameIsRefused() throws Exception {
-        try (ServerProcess s = ServerProcess.containerHeap(tmp.resolve("data"))) {
+        try (ServerProcess s = server()) {
             HttpResponse<String> r = s.post(ServerProcess.CF_PATH, "image/gif", HostileImages.gifWithLargeFrame(100, 46_000),
                     Duration.ofSeconds(30));
             assertThat(r.statusCode()).as(r.body()).isEqualTo(413);
@@ -69,7 +84,7 @@ class ServerUnderAttackIT {
 
     @Test
     void finding2DeclaredLengthsAreNotAllocated() throws Exception {
-        try (ServerProcess s = ServerProcess.containerHeap(tmp.resolve("data"))) {
+        try (ServerProcess s = server()) {
             List<Socket> sockets = new ArrayList<>();
             try {
                 for (int i = 0; i < 50; i++) {
@@ -115,7 +130,7 @@ class ServerUnderAttackIT {
         oip.append("\"\"]}]}");
         byte[] v1Body = v1.toString().getBytes(StandardCharsets.US_ASCII);
         byte[] oipBody = oip.toString().getBytes(StandardCharsets.US_ASCII);
-        try (ServerProcess s = ServerProcess.containerHeap(tmp.resolve("data"))) {
+        try (ServerProcess s = server()) {
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
                 List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
@@ -125,7 +140,8 @@ class ServerUnderAttackIT {
                 }
                 for (CompletableFuture<HttpResponse<String>> a : answers) {
                     HttpResponse<String> r = a.get(120, TimeUnit.SECONDS);
-                    assertThat(r.statusCode()).as(r.body()).isIn(400, 429);
+                    // on a small heap the default body limit is below these 63 MB bodies: 413 before they are read
+                    assertThat(r.statusCode()).as(r.body()).isIn(400, 429, roomForTheLargestInputs() ? 400 : 413);
                     if (r.statusCode() == 400) {
                         assertThat(r.body()).containsPattern("more than 32 (images|BYTES elements)");
                     }
@@ -151,7 +167,7 @@ class ServerUnderAttackIT {
     @Test
     void finding4LargeFlatPngsAtOnceWaitTheirTurnOrAreRefused() throws Exception {
         byte[] png = HostileImages.flatPng16Rgba(7071, 7071); // ~580 KB, ~420 MB to decode the part that is needed
-        try (ServerProcess s = ServerProcess.containerHeap(tmp.resolve("data"))) {
+        try (ServerProcess s = server()) {
             ExecutorService pool = Executors.newFixedThreadPool(4);
             List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -170,7 +186,9 @@ class ServerUnderAttackIT {
                 ok += r.statusCode() == 200 ? 1 : 0;
             }
             pool.shutdownNow();
-            assertThat(ok).as("at least one decoded in its turn").isPositive();
+            if (roomForTheLargestInputs()) {
+                assertThat(ok).as("at least one decoded in its turn").isPositive();
+            }
             try (GrpcClient grpc = new GrpcClient(s, 1)) {
                 StatusRuntimeException e = null;
                 try {
@@ -192,7 +210,7 @@ class ServerUnderAttackIT {
         byte[] big = noiseJpeg(2250, 1); // ~9.6 MiB, a valid image
         ByteString bigImage = ByteString.copyFrom(big);
         ByteString small = ByteString.copyFrom(noiseJpeg(260, 2));
-        try (ServerProcess s = ServerProcess.containerHeap(tmp.resolve("data")); GrpcClient grpc = new GrpcClient(s, 4)) {
+        try (ServerProcess s = server(); GrpcClient grpc = new GrpcClient(s, 4)) {
             ConcurrentHashMap<Status.Code, Integer> codes = new ConcurrentHashMap<>();
             List<CompletableFuture<Void>> calls = new ArrayList<>();
             ClassifyRequest bigRequest = ClassifyRequest.newBuilder().setEncoded(bigImage).build();

@@ -127,14 +127,14 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
                 backend.equals(Backends.CLOUDFLARE) ? Optional.of(cloudflareBackend(r)) : Optional.empty());
     }
 
-    /** {@code argus.limits.decode-memory-bytes}: 0 = 40% of the maximum heap; otherwise at least 16 MiB. */
+    /** {@code argus.limits.decode-memory-bytes}: 0 = 35% of the maximum heap; otherwise at least 16 MiB. */
     private static long decodeMemory(ConfigReader r) {
         long v = r.longIn(Key.DECODE_MEMORY_BYTES, 0, Long.MAX_VALUE);
         if (v == 0) {
             return dev.argus.imageio.ImageIoConfig.defaultDecodeMemoryBytes();
         }
         if (v < 16L << 20) {
-            throw r.bad(Key.DECODE_MEMORY_BYTES, "Give at least 16777216 (16 MiB), or 0 for 40% of the heap");
+            throw r.bad(Key.DECODE_MEMORY_BYTES, "Give at least 16777216 (16 MiB), or 0 for 35% of the heap");
         }
         return v;
     }

@@ -10,6 +10,11 @@ import java.util.Optional;
 /** Parses configuration values, producing errors that name the key, its value, its source and what is valid. */
 record ConfigReader(Settings s) {
 
+    /** Whether {@code k} keeps its built-in default (nothing set it). */
+    boolean isDefault(Key k) {
+        return "default".equals(s.source(k));
+    }
+
     String string(Key k) {
         return s.get(k).trim();
     }

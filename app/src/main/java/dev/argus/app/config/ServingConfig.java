@@ -71,11 +71,25 @@ public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration s
         long inFlight = r.longIn(Key.REST_MAX_BODY_BYTES_IN_FLIGHT, 0, Long.MAX_VALUE);
         if (inFlight != 0 && inFlight < 2 * maxBody) {
             throw r.bad(Key.REST_MAX_BODY_BYTES_IN_FLIGHT, "Give at least twice argus.rest.max-body-bytes (" + 2 * maxBody
-                    + "): one body and what is parsed out of it must fit; or 0 for 25% of the heap");
+                    + "): one body and what is parsed out of it must fit; or 0 for 15% of the heap");
         }
-        long bodies = inFlight == 0 ? RestConfig.defaultMaxBodyBytesInFlight(maxBody) : inFlight;
-        return r.wrap(Key.REST_TLS_CERT_CHAIN, () -> new RestConfig(host, port, tokens, maxBody, timeout, maxRequests,
-                maxImages, model, grace, maxImageBytes, bodies, r.path(Key.REST_TLS_CERT_CHAIN), r.path(Key.REST_TLS_PRIVATE_KEY)));
+        long bodies = inFlight;
+        if (inFlight == 0) {
+            // The default budget is a share of the heap; on a small heap the default body limit shrinks to half of it,
+            // while a body limit set on purpose makes the budget grow to twice it instead.
+            bodies = RestConfig.defaultMaxBodyBytesInFlight();
+            if (2 * maxBody > bodies) {
+                if (r.isDefault(Key.REST_MAX_BODY_BYTES)) {
+                    maxBody = Math.max(1024, bodies / 2);
+                } else {
+                    bodies = 2 * maxBody;
+                }
+            }
+        }
+        long body = maxBody;
+        long inFlightBodies = bodies;
+        return r.wrap(Key.REST_TLS_CERT_CHAIN, () -> new RestConfig(host, port, tokens, body, timeout, maxRequests,
+                maxImages, model, grace, maxImageBytes, inFlightBodies, r.path(Key.REST_TLS_CERT_CHAIN), r.path(Key.REST_TLS_PRIVATE_KEY)));
     }
 
     private static GrpcConfig grpc(ConfigReader r, Duration grace) {
@@ -89,7 +103,7 @@ public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration s
         long inFlight = r.longIn(Key.GRPC_MAX_BYTES_IN_FLIGHT, 0, Long.MAX_VALUE);
         if (inFlight != 0 && inFlight < 2L * maxBytes) {
             throw r.bad(Key.GRPC_MAX_BYTES_IN_FLIGHT, "Give at least twice argus.grpc.max-inbound-message-bytes (" + 2L * maxBytes
-                    + "), or 0 for 20% of the heap");
+                    + "), or 0 for 10% of the heap");
         }
         long messages = inFlight == 0 ? GrpcConfig.defaultMaxBytesInFlight(maxBytes) : inFlight;
         int perConnection = r.intIn(Key.GRPC_MAX_CALLS_PER_CONNECTION, 1, 100_000);
