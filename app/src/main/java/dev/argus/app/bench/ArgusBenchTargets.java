@@ -31,7 +31,7 @@ final class ArgusBenchTargets implements BenchTarget.Factory {
     ArgusConfig config(BackendSpec spec) {
         Settings s = baseSettings.get();
         s.set(Key.BACKEND, spec.backend(), SOURCE);
-        if (spec.id().equals(BackendSpec.REST)) {
+        if (spec.name().equals(BackendSpec.REST)) {
             s.set(Key.CLOUDFLARE_BASE_URL, spec.value().orElseThrow(), SOURCE);
             if (s.get(Key.CLOUDFLARE_ACCOUNT_ID).isBlank() && env.get("CLOUDFLARE_ACCOUNT_ID") == null) {
                 s.set(Key.CLOUDFLARE_ACCOUNT_ID, "argus-bench", SOURCE + " (rest: any account id)");

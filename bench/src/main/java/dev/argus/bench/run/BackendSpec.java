@@ -52,6 +52,12 @@ public record BackendSpec(String id, String backend, Optional<String> value, Map
         });
     }
 
+    /** The name as listed, without its environment ({@code rest} for {@code rest{A=1}}). */
+    public String name() {
+        int brace = id.indexOf('{');
+        return brace < 0 ? id : id.substring(0, brace);
+    }
+
     /** Whether the engine runs in this process (so a bare-engine baseline and logits exist). */
     public boolean remote() {
         return backend.equals("grpc") || backend.equals("cloudflare");

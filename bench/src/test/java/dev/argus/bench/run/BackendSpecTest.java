@@ -127,6 +127,8 @@ class BackendSpecTest {
                 java.util.Map.entry("ONEDNN_MAX_CPU_ISA", "AVX2"));
         assertThat(specs.get(2).env()).isEmpty();
         assertThat(specs.get(0)).hasToString("djl-tensorflow{TF_ENABLE_ONEDNN_OPTS=0}=tf/");
+        assertThat(specs).extracting(BackendSpec::name).containsOnly("djl-tensorflow");
+        assertThat(parse("rest{SERVER=a}=http://x:1").get(0).name()).isEqualTo("rest");
         // the worker parses the same list and finds its backend by id
         assertThat(parse(specs.get(1).toString()).get(0)).isEqualTo(specs.get(1));
     }
