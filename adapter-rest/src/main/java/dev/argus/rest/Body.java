@@ -1,5 +1,6 @@
 package dev.argus.rest;
 
+import dev.argus.domain.ErrorCode;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.util.ArrayList;
@@ -8,9 +9,9 @@ import java.util.List;
 
 /**
  * A request body as it arrived: fixed-size chunks, each allocated only once its bytes are there and reserved in the
- * server's {@link BodyMemory}. Parsers read it as a stream (no copy); {@link #toByteArray()} makes the one copy a raw
- * image needs. What is parsed out of it (images) is reserved through {@link #reserve} too. Closing it gives everything
- * back.
+ * server's {@link BodyMemory}. Parsers read it as a stream or chunk by chunk (no copy); {@link #toByteArray()} makes the
+ * one copy a raw image needs. What is parsed out of it (images) is reserved through {@link #reserve} too. Closing it
+ * gives everything back; the request's admission closes it once the request and its work have ended.
  */
 final class Body implements AutoCloseable {
     static final int CHUNK = 64 * 1024;
@@ -23,7 +24,7 @@ final class Body implements AutoCloseable {
         this.memory = memory;
     }
 
-    /** An already complete body (tests, and parts of a multipart body). */
+    /** An already complete body (tests). */
     static Body of(byte[] bytes) {
         Body b = new Body(new BodyMemory(Long.MAX_VALUE));
         b.chunks.add(bytes);
@@ -47,10 +48,23 @@ final class Body implements AutoCloseable {
         return size;
     }
 
-    /** Reserves {@code bytes} more for this request (what it parses out of the body), or throws 429/3040. */
+    /**
+     * Reserves {@code bytes} more for this request (what it parses out of the body). More than the whole budget for
+     * this one request is 413 (it could never be served); more than is free now is 429 (others hold it).
+     */
     void reserve(long bytes) {
+        if (reserved + bytes > memory.capacity()) {
+            throw RestError.of(ErrorCode.INPUT_TOO_LARGE, "The request needs more memory than all requests together may hold ("
+                    + memory.capacity() / (1024 * 1024) + " MiB, argus.rest.max-body-bytes-in-flight). Send a smaller "
+                    + "body: the raw image rather than a JSON number array, or fewer images at once.");
+        }
         memory.reserve(bytes);
         reserved += bytes;
+    }
+
+    /** The chunks holding the body, in order; the last one is filled up to {@link #size()}. */
+    List<byte[]> chunks() {
+        return Collections.unmodifiableList(chunks);
     }
 
     InputStream stream() {
@@ -64,13 +78,24 @@ final class Body implements AutoCloseable {
         return new SequenceInputStream(Collections.enumeration(parts));
     }
 
-    /** The body as one array (one copy; reserved like the chunks). */
+    /** The body as one array: one copy, which replaces the chunks (their reservation goes back). */
     byte[] toByteArray() {
         if (chunks.size() == 1 && chunks.get(0).length == size) {
             return chunks.get(0);
         }
+        long chunked = (long) chunks.size() * CHUNK;
         reserve(size);
-        return join(chunks, size);
+        byte[] out = join(chunks, size);
+        chunks.clear();
+        chunks.add(out);
+        release(chunked);
+        return out;
+    }
+
+    /** Gives back {@code bytes} of this request's reservation (what it no longer holds). */
+    void release(long bytes) {
+        memory.release(bytes);
+        reserved -= bytes;
     }
 
     /** The first {@code size} bytes of {@code chunks}, in one array. */

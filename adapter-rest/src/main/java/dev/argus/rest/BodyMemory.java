@@ -26,9 +26,11 @@ final class BodyMemory {
 
     /** Reserves {@code bytes} or throws 429/3040; the caller gives them back with {@link #release}. */
     void reserve(long bytes) {
-        long now = used.addAndGet(bytes);
-        if (now > capacity) {
-            used.addAndGet(-bytes);
+        long before = used.get();
+        while (before + bytes <= capacity && !used.compareAndSet(before, before + bytes)) {
+            before = used.get();
+        }
+        if (before + bytes > capacity) {
             throw RestError.of(ErrorCode.OVERLOADED, "The server is receiving more request data at once than it holds ("
                     + capacity / (1024 * 1024) + " MiB in all, argus.rest.max-body-bytes-in-flight). Retry shortly.");
         }

@@ -68,10 +68,20 @@ final class ClassificationGate implements AutoCloseable {
         }
     }
 
-    /** One admitted request. The permit goes back when both the request and any task it started have ended. */
+    /**
+     * One admitted request. The permit, and whatever the request holds ({@link #hold}), go back when both the request
+     * and any task it started have ended: a task still running past the deadline keeps its image memory reserved.
+     */
     final class Admission implements AutoCloseable {
         private final AtomicInteger holders = new AtomicInteger(1);
         private final long deadline = System.nanoTime() + timeout.toNanos();
+        private final java.util.List<AutoCloseable> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        /** {@code resource}, closed when this admission is fully released. */
+        <T extends AutoCloseable> T hold(T resource) {
+            held.add(resource);
+            return resource;
+        }
 
         /** When this request must be answered ({@link System#nanoTime()}): receiving its body counts too. */
         long deadline() {
@@ -120,6 +130,13 @@ final class ClassificationGate implements AutoCloseable {
 
         private void release() {
             if (holders.decrementAndGet() == 0) {
+                for (AutoCloseable r : held) {
+                    try {
+                        r.close();
+                    } catch (Exception e) { // a Body's close throws nothing; anything else is logged, not lost
+                        LOG.log(System.Logger.Level.WARNING, "Could not release a request's resource", e);
+                    }
+                }
                 permits.release();
             }
         }

@@ -40,8 +40,8 @@ final class ClassifyRoute {
     }
 
     void handle(Context ctx) {
-        try (ClassificationGate.Admission admission = gate.admit();
-             Body body = RequestBody.read(ctx, config.maxBodyBytes(), admission, memory)) {
+        try (ClassificationGate.Admission admission = gate.admit()) {
+            Body body = admission.hold(RequestBody.read(ctx, config.maxBodyBytes(), admission, memory));
             Exchange.bytesIn(ctx, body.size());
             if (body.size() == 0) {
                 throw RestError.missingBody();

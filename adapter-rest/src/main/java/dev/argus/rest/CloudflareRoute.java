@@ -39,8 +39,8 @@ final class CloudflareRoute {
 
     void handle(Context ctx) {
         checkModel(ctx.pathParam("model"));
-        try (ClassificationGate.Admission admission = gate.admit();
-             Body body = RequestBody.read(ctx, maxBody, admission, memory)) {
+        try (ClassificationGate.Admission admission = gate.admit()) {
+            Body body = admission.hold(RequestBody.read(ctx, maxBody, admission, memory));
             Exchange.bytesIn(ctx, body.size());
             if (body.size() == 0) {
                 throw RestError.missingBody();

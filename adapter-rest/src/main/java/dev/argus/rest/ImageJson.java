@@ -125,7 +125,7 @@ final class ImageJson {
         }
         if (value == JsonToken.VALUE_STRING && allowBase64) {
             int chars = p.getTextLength();
-            if ((long) chars / 4 * 3 > limits.maxImageBytes() + 3) {
+            if (chars > Base64Image.maxChars(limits.maxImageBytes())) {
                 throw tooLarge(name, limits.maxImageBytes());
             }
             body.reserve(2L * chars + chars / 4 * 3); // the string, and the bytes it decodes to
@@ -196,6 +196,11 @@ final class ImageJson {
     /** Base64 (standard or URL-safe, optionally a {@code data:...;base64,} URL) to bytes. */
     static final class Base64Image {
         private Base64Image() {
+        }
+
+        /** The most characters the base64 of an image of {@code maxBytes} can take, with room for a data: URL prefix. */
+        static long maxChars(long maxBytes) {
+            return 4 * ((maxBytes + 2) / 3) + 256;
         }
 
         static byte[] decode(String text, String name) {

@@ -67,8 +67,8 @@ final class InferenceProtocolRoutes {
         if (!p.action().equals("infer")) {
             throw RestError.notFound("POST", ctx.path());
         }
-        try (ClassificationGate.Admission admission = gate.admit();
-             Body body = RequestBody.read(ctx, config.maxBodyBytes(), admission, memory)) {
+        try (ClassificationGate.Admission admission = gate.admit()) {
+            Body body = admission.hold(RequestBody.read(ctx, config.maxBodyBytes(), admission, memory));
             Exchange.bytesIn(ctx, body.size());
             if (body.size() == 0) {
                 throw RestError.missingBody();
@@ -89,12 +89,19 @@ final class InferenceProtocolRoutes {
         }
     }
 
-    /** What one infer request may hold, checked while it is parsed. */
+    /** What one infer request may hold, checked while it is parsed; the served model's, worked out once. */
     private InferJson.Limits limits() {
-        int batch = config.maxImagesPerRequest();
-        long perImage = tensors == null ? 0 : useCase.model().preprocess().map(spec -> (long) spec.valuesPerImage()).orElse(0L);
-        return new InferJson.Limits(batch, batch * perImage, 4 * ((config.maxImageBytes() + 2) / 3) + 256);
+        InferJson.Limits l = limits;
+        if (l == null) {
+            int batch = config.maxImagesPerRequest();
+            long perImage = tensors == null ? 0 : useCase.model().preprocess().map(spec -> (long) spec.valuesPerImage()).orElse(0L);
+            l = new InferJson.Limits(batch, batch * perImage, ImageJson.Base64Image.maxChars(config.maxImageBytes()));
+            limits = l;
+        }
+        return l;
     }
+
+    private volatile InferJson.Limits limits;
 
     private ModelPath resolve(Context ctx) {
         String uri = ctx.req().getRequestURI();

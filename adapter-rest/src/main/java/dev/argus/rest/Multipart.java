@@ -1,18 +1,16 @@
 package dev.argus.rest;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * A streaming {@code multipart/form-data} parser (RFC 7578) over a request {@link Body}: parts are counted as they are
- * met and the one after the limit is refused before its bytes are kept; each part's bytes are kept only up to the
- * image size limit, and reserved in the body's memory as they are. Jetty's own parser builds every part before the
- * application can count them, so a 64 MiB body of a million empty parts was a million objects first.
+ * A streaming {@code multipart/form-data} parser (RFC 7578) over a request {@link Body}'s chunks: parts are counted as
+ * they are met and the one after the limit is refused before its bytes are kept; each part's bytes are kept only up to
+ * the image size limit, and reserved in the body's memory as they are. Javalin's {@code uploadedFiles()} (Jetty's
+ * {@code MultiPartFormInputStream}) builds every part before the application can count them, so a 64 MiB body of a
+ * million empty parts was a million objects first.
  */
 final class Multipart {
     /** Header block of one part, at most (a Content-Disposition and a Content-Type fit in far less). */
@@ -57,50 +55,46 @@ final class Multipart {
     /** Parses the parts; more than {@code maxFiles} files, or a file over {@code maxFileBytes}, are refused. */
     static List<Part> parse(String contentType, Body body, int maxFiles, long maxFileBytes) {
         byte[] delimiter = ("\r\n--" + boundary(contentType)).getBytes(StandardCharsets.ISO_8859_1);
-        Scanner in = new Scanner(body.stream(), delimiter);
+        Scanner in = new Scanner(body, delimiter);
         List<Part> parts = new ArrayList<>();
         int files = 0;
         int fields = 0;
-        try {
-            if (!in.scanTo(null)) {
-                throw RestError.invalid("The multipart body has no part: its boundary never occurs.");
+        if (!in.scanTo(null)) {
+            throw RestError.invalid("The multipart body has no part: its boundary never occurs.");
+        }
+        while (true) {
+            int a = in.read();
+            int b = in.read();
+            if (a == '-' && b == '-') {
+                return parts; // the close delimiter; an epilogue is ignored
             }
-            while (true) {
-                int a = in.read();
-                int b = in.read();
-                if (a == '-' && b == '-') {
-                    return parts; // the close delimiter; an epilogue is ignored
-                }
-                while (a == ' ' || a == '\t') { // transport padding
-                    a = b;
-                    b = in.read();
-                }
-                if (a != '\r' || b != '\n') {
-                    throw RestError.invalid("The multipart body is malformed: a boundary is not followed by a line break.");
-                }
-                Headers h = Headers.read(in);
-                boolean file = h.filename != null;
-                if (file && ++files > maxFiles) {
-                    throw RestError.invalid("The request has more than " + maxFiles + " files; the limit is " + maxFiles
-                            + " per request (argus.rest.max-images-per-request).");
-                }
-                if (!file && ++fields > MAX_FIELDS) {
-                    throw RestError.invalid("The multipart body has more than " + MAX_FIELDS + " form fields besides its files.");
-                }
-                Sink content = new Sink(body, file ? maxFileBytes : MAX_FIELD_BYTES, h.describe());
-                if (!in.scanTo(content)) {
-                    throw RestError.invalid("The multipart body is cut off: part " + h.describe() + " has no closing boundary.");
-                }
-                parts.add(new Part(h.name, h.filename, content.bytes()));
+            while (a == ' ' || a == '\t') { // transport padding
+                a = b;
+                b = in.read();
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // reading a Body from memory does not fail
+            if (a != '\r' || b != '\n') {
+                throw RestError.invalid("The multipart body is malformed: a boundary is not followed by a line break.");
+            }
+            Headers h = Headers.read(in);
+            boolean file = h.filename != null;
+            if (file && ++files > maxFiles) {
+                throw RestError.invalid("The request has more than " + maxFiles + " files; the limit is " + maxFiles
+                        + " per request (argus.rest.max-images-per-request).");
+            }
+            if (!file && ++fields > MAX_FIELDS) {
+                throw RestError.invalid("The multipart body has more than " + MAX_FIELDS + " form fields besides its files.");
+            }
+            Sink content = new Sink(body, file ? maxFileBytes : MAX_FIELD_BYTES, h.describe());
+            if (!in.scanTo(content)) {
+                throw RestError.invalid("The multipart body is cut off: part " + h.describe() + " has no closing boundary.");
+            }
+            parts.add(new Part(h.name, h.filename, content.bytes()));
         }
     }
 
     /** The Content-Disposition of one part. */
     private record Headers(String name, String filename) {
-        static Headers read(Scanner in) throws IOException {
+        static Headers read(Scanner in) {
             StringBuilder line = new StringBuilder();
             String name = null;
             String filename = null;
@@ -185,22 +179,29 @@ final class Multipart {
             }
         }
 
+        /** The content in one array; the chunks it was collected in give their reservation back. */
         byte[] bytes() {
             body.reserve(size);
-            return Body.join(chunks, size);
+            byte[] out = Body.join(chunks, size);
+            body.release((long) chunks.stream().mapToInt(c -> c.length).sum());
+            chunks.clear();
+            return out;
         }
     }
 
-    /** Reads bytes and finds the delimiter (Knuth-Morris-Pratt), passing what precedes it to a sink. */
+    /** Reads the body's chunks byte by byte and finds the delimiter (Knuth-Morris-Pratt), passing what precedes it on. */
     private static final class Scanner {
-        private final InputStream in;
+        private final List<byte[]> chunks;
+        private long left;
+        private int chunk;
+        private int at;
         private final byte[] delimiter;
         private final int[] failure;
-        private boolean atStart = true;
         private int prefix; // the virtual CRLF before the first boundary, which may begin the body
 
-        Scanner(InputStream in, byte[] delimiter) {
-            this.in = in instanceof java.io.BufferedInputStream ? in : new java.io.BufferedInputStream(in, 64 * 1024);
+        Scanner(Body body, byte[] delimiter) {
+            this.chunks = body.chunks();
+            this.left = body.size();
             this.delimiter = delimiter;
             this.failure = new int[delimiter.length];
             for (int i = 1, k = 0; i < delimiter.length; i++) {
@@ -214,18 +215,23 @@ final class Multipart {
             }
         }
 
-        int read() throws IOException {
-            if (atStart) {
-                if (prefix < 2) {
-                    return prefix++ == 0 ? '\r' : '\n';
-                }
-                atStart = false;
+        int read() {
+            if (prefix < 2) {
+                return prefix++ == 0 ? '\r' : '\n';
             }
-            return in.read();
+            if (left == 0) {
+                return -1;
+            }
+            if (at == chunks.get(chunk).length) {
+                chunk++;
+                at = 0;
+            }
+            left--;
+            return chunks.get(chunk)[at++] & 0xFF;
         }
 
         /** Reads up to and including the next delimiter; true when found. {@code sink} null discards. */
-        boolean scanTo(Sink sink) throws IOException {
+        boolean scanTo(Sink sink) {
             int j = 0;
             for (int b = read(); b >= 0; b = read()) {
                 while (j > 0 && b != (delimiter[j] & 0xFF)) {

@@ -31,46 +31,51 @@ final class RequestBody {
         }
         Body body = new Body(memory);
         long start = System.nanoTime();
-        byte[] scratch = new byte[8 * 1024];
+        byte[] probe = new byte[1];
         byte[] chunk = null;
         int filled = 0;
-        long total = 0;
+        boolean complete = false;
         try {
-            for (int n = in.read(scratch); n >= 0; n = in.read(scratch)) {
-                total += n;
-                if (total > limit) {
-                    throw RestError.tooLarge(limit);
-                }
-                for (int at = 0; at < n; ) {
-                    if (chunk == null || filled == chunk.length) {
+            while (true) {
+                int n;
+                if (chunk == null || filled == chunk.length) {
+                    // a new chunk only once a byte has arrived for it
+                    n = in.read(probe);
+                    if (n > 0) {
                         chunk = body.newChunk();
+                        chunk[0] = probe[0];
                         filled = 0;
                     }
-                    int m = Math.min(n - at, chunk.length - filled);
-                    System.arraycopy(scratch, at, chunk, filled, m);
-                    filled += m;
-                    at += m;
-                    body.filled(m);
+                } else {
+                    n = in.read(chunk, filled, chunk.length - filled);
+                }
+                if (n < 0) {
+                    complete = true;
+                    return body;
+                }
+                filled += n;
+                body.filled(n);
+                if (body.size() > limit) {
+                    throw RestError.tooLarge(limit);
                 }
                 long now = System.nanoTime();
-                if (now - deadline > 0 || tooSlow(total, now - start)) {
-                    throw slow(total);
+                if (now - deadline > 0 || tooSlow(body.size(), now - start)) {
+                    throw slow(body.size());
                 }
             }
-            return body;
-        } catch (IOException | BadMessageException e) { // Jetty: a broken or timed-out read, or its data rate (408)
-            body.close();
+        } catch (IOException | BadMessageException e) { // Jetty: a broken or timed-out read
             if (isTimeout(e) || System.nanoTime() - deadline > 0) {
-                throw slow(total);
+                throw slow(body.size());
             }
             throw RestError.invalid("The request body could not be read completely: " + e.getMessage());
-        } catch (RuntimeException e) {
-            body.close();
-            throw e;
+        } finally {
+            if (!complete) {
+                body.close(); // on any failure, Errors included, the reserved bytes go back
+            }
         }
     }
 
-    /** The request's body, read by the admission's deadline ({@link #beforeDeadline}). Close it when done. */
+    /** The request's body, read by the admission's deadline ({@link #beforeDeadline}); the admission should hold it. */
     static Body read(io.javalin.http.Context ctx, long limit, ClassificationGate.Admission admission, BodyMemory memory) {
         long deadline = admission.deadline();
         return beforeDeadline(ctx.req(), deadline, () -> {
@@ -84,7 +89,7 @@ final class RequestBody {
         });
     }
 
-    /** Jetty's idle timeout while blocked on a read, or its minimum data rate (408) being violated. */
+    /** Jetty's idle timeout while blocked on a read, or a 408 Jetty answered itself. */
     static boolean isTimeout(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof TimeoutException || t instanceof java.net.SocketTimeoutException

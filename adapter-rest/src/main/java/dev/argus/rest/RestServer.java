@@ -5,7 +5,6 @@ import dev.argus.domain.ErrorCode;
 import dev.argus.ports.in.ClassifyImageUseCase;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
-import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -105,10 +104,7 @@ public final class RestServer implements AutoCloseable {
         c.http.maxRequestSize = config.maxBodyBytes();
         c.http.disableCompression();
         c.jetty.threadPool = threads;
-        c.jetty.multipartConfig.maxTotalRequestSize(config.maxBodyBytes(), SizeUnit.BYTES);
-        c.jetty.multipartConfig.maxFileSize(config.maxBodyBytes(), SizeUnit.BYTES);
-        // Parts stay in memory (bounded by the body limit): no temporary files to leak.
-        c.jetty.multipartConfig.maxInMemoryFileSize((int) config.maxBodyBytes(), SizeUnit.BYTES);
+        // Multipart bodies are parsed by Multipart from the body Argus read, never by Jetty (no temporary files).
         c.jetty.modifyHttpConfiguration(http -> {
             http.setSendServerVersion(false);
             // The minimum data rate is checked by RequestBody after a grace period, not by Jetty: Jetty counts from the

@@ -154,4 +154,32 @@ class DeclaredSizesTest {
         }
         assertThat(memory.used()).isZero();
     }
+
+    @Test
+    void aRequestThatCouldNeverFitTheBudgetIs413NotRetryLater() {
+        BodyMemory memory = new BodyMemory(4 * Body.CHUNK);
+        try (Body body = RequestBody.read(new ByteArrayInputStream(new byte[Body.CHUNK]), -1, 1 << 20,
+                System.nanoTime() + 10_000_000_000L, memory)) {
+            assertThatThrownBy(() -> body.reserve(4L * Body.CHUNK))
+                    .isInstanceOfSatisfying(RestError.class, e -> assertThat(e.status()).isEqualTo(413))
+                    .hasMessageContaining("argus.rest.max-body-bytes-in-flight");
+            assertThat(memory.used()).isEqualTo(Body.CHUNK);
+        }
+        assertThat(memory.used()).isZero();
+    }
+
+    @Test
+    void aTimedOutRequestKeepsItsBodyReservedUntilItsWorkEnds() throws Exception {
+        try (TestServer s = new TestServer(RestConfig.defaults().withRequestTimeout(java.time.Duration.ofMillis(500)))) {
+            HttpResponse<String> r = s.post(TestServer.CF_PATH, "image/png", "STUCK until released".getBytes(StandardCharsets.US_ASCII));
+            assertThat(r.statusCode()).isEqualTo(408);
+            assertThat(s.server.bodyBytesInFlight()).as("the worker still holds the image").isPositive();
+            s.useCase.release.countDown();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (s.server.bodyBytesInFlight() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(s.server.bodyBytesInFlight()).isZero();
+        }
+    }
 }

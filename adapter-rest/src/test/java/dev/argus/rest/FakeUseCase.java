@@ -54,6 +54,16 @@ final class FakeUseCase implements ClassifyImageUseCase {
         if (head.startsWith("BOOM")) {
             throw new IllegalStateException("bug in a backend");
         }
+        if (head.startsWith("STUCK")) { // a backend that ignores interrupts, such as a native call
+            boolean released = false;
+            while (!released) {
+                try {
+                    released = release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    // ignored, as native code ignores it
+                }
+            }
+        }
         if (head.startsWith("BLOCK")) {
             blocked.countDown();
             try {
