@@ -1,6 +1,7 @@
 package dev.argus.grpc;
 
 import com.google.protobuf.CodedInputStream;
+import dev.argus.grpc.v1.ClassifyBatchRequest;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -177,7 +178,9 @@ final class CallAdmission implements ServerInterceptor {
             }
             Q m = message;
             if (message instanceof InputStream in) {
-                int size = available(in);
+                // Only a stream that knows its length says how big the message is; a compressed one (grpc-encoding)
+                // answers available() with what it has inflated so far, so the call keeps its whole share.
+                int size = in instanceof io.grpc.KnownLength ? available(in) : -1;
                 if (unary && size >= 0) {
                     shrinkTo(2L * size + OVERHEAD);
                 }
@@ -236,13 +239,12 @@ final class CallAdmission implements ServerInterceptor {
                 CodedInputStream wire = CodedInputStream.newInstance(readable);
                 int images = 0;
                 for (int tag = wire.readTag(); tag != 0; tag = wire.readTag()) {
-                    if (tag >>> 3 == 1 && ++images > GrpcClassificationService.MAX_BATCH_IMAGES) {
+                    if (com.google.protobuf.WireFormat.getTagFieldNumber(tag) == ClassifyBatchRequest.IMAGES_FIELD_NUMBER
+                            && ++images > GrpcClassificationService.MAX_BATCH_IMAGES) {
                         refused = true;
                         readable.close();
                         io.grpc.StatusRuntimeException many = GrpcErrors.toStatus(dev.argus.domain.ErrorCode.INVALID_INPUT,
-                                "The batch has more than " + GrpcClassificationService.MAX_BATCH_IMAGES + " images; "
-                                + "ClassifyBatch takes at most " + GrpcClassificationService.MAX_BATCH_IMAGES + ". Split it, "
-                                + "or send them one by one over ClassifyStream.", "");
+                                GrpcClassificationService.tooManyImages("more than " + GrpcClassificationService.MAX_BATCH_IMAGES), "");
                         finish();
                         call.close(many.getStatus(), many.getTrailers() == null ? new Metadata() : many.getTrailers());
                         return null;

@@ -34,6 +34,12 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
     /** Most images one ClassifyBatch call may hold (the message size limit bounds their bytes). */
     public static final int MAX_BATCH_IMAGES = 256;
 
+    /** Why a batch of {@code count} images is refused. */
+    static String tooManyImages(String count) {
+        return "The batch has " + count + " images; ClassifyBatch takes at most " + MAX_BATCH_IMAGES
+                + ". Split it, or send them one by one over ClassifyStream.";
+    }
+
     private final ClassifyImageUseCase useCase;
     private final int maxRequestBytes;
 
@@ -58,8 +64,7 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
                 throw ArgusException.invalidInput("No images: send at least one in `images`.");
             }
             if (request.getImagesCount() > MAX_BATCH_IMAGES) {
-                throw ArgusException.invalidInput("The batch has " + request.getImagesCount() + " images; ClassifyBatch takes at most "
-                        + MAX_BATCH_IMAGES + ". Split it, or send them one by one over ClassifyStream.");
+                throw ArgusException.invalidInput(tooManyImages(String.valueOf(request.getImagesCount())));
             }
             ClassifyOptions options = ProtoMapper.options(request.getTopK(), request.getLabelStyle());
             List<ImageInput> images = new ArrayList<>(request.getImagesCount());
@@ -73,7 +78,7 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
                     outcomes[i] = ClassificationOutcome.Failure.of(e);
                 }
             }
-            List<ClassificationOutcome> done = images.isEmpty() ? List.of() : withSlot(() -> useCase.classifyBatch(images, options));
+            List<ClassificationOutcome> done = images.isEmpty() ? List.of() : unlessCancelled(() -> useCase.classifyBatch(images, options));
             for (int j = 0; j < done.size(); j++) {
                 outcomes[positions.get(j)] = done.get(j);
             }
@@ -116,11 +121,11 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
     private ClassifyResponse classifyOne(ClassifyRequest request) {
         ImageInput image = ProtoMapper.image(request);
         ClassifyOptions options = ProtoMapper.options(request.getTopK(), request.getLabelStyle());
-        return ProtoMapper.response(withSlot(() -> useCase.classify(image, options)));
+        return ProtoMapper.response(unlessCancelled(() -> useCase.classify(image, options)));
     }
 
-    /** Runs engine work (in the call's admission slot), unless the caller has already given up. */
-    private <T> T withSlot(Supplier<T> work) {
+    /** Runs engine work (the call was admitted before it got here), unless the caller has already given up. */
+    private <T> T unlessCancelled(Supplier<T> work) {
         Context context = Context.current();
         if (context.isCancelled()) {
             throw GrpcErrors.notStarted(context);

@@ -132,7 +132,7 @@ public record GrpcConfig(String host, int port, int maxInboundMessageBytes, int 
                 maxCallsPerConnection, maxConnectionAge);
     }
 
-    /** The largest message; the bytes in flight grow to the default for it where they were less. */
+    /** The largest message; the bytes in flight grow to twice it where they were less. */
     public GrpcConfig withMaxInboundMessageBytes(int bytes) {
         return new GrpcConfig(host, port, bytes, maxConcurrentCalls, authToken, tlsCertChain, tlsPrivateKey,
                 keepAliveTime, keepAliveTimeout, permitKeepAliveTime, shutdownGrace,

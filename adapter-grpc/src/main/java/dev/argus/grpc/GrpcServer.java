@@ -98,7 +98,8 @@ public final class GrpcServer implements AutoCloseable {
         HealthStatusManager health = new HealthStatusManager();
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
         health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
-        // Bounded: admitted calls (at most maxConcurrentCalls) run here; callbacks of refused or waiting calls are short.
+        // A fixed number of threads: admitted calls (at most maxConcurrentCalls) run here; callbacks of refused or
+        // waiting calls are short and queue behind them.
         int threads = config.maxConcurrentCalls() + 16;
         java.util.concurrent.ThreadPoolExecutor executor = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 60,
                 TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), named());

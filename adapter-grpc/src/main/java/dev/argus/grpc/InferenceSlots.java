@@ -1,7 +1,5 @@
 package dev.argus.grpc;
 
-import dev.argus.domain.ArgusException;
-import dev.argus.domain.ErrorCode;
 import java.util.concurrent.Semaphore;
 
 /** Bounds the Classifier calls in flight: a call that finds no free slot is refused at once, never queued. */
@@ -14,19 +12,9 @@ final class InferenceSlots {
         this.permits = new Semaphore(max);
     }
 
-    /** Takes a slot or fails with {@code OVERLOADED}. Release it with {@link #release()}. */
-    void acquire() {
-        if (!tryAcquire()) {
-            throw new ArgusException(ErrorCode.OVERLOADED, busyMessage());
-        }
-    }
-
+    /** Takes a slot if one is free; release it with {@link #release()}. */
     boolean tryAcquire() {
         return permits.tryAcquire();
-    }
-
-    int inUse() {
-        return max - permits.availablePermits();
     }
 
     String busyMessage() {

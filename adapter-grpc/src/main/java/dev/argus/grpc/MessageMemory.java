@@ -26,31 +26,23 @@ final class MessageMemory {
         return used;
     }
 
-    synchronized int waiting() {
-        return waiting.size();
-    }
-
     /** A request for memory, granted now or later through {@code onGranted} (run on the releasing thread). */
     final class Waiter {
         private final long bytes;
         private final Runnable onGranted;
         private boolean granted;
-        private boolean cancelled;
 
         private Waiter(long bytes, Runnable onGranted) {
             this.bytes = bytes;
             this.onGranted = onGranted;
         }
 
-        /** Gives up waiting; false when the memory was already granted (the caller must then {@link #release} it). */
-        boolean cancel() {
+        /** Gives up waiting; once granted it is too late, and the grantee gives the memory back itself. */
+        void cancel() {
             synchronized (MessageMemory.this) {
-                if (granted) {
-                    return false;
+                if (!granted) {
+                    waiting.remove(this);
                 }
-                cancelled = true;
-                waiting.remove(this);
-                return true;
             }
         }
     }

@@ -181,4 +181,37 @@ class GrpcServerIT {
             }
         }
     }
+
+    @Test
+    void aCompressedMessageKeepsItsWholeShareWhileAPlainOneGivesBackWhatItDoesNotNeed() throws Exception {
+        // gzip hides the message's size until it is inflated (a 16 MiB image can ride in a few KB), so only a message
+        // of known length may give back part of its grant
+        GrpcConfig config = GrpcConfig.defaults().withAddress("127.0.0.1", 0).withMaxInboundMessageBytes(4 * MIB)
+                .withLimits(64L * MIB, 32, java.time.Duration.ofMinutes(30));
+        for (boolean gzip : new boolean[] {false, true}) {
+            fake.gate = new java.util.concurrent.CountDownLatch(1);
+            fake.entered.set(0);
+            try (GrpcServer s = GrpcServer.start(config, fake)) {
+                ManagedChannel ch = Grpc.newChannelBuilder("127.0.0.1:" + s.port(), InsecureChannelCredentials.create()).build();
+                try {
+                    java.util.concurrent.CompletableFuture<Throwable> done = new java.util.concurrent.CompletableFuture<>();
+                    ClassifierGrpc.ClassifierStub stub = ClassifierGrpc.newStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS);
+                    (gzip ? stub.withCompression("gzip") : stub).classify(bytes(100_000), GrpcServerTest.observer(done));
+                    while (fake.entered.get() < 1) {
+                        Thread.sleep(5);
+                    }
+                    if (gzip) {
+                        assertThat(s.messageBytesInFlight()).as("compressed: the whole share").isGreaterThanOrEqualTo(8L * MIB);
+                    } else {
+                        assertThat(s.messageBytesInFlight()).as("plain: twice the message").isLessThan(MIB);
+                    }
+                    fake.gate.countDown();
+                    assertThat(done.get(20, TimeUnit.SECONDS)).isNull();
+                } finally {
+                    ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                }
+            }
+        }
+        fake.gate = null;
+    }
 }
