@@ -59,11 +59,14 @@ final class GrpcErrors {
 
     /** The whole-call status for a failure. */
     static StatusRuntimeException toStatus(ArgusException e) {
-        return toStatus(e.code(), e.getMessage(), "");
+        return status(e.code(), forCaller(e.code(), e.getMessage(), e), "");
     }
 
     static StatusRuntimeException toStatus(ErrorCode code, String detail, String fieldPrefix) {
-        String message = forCaller(code, detail);
+        return status(code, forCaller(code, detail, null), fieldPrefix);
+    }
+
+    private static StatusRuntimeException status(ErrorCode code, String message, String fieldPrefix) {
         com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
                 .setCode(codeFor(code).value())
                 .setMessage(message)
@@ -82,18 +85,18 @@ final class GrpcErrors {
      * What the caller is told: the message itself for the caller's own mistakes; for a server-side failure (whose
      * message may name hosts, files and library internals) a fixed message and a reference, the detail going to the log.
      */
-    static String forCaller(ErrorCode code, String detail) {
+    static String forCaller(ErrorCode code, String detail, Throwable cause) {
         if (!code.serverSide()) {
             return detail;
         }
-        String reference = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 16);
-        LOG.log(System.Logger.Level.WARNING, "{0} (reference {1}): {2}", code, reference, detail);
-        return code.publicMessage() + " Reference " + reference + " in the server log.";
+        String reference = ErrorCode.newReference();
+        LOG.log(System.Logger.Level.WARNING, code + " (reference " + reference + "): " + detail, cause);
+        return code.publicMessage(reference);
     }
 
     /** A failure of one image in a batch or stream. */
     static Error toProtoError(ErrorCode code, String detail, String fieldPrefix) {
-        String message = forCaller(code, detail);
+        String message = forCaller(code, detail, null);
         return Error.newBuilder()
                 .setCode(codeFor(code).value())
                 .setReason(code.name())
@@ -104,11 +107,7 @@ final class GrpcErrors {
 
     /** An unexpected failure: the client learns that it happened, not the internals. */
     static StatusRuntimeException internal() {
-        return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
-                .setCode(Status.Code.INTERNAL.value())
-                .setMessage("Internal error while classifying; see the server log.")
-                .addDetails(Any.pack(ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(ErrorCode.INFERENCE_FAILED.name()).build()))
-                .build());
+        return status(ErrorCode.INFERENCE_FAILED, "Internal error while classifying; see the server log.", "");
     }
 
     /** Why a call that is no longer wanted was not started. */

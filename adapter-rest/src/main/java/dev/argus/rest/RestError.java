@@ -32,28 +32,31 @@ final class RestError extends RuntimeException {
      * caller gets a fixed message with that reference.
      */
     static RestError of(ErrorCode code, String message) {
+        return of(code, message, null);
+    }
+
+    private static RestError of(ErrorCode code, String message, Throwable cause) {
         return switch (code) {
             case INVALID_INPUT -> new RestError(400, 5006, message);
             case INPUT_TOO_LARGE -> new RestError(413, 3006, message);
             case OVERLOADED -> new RestError(429, 3040, message);
             case TIMEOUT -> new RestError(408, 3007, message);
-            case MODEL_UNAVAILABLE -> logged(503, 5007, code, message);
-            case INFERENCE_FAILED, CONFIGURATION -> logged(500, 3043, code, message);
-            case REMOTE_FAILURE -> logged(502, 3043, code, message);
+            case MODEL_UNAVAILABLE -> logged(503, 5007, code, message, cause);
+            case INFERENCE_FAILED, CONFIGURATION -> logged(500, 3043, code, message, cause);
+            case REMOTE_FAILURE -> logged(502, 3043, code, message, cause);
         };
     }
 
     private static final System.Logger LOG = System.getLogger("dev.argus.rest.errors");
 
-    private static RestError logged(int status, int cloudflareCode, ErrorCode code, String detail) {
-        String reference = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 16);
-        LOG.log(System.Logger.Level.WARNING, "{0} {1} (reference {2}): {3}", status, code, reference, detail);
-        return new RestError(status, cloudflareCode, code.publicMessage() + " Reference " + reference
-                + " in the server log.");
+    private static RestError logged(int status, int cloudflareCode, ErrorCode code, String detail, Throwable cause) {
+        String reference = ErrorCode.newReference();
+        LOG.log(System.Logger.Level.WARNING, status + " " + code + " (reference " + reference + "): " + detail, cause);
+        return new RestError(status, cloudflareCode, code.publicMessage(reference));
     }
 
     static RestError of(ArgusException e) {
-        return of(e.code(), e.getMessage());
+        return of(e.code(), e.getMessage(), e);
     }
 
     static RestError invalid(String message) {

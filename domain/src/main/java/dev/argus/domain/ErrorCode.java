@@ -30,6 +30,16 @@ public enum ErrorCode {
         return this == MODEL_UNAVAILABLE || this == INFERENCE_FAILED || this == REMOTE_FAILURE || this == CONFIGURATION;
     }
 
+    /** A fresh reference under which a server logs a failure's detail, for the caller to quote. */
+    public static String newReference() {
+        return Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 16);
+    }
+
+    /** {@link #publicMessage()} with the reference under which the detail was logged. */
+    public String publicMessage(String reference) {
+        return publicMessage() + " Reference " + reference + " in the server log.";
+    }
+
     /** What a caller is told about a {@linkplain #serverSide() server-side} failure. */
     public String publicMessage() {
         return switch (this) {
