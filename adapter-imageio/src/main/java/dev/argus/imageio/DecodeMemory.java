@@ -28,20 +28,19 @@ final class DecodeMemory {
         this.units = new Semaphore((int) (this.capacityBytes / UNIT), true);
     }
 
-    long capacityBytes() {
-        return capacityBytes;
-    }
-
     /** Bytes not reserved now. */
     long availableBytes() {
         return (long) units.availablePermits() * UNIT;
     }
 
-    /** Reserves {@code bytes} (waiting for them), or throws: too large for the budget, timed out, interrupted. */
-    Lease reserve(long bytes, String what) {
+    /**
+     * Reserves {@code bytes} to decode a {@code width x height} image (waiting for them), or throws: too large for the
+     * budget, timed out, interrupted.
+     */
+    Lease reserve(long bytes, int width, int height) {
         long needed = Math.max(1, (bytes + UNIT - 1) / UNIT);
         if (needed * UNIT > capacityBytes) {
-            throw ArgusException.tooLarge("Decoding " + what + " needs about " + mib(bytes) + " of memory, more than the "
+            throw ArgusException.tooLarge("Decoding a " + width + "x" + height + " image needs about " + mib(bytes) + " of memory, more than the "
                     + mib(capacityBytes) + " all decodes together may use (argus.limits.decode-memory-bytes). Send a "
                     + "smaller image, or one with fewer bits per pixel.");
         }
@@ -53,8 +52,8 @@ final class DecodeMemory {
             throw new ArgusException(ErrorCode.TIMEOUT, "Interrupted while waiting for memory to decode the image.");
         }
         if (!got) {
-            throw new ArgusException(ErrorCode.OVERLOADED, "Too many large images are being decoded at once: " + what
-                    + " (about " + mib(bytes) + ") waited " + maxWaitMillis + " ms for memory. Try again later.");
+            throw new ArgusException(ErrorCode.OVERLOADED, "Too many large images are being decoded at once: a " + width + "x"
+                    + height + " image (about " + mib(bytes) + ") waited " + maxWaitMillis + " ms for memory. Try again later.");
         }
         return new Lease((int) needed);
     }

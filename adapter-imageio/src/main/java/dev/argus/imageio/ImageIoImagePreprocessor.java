@@ -46,17 +46,12 @@ public final class ImageIoImagePreprocessor implements ImagePreprocessor {
         try (OpenedImage image = open(encoded)) {
             ResizePlan plan = ResizePlan.of(spec, image.width(), image.height());
             PillowResampler resampler = PillowResampler.plan(image.width(), image.height(), plan);
-            try (DecodeMemory.Lease lease = memory.reserve(image.decodeBytes(resampler.sourceRegion()),
-                    "a " + image.width() + "x" + image.height() + " image")) {
+            try (DecodeMemory.Lease lease = memory.reserve(image.decodeBytes(resampler.sourceRegion()), image.width(),
+                    image.height())) {
                 RgbImage pixels = read(image, resampler.sourceRegion());
                 TensorWriter.write(resampler.resize(pixels), spec, dst, offset);
             }
         }
-    }
-
-    /** Bytes of decode memory not reserved now (for metrics and tests). */
-    public long decodeMemoryAvailable() {
-        return memory.availableBytes();
     }
 
     DecodeMemory decodeMemory() {

@@ -79,7 +79,8 @@ final class OpenedImage implements AutoCloseable {
      */
     long decodeBytes(Rectangle uprightRegion) {
         if (gifCanvas != null) {
-            long visible = (long) visibleFrame().width * visibleFrame().height;
+            Rectangle frame = visibleFrame();
+            long visible = (long) frame.width * frame.height;
             return visible * (bytesPerPixel() + 3) + (long) storedWidth * storedHeight * 3 + FIXED_DECODE_BYTES;
         }
         Rectangle region = RgbImage.storedRegion(orientation, uprightRegion, storedWidth, storedHeight);
@@ -113,7 +114,7 @@ final class OpenedImage implements AutoCloseable {
     private Rectangle visibleFrame() {
         int w = Math.max(1, Math.min(frameWidth, gifCanvas.screenWidth() - gifCanvas.left()));
         int h = Math.max(1, Math.min(frameHeight, gifCanvas.screenHeight() - gifCanvas.top()));
-        return new Rectangle(0, 0, Math.min(w, frameWidth), Math.min(h, frameHeight));
+        return new Rectangle(0, 0, w, h);
     }
 
     /** Width once upright (orientations 5..8 swap the sides). */

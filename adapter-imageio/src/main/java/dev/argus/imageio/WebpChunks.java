@@ -13,19 +13,22 @@ final class WebpChunks {
     }
 
     static void check(byte[] b, long maxPixels) {
-        long canvasW = -1;
-        long canvasH = -1;
         int end = (int) Math.min(b.length, 8 + Math.min(Bytes.u32(b, 4, true), Integer.MAX_VALUE - 8));
-        for (int at = 12; at + 8 <= end; ) {
+        walk(b, 12, end, maxPixels, new long[] {-1, -1});
+    }
+
+    /** The chunks in {@code [from, to)}: the canvas, animation frames (and the chunks inside them), bitstreams. */
+    private static void walk(byte[] b, int from, int to, long maxPixels, long[] canvas) {
+        for (int at = from; at + 8 <= to; ) {
             String id = new String(b, at, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
             long size = Bytes.u32(b, at + 4, true);
             int data = at + 8;
             switch (id) {
                 case "VP8X" -> {
                     if (data + 10 <= b.length) {
-                        canvasW = u24(b, data + 4) + 1;
-                        canvasH = u24(b, data + 7) + 1;
-                        limit("canvas", canvasW, canvasH, maxPixels);
+                        canvas[0] = u24(b, data + 4) + 1;
+                        canvas[1] = u24(b, data + 7) + 1;
+                        limit("canvas", canvas[0], canvas[1], maxPixels);
                     }
                 }
                 case "ANMF" -> {
@@ -33,30 +36,14 @@ final class WebpChunks {
                         long w = u24(b, data + 6) + 1;
                         long h = u24(b, data + 9) + 1;
                         limit("animation frame", w, h, maxPixels);
-                        fits("animation frame", w, h, canvasW, canvasH);
-                        bitstreams(b, data + 16, (int) Math.min(b.length, data + size), maxPixels, canvasW, canvasH);
+                        fits("animation frame", w, h, canvas[0], canvas[1]);
+                        walk(b, data + 16, (int) Math.min(b.length, data + size), maxPixels, canvas);
                     }
                 }
-                case "VP8 ", "VP8L" -> bitstream(b, id, data, maxPixels, canvasW, canvasH);
+                case "VP8 ", "VP8L" -> bitstream(b, id, data, maxPixels, canvas[0], canvas[1]);
                 default -> { }
             }
             long next = data + size + (size & 1);
-            if (next > end || next <= at) {
-                break;
-            }
-            at = (int) next;
-        }
-    }
-
-    /** The bitstream chunks inside an animation frame. */
-    private static void bitstreams(byte[] b, int from, int to, long maxPixels, long canvasW, long canvasH) {
-        for (int at = from; at + 8 <= to; ) {
-            String id = new String(b, at, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
-            long size = Bytes.u32(b, at + 4, true);
-            if (id.equals("VP8 ") || id.equals("VP8L")) {
-                bitstream(b, id, at + 8, maxPixels, canvasW, canvasH);
-            }
-            long next = at + 8 + size + (size & 1);
             if (next > to || next <= at) {
                 break;
             }

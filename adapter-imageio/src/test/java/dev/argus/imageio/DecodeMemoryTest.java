@@ -48,7 +48,7 @@ class DecodeMemoryTest {
                 .hasMessageContaining("argus.limits.decode-memory-bytes")
                 .hasMessageContaining("256.0 MiB");
         assertThat((System.nanoTime() - start) / 1_000_000).as("refused without waiting for the 10 s").isLessThan(5_000);
-        assertThat(small.decodeMemoryAvailable()).isEqualTo(256 * MIB);
+        assertThat(small.decodeMemory().availableBytes()).isEqualTo(256 * MIB);
     }
 
     @Test
@@ -56,13 +56,13 @@ class DecodeMemoryTest {
         byte[] png = HostileImages.flatPng16Rgba(2000, 2000); // ~44 MB to decode
         ImageIoImagePreprocessor p = new ImageIoImagePreprocessor(ImageIoConfig.defaults().withDecodeMemory(64 * MIB, 300));
         DecodeMemory memory = memoryOf(p);
-        try (DecodeMemory.Lease others = memory.reserve(40 * MIB, "another image")) {
+        try (DecodeMemory.Lease others = memory.reserve(40 * MIB, 100, 100)) {
             Throwable t = catchThrowable(() -> p.preprocess(png, spec));
             assertThat(t).isInstanceOfSatisfying(ArgusException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.OVERLOADED))
                     .hasMessageContaining("waited 300 ms");
         }
         ImageIoImagePreprocessor patient = new ImageIoImagePreprocessor(ImageIoConfig.defaults().withDecodeMemory(64 * MIB, 60_000));
-        DecodeMemory.Lease others = memoryOf(patient).reserve(40 * MIB, "another image");
+        DecodeMemory.Lease others = memoryOf(patient).reserve(40 * MIB, 100, 100);
         CountDownLatch started = new CountDownLatch(1);
         CompletableFuture<float[]> waiting = CompletableFuture.supplyAsync(() -> {
             started.countDown();
@@ -73,7 +73,7 @@ class DecodeMemoryTest {
         assertThat(waiting).as("waits while the others hold the memory").isNotDone();
         others.close();
         assertThat(waiting.get(30, TimeUnit.SECONDS)).hasSize(spec.valuesPerImage());
-        assertThat(patient.decodeMemoryAvailable()).isEqualTo(64 * MIB);
+        assertThat(patient.decodeMemory().availableBytes()).isEqualTo(64 * MIB);
     }
 
     @Test
