@@ -28,8 +28,9 @@ final class DjlEnvironment {
      * the {@code guard} is asked first, every time: on a CPU where TensorFlow's oneDNN answers wrong and the
      * environment does not turn it off, no TensorFlow model is opened, started engine or not.
      */
-    static synchronized Engine engine(DjlConfig config, TensorflowCpuGuard guard) {
-        if (config.engine() == DjlConfig.Engine.TENSORFLOW) {
+    static synchronized Engine engine(DjlConfig config, java.util.function.Supplier<TensorflowCpuGuard> guardFor) {
+        TensorflowCpuGuard guard = config.engine() == DjlConfig.Engine.TENSORFLOW ? guardFor.get() : null;
+        if (guard != null) {
             guard.check();
         }
         configureCaches(config.cacheDir());

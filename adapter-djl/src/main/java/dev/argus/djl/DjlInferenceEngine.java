@@ -52,11 +52,14 @@ public final class DjlInferenceEngine implements InferenceEngine {
      * wrong on this CPU as the process environment sets it up ({@link TensorflowCpuGuard}).
      */
     public static DjlInferenceEngine open(DjlConfig config) {
-        return open(config, TensorflowCpuGuard.forThisProcess());
+        return open(config, TensorflowCpuGuard::forThisProcess);
     }
 
-    /** {@link #open(DjlConfig)} deciding on TensorFlow's oneDNN workaround for the given CPU and environment. */
-    static DjlInferenceEngine open(DjlConfig config, TensorflowCpuGuard guard) {
+    /**
+     * {@link #open(DjlConfig)} deciding on TensorFlow's oneDNN workaround for the CPU and environment {@code guard}
+     * describes (asked for TensorFlow only).
+     */
+    static DjlInferenceEngine open(DjlConfig config, java.util.function.Supplier<TensorflowCpuGuard> guard) {
         checkModelPath(config);
         Engine engine = DjlEnvironment.engine(config, guard);
         Device device = device(config, engine);

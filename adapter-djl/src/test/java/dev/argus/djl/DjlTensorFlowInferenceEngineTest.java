@@ -39,13 +39,13 @@ class DjlTensorFlowInferenceEngineTest extends InferenceEngineContractTest {
     void refusesToOpenAModelOnZen5UnlessTheEnvironmentTurnsOneDnnOff() {
         // The CPU and environment are injected, so this fails wherever it runs if the guard is taken out of open().
         TensorflowCpuGuard oneDnnOn = new TensorflowCpuGuard(CpuSamples.zen5(), Map.of());
-        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.tensorflow(probeModel()), oneDnnOn))
+        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.tensorflow(probeModel()), () -> oneDnnOn))
                 .isInstanceOf(ArgusException.class)
                 .satisfies(e -> assertThat(((ArgusException) e).code()).isEqualTo(ErrorCode.MODEL_UNAVAILABLE))
                 .hasMessageContaining("djl-tensorflow refuses to start")
                 .hasMessageContaining("TF_ENABLE_ONEDNN_OPTS=0");
         TensorflowCpuGuard oneDnnOff = new TensorflowCpuGuard(CpuSamples.zen5(), Map.of("TF_ENABLE_ONEDNN_OPTS", "0"));
-        try (DjlInferenceEngine e = DjlInferenceEngine.open(DjlTestSupport.tensorflow(probeModel()), oneDnnOff)) {
+        try (DjlInferenceEngine e = DjlInferenceEngine.open(DjlTestSupport.tensorflow(probeModel()), () -> oneDnnOff)) {
             FloatTensor out = e.infer(new FloatTensor(new long[] {1, 3, 224, 224}, Tensors.solidNchw(0x0000ff, 224)));
             assertThat(Tensors.argmax(out.data(), 0, 1000)).isEqualTo(608); // the probe's "blue"
         }

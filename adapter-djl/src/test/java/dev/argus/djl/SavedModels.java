@@ -52,7 +52,7 @@ final class SavedModels {
                 return target;
             }
             // the natives must be loaded before TF Java's classes are used
-            DjlEnvironment.engine(DjlTestSupport.tensorflow(target), TensorflowCpuGuard.forThisProcess());
+            DjlEnvironment.engine(DjlTestSupport.tensorflow(target), TensorflowCpuGuard::forThisProcess);
             long t0 = System.nanoTime();
             Path tmp = Files.createTempDirectory(target.getParent(), name + ".tmp");
             Path export = tmp.resolve("model");

@@ -24,7 +24,8 @@ public record ImageIoConfig(long maxPixels, boolean applyExifOrientation, boolea
     /** Share of the JVM's maximum heap that decodes may hold by default. */
     public static final double DEFAULT_DECODE_HEAP_SHARE = 0.35;
     public static final long DEFAULT_DECODE_WAIT_MILLIS = 30_000;
-    private static final long MIN_DECODE_MEMORY = 16L << 20;
+    /** The least decode memory that can be configured: 16 MiB. */
+    public static final long MIN_DECODE_MEMORY = 16L << 20;
 
     public ImageIoConfig {
         if (maxPixels < 1 || maxPixels > MAX_MAX_PIXELS) {

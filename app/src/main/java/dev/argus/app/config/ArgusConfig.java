@@ -133,8 +133,9 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         if (v == 0) {
             return dev.argus.imageio.ImageIoConfig.defaultDecodeMemoryBytes();
         }
-        if (v < 16L << 20) {
-            throw r.bad(Key.DECODE_MEMORY_BYTES, "Give at least 16777216 (16 MiB), or 0 for 35% of the heap");
+        if (v < dev.argus.imageio.ImageIoConfig.MIN_DECODE_MEMORY) {
+            throw r.bad(Key.DECODE_MEMORY_BYTES, "Give at least " + dev.argus.imageio.ImageIoConfig.MIN_DECODE_MEMORY
+                    + " (16 MiB), or 0 for 35% of the heap");
         }
         return v;
     }

@@ -78,12 +78,10 @@ public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration s
             // The default budget is a share of the heap; on a small heap the default body limit shrinks to half of it,
             // while a body limit set on purpose makes the budget grow to twice it instead.
             bodies = RestConfig.defaultMaxBodyBytesInFlight();
-            if (2 * maxBody > bodies) {
-                if (r.isDefault(Key.REST_MAX_BODY_BYTES)) {
-                    maxBody = Math.max(1024, bodies / 2);
-                } else {
-                    bodies = 2 * maxBody;
-                }
+            if (r.isDefault(Key.REST_MAX_BODY_BYTES)) {
+                maxBody = RestConfig.defaultMaxBodyBytes();
+            } else {
+                bodies = Math.max(bodies, 2 * maxBody);
             }
         }
         long body = maxBody;
