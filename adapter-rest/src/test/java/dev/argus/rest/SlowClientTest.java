@@ -50,25 +50,31 @@ class SlowClientTest {
         return text.toString();
     }
 
+    /** Sends {@code bytes} body bytes one at a time, {@code pauseMillis} apart, until the server hangs up. */
+    private static Thread trickle(OutputStream out, int bytes, long pauseMillis) {
+        Thread trickler = new Thread(() -> {
+            try {
+                for (int i = 0; i < bytes; i++) {
+                    out.write(PNG[i % PNG.length]);
+                    out.flush();
+                    Thread.sleep(pauseMillis);
+                }
+            } catch (IOException | InterruptedException e) {
+                // the server hung up, as it should
+            }
+        });
+        trickler.setDaemon(true);
+        trickler.start();
+        return trickler;
+    }
+
     @Test
     void aBodyTrickledByteByByteGets408AndFreesItsAdmission() throws Exception {
         try (TestServer s = new TestServer(RestConfig.defaults().withRequestTimeout(TIMEOUT).withMaxConcurrentRequests(1))) {
             long t0 = System.nanoTime();
             try (Socket slow = open(s, CF_PATH, 1000)) {
                 OutputStream out = slow.getOutputStream();
-                Thread trickler = new Thread(() -> {
-                    try {
-                        for (int i = 0; i < 60; i++) {
-                            out.write(PNG[i % PNG.length]);
-                            out.flush();
-                            Thread.sleep(250);
-                        }
-                    } catch (IOException | InterruptedException e) {
-                        // the server hung up, as it should
-                    }
-                });
-                trickler.setDaemon(true);
-                trickler.start();
+                Thread trickler = trickle(out, 60, 250);
                 String answer = answer(slow);
                 assertThat(answer).startsWith("HTTP/1.1 408").contains("\"code\":3007").contains("did not arrive in time");
                 trickler.interrupt();
@@ -107,19 +113,7 @@ class SlowClientTest {
             long t0 = System.nanoTime();
             try (Socket slow = open(s, CF_PATH, 1000)) {
                 OutputStream out = slow.getOutputStream();
-                Thread trickler = new Thread(() -> {
-                    try {
-                        for (int i = 0; i < 200; i++) {
-                            out.write(PNG[i % PNG.length]);
-                            out.flush();
-                            Thread.sleep(100); // 10 bytes/s, far below 1 KiB/s
-                        }
-                    } catch (IOException | InterruptedException e) {
-                        // the server hung up, as it should
-                    }
-                });
-                trickler.setDaemon(true);
-                trickler.start();
+                Thread trickler = trickle(out, 200, 100); // 10 bytes/s, far below 1 KiB/s
                 assertThat(answer(slow)).startsWith("HTTP/1.1 408").contains("\"code\":3007");
                 trickler.interrupt();
             }
