@@ -49,6 +49,7 @@ final class DjlEnvironment {
                 System.setProperty("PYTORCH_VERSION", LIBTORCH_VERSION);
                 System.setProperty("PYTORCH_FLAVOR", config.device() == DjlConfig.Device.GPU ? "cu128" : "cpu");
             }
+            checkNativeCache();
             Engine e = start(config);
             natives = "libtorch " + ai.djl.pytorch.jni.LibUtils.getLibtorchPath();
             ENGINES.put(config.engine(), e);
@@ -83,6 +84,20 @@ final class DjlEnvironment {
                     + "bundled CPU libtorch.", null);
         }
         return lib.toAbsolutePath().normalize();
+    }
+
+    /** Holds what DJL unpacked earlier to the recorded hashes before DJL loads it ({@link PyTorchNativeCache}). */
+    private static void checkNativeCache() {
+        Path dir = ai.djl.util.Utils.getEngineCacheDir("pytorch");
+        long t0 = System.nanoTime();
+        try {
+            PyTorchNativeCache.Report r = PyTorchNativeCache.pinned().verify(dir);
+            LOG.log(r.clean() ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                    "DJL native cache {0}: {1} file(s) checked against the recorded SHA-256 in {2} ms{3}", dir, r.filesChecked(),
+                    (System.nanoTime() - t0) / 1_000_000, r.clean() ? "" : "; removed " + String.join("; ", r.removed()));
+        } catch (java.io.UncheckedIOException e) {
+            throw ArgusException.modelUnavailable("The PyTorch engine was not started: " + e.getMessage(), e);
+        }
     }
 
     private static Engine start(DjlConfig config) {
