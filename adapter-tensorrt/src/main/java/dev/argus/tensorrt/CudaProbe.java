@@ -13,6 +13,7 @@ import dev.argus.domain.ArgusException;
 public final class CudaProbe {
     static final String NO_DRIVER = "no NVIDIA driver (libcuda.so.1 not found)";
     static final String NO_DEVICE = "no CUDA device";
+    static final String UNTRUSTED_CACHE = "JavaCPP's library cache could not be checked against its jars";
     static final String LIBRARY_MISSING = "TensorRT library missing (build with -Pgpu or install TensorRT 11)";
     static final String ADVICE = " The TensorRT backend needs an NVIDIA GPU, its driver (R580 or newer, for CUDA 13) and the "
             + "TensorRT 11.2 / CUDA 13.3 libraries (the -Pgpu build bundles them). Choose another backend, e.g. argus.backend=onnx.";
@@ -65,6 +66,8 @@ public final class CudaProbe {
             natives.loadCudaRuntime();
         } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
             return loadFailure(e);
+        } catch (IllegalStateException e) {
+            return new Unavailable(UNTRUSTED_CACHE, e.getMessage(), e);
         }
         int count = natives.deviceCountOrError();
         if (count <= 0) {

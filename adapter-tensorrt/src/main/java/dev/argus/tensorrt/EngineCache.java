@@ -13,6 +13,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.Set;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -21,6 +27,11 @@ import java.util.Objects;
  * {@code magic "ARGUSTRT" | int format | int key length | key (UTF-8) | long payload length | payload |
  * SHA-256(payload) | magic "ARGUSEND"}, big-endian, written to a temporary file and moved into place atomically.
  * A truncated, corrupted or stale entry (its key differs from the one asked for) is deleted and reported as a miss.
+ *
+ * <p>A plan is code for the GPU that TensorRT runs as it is, and the checksum only catches damage. So entries are read
+ * only from a directory that no other user can write: the directory is created {@code rwx------}, and a directory or
+ * entry that is writable by group or others, or owned by another user (root aside), is not trusted: the engine is
+ * built in memory instead and nothing is stored there. Replicas that share one cache trust each other (README, Security).
  */
 public final class EngineCache {
     private static final System.Logger LOG = System.getLogger(EngineCache.class.getName());
@@ -55,9 +66,22 @@ public final class EngineCache {
         return dir.resolve(key.fileName());
     }
 
-    /** Reads and verifies the entry for {@code key}; an unusable entry is deleted. */
+    /** Reads and verifies the entry for {@code key}; an unusable entry is deleted, an untrusted one left alone. */
     public Lookup load(EngineCacheKey key) {
         Path file = pathOf(key);
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return new Miss("absent");
+        }
+        String untrusted = untrusted(dir);
+        if (untrusted == null) {
+            untrusted = untrusted(file);
+        }
+        if (untrusted != null) {
+            LOG.log(System.Logger.Level.WARNING, "TensorRT engine cache entry " + file + " is not used: " + untrusted
+                    + ". Building the engine instead; give the cache dir (argus.tensorrt.cache-dir) to the serving user alone"
+                    + " (chmod 700).");
+            return new Miss("untrusted: " + untrusted);
+        }
         byte[] bytes;
         try {
             if (Files.size(file) > Integer.MAX_VALUE - 64) {
@@ -119,7 +143,13 @@ public final class EngineCache {
         Path file = pathOf(key);
         Path tmp = null;
         try {
-            Files.createDirectories(dir);
+            createPrivately(dir);
+            String untrusted = untrusted(dir);
+            if (untrusted != null) {
+                LOG.log(System.Logger.Level.WARNING, "Not storing the TensorRT engine in " + dir + ": " + untrusted
+                        + " (it would not be trusted at the next start). Give the cache dir to the serving user alone (chmod 700).");
+                return false;
+            }
             tmp = Files.createTempFile(dir, "." + key.fileName(), ".tmp");
             byte[] keyBytes = key.canonical().getBytes(StandardCharsets.UTF_8);
             ByteBuffer header = ByteBuffer.allocate(MAGIC.length + 4 + 4 + keyBytes.length + 8);
@@ -144,6 +174,66 @@ public final class EngineCache {
                     + " (the engine will be rebuilt at the next start)");
             deleteQuietly(tmp);
             return false;
+        }
+    }
+
+    /**
+     * Why {@code p} may hold or be a plan that others could have written, or null: it must be a directory or regular file
+     * (not a link), owned by this process's user or root, and writable by neither group nor others.
+     */
+    static String untrusted(Path p) {
+        try {
+            if (Files.isSymbolicLink(p)) {
+                return p + " is a symbolic link";
+            }
+            PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            Set<PosixFilePermission> perms = a.permissions();
+            if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+                return p + " is writable by " + (perms.contains(PosixFilePermission.OTHERS_WRITE) ? "others" : "its group")
+                        + " (" + PosixFilePermissions.toString(perms) + ")";
+            }
+            UserPrincipal owner = a.owner();
+            UserPrincipal self = processUser();
+            if (!owner.equals(self) && !"root".equals(owner.getName())) {
+                return p + " is owned by " + owner.getName() + ", not by this process's user " + self.getName();
+            }
+            return null;
+        } catch (UnsupportedOperationException e) {
+            return "the file system has no POSIX permissions to check";
+        } catch (IOException e) {
+            return "cannot read the attributes of " + p + ": " + e.getMessage();
+        }
+    }
+
+    /** This process's user, as the file system names it (learnt from a file this process creates). */
+    private static synchronized UserPrincipal processUser() throws IOException {
+        if (processUser == null) {
+            Path probe = Files.createTempFile("argus-owner", ".probe");
+            try {
+                processUser = Files.getOwner(probe);
+            } finally {
+                Files.deleteIfExists(probe);
+            }
+        }
+        return processUser;
+    }
+
+    private static UserPrincipal processUser;
+
+    private static void createPrivately(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Path parent = dir.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // made meanwhile by another process; checked like any other
+        } catch (UnsupportedOperationException e) {
+            Files.createDirectories(dir);
         }
     }
 

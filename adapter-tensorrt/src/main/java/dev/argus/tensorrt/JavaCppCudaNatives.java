@@ -11,8 +11,33 @@ final class JavaCppCudaNatives implements CudaNatives {
 
     @Override
     public void loadCudaRuntime() {
+        checkCache();
         Loader.load(cudart.class);
     }
+
+    /**
+     * Holds JavaCPP's cache to the jars before the first library is loaded from it ({@link JavaCppCache}); a cache that
+     * cannot be checked stops the start.
+     */
+    static synchronized void checkCache() {
+        if (cacheChecked) {
+            return;
+        }
+        try {
+            java.nio.file.Path dir = Loader.getCacheDir().toPath();
+            long t0 = System.nanoTime();
+            JavaCppCache.Report r = JavaCppCache.ofClassPath().verify(dir);
+            LOG.log(r.removed().isEmpty() ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                    "JavaCPP cache {0}: {1} file(s) compared with their jars in {2} ms{3}", dir, r.filesChecked(),
+                    (System.nanoTime() - t0) / 1_000_000, r.removed().isEmpty() ? "" : "; removed " + String.join("; ", r.removed()));
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new IllegalStateException("JavaCPP's library cache cannot be checked: " + e.getMessage(), e);
+        }
+        cacheChecked = true;
+    }
+
+    private static final System.Logger LOG = System.getLogger(JavaCppCudaNatives.class.getName());
+    private static boolean cacheChecked;
 
     @Override
     public void loadTensorRt() {

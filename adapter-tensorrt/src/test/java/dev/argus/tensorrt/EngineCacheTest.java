@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -100,5 +101,69 @@ class EngineCacheTest {
         Path file = dir.resolve("a-file");
         Files.writeString(file, "x");
         assertThat(new EngineCache(file.resolve("sub")).store(key, plan)).isFalse();
+    }
+
+    @Test
+    void createsItsDirectoryForTheServingUserAlone() throws IOException {
+        assertThat(cache.store(key, plan)).isTrue();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("engines")))).isEqualTo("rwx------");
+    }
+
+    @Test
+    void anEntryInADirectoryOthersCanWriteIsNotUsedNorDeleted() throws IOException {
+        assertThat(cache.store(key, plan)).isTrue();
+        Files.setPosixFilePermissions(dir.resolve("engines"), PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        assertThat(cache.load(key)).isInstanceOfSatisfying(EngineCache.Miss.class,
+                m -> assertThat(m.reason()).startsWith("untrusted").contains("writable by others"));
+        assertThat(cache.pathOf(key)).exists();
+        assertThat(cache.store(key, plan)).as("nor is a new one stored there").isFalse();
+    }
+
+    @Test
+    void anEntryTheGroupCanWriteIsNotUsed() throws IOException {
+        assertThat(cache.store(key, plan)).isTrue();
+        Files.setPosixFilePermissions(cache.pathOf(key), PosixFilePermissions.fromString("rw-rw-r--"));
+
+        assertThat(cache.load(key)).isInstanceOfSatisfying(EngineCache.Miss.class,
+                m -> assertThat(m.reason()).contains("writable by its group"));
+    }
+
+    @Test
+    void anEntryThatIsALinkIsNotUsed() throws IOException {
+        Path elsewhere = dir.resolve("elsewhere");
+        new EngineCache(elsewhere).store(key, plan);
+        Files.createDirectories(dir.resolve("engines"));
+        Files.createSymbolicLink(cache.pathOf(key), elsewhere.resolve(key.fileName()));
+
+        assertThat(cache.load(key)).isInstanceOfSatisfying(EngineCache.Miss.class,
+                m -> assertThat(m.reason()).contains("symbolic link"));
+    }
+
+    @Test
+    void aPrivateCacheIsTrusted() throws IOException {
+        assertThat(cache.store(key, plan)).isTrue();
+        assertThat(EngineCache.untrusted(dir.resolve("engines"))).isNull();
+        assertThat(EngineCache.untrusted(cache.pathOf(key))).isNull();
+    }
+
+    @Test
+    void anEntryAnotherUserOwnsIsNotUsed() throws IOException {
+        assertThat(cache.store(key, plan)).isTrue();
+        var nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        org.junit.jupiter.api.Assumptions.assumeTrue(canChown(cache.pathOf(key), nobody),
+                "changing a file's owner needs root (CI runs as root)");
+
+        assertThat(cache.load(key)).isInstanceOfSatisfying(EngineCache.Miss.class,
+                m -> assertThat(m.reason()).contains("owned by nobody"));
+    }
+
+    private static boolean canChown(Path p, java.nio.file.attribute.UserPrincipal user) {
+        try {
+            Files.setOwner(p, user);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 }
