@@ -16,8 +16,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Admission and deadlines for work requests. At most {@code limit} requests are admitted at once; one more is refused
- * at once (429/3040), never queued. Admitted work runs on a named pool and is awaited until the request's deadline
+ * Admission and deadlines for work requests. At most {@code limit} requests are admitted at once; one more waits, in
+ * order of arrival, up to {@code admissionWait} for a place, then is refused (429/3040) with its body unread. Admitted work runs on a named pool and is awaited until the request's deadline
  * (408/3007). A timed-out task keeps its permit until it really ends, so a stuck backend turns into 429s, not into
  * unbounded work.
  */
@@ -25,13 +25,15 @@ final class ClassificationGate implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ClassificationGate.class.getName());
     private final int limit;
     private final Duration timeout;
+    private final Duration admissionWait;
     private final Semaphore permits;
     private final ThreadPoolExecutor workers;
 
-    ClassificationGate(int limit, Duration timeout) {
+    ClassificationGate(int limit, Duration timeout, Duration admissionWait) {
         this.limit = limit;
         this.timeout = timeout;
-        this.permits = new Semaphore(limit);
+        this.admissionWait = admissionWait.compareTo(timeout) < 0 ? admissionWait : timeout;
+        this.permits = new Semaphore(limit, true);
         AtomicInteger n = new AtomicInteger();
         ThreadFactory threads = r -> {
             Thread t = new Thread(r, "argus-rest-worker-" + n.incrementAndGet());
@@ -45,7 +47,14 @@ final class ClassificationGate implements AutoCloseable {
 
     /** Admits a request or throws 429/3040. Close the admission when the request is done. */
     Admission admit() {
-        if (!permits.tryAcquire()) {
+        boolean admitted;
+        try {
+            admitted = permits.tryAcquire(admissionWait.toNanos(), TimeUnit.NANOSECONDS); // fair: in order of arrival
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw RestError.of(ErrorCode.OVERLOADED, "The server is shutting down; retry on another instance.");
+        }
+        if (!admitted) {
             throw RestError.overloaded(limit);
         }
         return new Admission();

@@ -11,6 +11,9 @@ final class Exchange {
     private static final String OUT_BYTES = "argus.out";
     private static final String IN_BYTES = "argus.in";
     private static final String START = "argus.start";
+    private static final String BODY_READ = "argus.body-read";
+    /** A refused client comes back after this many seconds; by then one engine call at least has ended. */
+    static final String RETRY_AFTER_SECONDS = "1";
 
     /** How errors are written: Cloudflare's envelope, or the Open Inference Protocol's {@code {"error": ...}}. */
     enum Style { ENVELOPE, INFERENCE_PROTOCOL }
@@ -39,6 +42,10 @@ final class Exchange {
         ctx.attribute(ID, id);
         ctx.attribute(START, System.nanoTime());
         ctx.header(REQUEST_ID_HEADER, id);
+    }
+
+    private static boolean hasBody(Context ctx) {
+        return ctx.req().getContentLengthLong() > 0 || ctx.req().getHeader("Transfer-Encoding") != null;
     }
 
     static String id(Context ctx) {
@@ -76,10 +83,25 @@ final class Exchange {
         reply(ctx, status, "application/json", Json.bytes(node));
     }
 
-    /** Writes an error in the style of the route family. */
+    /** Marks that the request's body is being read (from here on, Jetty may keep the connection). */
+    static void bodyRead(Context ctx) {
+        ctx.attribute(BODY_READ, Boolean.TRUE);
+    }
+
+    /**
+     * Writes an error in the style of the route family. A 429 says when to come back ({@code Retry-After}). An error
+     * answered before the body was read closes the connection: otherwise the server reads and throws away a body
+     * nobody needs (a refusal would cost as much as the upload it refuses).
+     */
     static void error(Context ctx, RestError e) {
         if (e.status() == 401) {
             ctx.header("WWW-Authenticate", "Bearer");
+        }
+        if (e.status() == 429) {
+            ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+        }
+        if (ctx.attribute(BODY_READ) == null && hasBody(ctx)) {
+            ctx.header("Connection", "close");
         }
         if (style(ctx) == Style.INFERENCE_PROTOCOL) {
             json(ctx, e.status(), Json.object().put("error", e.getMessage()));

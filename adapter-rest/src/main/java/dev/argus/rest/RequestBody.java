@@ -78,6 +78,7 @@ final class RequestBody {
     /** The request's body, read by the admission's deadline ({@link #beforeDeadline}); the admission should hold it. */
     static Body read(io.javalin.http.Context ctx, long limit, ClassificationGate.Admission admission, BodyMemory memory) {
         long deadline = admission.deadline();
+        Exchange.bodyRead(ctx);
         return beforeDeadline(ctx.req(), deadline, () -> {
             InputStream in;
             try {

@@ -16,7 +16,7 @@ import java.util.Set;
  *                              so 10 MiB images need about 50 MiB; the default 64 MiB leaves headroom. Bodies above
  *                              it are refused with 413 before (Content-Length) or while (chunked) being read
  * @param requestTimeout        longest time a classification may take before 408/3007
- * @param maxConcurrentRequests classification requests handled at once; one more is answered 429/3040 at once
+ * @param maxConcurrentRequests classification requests handled at once; more wait up to {@code admissionWait}
  * @param maxImagesPerRequest   most images in one batch request of {@code /v1/classify}
  * @param cloudflareModel       the Workers AI model name served on the Cloudflare route
  * @param shutdownGrace         how long {@link RestServer#close()} lets in-flight requests finish
@@ -25,16 +25,26 @@ import java.util.Set;
  *                              counted as they arrive, and a request that would go over gets 429/3040
  * @param tlsCertChain          PEM certificate chain; HTTPS is on when this and {@code tlsPrivateKey} are set
  * @param tlsPrivateKey         PEM (PKCS#8) private key for the chain
+ * @param admissionWait         how long a request past {@code maxConcurrentRequests} waits, in order of arrival, for a
+ *                              place before 429/3040 (its body unread, the connection closed, Retry-After: 1); at most
+ *                              the request timeout
  */
 public record RestConfig(String host, int port, Set<String> authTokens, long maxBodyBytes, Duration requestTimeout,
                          int maxConcurrentRequests, int maxImagesPerRequest, String cloudflareModel,
                          Duration shutdownGrace, long maxImageBytes, long maxBodyBytesInFlight,
-                         java.util.Optional<java.nio.file.Path> tlsCertChain, java.util.Optional<java.nio.file.Path> tlsPrivateKey) {
+                         java.util.Optional<java.nio.file.Path> tlsCertChain, java.util.Optional<java.nio.file.Path> tlsPrivateKey,
+                         Duration admissionWait) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 64;
+    /**
+     * A request past the concurrency limit waits this long, in order of arrival, for a place before 429. Clients that
+     * retry at once without honouring Retry-After would otherwise turn refusals into most of the server's work; a
+     * second bounds their refusal rate at one per client per second while the admitted work keeps the engine busy.
+     */
+    public static final Duration DEFAULT_ADMISSION_WAIT = Duration.ofSeconds(1);
     public static final int DEFAULT_MAX_IMAGES_PER_REQUEST = 32;
     public static final String DEFAULT_CLOUDFLARE_MODEL = "@cf/microsoft/resnet-50";
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
@@ -93,6 +103,10 @@ public record RestConfig(String host, int port, Set<String> authTokens, long max
                 throw ArgusException.configuration("REST TLS file " + file.get() + " does not exist or is not readable.");
             }
         }
+        Objects.requireNonNull(admissionWait, "admissionWait");
+        if (admissionWait.isNegative()) {
+            throw ArgusException.configuration("REST admission wait must be 0 or more, got " + admissionWait.toMillis() + " ms.");
+        }
         if (maxBodyBytesInFlight < 2 * maxBodyBytes) {
             throw ArgusException.configuration("REST body bytes in flight (" + maxBodyBytesInFlight + ") must be at least twice "
                     + "the largest body (" + maxBodyBytes + "): one body and what is parsed out of it must fit.");
@@ -113,57 +127,62 @@ public record RestConfig(String host, int port, Set<String> authTokens, long max
         return new RestConfig(DEFAULT_HOST, DEFAULT_PORT, Set.of(), defaultMaxBodyBytes(), DEFAULT_REQUEST_TIMEOUT,
                 DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_IMAGES_PER_REQUEST, DEFAULT_CLOUDFLARE_MODEL,
                 DEFAULT_SHUTDOWN_GRACE, DEFAULT_MAX_IMAGE_BYTES, defaultMaxBodyBytesInFlight(),
-                java.util.Optional.empty(), java.util.Optional.empty());
+                java.util.Optional.empty(), java.util.Optional.empty(), DEFAULT_ADMISSION_WAIT);
+    }
+
+    /** How long a request past {@code maxConcurrentRequests} waits for a place before 429. */
+    public RestConfig withAdmissionWait(Duration wait) {
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, wait);
     }
 
     public RestConfig withHost(String h) {
-        return new RestConfig(h, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey);
+        return new RestConfig(h, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait);
     }
 
     public RestConfig withPort(int p) {
-        return new RestConfig(host, p, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey);
+        return new RestConfig(host, p, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait);
     }
 
     public RestConfig withAuthTokens(Set<String> tokens) {
-        return new RestConfig(host, port, tokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey);
+        return new RestConfig(host, port, tokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait);
     }
 
     /** The largest body; the bytes in flight grow to twice it where they were less. */
     public RestConfig withMaxBodyBytes(long bytes) {
-        return new RestConfig(host, port, authTokens, bytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, Math.max(maxBodyBytesInFlight, 2 * bytes), tlsCertChain, tlsPrivateKey);
+        return new RestConfig(host, port, authTokens, bytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, Math.max(maxBodyBytesInFlight, 2 * bytes), tlsCertChain, tlsPrivateKey, admissionWait);
     }
 
     public RestConfig withRequestTimeout(Duration timeout) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, timeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, timeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait);
     }
 
     public RestConfig withMaxConcurrentRequests(int n) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, n, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, n, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait);
     }
 
     public RestConfig withMaxImagesPerRequest(int n) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, n, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, n, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait);
     }
 
     public RestConfig withCloudflareModel(String model) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, model, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, model, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait);
     }
 
     public RestConfig withShutdownGrace(Duration grace) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, grace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, grace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait);
     }
 
     public RestConfig withMaxImageBytes(long bytes) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, bytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, bytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait);
     }
 
     public RestConfig withMaxBodyBytesInFlight(long bytes) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, bytes, tlsCertChain, tlsPrivateKey);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, bytes, tlsCertChain, tlsPrivateKey, admissionWait);
     }
 
     /** HTTPS with this PEM certificate chain and PKCS#8 private key. */
     public RestConfig withTls(java.nio.file.Path certChain, java.nio.file.Path privateKey) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, java.util.Optional.of(certChain), java.util.Optional.of(privateKey));
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, java.util.Optional.of(certChain), java.util.Optional.of(privateKey), admissionWait);
     }
 
     public boolean tls() {

@@ -58,7 +58,7 @@ public final class RestServer implements AutoCloseable {
         Objects.requireNonNull(useCase, "useCase");
         this.ready = Objects.requireNonNull(ready, "ready");
         this.auth = new BearerAuth(config.authTokens());
-        this.gate = new ClassificationGate(config.maxConcurrentRequests(), config.requestTimeout());
+        this.gate = new ClassificationGate(config.maxConcurrentRequests(), config.requestTimeout(), config.admissionWait());
         // Room for every admitted request, Jetty's acceptors and selectors (which scale with cores), and the cheap routes.
         int maxThreads = config.maxConcurrentRequests() + 32 + 2 * Runtime.getRuntime().availableProcessors();
         this.threads = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads), 60_000,
@@ -259,10 +259,16 @@ public final class RestServer implements AutoCloseable {
         };
     }
 
+    private final RefusalLog refusals = new RefusalLog(ACCESS, java.time.Duration.ofSeconds(1));
+
     private void access(Context ctx, Float ms) {
         String route = Exchange.route(ctx);
         int status = ctx.statusCode();
         metrics.request(route, ctx.method().name(), status, Exchange.seconds(ctx));
+        if (status == 429) {
+            refusals.refused(); // summed, not a line each: under overload, logging refusals would cost more than refusing
+            return;
+        }
         if (ACCESS.isLoggable(System.Logger.Level.INFO)) {
             ACCESS.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
                     "id=%s method=%s route=%s status=%d ms=%.1f in=%d out=%d", Exchange.id(ctx), ctx.method().name(),

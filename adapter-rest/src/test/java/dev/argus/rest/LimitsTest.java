@@ -82,6 +82,44 @@ class LimitsTest {
     }
 
     @Test
+    void aRefusalSaysWhenToRetryAndClosesTheConnectionWithoutReadingTheBody() throws Exception {
+        try (TestServer s = new TestServer(RestConfig.defaults().withMaxConcurrentRequests(1))) {
+            CompletableFuture<HttpResponse<String>> blocked = s.client.sendAsync(s.request(CF_PATH).POST(
+                    HttpRequest.BodyPublishers.ofByteArray("BLOCK".getBytes(StandardCharsets.UTF_8))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (s.useCase.calls.get() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            // the 8 MB body is announced and only its first KB sent, as a client whose upload is still on its way (Jetty
+            // starts a request with a body once some of it arrives)
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", s.server.port())) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(("POST " + CF_PATH + " HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\n"
+                        + "Content-Length: 8000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(new byte[1024]);
+                socket.getOutputStream().flush();
+                java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+                byte[] buf = new byte[4096];
+                try {
+                    for (int n; (n = socket.getInputStream().read(buf)) > 0; ) {
+                        got.write(buf, 0, n);
+                    }
+                } catch (java.net.SocketTimeoutException e) {
+                    throw new AssertionError("the connection stayed open; received: " + got.toString(StandardCharsets.ISO_8859_1), e);
+                }
+                String answer = got.toString(StandardCharsets.ISO_8859_1);
+                assertThat(answer).startsWith("HTTP/1.1 429");
+                assertThat(answer.toLowerCase(java.util.Locale.ROOT)).contains("retry-after: 1").contains("connection: close")
+                        .contains("3040");
+            }
+            s.useCase.release.countDown();
+            assertThat(blocked.get().statusCode()).isEqualTo(200);
+            assertThat(s.post(CF_PATH, null, PNG).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void answersARequestPastItsDeadlineWith408And3007AndKeepsServing() {
         try (TestServer s = new TestServer(RestConfig.defaults().withRequestTimeout(Duration.ofMillis(300)))) {
             long t0 = System.nanoTime();

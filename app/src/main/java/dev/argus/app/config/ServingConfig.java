@@ -87,7 +87,8 @@ public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration s
         long body = maxBody;
         long inFlightBodies = bodies;
         return r.wrap(Key.REST_TLS_CERT_CHAIN, () -> new RestConfig(host, port, tokens, body, timeout, maxRequests,
-                maxImages, model, grace, maxImageBytes, inFlightBodies, r.path(Key.REST_TLS_CERT_CHAIN), r.path(Key.REST_TLS_PRIVATE_KEY)));
+                maxImages, model, grace, maxImageBytes, inFlightBodies, r.path(Key.REST_TLS_CERT_CHAIN), r.path(Key.REST_TLS_PRIVATE_KEY),
+                Duration.ofMillis(r.longIn(Key.REST_ADMISSION_WAIT_MS, 0, 3_600_000))));
     }
 
     private static GrpcConfig grpc(ConfigReader r, Duration grace) {
