@@ -235,7 +235,7 @@ class ServerUnderAttackIT {
             assertThat(s.ready()).as("ready during the flood").isEqualTo(200);
             CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(300, TimeUnit.SECONDS);
             System.out.println("ServerUnderAttackIT gRPC flood: " + codes + ", peak RSS " + (s.peakRssBytes() >> 20) + " MiB");
-            assertThat(codes.keySet()).as("every call answered OK, or refused as overloaded / out of time")
+            assertThat(codes.keySet()).as("every call answered OK, or refused as overloaded / out of time\n" + s.log())
                     .isSubsetOf(Status.Code.OK, Status.Code.RESOURCE_EXHAUSTED, Status.Code.DEADLINE_EXCEEDED);
             assertThat(codes.getOrDefault(Status.Code.OK, 0)).as("work got done").isPositive();
             assertStillServing(s, "the gRPC floods");

@@ -94,7 +94,7 @@ public enum Key {
     REST_REQUEST_TIMEOUT_MS("argus.rest.request-timeout-ms", "30000", "Requests still running after this get 408/3007."),
     REST_MAX_CONCURRENT_REQUESTS("argus.rest.max-concurrent-requests", "64", "Requests in progress at once; more wait up to argus.rest.admission-wait-ms, then get 429/3040."),
     REST_ADMISSION_WAIT_MS("argus.rest.admission-wait-ms", "1000",
-            "How long a request past the concurrency limit waits, in order of arrival, for a place; then 429/3040 with Retry-After: 1, its body unread (README, Overload)."),
+            "How long a request past the concurrency limit waits, in order of arrival, for a place; then 429/3040 with Retry-After: 1, its body unread (README, Scheduling and overload)."),
     REST_MAX_IMAGES_PER_REQUEST("argus.rest.max-images-per-request", "32", "Most images in one /v1/classify batch."),
     REST_CLOUDFLARE_MODEL("argus.rest.cloudflare-model", "@cf/microsoft/resnet-50", "Model id served on the Cloudflare-compatible route."),
     GRPC_ENABLED("argus.grpc.enabled", "true", "Serve gRPC (argus.v1.Classifier, health, reflection) in argus serve."),
