@@ -235,7 +235,8 @@ class ServerUnderAttackIT {
             assertThat(s.ready()).as("ready during the flood").isEqualTo(200);
             CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(300, TimeUnit.SECONDS);
             System.out.println("ServerUnderAttackIT gRPC flood: " + codes + ", peak RSS " + (s.peakRssBytes() >> 20) + " MiB");
-            assertThat(codes.keySet()).as("every call answered OK, or refused as overloaded / out of time\n" + s.log())
+            assertThat(codes.keySet()).as("every call answered OK, or refused as overloaded / out of time\n" + FIRST_DESCRIPTION
+                    + "\n" + s.log())
                     .isSubsetOf(Status.Code.OK, Status.Code.RESOURCE_EXHAUSTED, Status.Code.DEADLINE_EXCEEDED);
             assertThat(codes.getOrDefault(Status.Code.OK, 0)).as("work got done").isPositive();
             assertStillServing(s, "the gRPC floods");
@@ -262,6 +263,9 @@ class ServerUnderAttackIT {
         return done;
     }
 
+    /** The first description seen for each status code, to say what an unexpected one was. */
+    private static final ConcurrentHashMap<Status.Code, String> FIRST_DESCRIPTION = new ConcurrentHashMap<>();
+
     private static <T> StreamObserver<T> observer(CompletableFuture<Void> done, ConcurrentHashMap<Status.Code, Integer> codes) {
         return new StreamObserver<>() {
             @Override
@@ -270,7 +274,11 @@ class ServerUnderAttackIT {
 
             @Override
             public void onError(Throwable t) {
-                codes.merge(Status.fromThrowable(t).getCode(), 1, Integer::sum);
+                Status status = Status.fromThrowable(t);
+                if (codes.merge(status.getCode(), 1, Integer::sum) == 1) {
+                    FIRST_DESCRIPTION.put(status.getCode(), String.valueOf(status.getDescription())
+                            + (status.getCause() == null ? "" : " (cause: " + status.getCause() + ")"));
+                }
                 done.complete(null);
             }
 
