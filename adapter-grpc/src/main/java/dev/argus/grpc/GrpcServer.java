@@ -36,6 +36,8 @@ public final class GrpcServer implements AutoCloseable {
     public static final String SERVICE_NAME = ClassifierGrpc.SERVICE_NAME;
     /** HTTP/2 flow-control window per stream and per connection. */
     static final int FLOW_CONTROL_WINDOW = 1 << 20;
+    /** The largest socket read buffer. */
+    static final int READ_BUFFER_BYTES = 16 * 1024;
 
     private final Server server;
     private final HealthStatusManager health;
@@ -65,6 +67,11 @@ public final class GrpcServer implements AutoCloseable {
                 // A fixed window (grpc-java otherwise grows it by measuring bandwidth): what a call that is not yet
                 // admitted may have sent ahead, and so what waiting calls cost, stays at 1 MiB each.
                 .flowControlWindow(FLOW_CONTROL_WINDOW)
+                // Read buffers of at most 16 KiB: a call that is not yet admitted keeps the slices of the buffers its
+                // frames arrived in, and a slice pins its whole buffer; with buffers grown to 64 KiB, a few dozen
+                // waiting calls pinned Netty's direct memory (the heap size by default) to the limit.
+                .withChildOption(io.grpc.netty.shaded.io.netty.channel.ChannelOption.RCVBUF_ALLOCATOR,
+                        new io.grpc.netty.shaded.io.netty.channel.AdaptiveRecvByteBufAllocator(64, 4096, READ_BUFFER_BYTES))
                 .maxConnectionAge(config.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
                 .maxConnectionAgeGrace(config.shutdownGrace().toMillis() + 1_000, TimeUnit.MILLISECONDS);
         GrpcServer server = assemble(builder, config, useCase);

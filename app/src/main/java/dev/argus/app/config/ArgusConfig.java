@@ -31,7 +31,8 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
      * CPUs; {@code cpusSource} says where that number came from (the setting, or what the JVM may use: a container's
      * CPU limit shows there).
      */
-    public record Inference(int workers, int maxBatch, long queueTimeoutMs, int cpus, int threadsPerWorker, String cpusSource) {
+    public record Inference(int workers, int maxBatch, long queueTimeoutMs, long maxQueueDelayMicros, int cpus, int threadsPerWorker,
+                            String cpusSource) {
     }
 
     /** ONNX Runtime settings ({@code intraOpThreads} already resolved from CPUs / workers when 0). */
@@ -94,7 +95,8 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         }
         int threads = Math.max(1, cpus / workers);
         Inference inference = new Inference(workers, r.intIn(Key.MAX_BATCH, 1, 1024),
-                r.longIn(Key.QUEUE_TIMEOUT_MS, 0, 3_600_000), cpus, threads, cpusSource);
+                r.longIn(Key.QUEUE_TIMEOUT_MS, 0, 3_600_000), r.longIn(Key.MAX_QUEUE_DELAY_US, 0, 10_000_000), cpus, threads,
+                cpusSource);
         int intra = r.intIn(Key.ONNX_INTRA_OP_THREADS, 0, 1024);
         Onnx onnx = new Onnx(intra == 0 ? threads : intra, r.intIn(Key.ONNX_INTER_OP_THREADS, 1, 1024),
                 r.oneOf(Key.ONNX_OPTIMIZATION, "none", "basic", "extended", "all"), r.oneOf(Key.ONNX_DEVICE, "cpu", "cuda"),

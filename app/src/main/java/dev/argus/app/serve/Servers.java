@@ -59,6 +59,7 @@ public final class Servers implements AutoCloseable {
             Optional<RestServer> rest = serving.rest().map(c -> new RestServer(c, useCase, ready::get, new PrometheusRegistry(),
                     argus.tensorUseCase().map(Servers::rawTensors).orElse(null)).start());
             rest.ifPresent(started::add);
+            rest.ifPresent(r -> argus.statistics().ifPresent(st -> InferenceMetrics.register(r.registry(), useCase.model().model(), st)));
             Optional<GrpcServer> grpc = serving.grpc().map(c -> GrpcServer.start(c, useCase));
             grpc.ifPresent(started::add);
             Servers servers = new Servers(argus, rest, grpc, ready, serving.rest().map(RestConfig::host).orElse(""),

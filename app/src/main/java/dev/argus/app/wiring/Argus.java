@@ -57,6 +57,12 @@ public final class Argus implements AutoCloseable {
         return classifier() instanceof dev.argus.ports.in.InferTensorUseCase t ? java.util.Optional.of(t) : java.util.Optional.empty();
     }
 
+    /** The engine stage's statistics (Triton's nv_inference_* meanings); empty for remote backends. */
+    public java.util.Optional<java.util.function.Supplier<dev.argus.ports.in.InferenceStatistics>> statistics() {
+        return classifier() instanceof dev.argus.ports.service.LocalImageClassifier l
+                ? java.util.Optional.of(l.scheduler()::statistics) : java.util.Optional.empty();
+    }
+
     /** The engine under the local pipeline; empty for remote backends. */
     public java.util.Optional<dev.argus.ports.out.InferenceEngine> engine() {
         return existing(dev.argus.ports.out.InferenceEngine.class);

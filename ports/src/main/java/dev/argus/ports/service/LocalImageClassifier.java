@@ -18,13 +18,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The local pipeline: decode and preprocess each image, run the engine on batches, softmax, top-k, labels. Bounds the
- * number of engine calls in flight so that engine threads x concurrent calls stays at the number of cores.
+ * The local pipeline: decode and preprocess each image (on the caller's thread), then the engine through the
+ * {@link BatchScheduler}, which merges the images of concurrent requests into batches and bounds the engine calls in
+ * flight so that engine threads x concurrent calls stays at the number of cores; then softmax, top-k, labels.
  */
 public final class LocalImageClassifier implements ImageClassifier, InferTensorUseCase {
     private final String backend;
@@ -32,34 +33,44 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
     private final ImagePreprocessor preprocessor;
     private final InferenceEngine engine;
     private final int maxBatch;
-    private final Semaphore inFlight;
+    private final BatchScheduler scheduler;
     private final long queueTimeoutMillis;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * @param backend             backend name for results ({@code onnx}, ...)
      * @param maxConcurrent       engine calls allowed at once
-     * @param queueTimeoutMillis  how long a call waits for a free slot before failing with {@code OVERLOADED}
+     * @param queueTimeoutMillis  how long a call waits for room in the queue before failing with {@code OVERLOADED}
      */
     public LocalImageClassifier(String backend, ModelDescription model, ImagePreprocessor preprocessor,
                                 InferenceEngine engine, int maxBatch, int maxConcurrent, long queueTimeoutMillis) {
-        if (maxBatch < 1 || maxConcurrent < 1 || queueTimeoutMillis < 0) {
-            throw ArgusException.configuration("maxBatch and maxConcurrent must be >= 1 and the queue timeout >= 0");
+        this(backend, model, preprocessor, engine, maxBatch, maxConcurrent, queueTimeoutMillis, 0);
+    }
+
+    /**
+     * @param maxQueueDelayNanos how long an engine worker holding a part batch waits for more images (0: runs what is
+     *                           waiting; under load batches still grow, as images queue while the engine is busy)
+     */
+    public LocalImageClassifier(String backend, ModelDescription model, ImagePreprocessor preprocessor,
+                                InferenceEngine engine, int maxBatch, int maxConcurrent, long queueTimeoutMillis,
+                                long maxQueueDelayNanos) {
+        if (maxBatch < 1 || maxConcurrent < 1 || queueTimeoutMillis < 0 || maxQueueDelayNanos < 0) {
+            throw ArgusException.configuration("maxBatch and maxConcurrent must be >= 1, the queue timeout and delay >= 0");
         }
         this.backend = backend;
         this.model = model;
         this.preprocessor = preprocessor;
         this.engine = engine;
         this.maxBatch = Math.min(maxBatch, engine.maxBatchSize());
-        this.inFlight = new Semaphore(maxConcurrent, true);
         this.queueTimeoutMillis = queueTimeoutMillis;
+        long[] batchShape = model.preprocess().batchShape(1);
+        this.scheduler = new BatchScheduler(backend, engine::infer, Arrays.copyOfRange(batchShape, 1, batchShape.length),
+                BatchScheduler.Settings.of(maxConcurrent, this.maxBatch, maxQueueDelayNanos));
     }
 
     @Override
     public List<ClassificationOutcome> classify(List<byte[]> images, ClassifyOptions options) {
-        if (closed.get()) {
-            throw new ArgusException(ErrorCode.MODEL_UNAVAILABLE, "The classifier has been closed.");
-        }
+        checkOpen();
         List<ClassificationOutcome> out = new ArrayList<>(images.size());
         for (int start = 0; start < images.size(); start += maxBatch) {
             out.addAll(classifyChunk(images.subList(start, Math.min(images.size(), start + maxBatch)), options));
@@ -70,55 +81,49 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
     private List<ClassificationOutcome> classifyChunk(List<byte[]> images, ClassifyOptions options) {
         PreprocessSpec spec = model.preprocess();
         int per = spec.valuesPerImage();
-        float[] batch = new float[images.size() * per];
         ClassificationOutcome[] outcomes = new ClassificationOutcome[images.size()];
         long[] decodeNanos = new long[images.size()];
+        List<float[]> rows = new ArrayList<>(images.size());
         int[] slotOf = new int[images.size()];
-        int good = 0;
         for (int i = 0; i < images.size(); i++) {
             long t0 = System.nanoTime();
+            float[] row = new float[per];
             try {
-                preprocessor.preprocess(images.get(i), spec, batch, good * per);
-                slotOf[i] = good++;
+                preprocessor.preprocess(images.get(i), spec, row, 0);
+                slotOf[i] = rows.size();
+                rows.add(row);
             } catch (ArgusException e) {
                 outcomes[i] = ClassificationOutcome.Failure.of(e);
                 slotOf[i] = -1;
             }
             decodeNanos[i] = System.nanoTime() - t0;
         }
-        if (good == 0) {
+        if (rows.isEmpty()) {
             return Arrays.asList(outcomes);
         }
-        float[] input = good == images.size() ? batch : Arrays.copyOf(batch, good * per);
-        long t1 = System.nanoTime();
-        FloatTensor logits = runEngine(new FloatTensor(spec.batchShape(good), input));
-        long inferencePerImage = (System.nanoTime() - t1) / good;
-        if (logits.batchSize() != good) {
-            throw ArgusException.inferenceFailed("the engine returned " + logits.batchSize() + " results for " + good + " images", null);
-        }
-        int classes = logits.rowLength();
+        List<BatchScheduler.Result> results = await(scheduler.submit(rows, queueTimeoutMillis));
+        int classes = results.get(0).logits().length;
         for (int i = 0; i < images.size(); i++) {
             if (slotOf[i] < 0) {
                 continue;
             }
+            BatchScheduler.Result r = results.get(slotOf[i]);
             long t2 = System.nanoTime();
-            var classes0 = TopK.classify(logits.data(), slotOf[i] * classes, classes, options.topK(), model.labels(), options.labelStyle());
+            var top = TopK.classify(r.logits(), 0, classes, options.topK(), model.labels(), options.labelStyle());
             long post = System.nanoTime() - t2;
-            outcomes[i] = new ClassificationOutcome.Success(new ClassificationResult(classes0, backend, model.name(),
-                    new Timings(decodeNanos[i], inferencePerImage, post)));
+            outcomes[i] = new ClassificationOutcome.Success(new ClassificationResult(top, backend, model.name(),
+                    new Timings(decodeNanos[i], r.inferenceNanos() / r.batchSize(), post)));
         }
         return Arrays.asList(outcomes);
     }
 
     /**
-     * Runs pre-made tensors through the engine, under the same worker limit as images. The shape must be the model's
-     * input shape with any batch size; large batches are split at the engine's maximum.
+     * Runs pre-made tensors through the engine, through the same scheduler as images. The shape must be the model's
+     * input shape with any batch size; each row is queued as one image.
      */
     @Override
     public FloatTensor infer(FloatTensor input) {
-        if (closed.get()) {
-            throw new ArgusException(ErrorCode.MODEL_UNAVAILABLE, "The classifier has been closed.");
-        }
+        checkOpen();
         long[] expected = model.preprocess().batchShape(input.batchSize());
         if (input.shape().length != expected.length || input.batchSize() < 1
                 || !Arrays.equals(Arrays.copyOfRange(input.shape(), 1, expected.length), Arrays.copyOfRange(expected, 1, expected.length))) {
@@ -131,33 +136,51 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
         int classes = 0;
         for (int start = 0; start < n; start += maxBatch) {
             int count = Math.min(maxBatch, n - start);
-            float[] chunk = count == n ? input.data() : Arrays.copyOfRange(input.data(), start * per, (start + count) * per);
-            FloatTensor out = runEngine(new FloatTensor(model.preprocess().batchShape(count), chunk));
+            List<float[]> rows = new ArrayList<>(count);
+            for (int i = start; i < start + count; i++) {
+                rows.add(Arrays.copyOfRange(input.data(), i * per, (i + 1) * per));
+            }
+            List<BatchScheduler.Result> out = await(scheduler.submit(rows, queueTimeoutMillis));
             if (logits == null) {
-                classes = out.rowLength();
+                classes = out.get(0).logits().length;
                 logits = new float[n * classes];
             }
-            System.arraycopy(out.data(), 0, logits, start * classes, count * classes);
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(out.get(i).logits(), 0, logits, (start + i) * classes, classes);
+            }
         }
         return new FloatTensor(new long[] {n, classes}, logits);
     }
 
-    private FloatTensor runEngine(FloatTensor input) {
-        boolean acquired;
+    /** Waits for every image's result; the first failure is thrown (an engine call fails all of its images alike). */
+    private static List<BatchScheduler.Result> await(List<CompletableFuture<BatchScheduler.Result>> futures) {
+        List<BatchScheduler.Result> out = new ArrayList<>(futures.size());
         try {
-            acquired = inFlight.tryAcquire(queueTimeoutMillis, TimeUnit.MILLISECONDS);
+            for (CompletableFuture<BatchScheduler.Result> f : futures) {
+                out.add(f.get());
+            }
+            return out;
         } catch (InterruptedException e) {
+            futures.forEach(f -> f.cancel(false)); // a worker that takes them gives their places back
             Thread.currentThread().interrupt();
-            throw new ArgusException(ErrorCode.TIMEOUT, "Interrupted while waiting for a free inference slot.");
+            throw new ArgusException(ErrorCode.TIMEOUT, "Interrupted while waiting for the engine.");
+        } catch (ExecutionException e) {
+            futures.forEach(f -> f.cancel(false));
+            if (e.getCause() instanceof ArgusException a) {
+                throw a;
+            }
+            throw ArgusException.inferenceFailed(String.valueOf(e.getCause()), e.getCause());
         }
-        if (!acquired) {
-            throw new ArgusException(ErrorCode.OVERLOADED, "All inference slots are busy (waited " + queueTimeoutMillis
-                    + " ms); try again later.");
-        }
-        try {
-            return engine.infer(input);
-        } finally {
-            inFlight.release();
+    }
+
+    /** The engine stage: batch sizes run so far, queue depth. */
+    public BatchScheduler scheduler() {
+        return scheduler;
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new ArgusException(ErrorCode.MODEL_UNAVAILABLE, "The classifier has been closed.");
         }
     }
 
@@ -174,6 +197,7 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            scheduler.close();
             engine.close();
         }
     }

@@ -109,7 +109,7 @@ class LocalImageClassifierTest {
     }
 
     @Test
-    void reportsOverloadWhenEveryWorkerStaysBusy() throws Exception {
+    void reportsOverloadWhenTheQueueStaysFull() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         FakeEngine blocking = new FakeEngine() {
@@ -124,16 +124,22 @@ class LocalImageClassifierTest {
                 return super.infer(input);
             }
         };
-        LocalImageClassifier c = new LocalImageClassifier("fake", MODEL, new FakePreprocessor(), blocking, 8, 1, 50);
-        ExecutorService pool = Executors.newSingleThreadExecutor();
+        // one worker, batches of 2: room for 4 images (one batch in the engine, one forming)
+        LocalImageClassifier c = new LocalImageClassifier("fake", MODEL, new FakePreprocessor(), blocking, 2, 1, 50);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             Future<List<ClassificationOutcome>> first = pool.submit(() -> c.classify(List.of(image(1)), ClassifyOptions.defaults()));
             assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
-            assertThatThrownBy(() -> c.classify(List.of(image(2)), ClassifyOptions.defaults()))
+            Future<List<ClassificationOutcome>> second = pool.submit(() -> c.classify(List.of(image(2), image(3)), ClassifyOptions.defaults()));
+            while (c.scheduler().queueDepth() < 2) {
+                Thread.onSpinWait();
+            }
+            assertThatThrownBy(() -> c.classify(List.of(image(4), image(5)), ClassifyOptions.defaults()))
                     .isInstanceOfSatisfying(ArgusException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.OVERLOADED))
-                    .hasMessageContaining("busy");
+                    .hasMessageContaining("queue is full");
             release.countDown();
             assertThat(first.get(5, TimeUnit.SECONDS).get(0).orThrow().top().classIndex()).isEqualTo(1);
+            assertThat(second.get(5, TimeUnit.SECONDS)).extracting(o -> o.orThrow().top().classIndex()).containsExactly(2, 3);
         } finally {
             pool.shutdownNow();
         }
