@@ -48,8 +48,8 @@ public final class BatchScheduler implements AutoCloseable {
         }
     }
 
-    /** One image's logits and what its engine call cost. */
-    public record Result(float[] logits, int batchSize, long queueNanos, long inferenceNanos) {
+    /** One image's logits and what its engine call cost (queue times are in {@link #statistics()}). */
+    public record Result(float[] logits, int batchSize, long inferenceNanos) {
     }
 
     private final class Item {
@@ -97,10 +97,6 @@ public final class BatchScheduler implements AutoCloseable {
             workers.add(t);
             t.start();
         }
-    }
-
-    public Settings settings() {
-        return settings;
     }
 
     /**
@@ -250,7 +246,7 @@ public final class BatchScheduler implements AutoCloseable {
             queueNanos.addAndGet(t0 - it.enqueued);
             room.release();
             success.incrementAndGet(); // counted before the caller can see it done
-            if (!it.done.complete(new Result(rows[i], n, t0 - it.enqueued, t2 - t1))) {
+            if (!it.done.complete(new Result(rows[i], n, t2 - t1))) {
                 success.decrementAndGet(); // its caller gave up while it ran
                 failure.incrementAndGet();
             }
