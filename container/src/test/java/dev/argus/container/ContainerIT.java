@@ -152,7 +152,7 @@ class ContainerIT {
     void sizesWorkersAndThreadsFromTheContainersCpuLimit() throws Exception {
         String out = podman(90, "run", "--rm", "--network=host", "--cpus=1", System.getProperty("argus.container.image"), "config");
         System.out.println("[container] --cpus=1: " + out.lines().filter(l -> l.startsWith("# ")).toList());
-        assertThat(out).contains("1 CPUs, 1 worker(s) x 1 ONNX thread(s)").contains("container's CPU limit");
+        assertThat(out).contains("1 CPUs, 1 worker(s) x 1 thread(s)").contains("container's CPU limit");
     }
 
     @Test

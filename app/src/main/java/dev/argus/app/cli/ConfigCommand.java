@@ -23,14 +23,34 @@ final class ConfigCommand implements Callable<Integer> {
         this.env = env;
     }
 
+    /** The configuration as a start would size it: with a tuned setting, looked up only for a model already here. */
+    private ArgusConfig sized(ArgusConfig c) {
+        if (dev.argus.app.config.Backends.isRemote(c.backend())) {
+            return c.withSizingSource("none here (remote backend " + c.backend() + ")");
+        }
+        java.nio.file.Path model;
+        try {
+            Settings offline = configOptions.settings(env).set(dev.argus.app.config.Key.HUB_OFFLINE, "true", "argus config");
+            ArgusConfig o = ArgusConfig.from(offline, env);
+            model = dev.argus.app.wiring.ModelSourceWiring.create(o).resolve(o.modelLocation(),
+                    dev.argus.ports.out.ModelSource.ProgressListener.NONE);
+        } catch (dev.argus.domain.ArgusException e) {
+            return c.withSizingSource(c.inference().sizing().source()
+                    + " (the model is not on this machine yet, so no tuned setting was looked up)");
+        }
+        return dev.argus.app.tune.Tuning.apply(c, model).config();
+    }
+
     @Override
     public Integer call() {
         Settings s = configOptions.settings(env);
         out.print(s.dump());
-        ArgusConfig c = ArgusConfig.from(s, env);
-        out.println("# resolved: data dir " + c.dataDir() + ", " + c.inference().cpus() + " CPUs, "
-                + c.inference().workers() + " worker(s) x " + c.onnx().intraOpThreads() + " ONNX thread(s)");
-        out.println("# CPUs: " + c.inference().cpusSource());
+        ArgusConfig c = sized(ArgusConfig.from(s, env));
+        ArgusConfig.Inference i = c.inference();
+        out.println("# resolved: data dir " + c.dataDir() + ", " + i.cpus() + " CPUs, " + i.workers() + " worker(s) x "
+                + (c.backend().startsWith("djl-") ? c.djl().intraOpThreads() : c.onnx().intraOpThreads()) + " thread(s), max-batch " + i.maxBatch());
+        out.println("# CPUs: " + i.cpusSource());
+        out.println("# sizing: " + i.sizing().source());
         return ExitCodes.OK;
     }
 }

@@ -32,7 +32,48 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
      * CPU limit shows there).
      */
     public record Inference(int workers, int maxBatch, long queueTimeoutMs, long maxQueueDelayMicros, int cpus, int threadsPerWorker,
-                            String cpusSource) {
+                            String cpusSource, Sizing sizing) {
+    }
+
+    /**
+     * Where workers x threads x max-batch came from. {@code userSet} names the sizing keys set by the user (they win
+     * over a tuned setting); {@code tuning} says whether a setting {@code argus tune} measured may be used at all.
+     */
+    public record Sizing(String source, java.util.List<String> userSet, boolean tuning) {
+        public static final String RULE = "rule";
+    }
+
+    /**
+     * This configuration with a measured setting in place of the sizing rule: {@code workers} engine calls at once
+     * with {@code threads} each, batches of at most {@code maxBatch}; {@code source} says where it was measured.
+     */
+    public ArgusConfig withSizing(int workers, int threads, int maxBatch, String source) {
+        Inference i = inference;
+        Inference tuned = new Inference(workers, maxBatch, i.queueTimeoutMs(), i.maxQueueDelayMicros(), i.cpus(), threads,
+                i.cpusSource(), new Sizing(source, i.sizing().userSet(), i.sizing().tuning()));
+        return new ArgusConfig(backend, modelLocation, model, dataDir, limits, maxPixels, decodeMemoryBytes, decodeWaitMillis,
+                exifOrientation, tuned, new Onnx(threads, onnx.interOpThreads(), onnx.optimization(), onnx.device(), onnx.cudaDevice()),
+                new Djl(threads, djl.interOpThreads(), djl.device(), djl.gpuId(), djl.cacheDir(), djl.nativesDir()), tensorRt, hub,
+                grpcBackend, cloudflareBackend);
+    }
+
+    /** This configuration, its sizing unchanged, with {@code source} saying where the sizing came from. */
+    public ArgusConfig withSizingSource(String source) {
+        Inference i = inference;
+        Inference same = new Inference(i.workers(), i.maxBatch(), i.queueTimeoutMs(), i.maxQueueDelayMicros(), i.cpus(),
+                i.threadsPerWorker(), i.cpusSource(), new Sizing(source, i.sizing().userSet(), i.sizing().tuning()));
+        return new ArgusConfig(backend, modelLocation, model, dataDir, limits, maxPixels, decodeMemoryBytes, decodeWaitMillis,
+                exifOrientation, same, onnx, djl, tensorRt, hub, grpcBackend, cloudflareBackend);
+    }
+
+    /** The device the engine computes on, as {@code argus tune} keys its settings: {@code cpu}, {@code cuda:0}, ... */
+    public String engineDevice() {
+        return switch (backend) {
+            case Backends.ONNX -> onnx.device().equals("cpu") ? "cpu" : "cuda:" + onnx.cudaDevice();
+            case Backends.DJL_PYTORCH, Backends.DJL_TENSORFLOW -> djl.device().equals("cpu") ? "cpu" : "cuda:" + djl.gpuId();
+            case Backends.TENSORRT -> "cuda:" + tensorRt.device();
+            default -> "remote";
+        };
     }
 
     /** ONNX Runtime settings ({@code intraOpThreads} already resolved from CPUs / workers when 0). */
@@ -94,9 +135,15 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
             };
         }
         int threads = Math.max(1, cpus / workers);
+        java.util.List<String> userSet = new java.util.ArrayList<>();
+        for (Key k : sizingKeys(backend)) {
+            if (!s.source(k).equals("default")) {
+                userSet.add(k.key() + " (" + s.source(k) + ")");
+            }
+        }
         Inference inference = new Inference(workers, r.intIn(Key.MAX_BATCH, 1, 1024),
                 r.longIn(Key.QUEUE_TIMEOUT_MS, 0, 3_600_000), r.longIn(Key.MAX_QUEUE_DELAY_US, 0, 10_000_000), cpus, threads,
-                cpusSource);
+                cpusSource, new Sizing(Sizing.RULE, java.util.List.copyOf(userSet), r.bool(Key.TUNING)));
         int intra = r.intIn(Key.ONNX_INTRA_OP_THREADS, 0, 1024);
         Onnx onnx = new Onnx(intra == 0 ? threads : intra, r.intIn(Key.ONNX_INTER_OP_THREADS, 1, 1024),
                 r.oneOf(Key.ONNX_OPTIMIZATION, "none", "basic", "extended", "all"), r.oneOf(Key.ONNX_DEVICE, "cpu", "cuda"),
@@ -127,6 +174,18 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
                 r.bool(Key.EXIF_ORIENTATION), inference, onnx, djl, tensorRt, hub,
                 backend.equals(Backends.GRPC) ? Optional.of(grpcBackend(r)) : Optional.empty(),
                 backend.equals(Backends.CLOUDFLARE) ? Optional.of(cloudflareBackend(r)) : Optional.empty());
+    }
+
+    /**
+     * The keys that size the engine stage for a backend: set by the user, they win over a tuned setting. (The CPU
+     * count is not one of them: a setting is measured for a CPU count and looked up by it.)
+     */
+    private static java.util.List<Key> sizingKeys(String backend) {
+        Key threads = switch (backend) {
+            case Backends.DJL_PYTORCH, Backends.DJL_TENSORFLOW -> Key.DJL_INTRA_OP_THREADS;
+            default -> Key.ONNX_INTRA_OP_THREADS;
+        };
+        return java.util.List.of(Key.WORKERS, Key.MAX_BATCH, threads);
     }
 
     /** {@code argus.limits.decode-memory-bytes}: 0 = 35% of the maximum heap; otherwise at least 16 MiB. */

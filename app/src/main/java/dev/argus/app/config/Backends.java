@@ -23,4 +23,9 @@ public final class Backends {
     public static List<String> names() {
         return List.of(ONNX, DJL_PYTORCH, DJL_TENSORFLOW, TENSORRT, GRPC, CLOUDFLARE);
     }
+
+    /** Backends that answer from elsewhere (another Argus, Cloudflare): no engine here to size or tune. */
+    public static boolean isRemote(String backend) {
+        return backend.equals(GRPC) || backend.equals(CLOUDFLARE);
+    }
 }

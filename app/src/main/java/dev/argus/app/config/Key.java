@@ -38,6 +38,9 @@ public enum Key {
             "How long a request waits for room in the inference queue (2 x workers x max-batch images) before 'overloaded'."),
     MAX_QUEUE_DELAY_US("argus.inference.max-queue-delay-us", "0",
             "How long an engine worker holding a part batch waits for more images, as Triton's max_queue_delay_microseconds; 0 = run what is waiting (batches still grow under load, while the engine is busy)."),
+    TUNING("argus.inference.tuning", "true",
+            "Use the setting `argus tune` measured for this model, backend, device and CPU, when there is one (workers, threads, max-batch); "
+                    + "sizing keys you set win over it. false = the sizing rule."),
     CPUS("argus.cpus", "0", "CPUs to size threads for; 0 = what the JVM may use (cgroup-aware availableProcessors)."),
     ONNX_INTRA_OP_THREADS("argus.onnx.intra-op-threads", "0", "ONNX Runtime threads per call; 0 = CPUs / workers."),
     ONNX_INTER_OP_THREADS("argus.onnx.inter-op-threads", "1", "ONNX Runtime inter-operator threads."),

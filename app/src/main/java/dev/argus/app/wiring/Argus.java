@@ -24,11 +24,17 @@ public final class Argus implements AutoCloseable {
     }
 
     public static Argus start(ArgusConfig config, ModelSource.ProgressListener downloadProgress) {
-        ArgusConfig.Inference i = config.inference();
-        LOG.log(System.Logger.Level.INFO, "Backend {0}: sized for {1} CPU(s) ({2}): {3} engine call(s) at once x {4} thread(s) each",
-                config.backend(), i.cpus(), i.cpusSource(), i.workers(), i.threadsPerWorker());
+        java.nio.file.Path model = null;
+        if (!dev.argus.app.config.Backends.isRemote(config.backend())) {
+            model = ModelSourceWiring.create(config).resolve(config.modelLocation(), downloadProgress);
+            config = dev.argus.app.tune.Tuning.apply(config, model).config();
+            ArgusConfig.Inference i = config.inference();
+            LOG.log(System.Logger.Level.INFO, "Backend {0}: {1} engine call(s) at once x {2} thread(s) each, batches of up to {3}, "
+                    + "for {4} CPU(s) ({5}); sizing from {6}", config.backend(), i.workers(), i.threadsPerWorker(), i.maxBatch(),
+                    i.cpus(), i.cpusSource(), i.sizing().source());
+        }
         try {
-            return new Argus(Guice.createInjector(Stage.PRODUCTION, new ArgusModule(config, downloadProgress)));
+            return new Argus(Guice.createInjector(Stage.PRODUCTION, new ArgusModule(config, downloadProgress, model)));
         } catch (CreationException | ProvisionException e) {
             throw unwrap(e);
         }
@@ -46,6 +52,11 @@ public final class Argus implements AutoCloseable {
             }
         }
         return e;
+    }
+
+    /** The configuration this Argus runs with: the one given, with a tuned sizing in place where one applies. */
+    public ArgusConfig config() {
+        return injector.getInstance(ArgusConfig.class);
     }
 
     public ClassifyImageUseCase useCase() {

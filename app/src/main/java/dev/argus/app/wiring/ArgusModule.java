@@ -28,10 +28,13 @@ import java.nio.file.Path;
 public final class ArgusModule extends AbstractModule {
     private final ArgusConfig config;
     private final ModelSource.ProgressListener downloadProgress;
+    private final Path resolvedModel;
 
-    public ArgusModule(ArgusConfig config, ModelSource.ProgressListener downloadProgress) {
+    /** @param resolvedModel the model file already resolved from {@code config.modelLocation()}, or null */
+    public ArgusModule(ArgusConfig config, ModelSource.ProgressListener downloadProgress, Path resolvedModel) {
         this.config = config;
         this.downloadProgress = downloadProgress;
+        this.resolvedModel = resolvedModel;
     }
 
     @Override
@@ -64,6 +67,9 @@ public final class ArgusModule extends AbstractModule {
     }
 
     private Path resolveModel() {
+        if (resolvedModel != null) {
+            return resolvedModel;
+        }
         return ModelSourceWiring.create(config).resolve(config.modelLocation(), downloadProgress);
     }
 

@@ -1,0 +1,191 @@
+package dev.argus.app.tune;
+
+import dev.argus.app.cli.ConfigOptions;
+import dev.argus.app.cli.ExitCodes;
+import dev.argus.app.config.ArgusConfig;
+import dev.argus.app.config.Backends;
+import dev.argus.app.config.Key;
+import dev.argus.app.config.Settings;
+import dev.argus.app.wiring.Argus;
+import dev.argus.app.wiring.ModelSourceWiring;
+import dev.argus.bench.run.Corpus;
+import dev.argus.domain.ArgusException;
+import dev.argus.domain.PreprocessSpec;
+import dev.argus.ports.out.ImageClassifier;
+import dev.argus.ports.out.ImagePreprocessor;
+import dev.argus.ports.out.ModelSource;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code argus tune}: measures, on this machine, with this model and engine, which setting (workers x threads x
+ * max-batch) serves the most images per second with a p99 within a stated bound, and stores it where
+ * {@code argus serve}, {@code classify} and {@code bench} find it.
+ */
+@Command(name = "tune", mixinStandardHelpOptions = true,
+        description = {"Measure the engine settings (workers x threads x max-batch) on this machine, model and backend, "
+                + "and store the fastest one whose p99 stays within --p99-ms.",
+                "serve, classify and bench use it unless the configuration sets argus.inference.workers, max-batch "
+                        + "or the engine's intra-op threads; argus config shows which applies."})
+public final class TuneCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Option(names = "--p99-ms", paramLabel = "MS", description = "Latency bound: the chosen setting's p99 at full load must be at most this (default 500).")
+    double p99BoundMillis = 500;
+
+    @Option(names = "--seconds", paramLabel = "S", description = "Measured time per setting (default 4).")
+    double seconds = 4;
+
+    @Option(names = "--warmup-seconds", paramLabel = "S", description = "Unmeasured load before each setting (default 1.5).")
+    double warmupSeconds = 1.5;
+
+    @Option(names = "--workers", paramLabel = "LIST", split = "\\s*,\\s*",
+            description = "Worker counts to try, threads = CPUs / workers (default: every divisor of the CPU count; tensorrt: 1,2,4).")
+    List<Integer> workers;
+
+    @Option(names = "--batch-sizes", paramLabel = "LIST", split = "\\s*,\\s*", description = "Max-batch values to try (default 1,2,4,8).")
+    List<Integer> batchSizes = List.of(1, 2, 4, 8);
+
+    @Option(names = "--images", paramLabel = "DIR", description = "Images to measure with: your own photos (default: 7 generated photo-like images, 375x500 to 1600x1200).")
+    Path images;
+
+    @Option(names = "--save", negatable = true, description = "Store the chosen setting in the data dir (default true).")
+    boolean save = true;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+
+    public TuneCommand(PrintStream out, PrintStream err, Map<String, String> env) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() {
+        ArgusConfig base = ArgusConfig.from(configOptions.settings(env), env);
+        if (Backends.isRemote(base.backend())) {
+            throw ArgusException.configuration("argus tune measures engines that run here; backend " + base.backend()
+                    + " answers from elsewhere. Tune the server it calls.");
+        }
+        if (!(p99BoundMillis > 0) || !(seconds > 0) || !(warmupSeconds >= 0)) {
+            throw ArgusException.configuration("--p99-ms and --seconds must be > 0, --warmup-seconds >= 0");
+        }
+        List<Integer> w = workers != null ? workers
+                : base.backend().equals(Backends.TENSORRT) ? List.of(1, 2, 4) : Tuner.divisors(base.inference().cpus());
+        for (int x : w) {
+            check(x, "--workers");
+        }
+        for (int b : batchSizes) {
+            check(b, "--batch-sizes");
+        }
+        Path model = ModelSourceWiring.create(base).resolve(base.modelLocation(), ModelSource.ProgressListener.NONE);
+        TuningStore.Subject subject = Tuning.subject(base, model);
+        Corpus corpus = images != null ? Corpus.load(images, 200) : Corpus.generated(7);
+        List<byte[]> bytes = corpus.images().stream().map(Corpus.Image::bytes).toList();
+        List<Tuner.Candidate> candidates = Tuner.candidates(base.inference().cpus(), w, batchSizes);
+        err.println("argus tune: " + base.backend() + " on " + subject.device() + ", model " + model + " (sha256 "
+                + subject.modelSha256().substring(0, 12) + "...), " + subject.cpu() + "; " + candidates.size()
+                + " setting(s), " + fmt(warmupSeconds + seconds) + " s of load each; images: " + corpus.source());
+
+        double[] decodeMillis = {Double.NaN};
+        Tuner tuner = new Tuner(warmupSeconds, seconds);
+        List<Tuner.Measured> measured = tuner.measureAll(candidates, c -> {
+            Argus argus = Argus.start(candidateConfig(base.backend(), c), ModelSource.ProgressListener.NONE);
+            if (Double.isNaN(decodeMillis[0])) {
+                decodeMillis[0] = argus.preprocessor().map(p -> decodeCost(p, base.model().preprocess(), bytes)).orElse(Double.NaN);
+            }
+            return new Tuner.Target() {
+                @Override
+                public ImageClassifier classifier() {
+                    return argus.classifier();
+                }
+
+                @Override
+                public void close() {
+                    argus.close();
+                }
+            };
+        }, bytes, line -> err.println("argus tune: " + line));
+
+        Optional<Tuner.Choice> choice = Tuner.choose(measured, p99BoundMillis);
+        List<String> table = new ArrayList<>();
+        table.add("argus tune on " + subject.cpu() + ", " + base.backend() + " on " + subject.device() + ", images: " + corpus.source());
+        if (!Double.isNaN(decodeMillis[0])) {
+            table.add(String.format(Locale.ROOT, "decode + preprocess: %.1f ms per image on one core (at most %.0f img/s on %d CPU(s) for decoding alone)",
+                    decodeMillis[0], base.inference().cpus() * 1000 / decodeMillis[0], base.inference().cpus()));
+        }
+        measured.forEach(m -> table.add(m.row()));
+        table.forEach(out::println);
+        if (choice.isEmpty()) {
+            err.println("argus: no setting could run; see the reasons above.");
+            return ExitCodes.BACKEND_FAILURE;
+        }
+        Tuner.Measured c = choice.get().chosen();
+        String verdict = choice.get().withinBound() ? "chosen (fastest with p99 <= " + fmt(p99BoundMillis) + " ms): "
+                : "no setting kept p99 within " + fmt(p99BoundMillis) + " ms; chosen (lowest p99): ";
+        out.println(verdict + c.row());
+        table.add(verdict + c.row());
+        if (save) {
+            TuningStore.Tuned tuned = new TuningStore.Tuned(c.candidate().workers(), c.candidate().threads(),
+                    c.candidate().maxBatch(), c.imagesPerSecond(), c.p50Millis(), c.p99Millis(), p99BoundMillis,
+                    Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), null);
+            Path file = new TuningStore(base.dataDir()).write(subject, tuned, base.modelLocation(), table);
+            err.println("argus tune: stored in " + file + "; serve, classify and bench use it (argus config shows it).");
+            if (!base.inference().sizing().userSet().isEmpty()) {
+                err.println("argus tune: note: your configuration sets " + String.join(", ", base.inference().sizing().userSet())
+                        + ", which win over the tuned setting.");
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The user's configuration with one candidate's sizing on top. */
+    private ArgusConfig candidateConfig(String backend, Tuner.Candidate c) {
+        Settings s = configOptions.settings(env);
+        String source = "argus tune";
+        s.set(Key.WORKERS, String.valueOf(c.workers()), source);
+        s.set(Key.MAX_BATCH, String.valueOf(c.maxBatch()), source);
+        s.set(backend.startsWith("djl-") ? Key.DJL_INTRA_OP_THREADS : Key.ONNX_INTRA_OP_THREADS, String.valueOf(c.threads()), source);
+        s.set(Key.TUNING, "false", source);
+        return ArgusConfig.from(s, env);
+    }
+
+    /** Decode and preprocessing on one thread: milliseconds per image, averaged over at least a second. */
+    static double decodeCost(ImagePreprocessor p, PreprocessSpec spec, List<byte[]> images) {
+        float[] dst = new float[spec.valuesPerImage()];
+        for (byte[] img : images) {
+            p.preprocess(img, spec, dst, 0);
+        }
+        long t0 = System.nanoTime();
+        int n = 0;
+        while (System.nanoTime() - t0 < 1_000_000_000L || n < images.size()) {
+            p.preprocess(images.get(n % images.size()), spec, dst, 0);
+            n++;
+        }
+        return (System.nanoTime() - t0) / 1e6 / n;
+    }
+
+    private static void check(int v, String option) {
+        if (v < 1 || v > 1024) {
+            throw ArgusException.configuration(option + " values must be in 1..1024, got " + v);
+        }
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+}
