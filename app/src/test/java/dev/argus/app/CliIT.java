@@ -211,6 +211,37 @@ class CliIT {
         assertThat(JSON.readTree(out).get("result").get(0).get("label").asText()).isEqualTo(LabelStyle.CLOUDFLARE.apply(probe.expectedLabel()));
     }
 
+    /** Runs the distribution's launcher with a stand-in Java that prints what it was given. */
+    private static String launch(Path dir, Map<String, String> env) throws Exception {
+        Path fakeJava = dir.resolve("java");
+        Files.writeString(fakeJava, "#!/bin/sh\necho \"args: $*\"\necho \"arenas: $MALLOC_ARENA_MAX trim: $MALLOC_TRIM_THRESHOLD_\"\n");
+        assertThat(fakeJava.toFile().setExecutable(true)).isTrue();
+        ProcessBuilder pb = new ProcessBuilder("sh", RepoPaths.root().resolve("app/target/argus/bin/argus").toString(), "version");
+        pb.environment().keySet().removeIf(k -> k.equals("ARGUS_JAVA_OPTS") || k.equals("JAVA_TOOL_OPTIONS")
+                || k.equals("JDK_JAVA_OPTIONS") || k.startsWith("MALLOC_"));
+        pb.environment().putAll(env);
+        pb.environment().put("JAVA", fakeJava.toString());
+        Process p = pb.redirectErrorStream(true).start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theLauncherSizesTheHeapAndNativeMemoryUnlessTheCallerDoes(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String sized = launch(dir, Map.of());
+        java.util.regex.Matcher heap = java.util.regex.Pattern.compile("-Xmx(\\d+)m ").matcher(sized);
+        assertThat(heap.find()).as(sized).isTrue();
+        long mb = Long.parseLong(heap.group(1));
+        long machineQuarter = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getTotalMemorySize() / 4 / (1 << 20);
+        assertThat(mb).isBetween(64L, 1024L).isLessThanOrEqualTo(machineQuarter);
+        assertThat(sized).contains("-XX:GCTimeRatio=4").contains("arenas: 2 trim: 1048576");
+
+        String own = launch(dir, Map.of("ARGUS_JAVA_OPTS", "-Xmx300m", "MALLOC_ARENA_MAX", "4"));
+        assertThat(own).contains("args: -Xmx300m -cp ").doesNotContain("GCTimeRatio").contains("arenas: 4 trim: 1048576");
+        assertThat(launch(dir, Map.of("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=60"))).doesNotContain("-Xmx");
+    }
+
     @Test
     void aPropertiesFileInTheWorkingDirectoryIsNotReadUnlessNamed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         // finding 10 of the review: in the container the working directory is the shared, writable data volume
