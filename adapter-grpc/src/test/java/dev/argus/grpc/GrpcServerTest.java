@@ -170,6 +170,8 @@ class GrpcServerTest {
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
             assertThat(Statuses.reason(e)).isEqualTo("argus.dev/OVERLOADED");
             assertThat(e.getStatus().getDescription()).contains("max-concurrent-calls");
+            assertThat(e.getTrailers().get(io.grpc.Metadata.Key.of("grpc-retry-pushback-ms", io.grpc.Metadata.ASCII_STRING_MARSHALLER)))
+                    .as("pushback for gRPC's retry policy").isEqualTo("1000");
             com.google.rpc.Status details = io.grpc.protobuf.StatusProto.fromThrowable(e);
             com.google.protobuf.Any retry = details.getDetailsList().stream().filter(d -> d.is(com.google.rpc.RetryInfo.class))
                     .findFirst().orElseThrow(() -> new AssertionError("no RetryInfo in " + details));
