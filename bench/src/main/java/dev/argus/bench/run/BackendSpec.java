@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * {@code rest} another Argus's base URL (its Cloudflare-compatible route); {@code cloudflare} takes no value. Braces
  * give the worker JVM's environment variables, for engine settings read natively at load
  * ({@code djl-tensorflow{ONEDNN_MAX_CPU_ISA=AVX2}=model/}); {@code VAR=} removes a variable the worker would inherit.
- * The same backend may be listed several times with different environments.
+ * The same backend may be listed several times with different environments, or with labels: {@code NAME:LABEL}
+ * ({@code rest:argus=http://127.0.0.1:8080,rest:peer=http://127.0.0.1:18080}).
  *
  * @param id      unique name in reports ({@code onnx}, {@code djl-pytorch}, {@code djl-tensorflow{VAR=1}})
  * @param backend the Argus backend that runs it ({@code rest} runs as {@code cloudflare} against the given URL)
@@ -28,6 +29,7 @@ public record BackendSpec(String id, String backend, Optional<String> value, Map
     /** Names accepted besides Argus's own backends. */
     public static final String REST = "rest";
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9._-]+");
 
     public BackendSpec {
         if (id == null || id.isBlank() || backend == null || backend.isBlank()) {
@@ -52,10 +54,12 @@ public record BackendSpec(String id, String backend, Optional<String> value, Map
         });
     }
 
-    /** The name as listed, without its environment ({@code rest} for {@code rest{A=1}}). */
+    /** The backend's name, without its label and environment ({@code rest} for {@code rest:peer{A=1}}). */
     public String name() {
         int brace = id.indexOf('{');
-        return brace < 0 ? id : id.substring(0, brace);
+        String listed = brace < 0 ? id : id.substring(0, brace);
+        int colon = listed.indexOf(':');
+        return colon < 0 ? listed : listed.substring(0, colon);
     }
 
     /** Whether the engine runs in this process (so a bare-engine baseline and logits exist). */
@@ -87,9 +91,15 @@ public record BackendSpec(String id, String backend, Optional<String> value, Map
                 s = s.substring(0, open).trim() + s.substring(close + 1);
             }
             int eq = s.indexOf('=');
-            String name = (eq < 0 ? s : s.substring(0, eq)).trim();
+            String listed = (eq < 0 ? s : s.substring(0, eq)).trim();
+            int colon = listed.indexOf(':');
+            String name = colon < 0 ? listed : listed.substring(0, colon);
+            if (colon >= 0 && !LABEL.matcher(listed.substring(colon + 1)).matches()) {
+                throw ArgusException.configuration("Backend '" + item.trim() + "': the label after ':' must be letters, digits, "
+                        + "'.', '_' or '-' (rest:peer=http://127.0.0.1:18080).");
+            }
             Optional<String> value = eq < 0 ? Optional.empty() : Optional.of(s.substring(eq + 1).trim()).filter(v -> !v.isEmpty());
-            String id = env.isEmpty() ? name : name + "{" + String.join(";", env.entrySet().stream()
+            String id = env.isEmpty() ? listed : listed + "{" + String.join(";", env.entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).toList()) + "}";
             String backend = name.equals(REST) ? "cloudflare" : name;
             if (!name.equals(REST) && !knownBackends.contains(name)) {
@@ -104,7 +114,7 @@ public record BackendSpec(String id, String backend, Optional<String> value, Map
             }
             if (!seen.add(id)) {
                 throw ArgusException.configuration("Backend '" + id + "' is listed twice; benchmark each once (or give "
-                        + "each its own environment: NAME{VAR=VALUE}).");
+                        + "each its own label or environment: NAME:LABEL, NAME{VAR=VALUE}).");
             }
             out.add(new BackendSpec(id, backend, value, env));
         }

@@ -29,7 +29,7 @@ public final class Worker {
     private final BenchPlan plan;
     private final Corpus corpus;
     private final PrintStream events;
-    private final ResourceMeter meter = new ResourceMeter();
+    private ResourceMeter meter = new ResourceMeter();
     private long lastEvent;
 
     public Worker(BenchPlan plan, Corpus corpus, PrintStream events) {
@@ -47,6 +47,7 @@ public final class Worker {
         } catch (ArgusException e) {
             return WorkerResult.notRun(spec.id(), repetition, WorkerResult.UNAVAILABLE, e.getMessage());
         }
+        String metered = meterServer(spec);
         try (target) {
             long loaded = System.nanoTime();
             ImageClassifier classifier = target.classifier();
@@ -69,12 +70,28 @@ public final class Worker {
                     measurements.add(measure(WorkerResult.Measurement.ENGINE, s, engineCall(target, s.batch()), progress));
                 }
             }
-            return new WorkerResult(spec.id(), repetition, WorkerResult.OK, null, classifier.info().engine(),
+            return new WorkerResult(spec.id(), repetition, WorkerResult.OK, null, classifier.info().engine() + metered,
                     classifier.info().model(), millis(loaded - t0), millis(answered - t0), rss, heap,
                     meter.peakRssIsPerPhase(), ResourceMeter.cpus(), measurements, answers);
         } catch (ArgusException | IllegalStateException e) {
             return WorkerResult.notRun(spec.id(), repetition, WorkerResult.FAILED, e.getMessage());
         }
+    }
+
+    /**
+     * For a backend served by another process of this machine (another Argus, the transformers.js peer on loopback):
+     * meter that process, so that the CPU and RSS columns are the server's. Says which process the columns describe.
+     */
+    private String meterServer(BackendSpec spec) {
+        if (!spec.remote() || spec.value().isEmpty()) {
+            return "";
+        }
+        java.util.Optional<Long> pid = LocalListener.pidFor(spec.value().get());
+        if (pid.isEmpty()) {
+            return "; CPU and RSS columns: this load generator (the server is not on this machine's loopback)";
+        }
+        meter = ResourceMeter.of(pid.get());
+        return "; CPU and RSS columns: the server, pid " + pid.get() + " (" + LocalListener.command(pid.get()) + ")";
     }
 
     private long units(int repetition, boolean engine) {

@@ -29,6 +29,19 @@ class BackendSpecTest {
     }
 
     @Test
+    void labelsListTheSameBackendTwiceAgainstDifferentServers() {
+        List<BackendSpec> specs = parse("onnx=m.onnx,rest:argus=http://127.0.0.1:8080,rest:peer=http://127.0.0.1:18080,grpc:argus=localhost:50051");
+        assertThat(specs).extracting(BackendSpec::id).containsExactly("onnx", "rest:argus", "rest:peer", "grpc:argus");
+        assertThat(specs).extracting(BackendSpec::name).containsExactly("onnx", "rest", "rest", "grpc");
+        assertThat(specs).extracting(BackendSpec::backend).containsExactly("onnx", "cloudflare", "cloudflare", "grpc");
+        assertThat(specs.get(2).value()).contains("http://127.0.0.1:18080");
+        assertThat(parse("rest:peer{A=1}=http://x:1").get(0).name()).isEqualTo("rest");
+        assertThatThrownBy(() -> parse("rest:a b=http://x:1")).isInstanceOf(ArgusException.class).hasMessageContaining("label");
+        assertThatThrownBy(() -> parse("rest:p=http://x:1,rest:p=http://y:1")).hasMessageContaining("listed twice");
+        assertThatThrownBy(() -> parse("nope:p=x")).hasMessageContaining("Unknown benchmark backend 'nope'");
+    }
+
+    @Test
     void restRunsAsTheCloudflareBackendAgainstTheGivenUrl() {
         BackendSpec rest = parse("rest=http://x:8080").get(0);
         assertThat(rest.id()).isEqualTo("rest");
