@@ -71,6 +71,18 @@ final class ArgusBenchTargets implements BenchTarget.Factory {
             }
 
             @Override
+            public Optional<String> sizing() {
+                if (engine.isEmpty()) {
+                    return Optional.empty();
+                }
+                ArgusConfig.Inference i = argus.config().inference();
+                String source = i.sizing().source();
+                String from = source.startsWith("argus tune") ? "argus tune" : source.startsWith("configuration") ? "configuration" : "sizing rule";
+                return Optional.of("sized " + i.workers() + " worker(s) x " + i.threadsPerWorker() + " thread(s), max-batch "
+                        + i.maxBatch() + " for " + i.cpus() + " CPU(s), by " + from);
+            }
+
+            @Override
             public void close() {
                 argus.close();
             }

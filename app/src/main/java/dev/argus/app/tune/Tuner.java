@@ -103,24 +103,37 @@ public final class Tuner {
         return out;
     }
 
-    /** One setting: warm-up, then a closed loop of {@code callers()} single-image requests for the measured time. */
+    /**
+     * One setting: warm-up, then a closed loop of {@code callers()} single-image requests for the measured time. Both
+     * go on until enough requests finished, too (every caller twice in the warm-up, so that engines that optimise on
+     * their first calls have done so; {@link #MIN_REQUESTS} or two per caller measured), up to {@link #HARD_LIMIT} times
+     * the time asked for.
+     */
     Measured measure(Candidate c, ImageClassifier classifier, List<byte[]> images) {
         ClassifyOptions options = new ClassifyOptions(1, LabelStyle.CLOUDFLARE);
         if (warmupSeconds > 0) {
-            load(c.callers(), classifier, images, options, warmupSeconds);
+            Load w = load(c.callers(), classifier, images, options, warmupSeconds, 2 * c.callers());
+            if (w.error.get() != null) {
+                return new Measured(c, 0, 0, 0, 0, w.error.get());
+            }
         }
-        Load l = load(c.callers(), classifier, images, options, measureSeconds);
+        Load l = load(c.callers(), classifier, images, options, measureSeconds, Math.max(MIN_REQUESTS, 2 * c.callers()));
         if (l.error.get() != null) {
             return new Measured(c, 0, 0, 0, l.latencies.size(), l.error.get());
         }
         long[] lat = l.latencies.stream().mapToLong(Long::longValue).toArray();
         if (lat.length == 0) {
-            return new Measured(c, 0, 0, 0, 0, "no request finished in " + measureSeconds + " s");
+            return new Measured(c, 0, 0, 0, 0, "no request finished in " + HARD_LIMIT * measureSeconds + " s");
         }
         Arrays.sort(lat);
         return new Measured(c, lat.length * 1e9 / l.wallNanos, percentile(lat, 0.50) / 1e6, percentile(lat, 0.99) / 1e6,
                 lat.length, null);
     }
+
+    /** Fewest requests a measurement rests on. */
+    static final int MIN_REQUESTS = 20;
+    /** How much longer than asked a phase may run to reach its request count. */
+    static final int HARD_LIMIT = 10;
 
     /** Nearest-rank percentile of sorted values. */
     static long percentile(long[] sorted, double q) {
@@ -131,28 +144,41 @@ public final class Tuner {
     private static final class Load {
         final List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
         final AtomicReference<String> error = new AtomicReference<>();
+        final java.util.concurrent.atomic.AtomicLong stopAt = new java.util.concurrent.atomic.AtomicLong();
         long wallNanos;
     }
 
-    /** Requests that end after the deadline are not counted: the throughput is what finished inside the window. */
-    private static Load load(int callers, ImageClassifier classifier, List<byte[]> images, ClassifyOptions options, double seconds) {
+    /**
+     * Runs until {@code seconds} have passed and {@code minRequests} finished (or {@link #HARD_LIMIT} x seconds); the
+     * window ends at that moment, and requests finishing after it are not counted.
+     */
+    private static Load load(int callers, ImageClassifier classifier, List<byte[]> images, ClassifyOptions options,
+                             double seconds, int minRequests) {
         Load l = new Load();
         AtomicInteger next = new AtomicInteger();
         long t0 = System.nanoTime();
         long deadline = t0 + (long) (seconds * 1e9);
+        long hard = t0 + (long) (HARD_LIMIT * seconds * 1e9);
         CountDownLatch done = new CountDownLatch(callers);
         for (int i = 0; i < callers; i++) {
             Thread t = new Thread(() -> {
                 try {
-                    while (System.nanoTime() < deadline && l.error.get() == null) {
+                    while (l.stopAt.get() == 0 && System.nanoTime() < hard && l.error.get() == null) {
                         byte[] img = images.get(Math.floorMod(next.getAndIncrement(), images.size()));
                         long s = System.nanoTime();
                         List<ClassificationOutcome> r = classifier.classify(List.of(img), options);
                         long end = System.nanoTime();
                         if (r.get(0) instanceof ClassificationOutcome.Failure f) {
                             l.error.compareAndSet(null, "an image failed: " + f.toException().getMessage());
-                        } else if (end <= deadline) {
-                            l.latencies.add(end - s);
+                            break;
+                        }
+                        long stop = l.stopAt.get();
+                        if ((stop != 0 && end > stop) || end > hard) {
+                            break;
+                        }
+                        l.latencies.add(end - s);
+                        if (end >= deadline && l.latencies.size() >= minRequests) {
+                            l.stopAt.compareAndSet(0, end);
                         }
                     }
                 } catch (RuntimeException e) {
@@ -170,7 +196,8 @@ public final class Tuner {
             Thread.currentThread().interrupt();
             throw ArgusException.configuration("argus tune was interrupted");
         }
-        l.wallNanos = Math.min(System.nanoTime(), deadline) - t0;
+        long stop = l.stopAt.get();
+        l.wallNanos = (stop != 0 ? stop : Math.min(System.nanoTime(), hard)) - t0;
         return l;
     }
 

@@ -34,7 +34,11 @@ public final class Argus implements AutoCloseable {
                     i.cpus(), i.cpusSource(), i.sizing().source());
         }
         try {
-            return new Argus(Guice.createInjector(Stage.PRODUCTION, new ArgusModule(config, downloadProgress, model)));
+            Argus argus = new Argus(Guice.createInjector(Stage.PRODUCTION, new ArgusModule(config, downloadProgress, model)));
+            if (model != null) {
+                NativeMemory.trim(); // what loading the model freed goes back to the kernel
+            }
+            return argus;
         } catch (CreationException | ProvisionException e) {
             throw unwrap(e);
         }

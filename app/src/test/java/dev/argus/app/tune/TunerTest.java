@@ -110,6 +110,17 @@ class TunerTest {
     }
 
     @Test
+    void aSlowSettingIsMeasuredOnEnoughRequestsNotOnTheFewThatFitTheWindow() {
+        Tuner tuner = new Tuner(0, 0.05);
+        Fake slow = new Fake(false, 20);
+        Tuner.Measured m = tuner.measure(new Tuner.Candidate(1, 2, 1), slow, List.of(new byte[] {1}));
+        assertThat(m.error()).isNull();
+        assertThat(m.requests()).isGreaterThanOrEqualTo(Tuner.MIN_REQUESTS);
+        // 2 callers, 20 ms each: at most ~100 requests a second
+        assertThat(m.imagesPerSecond()).isPositive().isLessThan(110);
+    }
+
+    @Test
     void aSettingWhoseImagesFailOrThatCannotStartIsReportedNotChosen() {
         Tuner tuner = new Tuner(0, 0.1);
         List<Tuner.Measured> m = tuner.measureAll(List.of(new Tuner.Candidate(1, 2, 1), new Tuner.Candidate(2, 1, 1)), c -> {
@@ -135,21 +146,27 @@ class TunerTest {
                 .isInstanceOf(ArgusException.class);
     }
 
-    /** Answers after 2 ms, counting how many calls are in flight at once. */
+    /** Answers after a few ms, counting how many calls are in flight at once. */
     private static final class Fake implements ImageClassifier {
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger peak = new AtomicInteger();
         private final boolean fail;
+        private final long millis;
 
         Fake(boolean fail) {
+            this(fail, 2);
+        }
+
+        Fake(boolean fail, long millis) {
             this.fail = fail;
+            this.millis = millis;
         }
 
         @Override
         public List<ClassificationOutcome> classify(List<byte[]> images, ClassifyOptions options) {
             peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             try {
-                Thread.sleep(2);
+                Thread.sleep(millis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {

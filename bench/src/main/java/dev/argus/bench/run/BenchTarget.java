@@ -20,6 +20,11 @@ public interface BenchTarget extends AutoCloseable {
     /** The preprocessing the pipeline applies; empty for remote backends. */
     Optional<Preprocessing> preprocessing();
 
+    /** How the engine is sized (workers x threads, max-batch, CPU budget, and where that came from), for reports. */
+    default Optional<String> sizing() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 

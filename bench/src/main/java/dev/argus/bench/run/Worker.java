@@ -70,7 +70,8 @@ public final class Worker {
                     measurements.add(measure(WorkerResult.Measurement.ENGINE, s, engineCall(target, s.batch()), progress));
                 }
             }
-            return new WorkerResult(spec.id(), repetition, WorkerResult.OK, null, classifier.info().engine() + metered,
+            return new WorkerResult(spec.id(), repetition, WorkerResult.OK, null,
+                    classifier.info().engine() + target.sizing().map(z -> "; " + z).orElse("") + metered,
                     classifier.info().model(), millis(loaded - t0), millis(answered - t0), rss, heap,
                     meter.peakRssIsPerPhase(), ResourceMeter.cpus(), measurements, answers);
         } catch (ArgusException | IllegalStateException e) {
