@@ -57,7 +57,7 @@ final class CallAdmission implements ServerInterceptor {
             return next.startCall(call, headers);
         }
         if (!slots.tryAcquire()) {
-            io.grpc.StatusRuntimeException busy = GrpcErrors.toStatus(dev.argus.domain.ErrorCode.OVERLOADED, slots.busyMessage(), "");
+            io.grpc.StatusRuntimeException busy = GrpcErrors.toStatus(dev.argus.domain.ErrorCode.OVERLOADED, slots.busyMessage());
             call.close(busy.getStatus(), busy.getTrailers() == null ? new Metadata() : busy.getTrailers());
             return new ServerCall.Listener<>() { };
         }
@@ -244,7 +244,7 @@ final class CallAdmission implements ServerInterceptor {
                         refused = true;
                         readable.close();
                         io.grpc.StatusRuntimeException many = GrpcErrors.toStatus(dev.argus.domain.ErrorCode.INVALID_INPUT,
-                                GrpcClassificationService.tooManyImages("more than " + GrpcClassificationService.MAX_BATCH_IMAGES), "");
+                                GrpcClassificationService.tooManyImages("more than " + GrpcClassificationService.MAX_BATCH_IMAGES));
                         finish();
                         call.close(many.getStatus(), many.getTrailers() == null ? new Metadata() : many.getTrailers());
                         return null;

@@ -4,6 +4,7 @@ import dev.argus.domain.ArgusException;
 import dev.argus.domain.ClassificationOutcome;
 import dev.argus.domain.ClassifyOptions;
 import dev.argus.domain.ImageInput;
+import dev.argus.domain.Outcomes;
 import dev.argus.grpc.v1.ClassifierGrpc;
 import dev.argus.grpc.v1.ClassifyBatchRequest;
 import dev.argus.grpc.v1.ClassifyBatchResponse;
@@ -17,7 +18,6 @@ import dev.argus.ports.in.ClassifyImageUseCase;
 import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -67,24 +67,11 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
                 throw ArgusException.invalidInput(tooManyImages(String.valueOf(request.getImagesCount())));
             }
             ClassifyOptions options = ProtoMapper.options(request.getTopK(), request.getLabelStyle());
-            List<ImageInput> images = new ArrayList<>(request.getImagesCount());
-            List<Integer> positions = new ArrayList<>(request.getImagesCount());
-            ClassificationOutcome[] outcomes = new ClassificationOutcome[request.getImagesCount()];
-            for (int i = 0; i < request.getImagesCount(); i++) {
-                try {
-                    images.add(ProtoMapper.image(request.getImages(i)));
-                    positions.add(i);
-                } catch (ArgusException e) {
-                    outcomes[i] = ClassificationOutcome.Failure.of(e);
-                }
-            }
-            List<ClassificationOutcome> done = images.isEmpty() ? List.of() : unlessCancelled(() -> useCase.classifyBatch(images, options));
-            for (int j = 0; j < done.size(); j++) {
-                outcomes[positions.get(j)] = done.get(j);
-            }
+            List<ClassificationOutcome> outcomes = Outcomes.classify(request.getImagesList(), ProtoMapper::image,
+                    images -> unlessCancelled(() -> useCase.classifyBatch(images, options)));
             ClassifyBatchResponse.Builder b = ClassifyBatchResponse.newBuilder();
-            for (int i = 0; i < outcomes.length; i++) {
-                b.addOutcomes(ProtoMapper.outcome(outcomes[i], i));
+            for (int i = 0; i < outcomes.size(); i++) {
+                b.addOutcomes(ProtoMapper.outcome(outcomes.get(i), i));
             }
             return b.build();
         });
@@ -106,7 +93,7 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
         try {
             return b.setResult(classifyOne(item.getRequest())).build();
         } catch (ArgusException e) {
-            return b.setError(GrpcErrors.toProtoError(e.code(), e.getMessage(), "request.")).build();
+            return b.setError(GrpcErrors.toProtoError(e.code(), e.getMessage(), e.field().orElse(null), "request.")).build();
         } catch (io.grpc.StatusRuntimeException e) {
             // Cancelled before inference started: the client is gone, nobody reads this.
             return b.setError(dev.argus.grpc.v1.Error.newBuilder().setCode(e.getStatus().getCode().value())
@@ -114,7 +101,7 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "gRPC stream item '" + item.getId() + "' failed unexpectedly", e);
             return b.setError(GrpcErrors.toProtoError(dev.argus.domain.ErrorCode.INFERENCE_FAILED,
-                    "Internal error while classifying; see the server log.", "")).build();
+                    "Internal error while classifying; see the server log.", null, "")).build();
         }
     }
 

@@ -6,13 +6,12 @@ import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import dev.argus.domain.ArgusException;
 import dev.argus.domain.ErrorCode;
+import dev.argus.domain.InputField;
 import dev.argus.grpc.v1.Error;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The one place where Argus error codes and gRPC statuses meet, in both directions: the server turns an
@@ -24,7 +23,6 @@ final class GrpcErrors {
     static final String DOMAIN = "argus.dev";
 
     /** Domain messages name a bad number as {@code image[17] = ...}. */
-    private static final Pattern BAD_ELEMENT = Pattern.compile("^image\\[(\\d+)]");
 
     private GrpcErrors() {
     }
@@ -43,35 +41,31 @@ final class GrpcErrors {
      * The request field an error blames, e.g. {@code numbers.values[17]} or {@code top_k}, under {@code prefix}
      * ({@code images[2].} in a batch); empty when no single field is to blame.
      */
-    static String field(ErrorCode code, String message, String prefix) {
-        if (code != ErrorCode.INVALID_INPUT || message == null) {
+    static String field(InputField field, String prefix) {
+        if (field == null) {
             return "";
         }
-        Matcher m = BAD_ELEMENT.matcher(message);
-        if (m.find()) {
-            return prefix + "numbers.values[" + m.group(1) + "]";
-        }
-        if (message.startsWith("top_k")) {
-            return "top_k";
-        }
-        return "";
+        return switch (field.name()) {
+            case InputField.IMAGE_ELEMENT -> prefix + "numbers.values[" + field.index() + "]";
+            case InputField.TOP_K -> "top_k";
+            default -> "";
+        };
     }
 
     /** The whole-call status for a failure. */
     static StatusRuntimeException toStatus(ArgusException e) {
-        return status(e.code(), forCaller(e.code(), e.getMessage(), e), "");
+        return status(e.code(), forCaller(e.code(), e.getMessage(), e), field(e.field().orElse(null), ""));
     }
 
-    static StatusRuntimeException toStatus(ErrorCode code, String detail, String fieldPrefix) {
-        return status(code, forCaller(code, detail, null), fieldPrefix);
+    static StatusRuntimeException toStatus(ErrorCode code, String detail) {
+        return status(code, forCaller(code, detail, null), "");
     }
 
-    private static StatusRuntimeException status(ErrorCode code, String message, String fieldPrefix) {
+    private static StatusRuntimeException status(ErrorCode code, String message, String field) {
         com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
                 .setCode(codeFor(code).value())
                 .setMessage(message)
                 .addDetails(Any.pack(ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(code.name()).build()));
-        String field = field(code, message, fieldPrefix);
         if (!field.isEmpty()) {
             status.addDetails(Any.pack(BadRequest.newBuilder().addFieldViolations(
                     BadRequest.FieldViolation.newBuilder().setField(field).setDescription(message)).build()));
@@ -108,14 +102,14 @@ final class GrpcErrors {
         return code.publicMessage(reference);
     }
 
-    /** A failure of one image in a batch or stream. */
-    static Error toProtoError(ErrorCode code, String detail, String fieldPrefix) {
+    /** A failure of one image in a batch or stream; {@code field} names what it is about, or is null. */
+    static Error toProtoError(ErrorCode code, String detail, InputField field, String fieldPrefix) {
         String message = forCaller(code, detail, null);
         return Error.newBuilder()
                 .setCode(codeFor(code).value())
                 .setReason(code.name())
                 .setMessage(message)
-                .setField(field(code, message, fieldPrefix))
+                .setField(field(field, fieldPrefix))
                 .build();
     }
 

@@ -94,7 +94,7 @@ final class ProtoMapper {
         }
         ClassificationOutcome.Failure f = (ClassificationOutcome.Failure) outcome;
         return ImageOutcome.newBuilder()
-                .setError(GrpcErrors.toProtoError(f.code(), f.message(), "images[" + index + "]."))
+                .setError(GrpcErrors.toProtoError(f.code(), f.message(), f.field(), "images[" + index + "]."))
                 .build();
     }
 

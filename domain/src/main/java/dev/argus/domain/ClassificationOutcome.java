@@ -14,19 +14,24 @@ public sealed interface ClassificationOutcome permits ClassificationOutcome.Succ
         }
     }
 
-    record Failure(ErrorCode code, String message) implements ClassificationOutcome {
+    /** @param field the part of the request the failure is about, or null */
+    record Failure(ErrorCode code, String message, InputField field) implements ClassificationOutcome {
         public Failure {
             Objects.requireNonNull(code, "code");
             Objects.requireNonNull(message, "message");
         }
 
+        public Failure(ErrorCode code, String message) {
+            this(code, message, null);
+        }
+
         public static Failure of(ArgusException e) {
-            return new Failure(e.code(), e.getMessage());
+            return new Failure(e.code(), e.getMessage(), e.field().orElse(null));
         }
 
         /** Rethrows this failure as the exception it stands for. */
         public ArgusException toException() {
-            return new ArgusException(code, message);
+            return new ArgusException(code, message, field, null);
         }
     }
 

@@ -15,7 +15,7 @@ public record ClassifyOptions(int topK, LabelStyle labelStyle) {
     public ClassifyOptions {
         Objects.requireNonNull(labelStyle, "labelStyle");
         if (topK < 1 || topK > MAX_TOP_K) {
-            throw ArgusException.invalidInput("top_k must be between 1 and " + MAX_TOP_K + ", got " + topK + ".");
+            throw ArgusException.invalidInput("top_k must be between 1 and " + MAX_TOP_K + ", got " + topK + ".", InputField.topK());
         }
     }
 

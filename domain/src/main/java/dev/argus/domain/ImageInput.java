@@ -98,7 +98,7 @@ public sealed interface ImageInput permits ImageInput.Encoded, ImageInput.Number
             // Integral values print as integers only where a long holds them exactly (1e300 is not 9223372036854775807).
             String shown = value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
             return ArgusException.invalidInput("image[" + index + "] = " + shown + " " + what
-                    + ": each element must be an integer byte value 0..255.");
+                    + ": each element must be an integer byte value 0..255.", InputField.imageElement(index));
         }
 
         @Override

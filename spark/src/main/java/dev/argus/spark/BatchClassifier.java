@@ -5,6 +5,7 @@ import dev.argus.domain.ClassificationOutcome;
 import dev.argus.domain.ClassifyOptions;
 import dev.argus.domain.ErrorCode;
 import dev.argus.domain.ImageInput;
+import dev.argus.domain.Outcomes;
 import dev.argus.ports.in.ClassifyImageUseCase;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,38 +37,28 @@ final class BatchClassifier {
     }
 
     List<ResultRow> classify(List<Image> batch) {
-        ResultRow[] rows = new ResultRow[batch.size()];
-        List<ImageInput> inputs = new ArrayList<>(batch.size());
-        List<Integer> positions = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            Image image = batch.get(i);
+        List<ClassificationOutcome> outcomes = Outcomes.classify(batch, image -> {
             if (image.bytes() == null) {
-                rows[i] = ResultRow.failure(image.path(), backend, model, ErrorCode.INVALID_INPUT,
-                        "The image column is null in this row: there are no bytes to classify.");
-            } else {
-                inputs.add(ImageInput.of(image.bytes()));
-                positions.add(i);
+                throw ArgusException.invalidInput("The image column is null in this row: there are no bytes to classify.");
             }
+            return ImageInput.of(image.bytes());
+        }, inputs -> classifyAll(inputs, batch.get(0).path()));
+        List<ResultRow> rows = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            rows.add(row(batch.get(i).path(), outcomes.get(i)));
         }
-        if (!inputs.isEmpty()) {
-            List<ClassificationOutcome> outcomes = classifyAll(inputs, batch, positions);
-            for (int j = 0; j < outcomes.size(); j++) {
-                int i = positions.get(j);
-                rows[i] = row(batch.get(i).path(), outcomes.get(j));
-            }
-        }
-        return List.of(rows);
+        return rows;
     }
 
-    private List<ClassificationOutcome> classifyAll(List<ImageInput> inputs, List<Image> batch, List<Integer> positions) {
+    private List<ClassificationOutcome> classifyAll(List<ImageInput> inputs, String firstPath) {
         try {
             return useCase.classifyBatch(inputs, options);
         } catch (ArgusException e) {
             if (!isAboutTheImages(e.code()) || inputs.size() == 1) {
                 return List.of(failureOrThrow(e));
             }
-            LOG.log(System.Logger.Level.WARNING, "A batch of " + inputs.size() + " images starting at "
-                    + batch.get(positions.get(0)).path() + " failed (" + e.getMessage() + "); classifying them one by one");
+            LOG.log(System.Logger.Level.WARNING, "A batch of " + inputs.size() + " images from the one at " + firstPath
+                    + " failed (" + e.getMessage() + "); classifying them one by one");
             List<ClassificationOutcome> outcomes = new ArrayList<>(inputs.size());
             for (ImageInput in : inputs) {
                 outcomes.add(alone(in));

@@ -8,6 +8,7 @@ import dev.argus.domain.ClassifyOptions;
 import dev.argus.domain.ErrorCode;
 import dev.argus.domain.ImageInput;
 import dev.argus.domain.LabelStyle;
+import dev.argus.domain.Outcomes;
 import dev.argus.ports.in.ClassifyImageUseCase;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -130,34 +131,22 @@ final class ClassifyCommand implements Callable<Integer> {
      */
     private static List<ClassificationOutcome> classify(ClassifyImageUseCase useCase, List<Path> files, ClassifyOptions options,
                                                         long maxBytes) {
-        ClassificationOutcome[] outcomes = new ClassificationOutcome[files.size()];
-        List<ImageInput> images = new ArrayList<>(files.size());
-        List<Integer> positions = new ArrayList<>(files.size());
-        for (int i = 0; i < files.size(); i++) {
-            Path f = files.get(i);
-            try {
-                long size = Files.size(f);
-                if (size > maxBytes) {
-                    outcomes[i] = new ClassificationOutcome.Failure(ErrorCode.INPUT_TOO_LARGE, "The file is " + size
-                            + " bytes; the limit is " + maxBytes + " bytes (argus.limits.max-bytes).");
-                    continue;
-                }
-                byte[] bytes = Files.readAllBytes(f);
-                images.add(f.getFileName().toString().endsWith(".json") ? CloudflareRequest.parse(bytes) : ImageInput.of(bytes));
-                positions.add(i);
-            } catch (IOException e) {
-                outcomes[i] = new ClassificationOutcome.Failure(ErrorCode.INVALID_INPUT, "Cannot read " + f + ": " + e);
-            } catch (ArgusException e) {
-                outcomes[i] = ClassificationOutcome.Failure.of(e);
+        return Outcomes.classify(files, f -> read(f, maxBytes), images -> useCase.classifyBatch(images, options));
+    }
+
+    /** One file as an image input: refused unread when over the byte limit, a clear error when it cannot be read. */
+    private static ImageInput read(Path f, long maxBytes) {
+        try {
+            long size = Files.size(f);
+            if (size > maxBytes) {
+                throw ArgusException.tooLarge("The file is " + size + " bytes; the limit is " + maxBytes
+                        + " bytes (argus.limits.max-bytes).");
             }
+            byte[] bytes = Files.readAllBytes(f);
+            return f.getFileName().toString().endsWith(".json") ? CloudflareRequest.parse(bytes) : ImageInput.of(bytes);
+        } catch (IOException e) {
+            throw ArgusException.invalidInput("Cannot read " + f + ": " + e);
         }
-        if (!images.isEmpty()) {
-            List<ClassificationOutcome> results = useCase.classifyBatch(images, options);
-            for (int j = 0; j < results.size(); j++) {
-                outcomes[positions.get(j)] = results.get(j);
-            }
-        }
-        return List.of(outcomes);
     }
 
     private List<Path> expand() {

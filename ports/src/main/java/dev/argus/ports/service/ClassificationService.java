@@ -6,10 +6,10 @@ import dev.argus.domain.ClassificationResult;
 import dev.argus.domain.ClassifyOptions;
 import dev.argus.domain.ImageInput;
 import dev.argus.domain.InputLimits;
+import dev.argus.domain.Outcomes;
 import dev.argus.ports.in.ClassifyImageUseCase;
 import dev.argus.ports.in.ModelInfo;
 import dev.argus.ports.out.ImageClassifier;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -38,24 +38,7 @@ public final class ClassificationService implements ClassifyImageUseCase {
         if (images.isEmpty()) {
             throw ArgusException.invalidInput("The batch is empty: send at least one image.");
         }
-        ClassificationOutcome[] outcomes = new ClassificationOutcome[images.size()];
-        List<byte[]> valid = new ArrayList<>(images.size());
-        List<Integer> positions = new ArrayList<>(images.size());
-        for (int i = 0; i < images.size(); i++) {
-            try {
-                valid.add(images.get(i).toBytes(limits));
-                positions.add(i);
-            } catch (ArgusException e) {
-                outcomes[i] = ClassificationOutcome.Failure.of(e);
-            }
-        }
-        if (!valid.isEmpty()) {
-            List<ClassificationOutcome> results = classifier.classify(valid, options);
-            for (int j = 0; j < results.size(); j++) {
-                outcomes[positions.get(j)] = results.get(j);
-            }
-        }
-        return List.of(outcomes);
+        return List.copyOf(Outcomes.classify(images, image -> image.toBytes(limits), valid -> classifier.classify(valid, options)));
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.argus.domain.ClassificationResult;
 import dev.argus.domain.ClassifyOptions;
 import dev.argus.domain.ErrorCode;
 import dev.argus.domain.ModelDescription;
+import dev.argus.domain.Outcomes;
 import dev.argus.domain.PreprocessSpec;
 import dev.argus.domain.Timings;
 import dev.argus.ports.in.InferTensorUseCase;
@@ -80,41 +81,31 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
 
     private List<ClassificationOutcome> classifyChunk(List<byte[]> images, ClassifyOptions options) {
         PreprocessSpec spec = model.preprocess();
-        int per = spec.valuesPerImage();
-        ClassificationOutcome[] outcomes = new ClassificationOutcome[images.size()];
-        long[] decodeNanos = new long[images.size()];
-        List<float[]> rows = new ArrayList<>(images.size());
-        int[] slotOf = new int[images.size()];
-        for (int i = 0; i < images.size(); i++) {
+        return Outcomes.classify(images, image -> {
             long t0 = System.nanoTime();
-            float[] row = new float[per];
-            try {
-                preprocessor.preprocess(images.get(i), spec, row, 0);
-                slotOf[i] = rows.size();
-                rows.add(row);
-            } catch (ArgusException e) {
-                outcomes[i] = ClassificationOutcome.Failure.of(e);
-                slotOf[i] = -1;
-            }
-            decodeNanos[i] = System.nanoTime() - t0;
-        }
-        if (rows.isEmpty()) {
-            return Arrays.asList(outcomes);
-        }
-        List<BatchScheduler.Result> results = await(scheduler.submit(rows, queueTimeoutMillis));
+            float[] row = new float[spec.valuesPerImage()];
+            preprocessor.preprocess(image, spec, row, 0);
+            return new Row(row, System.nanoTime() - t0);
+        }, rows -> infer(rows, options));
+    }
+
+    /** One preprocessed image and what decoding and preprocessing it cost. */
+    private record Row(float[] values, long decodeNanos) {
+    }
+
+    private List<ClassificationOutcome> infer(List<Row> rows, ClassifyOptions options) {
+        List<BatchScheduler.Result> results = await(scheduler.submit(rows.stream().map(Row::values).toList(), queueTimeoutMillis));
         int classes = results.get(0).logits().length;
-        for (int i = 0; i < images.size(); i++) {
-            if (slotOf[i] < 0) {
-                continue;
-            }
-            BatchScheduler.Result r = results.get(slotOf[i]);
+        List<ClassificationOutcome> out = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            BatchScheduler.Result r = results.get(i);
             long t2 = System.nanoTime();
             var top = TopK.classify(r.logits(), 0, classes, options.topK(), model.labels(), options.labelStyle());
             long post = System.nanoTime() - t2;
-            outcomes[i] = new ClassificationOutcome.Success(new ClassificationResult(top, backend, model.name(),
-                    new Timings(decodeNanos[i], r.inferenceNanos() / r.batchSize(), post)));
+            out.add(new ClassificationOutcome.Success(new ClassificationResult(top, backend, model.name(),
+                    new Timings(rows.get(i).decodeNanos(), r.inferenceNanos() / r.batchSize(), post))));
         }
-        return Arrays.asList(outcomes);
+        return out;
     }
 
     /**
