@@ -240,6 +240,8 @@ class CliIT {
         String own = launch(dir, Map.of("ARGUS_JAVA_OPTS", "-Xmx300m", "MALLOC_ARENA_MAX", "4"));
         assertThat(own).contains("args: -Xmx300m -cp ").doesNotContain("GCTimeRatio").contains("arenas: 4 trim: unset");
         assertThat(launch(dir, Map.of("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=60"))).doesNotContain("-Xmx");
+        // an initial heap alone must not meet a smaller maximum the launcher adds (the JVM would refuse to start)
+        assertThat(launch(dir, Map.of("ARGUS_JAVA_OPTS", "-Xms2g"))).contains("args: -Xms2g -cp ").doesNotContain("-Xmx");
     }
 
     @Test

@@ -40,7 +40,7 @@ final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     ClassifyOutputOptions output;
 
-    @Option(names = "--batch-size", paramLabel = "N", description = "Images per batch for directories (default argus.inference.max-batch).")
+    @Option(names = "--batch-size", paramLabel = "N", description = "Images per call for directories (default: workers x max-batch, a batch for every engine worker).")
     Integer batchSize;
 
     @Option(names = "--progress", negatable = true, description = "Show progress on stderr (default: when stderr is a terminal).")
@@ -75,7 +75,8 @@ final class ClassifyCommand implements Callable<Integer> {
             if (single) {
                 return classifyOne(useCase, files.get(0), options, config.limits().maxBytes());
             }
-            int batch = batchSize != null ? batchSize : config.inference().maxBatch();
+            ArgusConfig.Inference sized = argus.config().inference(); // with a tuned setting where one applies
+            int batch = batchSize != null ? batchSize : sized.workers() * sized.maxBatch();
             if (batch < 1) {
                 throw ArgusException.invalidInput("--batch-size must be >= 1, got " + batch + ".");
             }

@@ -137,7 +137,8 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         int threads = Math.max(1, cpus / workers);
         java.util.List<String> userSet = new java.util.ArrayList<>();
         for (Key k : sizingKeys(backend)) {
-            if (!s.source(k).equals("default")) {
+            // the default value written out (workers=0 in the Kubernetes properties) chooses nothing
+            if (!s.source(k).equals("default") && !s.get(k).trim().equals(k.defaultValue())) {
                 userSet.add(k.key() + " (" + s.source(k) + ")");
             }
         }

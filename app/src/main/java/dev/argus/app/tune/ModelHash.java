@@ -24,18 +24,22 @@ public final class ModelHash {
     public static String of(Path model) {
         MessageDigest sha = sha256();
         try {
-            if (Files.isDirectory(model)) {
+            Path real = model.toRealPath(); // a link to a SavedModel directory: walk the directory, not the link
+            if (Files.isDirectory(real)) {
                 List<Path> files;
-                try (Stream<Path> walk = Files.walk(model)) {
+                try (Stream<Path> walk = Files.walk(real, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
                     files = walk.filter(Files::isRegularFile).sorted().toList();
                 }
+                if (files.isEmpty()) {
+                    throw ArgusException.modelUnavailable("The model directory " + model + " holds no files.", null);
+                }
                 for (Path f : files) {
-                    sha.update(model.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+                    sha.update(real.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
                     sha.update((byte) 0);
                     add(sha, f);
                 }
             } else {
-                add(sha, model);
+                add(sha, real);
             }
         } catch (IOException e) {
             throw ArgusException.modelUnavailable("Cannot read the model " + model + " to hash it: " + e.getMessage(), e);

@@ -61,8 +61,8 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--images", paramLabel = "DIR", description = "Images to measure with: your own photos (default: 7 generated photo-like images, 375x500 to 1600x1200).")
     Path images;
 
-    @Option(names = "--save", negatable = true, description = "Store the chosen setting in the data dir (default true).")
-    boolean save = true;
+    @Option(names = "--no-save", description = "Measure and report only; do not store the chosen setting.")
+    boolean noSave;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -95,19 +95,41 @@ public final class TuneCommand implements Callable<Integer> {
         Path model = ModelSourceWiring.create(base).resolve(base.modelLocation(), ModelSource.ProgressListener.NONE);
         TuningStore.Subject subject = Tuning.subject(base, model);
         Corpus corpus = images != null ? Corpus.load(images, 200) : Corpus.generated(7);
-        List<byte[]> bytes = corpus.images().stream().map(Corpus.Image::bytes).toList();
         List<Tuner.Candidate> candidates = Tuner.candidates(base.inference().cpus(), w, batchSizes);
         err.println("argus tune: " + base.backend() + " on " + subject.device() + ", model " + model + " (sha256 "
                 + subject.modelSha256().substring(0, 12) + "...), " + subject.cpu() + "; " + candidates.size()
-                + " setting(s), " + fmt(warmupSeconds + seconds) + " s of load each; images: " + corpus.source());
+                + " setting(s), " + fmt(warmupSeconds + seconds) + " s of load each (longer where a setting needs it "
+                + "for " + Tuner.MIN_REQUESTS + " requests); images: " + corpus.source());
 
-        double[] decodeMillis = {Double.NaN};
+        // Every image must decode (one that does not would fail every setting), and decoding costs what it costs:
+        // both found once, on a pipeline of the first setting.
+        List<byte[]> bytes = new ArrayList<>();
+        double decodeMillis;
+        try (Argus probe = Argus.start(candidateConfig(base.backend(), candidates.get(0)), ModelSource.ProgressListener.NONE)) {
+            ImagePreprocessor p = probe.preprocessor().orElseThrow();
+            PreprocessSpec spec = base.model().preprocess();
+            List<String> bad = new ArrayList<>();
+            for (Corpus.Image img : corpus.images()) {
+                try {
+                    p.preprocess(img.bytes(), spec);
+                    bytes.add(img.bytes());
+                } catch (ArgusException e) {
+                    bad.add(img.name() + " (" + e.getMessage() + ")");
+                }
+            }
+            if (bytes.isEmpty()) {
+                throw ArgusException.invalidInput("None of the images of " + corpus.source() + " can be classified: "
+                        + String.join("; ", bad));
+            }
+            if (!bad.isEmpty()) {
+                err.println("argus tune: leaving out " + bad.size() + " image(s) that cannot be classified: " + String.join("; ", bad));
+            }
+            decodeMillis = decodeCost(p, spec, bytes);
+        }
+
         Tuner tuner = new Tuner(warmupSeconds, seconds);
         List<Tuner.Measured> measured = tuner.measureAll(candidates, c -> {
             Argus argus = Argus.start(candidateConfig(base.backend(), c), ModelSource.ProgressListener.NONE);
-            if (Double.isNaN(decodeMillis[0])) {
-                decodeMillis[0] = argus.preprocessor().map(p -> decodeCost(p, base.model().preprocess(), bytes)).orElse(Double.NaN);
-            }
             return new Tuner.Target() {
                 @Override
                 public ImageClassifier classifier() {
@@ -124,10 +146,8 @@ public final class TuneCommand implements Callable<Integer> {
         Optional<Tuner.Choice> choice = Tuner.choose(measured, p99BoundMillis);
         List<String> table = new ArrayList<>();
         table.add("argus tune on " + subject.cpu() + ", " + base.backend() + " on " + subject.device() + ", images: " + corpus.source());
-        if (!Double.isNaN(decodeMillis[0])) {
-            table.add(String.format(Locale.ROOT, "decode + preprocess: %.1f ms per image on one core (at most %.0f img/s on %d CPU(s) for decoding alone)",
-                    decodeMillis[0], base.inference().cpus() * 1000 / decodeMillis[0], base.inference().cpus()));
-        }
+        table.add(String.format(Locale.ROOT, "decode + preprocess: %.1f ms per image on one core (at most %.0f img/s on %d CPU(s) for decoding alone)",
+                decodeMillis, base.inference().cpus() * 1000 / decodeMillis, base.inference().cpus()));
         measured.forEach(m -> table.add(m.row()));
         table.forEach(out::println);
         if (choice.isEmpty()) {
@@ -139,7 +159,7 @@ public final class TuneCommand implements Callable<Integer> {
                 : "no setting kept p99 within " + fmt(p99BoundMillis) + " ms; chosen (lowest p99): ";
         out.println(verdict + c.row());
         table.add(verdict + c.row());
-        if (save) {
+        if (!noSave) {
             TuningStore.Tuned tuned = new TuningStore.Tuned(c.candidate().workers(), c.candidate().threads(),
                     c.candidate().maxBatch(), c.imagesPerSecond(), c.p50Millis(), c.p99Millis(), p99BoundMillis,
                     Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), null);

@@ -96,6 +96,8 @@ public final class Tuner {
                 m = measure(c, t.classifier(), images);
             } catch (ArgusException e) {
                 m = new Measured(c, 0, 0, 0, 0, e.getMessage());
+            } catch (RuntimeException e) { // one setting that breaks (an engine error, no memory for its workers) is a row
+                m = new Measured(c, 0, 0, 0, 0, e.getClass().getSimpleName() + ": " + e.getMessage());
             }
             out.add(m);
             progress.accept("[" + n + "/" + candidates.size() + "] " + m.row());

@@ -10,6 +10,8 @@ import java.util.Optional;
  * Sizing keys the user set win: a tuned setting is used whole or not at all.
  */
 public final class Tuning {
+    private static final System.Logger LOG = System.getLogger(Tuning.class.getName());
+
     private Tuning() {
     }
 
@@ -24,14 +26,20 @@ public final class Tuning {
         }
         ArgusConfig.Sizing sizing = config.inference().sizing();
         if (!sizing.tuning()) {
-            return new Lookup(Optional.empty(), config.withSizingSource("rule (argus.inference.tuning=false)"));
+            return new Lookup(Optional.empty(), config.withSizingSource(ruleSource(config, "argus.inference.tuning=false")));
         }
         TuningStore store = new TuningStore(config.dataDir());
         if (store.isEmpty()) {
             return new Lookup(Optional.empty(), config.withSizingSource(ruleSource(config, "no argus tune setting in " + store.dir())));
         }
         TuningStore.Subject subject = subject(config, model);
-        Optional<TuningStore.Tuned> tuned = store.find(subject);
+        Optional<TuningStore.Tuned> tuned;
+        try {
+            tuned = store.find(subject);
+        } catch (dev.argus.domain.ArgusException e) { // a damaged file must not stop a server: the rule serves
+            LOG.log(System.Logger.Level.WARNING, e.getMessage());
+            return new Lookup(Optional.empty(), config.withSizingSource(ruleSource(config, e.getMessage())));
+        }
         if (tuned.isEmpty()) {
             return new Lookup(Optional.empty(), config.withSizingSource(ruleSource(config,
                     "argus tune has not measured this model, backend and device on " + subject.cpu())));

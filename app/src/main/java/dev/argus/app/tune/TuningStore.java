@@ -106,7 +106,7 @@ public final class TuningStore {
         sb.append("# Delete this file to go back to the sizing rule; argus.inference.workers/max-batch/threads set in the\n");
         sb.append("# configuration win over it.\n");
         for (String row : table) {
-            sb.append("# ").append(row).append('\n');
+            sb.append("# ").append(row.replaceAll("[\\r\\n]+", " ")).append('\n');
         }
         Properties p = new Properties();
         p.setProperty("format", FORMAT);

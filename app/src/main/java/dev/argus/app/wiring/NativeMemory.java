@@ -27,16 +27,24 @@ final class NativeMemory {
      * on it; true once the call was made (whether or not there was anything to give back).
      */
     static boolean trim() {
-        if (!Platform.isLinux()) {
+        if (unavailable) {
             return false;
         }
         try {
+            if (!Platform.isLinux()) {
+                unavailable = true;
+                return false;
+            }
             C c = Native.load("c", C.class);
             c.malloc_trim(0);
             return true;
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
+        } catch (LinkageError | RuntimeException e) { // no glibc, or JNA's own library cannot load (a noexec /tmp)
+            unavailable = true;
             LOG.log(System.Logger.Level.DEBUG, "malloc_trim is not available: {0}", e.toString());
             return false;
         }
     }
+
+    /** Set once trimming failed: JNA's classes stay unusable in this JVM after their library failed to load. */
+    private static volatile boolean unavailable;
 }

@@ -80,6 +80,24 @@ class TuneCommandIT {
     }
 
     @Test
+    void imagesThatCannotBeClassifiedAreLeftOutAndSaidSo() throws Exception {
+        Path images = Files.createDirectories(tmp.resolve("photos"));
+        Files.copy(dev.argus.testkit.ProbeCase.all().get(0).file(), images.resolve("good.png"));
+        Files.writeString(images.resolve("bad.jpg"), "not a picture");
+        Run tune = argus("tune", "-q", "--model", TestModels.probeOnnx().toString(), "--images", images.toString(),
+                "--seconds", "0.2", "--warmup-seconds", "0", "--workers", "1", "--batch-sizes", "1", "--no-save");
+        assertThat(tune.exit()).as(tune.err()).isZero();
+        assertThat(tune.err()).contains("leaving out 1 image(s) that cannot be classified: bad.jpg (");
+        assertThat(tune.out()).contains("workers 1, threads ").doesNotContain("failed");
+        assertThat(tmp.resolve("data/tuning")).doesNotExist();
+
+        Files.delete(images.resolve("good.png"));
+        Run none = argus("tune", "-q", "--model", TestModels.probeOnnx().toString(), "--images", images.toString(), "--no-save");
+        assertThat(none.exit()).isNotZero();
+        assertThat(none.err()).contains("None of the images of").contains("bad.jpg");
+    }
+
+    @Test
     void remoteBackendsAndBadOptionsAreRefusedClearly() {
         Run remote = argus("tune", "--backend", "grpc", "-D", "argus.grpc-backend.target=localhost:1");
         assertThat(remote.exit()).isEqualTo(3);

@@ -123,9 +123,13 @@ class TunerTest {
     @Test
     void aSettingWhoseImagesFailOrThatCannotStartIsReportedNotChosen() {
         Tuner tuner = new Tuner(0, 0.1);
-        List<Tuner.Measured> m = tuner.measureAll(List.of(new Tuner.Candidate(1, 2, 1), new Tuner.Candidate(2, 1, 1)), c -> {
+        List<Tuner.Measured> m = tuner.measureAll(List.of(new Tuner.Candidate(1, 2, 1), new Tuner.Candidate(2, 1, 1),
+                new Tuner.Candidate(3, 1, 1)), c -> {
             if (c.workers() == 2) {
                 throw ArgusException.configuration("no room for two sessions");
+            }
+            if (c.workers() == 3) {
+                throw new IllegalStateException("the engine broke");
             }
             Fake f = new Fake(true);
             return new Tuner.Target() {
@@ -141,6 +145,7 @@ class TunerTest {
         }, List.of(new byte[] {1}), s -> { });
         assertThat(m.get(0).error()).startsWith("an image failed: ").contains("not an image");
         assertThat(m.get(1).error()).isEqualTo("no room for two sessions");
+        assertThat(m.get(2).error()).as("any failure of one setting is that setting's row").isEqualTo("IllegalStateException: the engine broke");
         assertThat(Tuner.choose(m, 500)).isEmpty();
         assertThatThrownBy(() -> tuner.measureAll(List.of(), c -> null, List.of(), s -> { }))
                 .isInstanceOf(ArgusException.class);

@@ -92,4 +92,17 @@ class TuningStoreTest {
         Files.move(dir.resolve("v.data"), dir.resolve("w.data"));
         assertThat(ModelHash.of(data.resolve("saved"))).isNotEqualTo(before);
     }
+
+    @Test
+    void aLinkToAModelDirectoryHashesTheDirectoryAndAnEmptyOneIsRefused() throws Exception {
+        Path dir = Files.createDirectories(data.resolve("model-a"));
+        Files.write(dir.resolve("saved_model.pb"), new byte[] {1, 2});
+        Path link = Files.createSymbolicLink(data.resolve("link-a"), dir);
+        assertThat(ModelHash.of(link)).isEqualTo(ModelHash.of(dir));
+        Path other = Files.createDirectories(data.resolve("model-b"));
+        Files.write(other.resolve("saved_model.pb"), new byte[] {3});
+        assertThat(ModelHash.of(Files.createSymbolicLink(data.resolve("link-b"), other))).isNotEqualTo(ModelHash.of(link));
+        Path empty = Files.createDirectories(data.resolve("empty"));
+        assertThatThrownBy(() -> ModelHash.of(empty)).isInstanceOf(ArgusException.class).hasMessageContaining("holds no files");
+    }
 }

@@ -70,4 +70,29 @@ class TuningTest {
                 .set(Key.GRPC_BACKEND_TARGET, "localhost:1", "test"), Map.of());
         assertThat(Tuning.apply(remote, tmp.resolve("none")).tuned()).isEmpty();
     }
+
+    @Test
+    void theDefaultValueWrittenOutChoosesNothingAndADamagedFileFallsBackToTheRule() throws Exception {
+        Path model = Files.write(tmp.resolve("m.onnx"), new byte[] {4, 5, 6});
+        ArgusConfig plain = ArgusConfig.from(settings(model), Map.of());
+        store(plain, model, 2, 1, 4);
+        // the Kubernetes properties say argus.inference.workers=0: that is the default, not a choice
+        ArgusConfig written = ArgusConfig.from(settings(model).set(Key.WORKERS, "0", "argus.properties")
+                .set(Key.ONNX_INTRA_OP_THREADS, "0", "argus.properties"), Map.of());
+        assertThat(written.inference().sizing().userSet()).isEmpty();
+        assertThat(Tuning.apply(written, model).config().inference().workers()).isEqualTo(2);
+
+        Path file = new TuningStore(plain.dataDir()).fileFor(Tuning.subject(plain, model));
+        Files.writeString(file, Files.readString(file).replace("max-batch=4", "max-batch=many"));
+        Tuning.Lookup damaged = Tuning.apply(plain, model);
+        assertThat(damaged.tuned()).isEmpty();
+        assertThat(damaged.config().inference().workers()).isEqualTo(1);
+        assertThat(damaged.config().inference().sizing().source()).startsWith("rule (").contains(file.toString())
+                .contains("argus tune again");
+
+        ArgusConfig offWithKeys = ArgusConfig.from(settings(model).set(Key.TUNING, "false", "test")
+                .set(Key.WORKERS, "2", "flag --set"), Map.of());
+        assertThat(Tuning.apply(offWithKeys, model).config().inference().sizing().source())
+                .isEqualTo("configuration: argus.inference.workers (flag --set)");
+    }
 }

@@ -34,6 +34,8 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
     private final ImagePreprocessor preprocessor;
     private final InferenceEngine engine;
     private final int maxBatch;
+    /** Images queued at once by one call: a batch for every worker (half the queue, so other callers still get room). */
+    private final int chunk;
     private final BatchScheduler scheduler;
     private final long queueTimeoutMillis;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -63,18 +65,23 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
         this.preprocessor = preprocessor;
         this.engine = engine;
         this.maxBatch = Math.min(maxBatch, engine.maxBatchSize());
+        this.chunk = this.maxBatch * maxConcurrent;
         this.queueTimeoutMillis = queueTimeoutMillis;
         long[] batchShape = model.preprocess().batchShape(1);
         this.scheduler = new BatchScheduler(backend, engine::infer, Arrays.copyOfRange(batchShape, 1, batchShape.length),
                 BatchScheduler.Settings.of(maxConcurrent, this.maxBatch, maxQueueDelayNanos));
     }
 
+    /**
+     * Classifies the images in chunks of one batch per engine worker (workers x max-batch), each chunk queued at once,
+     * so that even a single caller with many images (the CLI on a directory) keeps every worker busy.
+     */
     @Override
     public List<ClassificationOutcome> classify(List<byte[]> images, ClassifyOptions options) {
         checkOpen();
         List<ClassificationOutcome> out = new ArrayList<>(images.size());
-        for (int start = 0; start < images.size(); start += maxBatch) {
-            out.addAll(classifyChunk(images.subList(start, Math.min(images.size(), start + maxBatch)), options));
+        for (int start = 0; start < images.size(); start += chunk) {
+            out.addAll(classifyChunk(images.subList(start, Math.min(images.size(), start + chunk)), options));
         }
         return out;
     }

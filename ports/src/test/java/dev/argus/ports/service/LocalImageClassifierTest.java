@@ -89,6 +89,36 @@ class LocalImageClassifierTest {
     }
 
     @Test
+    void oneCallerWithManyImagesKeepsEveryWorkerBusy() throws Exception {
+        // two workers, batches of one: the images of one call must reach both at once (not one chunk at a time)
+        CountDownLatch both = new CountDownLatch(2);
+        java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
+        FakeEngine engine = new FakeEngine() {
+            @Override
+            public FloatTensor infer(FloatTensor input) {
+                peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                both.countDown();
+                try {
+                    both.await(2, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                try {
+                    return super.infer(input);
+                } finally {
+                    inFlight.decrementAndGet();
+                }
+            }
+        };
+        try (LocalImageClassifier c = new LocalImageClassifier("fake", MODEL, new FakePreprocessor(), engine, 1, 2, 5_000)) {
+            List<ClassificationOutcome> out = c.classify(List.of(image(1), image(2), image(3), image(4)), ClassifyOptions.defaults());
+            assertThat(out).extracting(o -> o.orThrow().top().classIndex()).containsExactly(1, 2, 3, 4);
+        }
+        assertThat(peak.get()).as("engine calls at once").isEqualTo(2);
+    }
+
+    @Test
     void anUndecodableImageFailsAloneAndIsNotSentToTheEngine() {
         FakeEngine engine = new FakeEngine();
         LocalImageClassifier c = new LocalImageClassifier("fake", MODEL, new FakePreprocessor(), engine, 8, 1, 1000);
