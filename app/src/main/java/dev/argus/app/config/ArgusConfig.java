@@ -48,22 +48,22 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
      * with {@code threads} each, batches of at most {@code maxBatch}; {@code source} says where it was measured.
      */
     public ArgusConfig withSizing(int workers, int threads, int maxBatch, String source) {
-        Inference i = inference;
-        Inference tuned = new Inference(workers, maxBatch, i.queueTimeoutMs(), i.maxQueueDelayMicros(), i.cpus(), threads,
-                i.cpusSource(), new Sizing(source, i.sizing().userSet(), i.sizing().tuning()));
-        return new ArgusConfig(backend, modelLocation, model, dataDir, limits, maxPixels, decodeMemoryBytes, decodeWaitMillis,
-                exifOrientation, tuned, new Onnx(threads, onnx.interOpThreads(), onnx.optimization(), onnx.device(), onnx.cudaDevice()),
-                new Djl(threads, djl.interOpThreads(), djl.device(), djl.gpuId(), djl.cacheDir(), djl.nativesDir()), tensorRt, hub,
-                grpcBackend, cloudflareBackend);
+        return sized(workers, threads, maxBatch, source,
+                new Onnx(threads, onnx.interOpThreads(), onnx.optimization(), onnx.device(), onnx.cudaDevice()),
+                new Djl(threads, djl.interOpThreads(), djl.device(), djl.gpuId(), djl.cacheDir(), djl.nativesDir()));
     }
 
     /** This configuration, its sizing unchanged, with {@code source} saying where the sizing came from. */
     public ArgusConfig withSizingSource(String source) {
+        return sized(inference.workers(), inference.threadsPerWorker(), inference.maxBatch(), source, onnx, djl);
+    }
+
+    private ArgusConfig sized(int workers, int threads, int maxBatch, String source, Onnx onnx, Djl djl) {
         Inference i = inference;
-        Inference same = new Inference(i.workers(), i.maxBatch(), i.queueTimeoutMs(), i.maxQueueDelayMicros(), i.cpus(),
-                i.threadsPerWorker(), i.cpusSource(), new Sizing(source, i.sizing().userSet(), i.sizing().tuning()));
+        Inference sized = new Inference(workers, maxBatch, i.queueTimeoutMs(), i.maxQueueDelayMicros(), i.cpus(), threads,
+                i.cpusSource(), new Sizing(source, i.sizing().userSet(), i.sizing().tuning()));
         return new ArgusConfig(backend, modelLocation, model, dataDir, limits, maxPixels, decodeMemoryBytes, decodeWaitMillis,
-                exifOrientation, same, onnx, djl, tensorRt, hub, grpcBackend, cloudflareBackend);
+                exifOrientation, sized, onnx, djl, tensorRt, hub, grpcBackend, cloudflareBackend);
     }
 
     /** The device the engine computes on, as {@code argus tune} keys its settings: {@code cpu}, {@code cuda:0}, ... */

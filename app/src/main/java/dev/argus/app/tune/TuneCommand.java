@@ -11,7 +11,6 @@ import dev.argus.app.wiring.ModelSourceWiring;
 import dev.argus.bench.run.Corpus;
 import dev.argus.domain.ArgusException;
 import dev.argus.domain.PreprocessSpec;
-import dev.argus.ports.out.ImageClassifier;
 import dev.argus.ports.out.ImagePreprocessor;
 import dev.argus.ports.out.ModelSource;
 import java.io.PrintStream;
@@ -130,17 +129,7 @@ public final class TuneCommand implements Callable<Integer> {
         Tuner tuner = new Tuner(warmupSeconds, seconds);
         List<Tuner.Measured> measured = tuner.measureAll(candidates, c -> {
             Argus argus = Argus.start(candidateConfig(base.backend(), c), ModelSource.ProgressListener.NONE);
-            return new Tuner.Target() {
-                @Override
-                public ImageClassifier classifier() {
-                    return argus.classifier();
-                }
-
-                @Override
-                public void close() {
-                    argus.close();
-                }
-            };
+            return Tuner.Target.of(argus.classifier(), argus::close);
         }, bytes, line -> err.println("argus tune: " + line));
 
         Optional<Tuner.Choice> choice = Tuner.choose(measured, p99BoundMillis);

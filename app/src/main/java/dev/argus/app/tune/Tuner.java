@@ -64,6 +64,21 @@ public final class Tuner {
 
         @Override
         void close();
+
+        /** A pipeline's classifier, and what closing it does. */
+        static Target of(ImageClassifier classifier, Runnable close) {
+            return new Target() {
+                @Override
+                public ImageClassifier classifier() {
+                    return classifier;
+                }
+
+                @Override
+                public void close() {
+                    close.run();
+                }
+            };
+        }
     }
 
     @FunctionalInterface

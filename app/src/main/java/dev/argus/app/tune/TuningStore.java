@@ -127,11 +127,13 @@ public final class TuningStore {
         try {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, ".tune-", ".tmp");
+            java.io.StringWriter entries = new java.io.StringWriter();
+            p.store(entries, null); // the JDK's escaping, one entry a line
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 w.write(sb.toString());
                 // sorted, without the date line Properties.store adds
-                for (String k : new java.util.TreeSet<>(p.stringPropertyNames())) {
-                    w.write(k + "=" + escape(p.getProperty(k)) + "\n");
+                for (String line : entries.toString().lines().filter(l -> !l.startsWith("#")).sorted().toList()) {
+                    w.write(line + "\n");
                 }
             }
             Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -139,30 +141,6 @@ public final class TuningStore {
             throw ArgusException.configuration("Cannot write the tuned setting to " + f + ": " + e.getMessage());
         }
         return f;
-    }
-
-    /** Properties escaping for values: backslashes, line breaks, leading blanks, and non-ASCII as unicode escapes. */
-    private static String escape(String v) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            switch (c) {
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (i == 0 && c == ' ') {
-                        sb.append("\\ ");
-                    } else if (c < 0x20 || c > 0x7e) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.toString();
     }
 
     private static String sha256(String s) {

@@ -85,17 +85,7 @@ class TunerTest {
         List<Tuner.Measured> m = tuner.measureAll(List.of(new Tuner.Candidate(1, 2, 1), new Tuner.Candidate(2, 1, 4)), c -> {
             opened.add(c);
             Fake f = new Fake(false);
-            return new Tuner.Target() {
-                @Override
-                public ImageClassifier classifier() {
-                    return f;
-                }
-
-                @Override
-                public void close() {
-                    maxConcurrent.add(f.peak.get());
-                }
-            };
+            return Tuner.Target.of(f, () -> maxConcurrent.add(f.peak.get()));
         }, List.of(new byte[] {1}, new byte[] {2}), progress::add);
         assertThat(opened).hasSize(2);
         assertThat(maxConcurrent).containsExactly(2, 16);
@@ -131,17 +121,7 @@ class TunerTest {
             if (c.workers() == 3) {
                 throw new IllegalStateException("the engine broke");
             }
-            Fake f = new Fake(true);
-            return new Tuner.Target() {
-                @Override
-                public ImageClassifier classifier() {
-                    return f;
-                }
-
-                @Override
-                public void close() {
-                }
-            };
+            return Tuner.Target.of(new Fake(true), () -> { });
         }, List.of(new byte[] {1}), s -> { });
         assertThat(m.get(0).error()).startsWith("an image failed: ").contains("not an image");
         assertThat(m.get(1).error()).isEqualTo("no room for two sessions");
