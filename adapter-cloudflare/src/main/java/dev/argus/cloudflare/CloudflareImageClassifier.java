@@ -73,8 +73,9 @@ public final class CloudflareImageClassifier implements ImageClassifier {
     }
 
     private ClassificationOutcome classifyOne(byte[] image, ClassifyOptions options) {
+        options.deadline().check();
         long start = System.nanoTime();
-        Verdict verdict = caller.call(image);
+        Verdict verdict = caller.call(image, options.deadline().remainingNanos());
         long httpDone = System.nanoTime();
         if (verdict instanceof Verdict.ImageRefused refused) {
             return new ClassificationOutcome.Failure(refused.code(), refused.message());

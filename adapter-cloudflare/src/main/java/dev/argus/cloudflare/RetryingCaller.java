@@ -41,8 +41,13 @@ final class RetryingCaller {
      * @throws ArgusException when the backend as a whole failed: configuration, exhausted retries, open circuit
      */
     Verdict call(byte[] image) {
+        return call(image, Long.MAX_VALUE);
+    }
+
+    /** As {@link #call(byte[])}, giving up after {@code requestNanos} too (what the request's own deadline leaves). */
+    Verdict call(byte[] image, long requestNanos) {
         long start = clock.getAsLong();
-        long deadline = start + config.deadline().toNanos();
+        long deadline = start + Math.min(config.deadline().toNanos(), requestNanos);
         for (int attempt = 1; ; attempt++) {
             if (!breaker.tryAcquire()) {
                 throw circuitOpen();

@@ -1,7 +1,11 @@
 package dev.argus.grpc;
 
 import com.google.protobuf.CodedInputStream;
+import dev.argus.domain.ArgusException;
+import dev.argus.domain.Deadline;
 import dev.argus.grpc.v1.ClassifyBatchRequest;
+import dev.argus.ports.service.Admission;
+import dev.argus.ports.service.MemoryBudget;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -18,11 +22,12 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
- * Admits Classifier calls before their messages are read, so that what a flood costs is bounded in calls and in bytes:
+ * Admits Classifier calls through the serving core's {@link Admission} before their messages are read, so that what a
+ * flood costs is bounded in calls and in bytes:
  * <ul>
- * <li>a call slot ({@code argus.grpc.max-concurrent-calls}); without one the call is refused at once with
- * RESOURCE_EXHAUSTED, its message never read;</li>
- * <li>then memory for its message ({@link MessageMemory}, twice the largest message: the parsed request and the image
+ * <li>a place ({@code argus.grpc.max-concurrent-calls}); without one the call is refused at once with
+ * RESOURCE_EXHAUSTED, its message never read (a transport thread cannot wait);</li>
+ * <li>then memory for its message (the admission's {@link MemoryBudget}, twice the largest message: the parsed request and the image
  * copied out of it). Until it is granted the call does not ask for its message, so HTTP/2 flow control leaves the
  * client's bytes on the client; a unary call gives back what its message turned out not to need as soon as it has
  * arrived, a stream keeps its share while it lasts.</li>
@@ -33,17 +38,16 @@ import java.util.concurrent.Executor;
  */
 final class CallAdmission implements ServerInterceptor {
     private static final long OVERHEAD = 64 * 1024;
-    private final InferenceSlots slots;
-    private final MessageMemory memory;
+    private final Admission admission;
+    private final MemoryBudget memory;
     private final long perCall;
     private final Executor executor;
     private final Set<String> admitted;
     private final String batchMethod;
 
-    CallAdmission(InferenceSlots slots, MessageMemory memory, int maxMessageBytes, Executor executor, Set<String> admitted,
-                  String batchMethod) {
-        this.slots = slots;
-        this.memory = memory;
+    CallAdmission(Admission admission, int maxMessageBytes, Executor executor, Set<String> admitted, String batchMethod) {
+        this.admission = admission;
+        this.memory = admission.memory();
         this.perCall = 2L * maxMessageBytes + OVERHEAD;
         this.executor = executor;
         this.admitted = Set.copyOf(admitted);
@@ -56,12 +60,16 @@ final class CallAdmission implements ServerInterceptor {
         if (!admitted.contains(method)) {
             return next.startCall(call, headers);
         }
-        if (!slots.tryAcquire()) {
-            io.grpc.StatusRuntimeException busy = GrpcErrors.toStatus(dev.argus.domain.ErrorCode.OVERLOADED, slots.busyMessage());
+        Admission.Ticket ticket;
+        try {
+            ticket = admission.tryAdmit(Deadline.none()); // each call's deadline is its own, from its Context
+        } catch (ArgusException e) {
+            io.grpc.StatusRuntimeException busy = GrpcErrors.toStatus(e);
             call.close(busy.getStatus(), busy.getTrailers() == null ? new Metadata() : busy.getTrailers());
             return new ServerCall.Listener<>() { };
         }
-        Admitted<Q, R> a = new Admitted<>(call, headers, next, method.equals(batchMethod), Math.min(perCall, memory.capacity()));
+        Admitted<Q, R> a = new Admitted<>(call, headers, next, method.equals(batchMethod), Math.min(perCall, memory.capacity()),
+                ticket);
         a.waiter = memory.request(a.bytes, () -> {
             a.granted();
             executor.execute(a::start);
@@ -78,15 +86,18 @@ final class CallAdmission implements ServerInterceptor {
         private final boolean unary;
         private final long bytes;
         private final List<java.util.function.Consumer<ServerCall.Listener<Q>>> pending = new ArrayList<>();
-        private MessageMemory.Waiter waiter;
+        private final Admission.Ticket ticket;
+        private MemoryBudget.Waiter waiter;
         private ServerCall.Listener<Q> delegate;
         private long held;
         private boolean wasGranted;
         private boolean finished;
         private boolean refused;
 
-        Admitted(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next, boolean batch, long bytes) {
+        Admitted(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next, boolean batch, long bytes,
+                 Admission.Ticket ticket) {
             this.bytes = bytes;
+            this.ticket = ticket;
             this.call = call;
             this.headers = headers;
             this.next = next;
@@ -156,7 +167,7 @@ final class CallAdmission implements ServerInterceptor {
             if (give > 0) {
                 memory.release(give);
             }
-            slots.release();
+            ticket.close();
         }
 
         private void dispatch(java.util.function.Consumer<ServerCall.Listener<Q>> event) {

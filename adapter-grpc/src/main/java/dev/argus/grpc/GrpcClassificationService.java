@@ -3,6 +3,7 @@ package dev.argus.grpc;
 import dev.argus.domain.ArgusException;
 import dev.argus.domain.ClassificationOutcome;
 import dev.argus.domain.ClassifyOptions;
+import dev.argus.domain.Deadline;
 import dev.argus.domain.ImageInput;
 import dev.argus.domain.Outcomes;
 import dev.argus.grpc.v1.ClassifierGrpc;
@@ -25,7 +26,9 @@ import java.util.function.Supplier;
 /**
  * The {@code argus.v1.Classifier} service: translates calls to the {@link ClassifyImageUseCase} and back. Every
  * failure reaches the client as a status through {@code onError}; nothing is thrown from a handler. A call that is
- * cancelled or past its deadline does not start inference. Admission (call slots, message memory) happens before a
+ * cancelled or past its deadline does not start inference; its deadline and cancellation travel with the request
+ * (a {@code Deadline} in its options) to every stage of the pipeline. Admission (the core {@code Admission}: call
+ * places, message memory) happens before a
  * call reaches this service ({@link CallAdmission}); lifecycle (ports, TLS, health, shutdown) is {@link GrpcServer}'s.
  */
 public final class GrpcClassificationService extends ClassifierGrpc.ClassifierImplBase {
@@ -66,7 +69,7 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
             if (request.getImagesCount() > MAX_BATCH_IMAGES) {
                 throw ArgusException.invalidInput(tooManyImages(String.valueOf(request.getImagesCount())));
             }
-            ClassifyOptions options = ProtoMapper.options(request.getTopK(), request.getLabelStyle());
+            ClassifyOptions options = ProtoMapper.options(request.getTopK(), request.getLabelStyle()).withDeadline(callDeadline());
             List<ClassificationOutcome> outcomes = Outcomes.classify(request.getImagesList(), ProtoMapper::image,
                     images -> unlessCancelled(() -> useCase.classifyBatch(images, options)));
             ClassifyBatchResponse.Builder b = ClassifyBatchResponse.newBuilder();
@@ -107,8 +110,21 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
 
     private ClassifyResponse classifyOne(ClassifyRequest request) {
         ImageInput image = ProtoMapper.image(request);
-        ClassifyOptions options = ProtoMapper.options(request.getTopK(), request.getLabelStyle());
+        ClassifyOptions options = ProtoMapper.options(request.getTopK(), request.getLabelStyle()).withDeadline(callDeadline());
         return ProtoMapper.response(unlessCancelled(() -> useCase.classify(image, options)));
+    }
+
+    /**
+     * The call's deadline as the pipeline's: the client's gRPC deadline, if it set one, and the call's cancellation
+     * (the client went away), so that an image of a call given up never reaches the engine.
+     */
+    private static Deadline callDeadline() {
+        Context context = Context.current();
+        io.grpc.Deadline d = context.getDeadline();
+        Deadline mine = d == null ? Deadline.none()
+                : Deadline.at(System.nanoTime() + d.timeRemaining(java.util.concurrent.TimeUnit.NANOSECONDS),
+                        java.time.Duration.ofNanos(Math.max(0, d.timeRemaining(java.util.concurrent.TimeUnit.NANOSECONDS))));
+        return mine.orWhen(context::isCancelled);
     }
 
     /** Runs engine work (the call was admitted before it got here), unless the caller has already given up. */

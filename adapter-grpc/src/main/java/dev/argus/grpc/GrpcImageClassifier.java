@@ -129,7 +129,9 @@ public final class GrpcImageClassifier implements ImageClassifier {
         for (byte[] image : images) {
             request.addImages(Image.newBuilder().setEncoded(ByteString.copyFrom(image)));
         }
-        ClassifyBatchResponse response = call(s -> s.classifyBatch(request.build()));
+        options.deadline().check();
+        long left = options.deadline().remainingNanos();
+        ClassifyBatchResponse response = call(s -> s.classifyBatch(request.build()), left);
         if (response.getOutcomesCount() != images.size()) {
             throw new ArgusException(ErrorCode.REMOTE_FAILURE, "The Argus gRPC backend at " + config.target()
                     + " answered " + response.getOutcomesCount() + " outcomes for " + images.size() + " images.");
@@ -154,8 +156,14 @@ public final class GrpcImageClassifier implements ImageClassifier {
     }
 
     private <T> T call(java.util.function.Function<ClassifierGrpc.ClassifierBlockingStub, T> rpc) {
+        return call(rpc, Long.MAX_VALUE);
+    }
+
+    /** One call, within the configured deadline and {@code requestNanos} (what the request's own deadline leaves). */
+    private <T> T call(java.util.function.Function<ClassifierGrpc.ClassifierBlockingStub, T> rpc, long requestNanos) {
         try {
-            return rpc.apply(stub.withDeadlineAfter(config.deadline().toMillis(), TimeUnit.MILLISECONDS));
+            long nanos = Math.min(config.deadline().toNanos(), requestNanos);
+            return rpc.apply(stub.withDeadlineAfter(nanos, TimeUnit.NANOSECONDS));
         } catch (StatusRuntimeException e) {
             throw GrpcErrors.toArgusException(e, config.target());
         }

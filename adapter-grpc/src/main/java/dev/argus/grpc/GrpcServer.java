@@ -1,5 +1,7 @@
 package dev.argus.grpc;
 
+import dev.argus.ports.service.Admission;
+import dev.argus.ports.service.MemoryBudget;
 import dev.argus.domain.ArgusException;
 import dev.argus.grpc.v1.ClassifierGrpc;
 import dev.argus.ports.in.ClassifyImageUseCase;
@@ -43,11 +45,11 @@ public final class GrpcServer implements AutoCloseable {
     private final HealthStatusManager health;
     private final ExecutorService executor;
     private final GrpcConfig config;
-    private final MessageMemory memory;
+    private final MemoryBudget memory;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private GrpcServer(Server server, HealthStatusManager health, ExecutorService executor, GrpcConfig config,
-                       MessageMemory memory) {
+                       MemoryBudget memory) {
         this.memory = memory;
         this.server = server;
         this.health = health;
@@ -114,9 +116,11 @@ public final class GrpcServer implements AutoCloseable {
         ServerServiceDefinition classifier = new GrpcClassificationService(useCase, config.maxInboundMessageBytes())
                 .bindService();
         classifier = MalformedMessageGuard.install(classifier);
-        MessageMemory memory = new MessageMemory(config.maxBytesInFlight());
-        classifier = ServerInterceptors.intercept(classifier, new CallAdmission(new InferenceSlots(config.maxConcurrentCalls()),
-                memory, config.maxInboundMessageBytes(), executor,
+        Admission admission = new Admission(new Admission.Limits("gRPC calls", config.maxConcurrentCalls(),
+                "argus.grpc.max-concurrent-calls", config.maxBytesInFlight(), "argus.grpc.max-bytes-in-flight",
+                java.time.Duration.ZERO, null));
+        MemoryBudget memory = admission.memory();
+        classifier = ServerInterceptors.intercept(classifier, new CallAdmission(admission, config.maxInboundMessageBytes(), executor,
                 java.util.Set.of(ClassifierGrpc.getClassifyMethod().getFullMethodName(),
                         ClassifierGrpc.getClassifyBatchMethod().getFullMethodName(),
                         ClassifierGrpc.getClassifyStreamMethod().getFullMethodName()),

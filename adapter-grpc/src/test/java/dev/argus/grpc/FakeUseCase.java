@@ -34,9 +34,12 @@ final class FakeUseCase implements ClassifyImageUseCase {
     volatile CountDownLatch gate;
     final AtomicInteger entered = new AtomicInteger();
     private final InputLimits limits = InputLimits.defaults();
+    /** The options of the last call. */
+    volatile ClassifyOptions lastOptions;
 
     @Override
     public ClassificationResult classify(ImageInput image, ClassifyOptions options) {
+        lastOptions = options;
         calls.incrementAndGet();
         enter();
         return answer(image, options);
@@ -44,6 +47,7 @@ final class FakeUseCase implements ClassifyImageUseCase {
 
     @Override
     public List<ClassificationOutcome> classifyBatch(List<ImageInput> images, ClassifyOptions options) {
+        lastOptions = options;
         calls.incrementAndGet();
         enter();
         List<ClassificationOutcome> out = new ArrayList<>();

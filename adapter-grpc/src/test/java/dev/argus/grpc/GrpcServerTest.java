@@ -123,6 +123,24 @@ class GrpcServerTest {
     }
 
     @Test
+    void theCallsDeadlineAndCancellationTravelToThePipeline() throws Exception {
+        try (InProcess grpc = new InProcess(GrpcConfig.defaults(), fake)) {
+            ClassifierGrpc.newBlockingStub(grpc.channel).withDeadlineAfter(20, TimeUnit.SECONDS).classify(image());
+            dev.argus.domain.Deadline d = fake.lastOptions.deadline();
+            assertThat(d.bounded()).isTrue();
+            assertThat(d.remainingNanos()).as("what the client's deadline leaves, not more")
+                    .isLessThanOrEqualTo(TimeUnit.SECONDS.toNanos(20));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!d.passed() && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            assertThat(d.passed()).as("the call has ended: its context is cancelled").isTrue();
+            ClassifierGrpc.newBlockingStub(grpc.channel).classify(image());
+            assertThat(fake.lastOptions.deadline().bounded()).as("no client deadline, none invented").isFalse();
+        }
+    }
+
+    @Test
     void aCallPastItsDeadlineDoesNotReachTheEngine() throws Exception {
         StallingInterceptor stall = new StallingInterceptor();
         try (InProcess grpc = new InProcess(GrpcConfig.defaults(), fake, stall)) {

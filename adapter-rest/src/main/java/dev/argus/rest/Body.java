@@ -1,5 +1,8 @@
 package dev.argus.rest;
 
+import dev.argus.ports.service.Admission;
+import dev.argus.ports.service.MemoryBudget;
+
 import dev.argus.domain.ErrorCode;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -9,24 +12,27 @@ import java.util.List;
 
 /**
  * A request body as it arrived: fixed-size chunks, each allocated only once its bytes are there and reserved in the
- * server's {@link BodyMemory}. Parsers read it as a stream or chunk by chunk (no copy); {@link #toByteArray()} makes the
+ * front end's {@link MemoryBudget} (the core {@link Admission}'s). Parsers read it as a stream or chunk by chunk (no copy); {@link #toByteArray()} makes the
  * one copy a raw image needs. What is parsed out of it (images) is reserved through {@link #reserve} too. Closing it
  * gives everything back; the request's admission closes it once the request and its work have ended.
  */
 final class Body implements AutoCloseable {
     static final int CHUNK = 64 * 1024;
-    private final BodyMemory memory;
+    private final Admission admission;
+    private final MemoryBudget memory;
     private final List<byte[]> chunks = new ArrayList<>();
     private long size;
     private long reserved;
 
-    Body(BodyMemory memory) {
-        this.memory = memory;
+    Body(Admission admission) {
+        this.admission = admission;
+        this.memory = admission.memory();
     }
 
     /** An already complete body (tests). */
     static Body of(byte[] bytes) {
-        Body b = new Body(new BodyMemory(Long.MAX_VALUE));
+        Body b = new Body(new Admission(new Admission.Limits("test bodies", 1, "-", Long.MAX_VALUE, "-",
+                java.time.Duration.ZERO, null)));
         b.chunks.add(bytes);
         b.size = bytes.length;
         return b;
@@ -54,11 +60,11 @@ final class Body implements AutoCloseable {
      */
     void reserve(long bytes) {
         if (reserved + bytes > memory.capacity()) {
-            throw RestError.of(ErrorCode.INPUT_TOO_LARGE, "The request needs more memory than all requests together may hold ("
-                    + memory.capacity() / (1024 * 1024) + " MiB, argus.rest.max-body-bytes-in-flight). Send a smaller "
-                    + "body: the raw image rather than a JSON number array, or fewer images at once.");
+            throw RestError.of(admission.memoryTooSmall());
         }
-        memory.reserve(bytes);
+        if (!memory.tryReserve(bytes)) {
+            throw RestError.of(admission.memoryBusy());
+        }
         reserved += bytes;
     }
 

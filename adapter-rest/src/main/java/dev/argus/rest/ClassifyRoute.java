@@ -9,6 +9,8 @@ import dev.argus.domain.ClassifyOptions;
 import dev.argus.domain.ImageInput;
 import dev.argus.domain.LabelStyle;
 import dev.argus.ports.in.ClassifyImageUseCase;
+import dev.argus.ports.service.Admission;
+import dev.argus.domain.Deadline;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,29 +27,27 @@ import java.util.List;
 final class ClassifyRoute {
     static final String PATH = "/v1/classify";
     private final ClassifyImageUseCase useCase;
-    private final ClassificationGate gate;
+    private final Admission admission;
     private final RestMetrics metrics;
     private final RestConfig config;
-    private final BodyMemory memory;
 
-    ClassifyRoute(ClassifyImageUseCase useCase, ClassificationGate gate, RestMetrics metrics, RestConfig config,
-                  BodyMemory memory) {
+    ClassifyRoute(ClassifyImageUseCase useCase, Admission admission, RestMetrics metrics, RestConfig config) {
         this.useCase = useCase;
-        this.gate = gate;
+        this.admission = admission;
         this.metrics = metrics;
         this.config = config;
-        this.memory = memory;
     }
 
     void handle(Context ctx) {
-        try (ClassificationGate.Admission admission = gate.admit()) {
-            Body body = admission.hold(RequestBody.read(ctx, config.maxBodyBytes(), admission, memory));
+        try (Admission.Ticket ticket = admission.admit();
+             Body body = RequestBody.read(ctx, config.maxBodyBytes(), ticket, admission)) {
+            Deadline deadline = ticket.deadline();
             Exchange.bytesIn(ctx, body.size());
             if (body.size() == 0) {
                 throw RestError.missingBody();
             }
             if (RequestBody.isMultipart(ctx.contentType())) {
-                multipart(ctx, admission, body);
+                multipart(ctx, deadline, body);
                 return;
             }
             ClassifyOptions options = options(ctx.queryParam("top_k"), ctx.queryParam("label_style"));
@@ -55,30 +55,29 @@ final class ClassifyRoute {
                 ImageJson.Request r = ImageJson.parseV1(body, new ImageJson.Limits(config.maxImagesPerRequest(), config.maxImageBytes()));
                 options = override(options, r.topK(), r.labelStyle());
                 if (r.batch()) {
-                    batch(ctx, admission, r.images(), names(r.images().size()), options);
+                    batch(ctx, r.images(), names(r.images().size()), options.withDeadline(deadline));
                     return;
                 }
-                single(ctx, admission, r.images().get(0), options);
+                single(ctx, r.images().get(0), options.withDeadline(deadline));
                 return;
             }
-            single(ctx, admission, ImageInput.of(body.toByteArray()), options);
+            single(ctx, ImageInput.of(body.toByteArray()), options.withDeadline(deadline));
         }
     }
 
-    private void single(Context ctx, ClassificationGate.Admission admission, ImageInput image, ClassifyOptions options) {
+    private void single(Context ctx, ImageInput image, ClassifyOptions options) {
         metrics.batch(1);
-        ClassificationResult r = admission.run(() -> useCase.classify(image, options));
+        ClassificationResult r = useCase.classify(image, options);
         Exchange.json(ctx, 200, Json.success(Json.v1Result(r)));
     }
 
-    private void batch(Context ctx, ClassificationGate.Admission admission, List<ImageInput> images, List<String> names,
-                       ClassifyOptions options) {
+    private void batch(Context ctx, List<ImageInput> images, List<String> names, ClassifyOptions options) {
         if (images.size() > config.maxImagesPerRequest()) {
             throw RestError.invalid("The request has " + images.size() + " images; the limit is "
                     + config.maxImagesPerRequest() + " per request.");
         }
         metrics.batch(images.size());
-        List<ClassificationOutcome> outcomes = admission.run(() -> useCase.classifyBatch(images, options));
+        List<ClassificationOutcome> outcomes = useCase.classifyBatch(images, options);
         ObjectNode result = Json.object();
         ArrayNode items = result.putArray("items");
         for (int i = 0; i < outcomes.size(); i++) {
@@ -98,7 +97,7 @@ final class ClassifyRoute {
         Exchange.json(ctx, 200, Json.success(result));
     }
 
-    private void multipart(Context ctx, ClassificationGate.Admission admission, Body body) {
+    private void multipart(Context ctx, Deadline deadline, Body body) {
         List<Multipart.Part> parts = Multipart.parse(ctx.contentType(), body, config.maxImagesPerRequest(), config.maxImageBytes());
         List<ImageInput> images = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -118,7 +117,7 @@ final class ClassifyRoute {
             throw RestError.missingBody();
         }
         ClassifyOptions options = options(first(topK, ctx.queryParam("top_k")), first(labelStyle, ctx.queryParam("label_style")));
-        batch(ctx, admission, images, names, options);
+        batch(ctx, images, names, options.withDeadline(deadline));
     }
 
     private static String first(String a, String b) {

@@ -4,6 +4,7 @@ import dev.argus.domain.ClassificationResult;
 import dev.argus.domain.ClassifyOptions;
 import dev.argus.domain.ImageInput;
 import dev.argus.ports.in.ClassifyImageUseCase;
+import dev.argus.ports.service.Admission;
 import io.javalin.http.Context;
 
 /**
@@ -19,28 +20,25 @@ import io.javalin.http.Context;
 final class CloudflareRoute {
     static final String PATH = "/client/v4/accounts/{account_id}/ai/run/<model>";
     private final ClassifyImageUseCase useCase;
-    private final ClassificationGate gate;
+    private final Admission admission;
     private final RestMetrics metrics;
     private final String servedModel;
     private final long maxBody;
     private final long maxImageBytes;
-    private final BodyMemory memory;
 
-    CloudflareRoute(ClassifyImageUseCase useCase, ClassificationGate gate, RestMetrics metrics, RestConfig config,
-                    BodyMemory memory) {
+    CloudflareRoute(ClassifyImageUseCase useCase, Admission admission, RestMetrics metrics, RestConfig config) {
         this.useCase = useCase;
-        this.gate = gate;
+        this.admission = admission;
         this.metrics = metrics;
         this.servedModel = config.cloudflareModel();
         this.maxBody = config.maxBodyBytes();
         this.maxImageBytes = config.maxImageBytes();
-        this.memory = memory;
     }
 
     void handle(Context ctx) {
         checkModel(ctx.pathParam("model"));
-        try (ClassificationGate.Admission admission = gate.admit()) {
-            Body body = admission.hold(RequestBody.read(ctx, maxBody, admission, memory));
+        try (Admission.Ticket ticket = admission.admit();
+             Body body = RequestBody.read(ctx, maxBody, ticket, admission)) {
             Exchange.bytesIn(ctx, body.size());
             if (body.size() == 0) {
                 throw RestError.missingBody();
@@ -48,7 +46,7 @@ final class CloudflareRoute {
             ImageInput image = RequestBody.isJson(ctx.contentType(), body)
                     ? ImageJson.parseCloudflare(body, maxImageBytes) : ImageInput.of(body.toByteArray());
             metrics.batch(1);
-            ClassificationResult r = admission.run(() -> useCase.classify(image, ClassifyOptions.defaults()));
+            ClassificationResult r = useCase.classify(image, ClassifyOptions.defaults().withDeadline(ticket.deadline()));
             Exchange.json(ctx, 200, Json.success(Json.labelsAndScores(r.classifications())));
         }
     }

@@ -260,12 +260,12 @@ final class InferRequest {
         }
     }
 
-    /** Runs the request; called on a worker thread. */
-    JsonNode run(ClassifyImageUseCase useCase, RawTensorInference tensors) {
-        return images != null ? classify(useCase) : logits(tensors);
+    /** Runs the request, until {@code deadline}. */
+    JsonNode run(ClassifyImageUseCase useCase, RawTensorInference tensors, dev.argus.domain.Deadline deadline) {
+        return images != null ? classify(useCase, options.withDeadline(deadline)) : logits(tensors, deadline);
     }
 
-    private JsonNode classify(ClassifyImageUseCase useCase) {
+    private JsonNode classify(ClassifyImageUseCase useCase, ClassifyOptions options) {
         List<ClassificationResult> results = new ArrayList<>();
         if (images.size() == 1) {
             results.add(useCase.classify(images.get(0), options));
@@ -290,12 +290,12 @@ final class InferRequest {
         return out;
     }
 
-    private JsonNode logits(RawTensorInference tensors) {
+    private JsonNode logits(RawTensorInference tensors, dev.argus.domain.Deadline deadline) {
         if (tensors == null) {
             throw RestError.invalid("This server accepts BYTES inputs only (encoded image files in input '" + IMAGE_INPUT
                     + "'); FP32 tensor input is not enabled.");
         }
-        RawTensorInference.Logits l = tensors.infer(tensor, shape);
+        RawTensorInference.Logits l = tensors.infer(tensor, shape, deadline);
         ObjectNode out = Json.object().put("name", LOGITS_OUTPUT).put("datatype", "FP32");
         ArrayNode s = out.putArray("shape");
         for (long d : l.shape()) {

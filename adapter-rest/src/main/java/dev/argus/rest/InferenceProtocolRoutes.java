@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.argus.ports.in.ClassifyImageUseCase;
 import dev.argus.ports.in.ModelInfo;
+import dev.argus.ports.service.Admission;
 import io.javalin.http.Context;
 import java.util.function.BooleanSupplier;
 
@@ -18,18 +19,16 @@ final class InferenceProtocolRoutes {
     static final String VERSION = "1";
     private final ClassifyImageUseCase useCase;
     private final RawTensorInference tensors;
-    private final ClassificationGate gate;
+    private final Admission admission;
     private final RestMetrics metrics;
     private final RestConfig config;
     private final BooleanSupplier ready;
-    private final BodyMemory memory;
 
-    InferenceProtocolRoutes(ClassifyImageUseCase useCase, RawTensorInference tensors, ClassificationGate gate,
-                            RestMetrics metrics, RestConfig config, BooleanSupplier ready, BodyMemory memory) {
-        this.memory = memory;
+    InferenceProtocolRoutes(ClassifyImageUseCase useCase, RawTensorInference tensors, Admission admission,
+                            RestMetrics metrics, RestConfig config, BooleanSupplier ready) {
         this.useCase = useCase;
         this.tensors = tensors;
-        this.gate = gate;
+        this.admission = admission;
         this.metrics = metrics;
         this.config = config;
         this.ready = ready;
@@ -67,8 +66,8 @@ final class InferenceProtocolRoutes {
         if (!p.action().equals("infer")) {
             throw RestError.notFound("POST", ctx.path());
         }
-        try (ClassificationGate.Admission admission = gate.admit()) {
-            Body body = admission.hold(RequestBody.read(ctx, config.maxBodyBytes(), admission, memory));
+        try (Admission.Ticket ticket = admission.admit();
+             Body body = RequestBody.read(ctx, config.maxBodyBytes(), ticket, admission)) {
             Exchange.bytesIn(ctx, body.size());
             if (body.size() == 0) {
                 throw RestError.missingBody();
@@ -79,7 +78,7 @@ final class InferenceProtocolRoutes {
                         + config.maxImagesPerRequest() + " per request.");
             }
             metrics.batch(request.batchSize());
-            JsonNode output = admission.run(() -> request.run(useCase, tensors));
+            JsonNode output = request.run(useCase, tensors, ticket.deadline());
             ObjectNode response = Json.object().put("model_name", useCase.model().model()).put("model_version", VERSION);
             if (request.id() != null) {
                 response.put("id", request.id());

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import dev.argus.domain.ErrorCode;
+import dev.argus.ports.service.Admission;
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
@@ -21,15 +22,15 @@ final class RequestBody {
      * Reads at most {@code limit} bytes, by {@code deadline} ({@link System#nanoTime()}). A declared Content-Length
      * above the limit is refused before reading; a body without one (chunked) is refused as soon as it passes the
      * limit. Below the limit the declared length is only a claim: memory is taken in {@link Body#CHUNK}s as bytes
-     * arrive, each reserved in {@code memory} first, so a client that announces 64 MiB and sends 10 bytes costs 64 KiB.
+     * arrive, each reserved in the admission's memory first, so a client that announces 64 MiB and sends 10 bytes costs 64 KiB.
      * A body that has not arrived by the deadline (a client trickling it, or one that declared more than it sends)
      * is answered 408/3007, so that it cannot hold its admission longer than any other request.
      */
-    static Body read(InputStream in, long declaredLength, long limit, long deadline, BodyMemory memory) {
+    static Body read(InputStream in, long declaredLength, long limit, long deadline, Admission admission) {
         if (declaredLength > limit) {
             throw RestError.tooLarge(limit);
         }
-        Body body = new Body(memory);
+        Body body = new Body(admission);
         long start = System.nanoTime();
         byte[] probe = new byte[1];
         byte[] chunk = null;
@@ -75,9 +76,9 @@ final class RequestBody {
         }
     }
 
-    /** The request's body, read by the admission's deadline ({@link #beforeDeadline}); the admission should hold it. */
-    static Body read(io.javalin.http.Context ctx, long limit, ClassificationGate.Admission admission, BodyMemory memory) {
-        long deadline = admission.deadline();
+    /** The request's body, read by the request's deadline ({@link #beforeDeadline}); close it when the request ends. */
+    static Body read(io.javalin.http.Context ctx, long limit, Admission.Ticket ticket, Admission admission) {
+        long deadline = System.nanoTime() + Math.min(ticket.deadline().remainingNanos(), Long.MAX_VALUE / 4);
         Exchange.bodyRead(ctx);
         return beforeDeadline(ctx.req(), deadline, () -> {
             InputStream in;
@@ -86,7 +87,7 @@ final class RequestBody {
             } catch (IOException e) {
                 throw RestError.invalid("The request body could not be read: " + e.getMessage());
             }
-            return read(in, ctx.req().getContentLengthLong(), limit, deadline, memory);
+            return read(in, ctx.req().getContentLengthLong(), limit, deadline, admission);
         });
     }
 

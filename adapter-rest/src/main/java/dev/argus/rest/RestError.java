@@ -101,10 +101,6 @@ final class RestError extends RuntimeException {
         return new RestError(503, 3040, "The model is not ready yet.");
     }
 
-    static RestError overloaded(int limit) {
-        return of(ErrorCode.OVERLOADED, "Out of capacity: " + limit + " requests are in flight. Retry shortly.");
-    }
-
     static RestError internal() {
         return new RestError(500, 3043, "Internal error while handling the request; it has been logged.");
     }

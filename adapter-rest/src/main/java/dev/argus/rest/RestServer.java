@@ -1,6 +1,7 @@
 package dev.argus.rest;
 
 import dev.argus.domain.ArgusException;
+import dev.argus.ports.service.Admission;
 import dev.argus.domain.ErrorCode;
 import dev.argus.ports.in.ClassifyImageUseCase;
 import io.javalin.Javalin;
@@ -33,10 +34,9 @@ public final class RestServer implements AutoCloseable {
     private final RestConfig config;
     private final BooleanSupplier ready;
     private final BearerAuth auth;
-    private final ClassificationGate gate;
+    private final Admission admission;
     private final QueuedThreadPool threads;
     private final RestMetrics metrics;
-    private final BodyMemory bodies;
     private final Javalin app;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -58,17 +58,18 @@ public final class RestServer implements AutoCloseable {
         Objects.requireNonNull(useCase, "useCase");
         this.ready = Objects.requireNonNull(ready, "ready");
         this.auth = new BearerAuth(config.authTokens());
-        this.gate = new ClassificationGate(config.maxConcurrentRequests(), config.requestTimeout(), config.admissionWait());
+        this.admission = new Admission(new Admission.Limits("REST requests", config.maxConcurrentRequests(),
+                "argus.rest.max-concurrent-requests", config.maxBodyBytesInFlight(), "argus.rest.max-body-bytes-in-flight",
+                config.admissionWait(), config.requestTimeout()));
         // Room for every admitted request, Jetty's acceptors and selectors (which scale with cores), and the cheap routes.
         int maxThreads = config.maxConcurrentRequests() + 32 + 2 * Runtime.getRuntime().availableProcessors();
         this.threads = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads), 60_000,
                 new BlockingArrayQueue<>(maxThreads, maxThreads, 4 * maxThreads));
         this.threads.setName("argus-rest-http");
-        this.metrics = new RestMetrics(Objects.requireNonNull(registry, "registry"), gate::inFlight, threads::getQueueSize, ready);
-        this.bodies = new BodyMemory(config.maxBodyBytesInFlight());
-        CloudflareRoute cloudflare = new CloudflareRoute(useCase, gate, metrics, config, bodies);
-        ClassifyRoute classify = new ClassifyRoute(useCase, gate, metrics, config, bodies);
-        InferenceProtocolRoutes oip = new InferenceProtocolRoutes(useCase, tensors, gate, metrics, config, ready, bodies);
+        this.metrics = new RestMetrics(Objects.requireNonNull(registry, "registry"), admission::inFlight, threads::getQueueSize, ready);
+        CloudflareRoute cloudflare = new CloudflareRoute(useCase, admission, metrics, config);
+        ClassifyRoute classify = new ClassifyRoute(useCase, admission, metrics, config);
+        InferenceProtocolRoutes oip = new InferenceProtocolRoutes(useCase, tensors, admission, metrics, config, ready);
         PageRoutes pages = new PageRoutes();
         this.app = Javalin.create(this::configure);
         app.before(this::before);
@@ -182,7 +183,7 @@ public final class RestServer implements AutoCloseable {
 
     /** Bytes of request bodies held now (for tests and metrics). */
     long bodyBytesInFlight() {
-        return bodies.used();
+        return admission.memory().used();
     }
 
     /** Sets {@code argus_model_load_seconds}: how long the model took to load and warm up. */
@@ -199,7 +200,6 @@ public final class RestServer implements AutoCloseable {
         if (started.get()) {
             app.stop();
         }
-        gate.close();
     }
 
     /** Why binding failed. Javalin's exception loses Jetty's BindException, so try the address once more to say. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.argus.ports.service.Admission;
+import dev.argus.ports.service.MemoryBudget;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,11 +37,12 @@ class DeclaredSizesTest {
 
     @Test
     void aTenByteBodyDeclaredAs64MiBAllocatesLittle() {
-        BodyMemory memory = new BodyMemory(1L << 30);
+        Admission admission = admission(1L << 30);
+        MemoryBudget memory = admission.memory();
         byte[] ten = "0123456789".getBytes(StandardCharsets.US_ASCII);
         Body[] body = new Body[1];
         long allocated = allocatedBy(() -> body[0] = RequestBody.read(new ByteArrayInputStream(ten), 64L << 20, 64L << 20,
-                System.nanoTime() + 10_000_000_000L, memory));
+                System.nanoTime() + 10_000_000_000L, admission));
         assertThat(body[0].size()).isEqualTo(10);
         assertThat(allocated).as("bytes allocated reading 10 bytes declared as 64 MiB").isLessThan(256 * 1024);
         assertThat(memory.used()).isEqualTo(Body.CHUNK);
@@ -49,10 +52,11 @@ class DeclaredSizesTest {
 
     @Test
     void bodiesInFlightPastTheBudgetAre429AndGiveTheirBytesBack() {
-        BodyMemory memory = new BodyMemory(3 * Body.CHUNK);
-        Body held = RequestBody.read(new ByteArrayInputStream(new byte[2 * Body.CHUNK]), -1, 1 << 20, System.nanoTime() + 10_000_000_000L, memory);
+        Admission admission = admission(3 * Body.CHUNK);
+        MemoryBudget memory = admission.memory();
+        Body held = RequestBody.read(new ByteArrayInputStream(new byte[2 * Body.CHUNK]), -1, 1 << 20, System.nanoTime() + 10_000_000_000L, admission);
         assertThatThrownBy(() -> RequestBody.read(new ByteArrayInputStream(new byte[2 * Body.CHUNK]), -1, 1 << 20,
-                System.nanoTime() + 10_000_000_000L, memory))
+                System.nanoTime() + 10_000_000_000L, admission))
                 .isInstanceOfSatisfying(RestError.class, e -> {
                     assertThat(e.status()).isEqualTo(429);
                     assertThat(e.cloudflareCode()).isEqualTo(3040);
@@ -144,10 +148,11 @@ class DeclaredSizesTest {
 
     @Test
     void streamsOfTheBodyReadEveryChunk() throws Exception {
-        BodyMemory memory = new BodyMemory(1L << 30);
+        Admission admission = admission(1L << 30);
+        MemoryBudget memory = admission.memory();
         byte[] data = new byte[3 * Body.CHUNK + 17];
         new java.util.Random(3).nextBytes(data);
-        try (Body body = RequestBody.read(new ByteArrayInputStream(data), data.length, 1 << 20, System.nanoTime() + 10_000_000_000L, memory);
+        try (Body body = RequestBody.read(new ByteArrayInputStream(data), data.length, 1 << 20, System.nanoTime() + 10_000_000_000L, admission);
              InputStream in = body.stream()) {
             assertThat(in.readAllBytes()).isEqualTo(data);
             assertThat(body.toByteArray()).isEqualTo(data);
@@ -157,9 +162,10 @@ class DeclaredSizesTest {
 
     @Test
     void aRequestThatCouldNeverFitTheBudgetIs413NotRetryLater() {
-        BodyMemory memory = new BodyMemory(4 * Body.CHUNK);
+        Admission admission = admission(4 * Body.CHUNK);
+        MemoryBudget memory = admission.memory();
         try (Body body = RequestBody.read(new ByteArrayInputStream(new byte[Body.CHUNK]), -1, 1 << 20,
-                System.nanoTime() + 10_000_000_000L, memory)) {
+                System.nanoTime() + 10_000_000_000L, admission)) {
             assertThatThrownBy(() -> body.reserve(4L * Body.CHUNK))
                     .isInstanceOfSatisfying(RestError.class, e -> assertThat(e.status()).isEqualTo(413))
                     .hasMessageContaining("argus.rest.max-body-bytes-in-flight");
@@ -169,17 +175,21 @@ class DeclaredSizesTest {
     }
 
     @Test
-    void aTimedOutRequestKeepsItsBodyReservedUntilItsWorkEnds() throws Exception {
+    void theRequestDeadlineReachesTheUseCaseAndATimedOutRequestGivesItsBodyBack() throws Exception {
         try (TestServer s = new TestServer(RestConfig.defaults().withRequestTimeout(java.time.Duration.ofMillis(500)))) {
-            HttpResponse<String> r = s.post(TestServer.CF_PATH, "image/png", "STUCK until released".getBytes(StandardCharsets.US_ASCII));
+            long t0 = System.nanoTime();
+            HttpResponse<String> r = s.post(TestServer.CF_PATH, "image/png", "BLOCK until the deadline".getBytes(StandardCharsets.US_ASCII));
             assertThat(r.statusCode()).isEqualTo(408);
-            assertThat(s.server.bodyBytesInFlight()).as("the worker still holds the image").isPositive();
-            s.useCase.release.countDown();
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (s.server.bodyBytesInFlight() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            assertThat(r.body()).contains("3007").contains("500 ms");
+            assertThat(System.nanoTime() - t0).as("answered at the deadline").isLessThan(5_000_000_000L);
+            assertThat(s.useCase.lastOptions.deadline().bounded()).isTrue();
             assertThat(s.server.bodyBytesInFlight()).isZero();
+            assertThat(s.post(TestServer.CF_PATH, null, "fine".getBytes(StandardCharsets.US_ASCII)).statusCode()).isEqualTo(200);
         }
+    }
+
+    private static Admission admission(long bytes) {
+        return new Admission(new Admission.Limits("REST requests", 8, "argus.rest.max-concurrent-requests", bytes,
+                "argus.rest.max-body-bytes-in-flight", java.time.Duration.ZERO, null));
     }
 }

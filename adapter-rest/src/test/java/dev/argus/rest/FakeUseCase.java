@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A use case that answers from the image's bytes: {@code BAD...} is invalid input, {@code BLOCK...} waits for
- * {@link #release}, {@code BOOM...} throws an unexpected exception, {@code UNAVAILABLE...} is a model failure; anything
+ * {@link #release} until the request's deadline (as every use case must honour it), {@code BOOM...} throws an unexpected exception, {@code UNAVAILABLE...} is a model failure; anything
  * else gets classes 7, 8, 9, ... with scores 0.5, 0.25, ... and labels from {@link #LABELS}. Size limits are the
  * domain's (10 MiB).
  */
@@ -54,21 +54,13 @@ final class FakeUseCase implements ClassifyImageUseCase {
         if (head.startsWith("BOOM")) {
             throw new IllegalStateException("bug in a backend");
         }
-        if (head.startsWith("STUCK")) { // a backend that ignores interrupts, such as a native call
-            boolean released = false;
-            while (!released) {
-                try {
-                    released = release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    // ignored, as native code ignores it
-                }
-            }
-        }
         if (head.startsWith("BLOCK")) {
             blocked.countDown();
             try {
-                if (!release.await(30, TimeUnit.SECONDS)) {
-                    throw new ArgusException(ErrorCode.TIMEOUT, "fake never released");
+                long wait = Math.min(TimeUnit.SECONDS.toNanos(30), options.deadline().remainingNanos());
+                if (!release.await(wait, TimeUnit.NANOSECONDS)) {
+                    throw options.deadline().passed() ? options.deadline().expired()
+                            : new ArgusException(ErrorCode.TIMEOUT, "fake never released");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -23,7 +23,7 @@ class InferenceProtocolTest {
     @BeforeAll
     static void start() {
         // Fake tensor inference: one logit per class, the i-th = sum of image i's values.
-        s = new TestServer(RestConfig.defaults(), (data, shape) -> {
+        s = new TestServer(RestConfig.defaults(), (data, shape, deadline) -> {
             int n = (int) shape[0];
             int per = data.length / n;
             float[] logits = new float[n * 3];

@@ -7,16 +7,23 @@ import java.util.Objects;
  *
  * @param topK       how many classes to return, best first (1..1000, default 5 as Cloudflare returns)
  * @param labelStyle how labels are written (default Cloudflare style)
+ * @param deadline   when the request must be answered (or its caller has gone); every stage checks it
  */
-public record ClassifyOptions(int topK, LabelStyle labelStyle) {
+public record ClassifyOptions(int topK, LabelStyle labelStyle, Deadline deadline) {
     public static final int DEFAULT_TOP_K = 5;
     public static final int MAX_TOP_K = 1000;
 
     public ClassifyOptions {
         Objects.requireNonNull(labelStyle, "labelStyle");
+        Objects.requireNonNull(deadline, "deadline");
         if (topK < 1 || topK > MAX_TOP_K) {
             throw ArgusException.invalidInput("top_k must be between 1 and " + MAX_TOP_K + ", got " + topK + ".", InputField.topK());
         }
+    }
+
+    /** Options without a deadline. */
+    public ClassifyOptions(int topK, LabelStyle labelStyle) {
+        this(topK, labelStyle, Deadline.none());
     }
 
     public static ClassifyOptions defaults() {
@@ -24,10 +31,14 @@ public record ClassifyOptions(int topK, LabelStyle labelStyle) {
     }
 
     public ClassifyOptions withTopK(int k) {
-        return new ClassifyOptions(k, labelStyle);
+        return new ClassifyOptions(k, labelStyle, deadline);
     }
 
     public ClassifyOptions withLabelStyle(LabelStyle style) {
-        return new ClassifyOptions(topK, style);
+        return new ClassifyOptions(topK, style, deadline);
+    }
+
+    public ClassifyOptions withDeadline(Deadline d) {
+        return new ClassifyOptions(topK, labelStyle, d);
     }
 }

@@ -41,7 +41,7 @@ public enum Key {
     TUNING("argus.inference.tuning", "true",
             "Use the setting `argus tune` measured for this model, backend, device and CPU, when there is one (workers, threads, max-batch); "
                     + "sizing keys you set win over it. false = the sizing rule."),
-    CPUS("argus.cpus", "0", "CPUs to size threads for; 0 = what the JVM may use (cgroup-aware availableProcessors)."),
+    CPUS("argus.cpus", "0", "CPUs to size threads for (engine threads, the decode pool); 0 = what the JVM may use (cgroup-aware availableProcessors)."),
     ONNX_INTRA_OP_THREADS("argus.onnx.intra-op-threads", "0", "ONNX Runtime threads per call; 0 = CPUs / workers."),
     ONNX_INTER_OP_THREADS("argus.onnx.inter-op-threads", "1", "ONNX Runtime inter-operator threads."),
     ONNX_OPTIMIZATION("argus.onnx.optimization", "all", "Graph optimisation: none, basic, extended or all."),

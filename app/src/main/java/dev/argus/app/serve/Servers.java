@@ -80,8 +80,8 @@ public final class Servers implements AutoCloseable {
     }
 
     private static RawTensorInference rawTensors(InferTensorUseCase tensors) {
-        return (data, shape) -> {
-            FloatTensor out = tensors.infer(new FloatTensor(shape, data));
+        return (data, shape, deadline) -> {
+            FloatTensor out = tensors.infer(new FloatTensor(shape, data), deadline);
             return new RawTensorInference.Logits(out.data(), out.shape());
         };
     }

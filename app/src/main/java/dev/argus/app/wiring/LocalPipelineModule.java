@@ -32,6 +32,6 @@ final class LocalPipelineModule extends AbstractModule {
     ImageClassifier classifier(ImagePreprocessor preprocessor, InferenceEngine engine) {
         ArgusConfig.Inference i = config.inference();
         return new LocalImageClassifier(config.backend(), config.model(), preprocessor, engine, i.maxBatch(), i.workers(),
-                i.queueTimeoutMs(), i.maxQueueDelayMicros() * 1_000);
+                i.queueTimeoutMs(), i.maxQueueDelayMicros() * 1_000, i.cpus());
     }
 }

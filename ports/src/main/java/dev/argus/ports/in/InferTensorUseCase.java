@@ -14,5 +14,10 @@ public interface InferTensorUseCase {
      * @throws dev.argus.domain.ArgusException {@code INVALID_INPUT} when the shape is not the model's, {@code OVERLOADED}
      *                                         when every worker stays busy, {@code INFERENCE_FAILED} from the engine
      */
-    FloatTensor infer(FloatTensor input);
+    default FloatTensor infer(FloatTensor input) {
+        return infer(input, dev.argus.domain.Deadline.none());
+    }
+
+    /** As {@link #infer(FloatTensor)}, given up with {@code TIMEOUT} when {@code deadline} passes. */
+    FloatTensor infer(FloatTensor input, dev.argus.domain.Deadline deadline);
 }

@@ -1,6 +1,7 @@
 package dev.argus.ports.service;
 
 import dev.argus.domain.ArgusException;
+import dev.argus.domain.Deadline;
 import dev.argus.domain.ErrorCode;
 import dev.argus.ports.in.InferenceStatistics;
 import dev.argus.ports.out.FloatTensor;
@@ -21,9 +22,10 @@ import java.util.function.UnaryOperator;
  * as one engine call. Under load the batches grow by themselves; an image that arrives alone is not held back unless
  * a queue delay is set.
  *
- * <p>Admission: the queue holds at most {@code capacity} images; a request waits up to its timeout for room, then fails
- * with {@code OVERLOADED}. An image whose request gave up (timed out or cancelled) before a worker took it never reaches
- * the engine and gives its place back. One failing engine call fails only the images in that call.
+ * <p>Admission: the queue holds at most {@code capacity} images; a request waits up to its timeout (and never past its
+ * {@link Deadline}) for room, then fails with {@code OVERLOADED}. An image whose request gave up (its future cancelled)
+ * or whose deadline passed before a worker took it never reaches the engine and gives its place back. One failing
+ * engine call fails only the images in that call.
  */
 public final class BatchScheduler implements AutoCloseable {
 
@@ -54,11 +56,13 @@ public final class BatchScheduler implements AutoCloseable {
 
     private final class Item {
         final float[] input;
+        final Deadline deadline;
         final long enqueued = System.nanoTime();
         final CompletableFuture<Result> done = new CompletableFuture<>();
 
-        Item(float[] input) {
+        Item(float[] input, Deadline deadline) {
             this.input = input;
+            this.deadline = deadline;
         }
     }
 
@@ -72,6 +76,7 @@ public final class BatchScheduler implements AutoCloseable {
     private final AtomicLong success = new AtomicLong();
     private final AtomicLong failure = new AtomicLong();
     private final AtomicLong executions = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong queueNanos = new AtomicLong();
     private final AtomicLong inputNanos = new AtomicLong();
     private final AtomicLong inferNanos = new AtomicLong();
@@ -106,26 +111,40 @@ public final class BatchScheduler implements AutoCloseable {
      * @throws ArgusException {@code OVERLOADED} when there was no room in time; {@code MODEL_UNAVAILABLE} after close
      */
     public List<CompletableFuture<Result>> submit(List<float[]> rows, long timeoutMillis) {
+        return submit(rows, Deadline.none(), timeoutMillis);
+    }
+
+    /**
+     * As {@link #submit(List, long)}, for a request with a deadline: it waits for room no longer than the deadline
+     * allows, and its images are dropped (failing with {@code TIMEOUT}, their places given back) if the deadline passes
+     * before a worker takes them.
+     */
+    public List<CompletableFuture<Result>> submit(List<float[]> rows, Deadline deadline, long timeoutMillis) {
         if (rows.size() > settings.capacity()) {
             throw new IllegalArgumentException("submit at most " + settings.capacity() + " images at once, not " + rows.size());
         }
         checkOpen();
+        deadline.check();
+        long wait = deadline.capMillis(timeoutMillis);
         boolean admitted;
         try {
-            admitted = room.tryAcquire(rows.size(), timeoutMillis, TimeUnit.MILLISECONDS);
+            admitted = room.tryAcquire(rows.size(), wait, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ArgusException(ErrorCode.TIMEOUT, "Interrupted while waiting for room in the inference queue.");
         }
         if (!admitted) {
             failure.addAndGet(rows.size());
+            if (deadline.passed()) {
+                throw deadline.expired();
+            }
             throw new ArgusException(ErrorCode.OVERLOADED, "The inference queue is full (" + settings.capacity()
                     + " images; waited " + timeoutMillis + " ms); try again later.");
         }
         List<CompletableFuture<Result>> out = new ArrayList<>(rows.size());
         List<Item> items = new ArrayList<>(rows.size());
         for (float[] r : rows) {
-            Item it = new Item(r);
+            Item it = new Item(r, deadline);
             items.add(it);
             out.add(it.done);
         }
@@ -155,6 +174,11 @@ public final class BatchScheduler implements AutoCloseable {
     public InferenceStatistics statistics() {
         return new InferenceStatistics(success.get(), failure.get(), executions.get(), queueNanos.get(), inputNanos.get(),
                 inferNanos.get(), outputNanos.get(), batchSizeCounts(), queue.size());
+    }
+
+    /** Images dropped before the engine because their request had given up or run out of time. */
+    public long droppedCount() {
+        return dropped.get();
     }
 
     /** Images waiting for a worker now. */
@@ -197,11 +221,13 @@ public final class BatchScheduler implements AutoCloseable {
         }
     }
 
-    /** Adds the item unless its caller gave up (then its place goes back). */
+    /** Adds the item unless its caller gave up or its deadline passed (then it fails and its place goes back). */
     private void take(Item it, List<Item> batch) {
-        if (it.done.isDone()) {
+        if (it.done.isDone() || it.deadline.passed()) {
             failure.incrementAndGet();
             room.release();
+            dropped.incrementAndGet();
+            it.done.completeExceptionally(it.deadline.expired());
         } else {
             batch.add(it);
         }

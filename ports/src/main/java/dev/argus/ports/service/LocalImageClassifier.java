@@ -4,6 +4,7 @@ import dev.argus.domain.ArgusException;
 import dev.argus.domain.ClassificationOutcome;
 import dev.argus.domain.ClassificationResult;
 import dev.argus.domain.ClassifyOptions;
+import dev.argus.domain.Deadline;
 import dev.argus.domain.ErrorCode;
 import dev.argus.domain.ModelDescription;
 import dev.argus.domain.Outcomes;
@@ -21,12 +22,22 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The local pipeline: decode and preprocess each image (on the caller's thread), then the engine through the
- * {@link BatchScheduler}, which merges the images of concurrent requests into batches and bounds the engine calls in
- * flight so that engine threads x concurrent calls stays at the number of cores; then softmax, top-k, labels.
+ * The local pipeline, the stages after admission: decode and preprocess each image on a pool sized to the CPUs (not
+ * on the caller's thread: a hundred waiting requests decode two at a time on two cores, holding two decoded bitmaps,
+ * not a hundred), then the engine through the {@link BatchScheduler}, which merges the images of concurrent requests
+ * into batches and bounds the engine calls in flight; then softmax, top-k, labels. The request's
+ * {@link Deadline} holds at every stage: an image whose request expired or was cancelled is not decoded, never reaches
+ * the engine, and gives its place back; the caller gets {@code TIMEOUT} at the deadline.
  */
 public final class LocalImageClassifier implements ImageClassifier, InferTensorUseCase {
     private final String backend;
@@ -37,6 +48,7 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
     /** Images queued at once by one call: a batch for every worker (half the queue, so other callers still get room). */
     private final int chunk;
     private final BatchScheduler scheduler;
+    private final ExecutorService decoders;
     private final long queueTimeoutMillis;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -57,8 +69,17 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
     public LocalImageClassifier(String backend, ModelDescription model, ImagePreprocessor preprocessor,
                                 InferenceEngine engine, int maxBatch, int maxConcurrent, long queueTimeoutMillis,
                                 long maxQueueDelayNanos) {
-        if (maxBatch < 1 || maxConcurrent < 1 || queueTimeoutMillis < 0 || maxQueueDelayNanos < 0) {
-            throw ArgusException.configuration("maxBatch and maxConcurrent must be >= 1, the queue timeout and delay >= 0");
+        this(backend, model, preprocessor, engine, maxBatch, maxConcurrent, queueTimeoutMillis, maxQueueDelayNanos,
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    /** @param decodeThreads images decoded and preprocessed at once (the CPUs, by default) */
+    public LocalImageClassifier(String backend, ModelDescription model, ImagePreprocessor preprocessor,
+                                InferenceEngine engine, int maxBatch, int maxConcurrent, long queueTimeoutMillis,
+                                long maxQueueDelayNanos, int decodeThreads) {
+        if (maxBatch < 1 || maxConcurrent < 1 || queueTimeoutMillis < 0 || maxQueueDelayNanos < 0 || decodeThreads < 1) {
+            throw ArgusException.configuration("maxBatch, maxConcurrent and the decode threads must be >= 1, the queue "
+                    + "timeout and delay >= 0");
         }
         this.backend = backend;
         this.model = model;
@@ -70,6 +91,14 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
         long[] batchShape = model.preprocess().batchShape(1);
         this.scheduler = new BatchScheduler(backend, engine::infer, Arrays.copyOfRange(batchShape, 1, batchShape.length),
                 BatchScheduler.Settings.of(maxConcurrent, this.maxBatch, maxQueueDelayNanos));
+        AtomicInteger n = new AtomicInteger();
+        // Unbounded in type only: each caller queues at most one chunk and waits for it, and callers are admitted
+        // (REST, gRPC) or few (CLI, Spark, bench).
+        this.decoders = Executors.newFixedThreadPool(decodeThreads, r -> {
+            Thread t = new Thread(r, backend + "-decode-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -79,21 +108,94 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
     @Override
     public List<ClassificationOutcome> classify(List<byte[]> images, ClassifyOptions options) {
         checkOpen();
+        Deadline deadline = options.deadline();
+        deadline.check();
         List<ClassificationOutcome> out = new ArrayList<>(images.size());
+        List<Future<Row>> decoding = decode(images.subList(0, Math.min(images.size(), chunk)), deadline);
         for (int start = 0; start < images.size(); start += chunk) {
-            out.addAll(classifyChunk(images.subList(start, Math.min(images.size(), start + chunk)), options));
+            List<Future<Row>> current = decoding;
+            int next = start + chunk;
+            // the next chunk decodes while this one is in the engine
+            decoding = next < images.size() ? decode(images.subList(next, Math.min(images.size(), next + chunk)), deadline) : List.of();
+            try {
+                awaitDecoded(current, deadline);
+                out.addAll(Outcomes.classify(current, LocalImageClassifier::decoded, rows -> infer(rows, options)));
+            } catch (RuntimeException | Error e) {
+                decoding.forEach(f -> f.cancel(false));
+                throw e;
+            }
         }
         return out;
     }
 
-    private List<ClassificationOutcome> classifyChunk(List<byte[]> images, ClassifyOptions options) {
+    /** Queues the images' decoding on the decode pool; an image whose request has given up by its turn is skipped. */
+    private List<Future<Row>> decode(List<byte[]> images, Deadline deadline) {
         PreprocessSpec spec = model.preprocess();
-        return Outcomes.classify(images, image -> {
-            long t0 = System.nanoTime();
-            float[] row = new float[spec.valuesPerImage()];
-            preprocessor.preprocess(image, spec, row, 0);
-            return new Row(row, System.nanoTime() - t0);
-        }, rows -> infer(rows, options));
+        List<Future<Row>> out = new ArrayList<>(images.size());
+        try {
+            for (byte[] image : images) {
+                out.add(decoders.submit(() -> {
+                    deadline.check();
+                    long t0 = System.nanoTime();
+                    float[] row = new float[spec.valuesPerImage()];
+                    preprocessor.preprocess(image, spec, row, 0);
+                    return new Row(row, System.nanoTime() - t0);
+                }));
+            }
+        } catch (RejectedExecutionException e) {
+            out.forEach(f -> f.cancel(false));
+            throw new ArgusException(ErrorCode.MODEL_UNAVAILABLE, "The classifier has been closed.");
+        }
+        return out;
+    }
+
+    /**
+     * Waits until every image is decoded (or rejected); at the deadline, or if it passed while the images waited for a
+     * decoder, the request fails as a whole with {@code TIMEOUT}.
+     */
+    private static void awaitDecoded(List<Future<Row>> rows, Deadline deadline) {
+        try {
+            for (Future<Row> f : rows) {
+                long left = deadline.remainingNanos();
+                try {
+                    if (left == Long.MAX_VALUE) {
+                        f.get();
+                    } else {
+                        f.get(left, TimeUnit.NANOSECONDS);
+                    }
+                } catch (ExecutionException e) {
+                    // that image's own failure, read back in decoded(): it is rejected alone
+                }
+            }
+        } catch (TimeoutException e) {
+            rows.forEach(f -> f.cancel(false));
+            throw deadline.expired();
+        } catch (InterruptedException e) {
+            rows.forEach(f -> f.cancel(false));
+            Thread.currentThread().interrupt();
+            throw new ArgusException(ErrorCode.TIMEOUT, "Interrupted while waiting for the decoder.");
+        }
+        if (deadline.passed()) {
+            throw deadline.expired();
+        }
+    }
+
+    /** A decoded image, or its own failure (which rejects that image alone). */
+    private static Row decoded(Future<Row> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ArgusException a) {
+                throw a;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw ArgusException.inferenceFailed("decoding failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ArgusException(ErrorCode.TIMEOUT, "Interrupted while waiting for the decoder.");
+        }
     }
 
     /** One preprocessed image and what decoding and preprocessing it cost. */
@@ -101,7 +203,9 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
     }
 
     private List<ClassificationOutcome> infer(List<Row> rows, ClassifyOptions options) {
-        List<BatchScheduler.Result> results = await(scheduler.submit(rows.stream().map(Row::values).toList(), queueTimeoutMillis));
+        Deadline deadline = options.deadline();
+        List<BatchScheduler.Result> results = await(scheduler.submit(rows.stream().map(Row::values).toList(), deadline,
+                queueTimeoutMillis), deadline);
         int classes = results.get(0).logits().length;
         List<ClassificationOutcome> out = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
@@ -120,8 +224,9 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
      * input shape with any batch size; each row is queued as one image.
      */
     @Override
-    public FloatTensor infer(FloatTensor input) {
+    public FloatTensor infer(FloatTensor input, Deadline deadline) {
         checkOpen();
+        deadline.check();
         long[] expected = model.preprocess().batchShape(input.batchSize());
         if (input.shape().length != expected.length || input.batchSize() < 1
                 || !Arrays.equals(Arrays.copyOfRange(input.shape(), 1, expected.length), Arrays.copyOfRange(expected, 1, expected.length))) {
@@ -138,7 +243,7 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
             for (int i = start; i < start + count; i++) {
                 rows.add(Arrays.copyOfRange(input.data(), i * per, (i + 1) * per));
             }
-            List<BatchScheduler.Result> out = await(scheduler.submit(rows, queueTimeoutMillis));
+            List<BatchScheduler.Result> out = await(scheduler.submit(rows, deadline, queueTimeoutMillis), deadline);
             if (logits == null) {
                 classes = out.get(0).logits().length;
                 logits = new float[n * classes];
@@ -150,14 +255,21 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
         return new FloatTensor(new long[] {n, classes}, logits);
     }
 
-    /** Waits for every image's result; the first failure is thrown (an engine call fails all of its images alike). */
-    private static List<BatchScheduler.Result> await(List<CompletableFuture<BatchScheduler.Result>> futures) {
+    /**
+     * Waits for every image's result, until the deadline; the first failure is thrown (an engine call fails all of its
+     * images alike). Given up, the futures are cancelled: a worker that takes them gives their places back.
+     */
+    private static List<BatchScheduler.Result> await(List<CompletableFuture<BatchScheduler.Result>> futures, Deadline deadline) {
         List<BatchScheduler.Result> out = new ArrayList<>(futures.size());
         try {
             for (CompletableFuture<BatchScheduler.Result> f : futures) {
-                out.add(f.get());
+                long left = deadline.remainingNanos();
+                out.add(left == Long.MAX_VALUE ? f.get() : f.get(left, TimeUnit.NANOSECONDS));
             }
             return out;
+        } catch (TimeoutException e) {
+            futures.forEach(f -> f.cancel(false));
+            throw deadline.expired();
         } catch (InterruptedException e) {
             futures.forEach(f -> f.cancel(false)); // a worker that takes them gives their places back
             Thread.currentThread().interrupt();
@@ -195,6 +307,7 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            decoders.shutdown();
             scheduler.close();
             engine.close();
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.argus.domain.ArgusException;
 import dev.argus.domain.ClassificationOutcome;
 import dev.argus.domain.ClassifyOptions;
+import dev.argus.domain.Deadline;
 import dev.argus.domain.ErrorCode;
 import dev.argus.domain.ImageInput;
 import dev.argus.domain.InputLimits;
@@ -223,5 +224,104 @@ class LocalImageClassifierTest {
         assertThatThrownBy(() -> service.classify(ImageInput.of(new byte[0]), ClassifyOptions.defaults())).hasMessageContaining("empty");
         assertThatThrownBy(() -> service.classifyBatch(List.of(), ClassifyOptions.defaults())).hasMessageContaining("empty");
         assertThat(service.model().backend()).isEqualTo("fake");
+    }
+
+    @Test
+    void aRequestPastItsDeadlineTimesOutWhileTheEngineIsStuckAndItsImagesNeverReachTheEngine() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        FakeEngine stuck = new FakeEngine() {
+            @Override
+            public FloatTensor infer(FloatTensor input) {
+                seen.add((int) input.data()[0]);
+                entered.countDown();
+                boolean released = false;
+                while (!released) { // as native code: interrupts are ignored
+                    try {
+                        released = release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        // ignored
+                    }
+                }
+                return super.infer(input);
+            }
+        };
+        // one worker, batch 1: room for 2 images
+        try (LocalImageClassifier c = new LocalImageClassifier("fake", MODEL, new FakePreprocessor(), stuck, 1, 1, 10_000)) {
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                Future<List<ClassificationOutcome>> first = pool.submit(() -> c.classify(List.of(image(1)), ClassifyOptions.defaults()));
+                assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+                long t0 = System.nanoTime();
+                ClassifyOptions late = ClassifyOptions.defaults().withDeadline(Deadline.after(java.time.Duration.ofMillis(200)));
+                assertThatThrownBy(() -> c.classify(List.of(image(2)), late))
+                        .isInstanceOfSatisfying(ArgusException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT))
+                        .hasMessageContaining("200 ms");
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("answered at the deadline").isLessThan(3_000);
+                release.countDown();
+                assertThat(first.get(5, TimeUnit.SECONDS).get(0).orThrow().top().classIndex()).isEqualTo(1);
+                // the expired image was dropped by the worker and gave its place back: the pipeline serves on
+                assertThat(c.classify(List.of(image(3)), ClassifyOptions.defaults()).get(0).orThrow().top().classIndex()).isEqualTo(3);
+                assertThat(seen).containsExactly(1, 3);
+                assertThat(c.scheduler().droppedCount()).isEqualTo(1);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void aRequestWhoseCallerHasGoneIsNeitherDecodedNorInferred() {
+        java.util.concurrent.atomic.AtomicInteger decoded = new java.util.concurrent.atomic.AtomicInteger();
+        ImagePreprocessor counting = (encoded, spec, dst, offset) -> {
+            decoded.incrementAndGet();
+            new FakePreprocessor().preprocess(encoded, spec, dst, offset);
+        };
+        FakeEngine engine = new FakeEngine();
+        try (LocalImageClassifier c = new LocalImageClassifier("fake", MODEL, counting, engine, 4, 1, 1000)) {
+            ClassifyOptions gone = ClassifyOptions.defaults().withDeadline(Deadline.none().orWhen(() -> true));
+            assertThatThrownBy(() -> c.classify(List.of(image(1), image(2)), gone))
+                    .isInstanceOfSatisfying(ArgusException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT))
+                    .hasMessageContaining("cancelled");
+            assertThat(decoded.get()).isZero();
+            assertThat(engine.batchSizes).isEmpty();
+        }
+    }
+
+    @Test
+    void decodesOnAPoolSizedAsConfiguredNotOnTheCallersThreads() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger now = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        ImagePreprocessor slow = (encoded, spec, dst, offset) -> {
+            most.accumulateAndGet(now.incrementAndGet(), Math::max);
+            threads.add(Thread.currentThread().getName());
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            now.decrementAndGet();
+            new FakePreprocessor().preprocess(encoded, spec, dst, offset);
+        };
+        try (LocalImageClassifier c = new LocalImageClassifier("fake", MODEL, slow, new FakeEngine(), 4, 2, 5_000, 0, 2)) {
+            ExecutorService callers = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<List<ClassificationOutcome>>> all = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    int cls = i;
+                    all.add(callers.submit(() -> c.classify(List.of(image(cls), image(cls + 10), image(cls + 20)), ClassifyOptions.defaults())));
+                }
+                for (int i = 0; i < 8; i++) {
+                    assertThat(all.get(i).get(10, TimeUnit.SECONDS)).extracting(o -> o.orThrow().top().classIndex())
+                            .containsExactly(i, i + 10, i + 20);
+                }
+            } finally {
+                callers.shutdownNow();
+            }
+        }
+        assertThat(most.get()).as("images decoded at once by 8 callers on a pool of 2").isBetween(1, 2);
+        assertThat(threads).allMatch(t -> t.startsWith("fake-decode-"));
     }
 }

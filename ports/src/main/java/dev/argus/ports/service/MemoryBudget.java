@@ -1,33 +1,50 @@
-package dev.argus.grpc;
+package dev.argus.ports.service;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * The memory request messages may hold at once, in bytes, across all calls and connections. A call is granted its
- * share before its first message is read, and waits without reading (so that HTTP/2 flow control keeps the client's
- * bytes on the client's side) while others hold the memory; grants go first come, first served. What a waiting call
- * costs the server is its flow-control window, not its message.
+ * Bytes that requests may hold at once (their bodies or messages, and what is parsed out of them), across all requests
+ * of a front end. Bytes are reserved as they arrive, never as a client announces them, and given back when the request
+ * ends. Two ways in: {@link #tryReserve} for a thread that reads a body and answers at once when the server holds too
+ * much (REST), and {@link #request} for an asynchronous transport that must not read a message until its memory is
+ * granted (gRPC: HTTP/2 flow control then keeps the client's bytes on the client). Requests that wait are granted first
+ * come, first served, and a waiting request is not overtaken by {@link #tryReserve}.
  */
-final class MessageMemory {
+public final class MemoryBudget {
     private final long capacity;
     private long used;
     private final Deque<Waiter> waiting = new ArrayDeque<>();
 
-    MessageMemory(long capacity) {
+    public MemoryBudget(long capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("a memory budget needs at least one byte, not " + capacity);
+        }
         this.capacity = capacity;
     }
 
-    long capacity() {
+    public long capacity() {
         return capacity;
     }
 
-    synchronized long used() {
+    public synchronized long used() {
         return used;
     }
 
-    /** A request for memory, granted now or later through {@code onGranted} (run on the releasing thread). */
-    final class Waiter {
+    /** Reserves {@code bytes} if they fit now (and nobody waits ahead); the caller gives them back with {@link #release}. */
+    public synchronized boolean tryReserve(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("bytes " + bytes);
+        }
+        if (!waiting.isEmpty() || used + bytes > capacity) {
+            return false;
+        }
+        used += bytes;
+        return true;
+    }
+
+    /** A request for memory, granted now or later through {@code onGranted} (run on the thread that made room). */
+    public final class Waiter {
         private final long bytes;
         private final Runnable onGranted;
         private boolean granted;
@@ -38,8 +55,8 @@ final class MessageMemory {
         }
 
         /** Gives up waiting; once granted it is too late, and the grantee gives the memory back itself. */
-        void cancel() {
-            synchronized (MessageMemory.this) {
+        public void cancel() {
+            synchronized (MemoryBudget.this) {
                 if (!granted) {
                     waiting.remove(this);
                 }
@@ -48,7 +65,7 @@ final class MessageMemory {
     }
 
     /** Asks for {@code bytes} (at most the capacity); {@code onGranted} runs once they are reserved. */
-    Waiter request(long bytes, Runnable onGranted) {
+    public Waiter request(long bytes, Runnable onGranted) {
         Waiter w = new Waiter(Math.min(bytes, capacity), onGranted);
         boolean now;
         synchronized (this) {
@@ -67,7 +84,7 @@ final class MessageMemory {
     }
 
     /** Returns {@code bytes} and grants waiting requests that now fit, in order. */
-    void release(long bytes) {
+    public void release(long bytes) {
         Deque<Waiter> grant = new ArrayDeque<>();
         synchronized (this) {
             used -= bytes;
