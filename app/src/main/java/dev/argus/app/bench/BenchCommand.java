@@ -77,6 +77,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--concurrency", paramLabel = "LIST", split = "\\s*,\\s*", description = "Concurrent callers (default 1,2).")
     List<Integer> concurrency = List.of(1, 2);
 
+    @Option(names = "--arrival-rate", paramLabel = "R", description = "An open loop: calls arrive at random (Poisson) at R "
+            + "a second in the measured phase, on at most --concurrency connections; latency counts from arrival. Needs "
+            + "--duration. Default 0: a closed loop of --concurrency callers.")
+    double arrivalRate;
+
     @Option(names = "--repetitions", paramLabel = "N", description = "Times every backend runs every setting, in alternation (default 3).")
     int repetitions = 3;
 
@@ -160,7 +165,7 @@ public final class BenchCommand implements Callable<Integer> {
         String ref = reference != null ? reference
                 : specs.stream().anyMatch(s -> s.id().equals(Backends.ONNX)) ? Backends.ONNX : specs.get(0).id();
         return new BenchPlan(specs, ref, Optional.ofNullable(images), generatedImages, warmup, requests, duration, batchSizes,
-                concurrency, repetitions, baseline, true);
+                concurrency, repetitions, baseline, true, arrivalRate);
     }
 
     private int runWorker(BenchPlan plan, Corpus corpus) throws IOException {

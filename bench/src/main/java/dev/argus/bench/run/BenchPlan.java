@@ -21,10 +21,14 @@ import java.util.Optional;
  * @param repetitions     times every backend runs every setting
  * @param baseline        also measure the bare engine call on pre-made tensors (local engines)
  * @param coldStart       measure process start to first answer
+ * @param arrivalRate     calls per second arriving at random (Poisson) in the measured phase, an open loop in which
+ *                        {@code concurrency} is the most calls in flight; 0 = a closed loop of {@code concurrency}
+ *                        callers
  */
 public record BenchPlan(List<BackendSpec> backends, String reference, Optional<Path> images, int generatedImages,
                         int warmup, int requests, double durationSeconds, List<Integer> batchSizes,
-                        List<Integer> concurrency, int repetitions, boolean baseline, boolean coldStart) {
+                        List<Integer> concurrency, int repetitions, boolean baseline, boolean coldStart,
+                        double arrivalRate) {
     public static final int MAX_BATCH = 256;
     public static final int MAX_CONCURRENCY = 256;
 
@@ -50,6 +54,17 @@ public record BenchPlan(List<BackendSpec> backends, String reference, Optional<P
                 "--batch-sizes must be 1.." + MAX_BATCH + ", got " + batchSizes);
         check(!concurrency.isEmpty() && concurrency.stream().allMatch(c -> c >= 1 && c <= MAX_CONCURRENCY),
                 "--concurrency must be 1.." + MAX_CONCURRENCY + ", got " + concurrency);
+        check(arrivalRate >= 0 && arrivalRate <= 100_000 && !Double.isNaN(arrivalRate),
+                "--arrival-rate must be 0..100000 calls/s (0 = closed loop), got " + arrivalRate);
+        check(arrivalRate == 0 || durationSeconds > 0, "--arrival-rate needs --duration: an open loop runs for a time");
+    }
+
+    /** A closed-loop plan (callers that each call again as soon as answered). */
+    public BenchPlan(List<BackendSpec> backends, String reference, Optional<Path> images, int generatedImages,
+                     int warmup, int requests, double durationSeconds, List<Integer> batchSizes,
+                     List<Integer> concurrency, int repetitions, boolean baseline, boolean coldStart) {
+        this(backends, reference, images, generatedImages, warmup, requests, durationSeconds, batchSizes, concurrency,
+                repetitions, baseline, coldStart, 0);
     }
 
     private static void check(boolean ok, String message) {

@@ -15,6 +15,11 @@ import java.util.function.IntConsumer;
  * A closed loop: {@code concurrency} callers, each making its next call as soon as the last one returned. First
  * {@code warmup} calls that are not measured, then the measured phase: a number of calls, or a duration. The memory
  * and CPU meters cover the measured phase only.
+ *
+ * <p>Or, with an arrival rate, an open loop in the measured phase: calls arrive at random (exponential gaps, a Poisson
+ * process at that mean rate) whether or not earlier ones have been answered, as a service's users arrive, and run on
+ * at most {@code concurrency} connections; a call that finds them all busy waits its turn. Its latency counts from its
+ * arrival, so waiting for a connection counts too (no coordinated omission).
  */
 final class LoadGenerator {
     private static final int MAX_ERROR_SAMPLES = 3;
@@ -48,6 +53,12 @@ final class LoadGenerator {
     }
 
     Sample run(Call call, int concurrency, int warmup, int requests, double durationSeconds, IntConsumer progress) {
+        return run(call, concurrency, warmup, requests, durationSeconds, 0, progress);
+    }
+
+    /** @param arrivalRate calls per second in the measured phase (an open loop, Poisson arrivals); 0 = closed loop */
+    Sample run(Call call, int concurrency, int warmup, int requests, double durationSeconds, double arrivalRate,
+               IntConsumer progress) {
         ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
             Thread t = new Thread(r, "argus-bench-caller");
             t.setDaemon(true);
@@ -61,7 +72,11 @@ final class LoadGenerator {
             long t0 = System.nanoTime();
             Recorder rec = new Recorder();
             long deadline = durationSeconds > 0 ? t0 + (long) (durationSeconds * 1e9) : 0;
-            phase(pool, concurrency, call, next, durationSeconds > 0 ? Integer.MAX_VALUE : warmup + requests, deadline, rec, progress);
+            if (arrivalRate > 0) {
+                openPhase(pool, call, next, deadline, arrivalRate, rec, progress);
+            } else {
+                phase(pool, concurrency, call, next, durationSeconds > 0 ? Integer.MAX_VALUE : warmup + requests, deadline, rec, progress);
+            }
             long wall = System.nanoTime() - t0;
             long cpu = meter.processCpuNanos() - cpu0;
             return rec.sample(wall, cpu, meter.peakRssBytes(), meter.peakHeapBytes());
@@ -94,6 +109,48 @@ final class LoadGenerator {
             }));
         }
         for (Future<?> f : callers) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("benchmark interrupted", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("benchmark caller failed", e.getCause());
+            }
+        }
+    }
+
+    /**
+     * Calls arrive at exponential gaps of mean {@code 1 / rate} until {@code deadline}, each queued for the pool's
+     * callers; latency counts from arrival. Waits for every call that arrived.
+     */
+    private static void openPhase(ExecutorService pool, Call call, AtomicInteger next, long deadline, double rate,
+                                  Recorder rec, IntConsumer progress) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        List<Future<?>> calls = new ArrayList<>();
+        long arrival = System.nanoTime();
+        while (true) {
+            arrival += (long) (-Math.log(1 - random.nextDouble()) / rate * 1e9);
+            if (arrival - deadline >= 0) {
+                break;
+            }
+            long wait;
+            while ((wait = arrival - System.nanoTime()) > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            long at = arrival;
+            int k = next.getAndIncrement();
+            calls.add(pool.submit(() -> {
+                try {
+                    CallResult r = call.run(k);
+                    rec.record(System.nanoTime() - at, r);
+                } catch (Exception | LinkageError e) {
+                    rec.failed(System.nanoTime() - at, e);
+                }
+                progress.accept(k);
+            }));
+        }
+        for (Future<?> f : calls) {
             try {
                 f.get();
             } catch (InterruptedException e) {

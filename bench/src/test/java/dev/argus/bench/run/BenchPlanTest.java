@@ -167,4 +167,14 @@ class BenchPlanTest {
         assertThat(new BenchPlan.Setting(8, 1)).hasToString("batch 8 x 1 caller");
         assertThat(new BenchPlan.Setting(8, 4)).hasToString("batch 8 x 4 callers");
     }
+
+    @Test
+    void anOpenLoopNeedsADurationAndASensibleRate() {
+        assertThatThrownBy(() -> new BenchPlan(BACKENDS, "onnx", Optional.empty(), 10, 1, 1, 0, List.of(1), List.of(4), 1, true, false, 20))
+                .hasMessageContaining("--arrival-rate needs --duration");
+        assertThatThrownBy(() -> new BenchPlan(BACKENDS, "onnx", Optional.empty(), 10, 1, 1, 5, List.of(1), List.of(4), 1, true, false, -1))
+                .hasMessageContaining("--arrival-rate must be");
+        assertThat(new BenchPlan(BACKENDS, "onnx", Optional.empty(), 10, 1, 1, 5, List.of(1), List.of(4), 1, true, false, 20)
+                .arrivalRate()).isEqualTo(20);
+    }
 }

@@ -181,4 +181,31 @@ class LoadGeneratorTest {
         assertThat(s.cpuNanos()).isNotNegative();
         assertThat(s.peakHeapBytes()).isPositive();
     }
+
+    @Test
+    void anOpenLoopCallsAtTheAskedRateWhateverTheAnswersTake() {
+        java.util.concurrent.atomic.AtomicInteger concurrent = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        LoadGenerator.Sample s = generator.run(k -> {
+            most.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+            Thread.sleep(5);
+            concurrent.decrementAndGet();
+            return LoadGenerator.CallResult.ok(1);
+        }, 4, 2, 1, 1.0, 200, k -> { });
+        // a Poisson count with mean 200 lies within 200 +- 60 (4 standard deviations)
+        assertThat(s.calls()).isBetween(140, 260);
+        assertThat(s.failedCalls()).isZero();
+        assertThat(most.get()).as("never more in flight than the connections").isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    void anOpenLoopCountsLatencyFromArrivalSoAnOverloadedServerShowsItsQueue() {
+        // one connection, 20 ms a call, 100 calls arriving a second: twice what it can answer, so calls wait
+        LoadGenerator.Sample s = generator.run(k -> {
+            Thread.sleep(20);
+            return LoadGenerator.CallResult.ok(1);
+        }, 1, 0, 1, 1.0, 100, k -> { });
+        assertThat(Stats.percentile(s.latencies(), 99) / 1e6).as("p99 ms, waiting included").isGreaterThan(200);
+        assertThat(s.wallNanos()).as("every call that arrived is answered").isGreaterThan(1_500_000_000L);
+    }
 }

@@ -9,7 +9,8 @@ import dev.argus.domain.PreprocessSpec;
 public interface ImagePreprocessor {
 
     /**
-     * Decodes {@code encoded} and writes {@code spec.valuesPerImage()} floats into {@code dst} from {@code offset}.
+     * Decodes {@code encoded} and writes {@code spec.valuesPerImage()} floats into {@code dst} from {@code offset}:
+     * every one of them, as {@code dst} may be a reused buffer holding another image's values.
      *
      * @throws dev.argus.domain.ArgusException {@code INVALID_INPUT} for files that are not images, truncated or
      *                                         unsupported; {@code INPUT_TOO_LARGE} for images over the pixel limit

@@ -10,7 +10,8 @@ public interface InferenceEngine extends AutoCloseable {
     /**
      * Runs the model.
      *
-     * @param input batch in the model's input layout, e.g. {@code [N,3,224,224]}
+     * @param input batch in the model's input layout, e.g. {@code [N,3,224,224]}; its array is reused by the caller once
+     *              this returns, so an engine copies what it needs and keeps no reference to it
      * @return logits {@code [N, classes]}
      * @throws dev.argus.domain.ArgusException {@code INFERENCE_FAILED} when the engine fails
      */

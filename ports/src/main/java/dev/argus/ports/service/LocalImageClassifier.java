@@ -49,6 +49,7 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
     private final int chunk;
     private final BatchScheduler scheduler;
     private final ExecutorService decoders;
+    private final RowPool rows;
     private final long queueTimeoutMillis;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -91,6 +92,8 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
         long[] batchShape = model.preprocess().batchShape(1);
         this.scheduler = new BatchScheduler(backend, engine::infer, Arrays.copyOfRange(batchShape, 1, batchShape.length),
                 BatchScheduler.Settings.of(maxConcurrent, this.maxBatch, maxQueueDelayNanos));
+        // as many rows as can be in flight: the engine queue, one chunk decoding ahead per decode thread, and a margin
+        this.rows = new RowPool(model.preprocess().valuesPerImage(), 2 * maxConcurrent * this.maxBatch + 2 * decodeThreads + chunk);
         AtomicInteger n = new AtomicInteger();
         // Unbounded in type only: each caller queues at most one chunk and waits for it, and callers are admitted
         // (REST, gRPC) or few (CLI, Spark, bench).
@@ -119,10 +122,12 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
             decoding = next < images.size() ? decode(images.subList(next, Math.min(images.size(), next + chunk)), deadline) : List.of();
             try {
                 awaitDecoded(current, deadline);
-                out.addAll(Outcomes.classify(current, LocalImageClassifier::decoded, rows -> infer(rows, options)));
+                out.addAll(Outcomes.classify(current, LocalImageClassifier::decoded, decoded -> infer(decoded, options)));
             } catch (RuntimeException | Error e) {
                 decoding.forEach(f -> f.cancel(false));
                 throw e;
+            } finally {
+                recycle(current);
             }
         }
         return out;
@@ -137,8 +142,13 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
                 out.add(decoders.submit(() -> {
                     deadline.check();
                     long t0 = System.nanoTime();
-                    float[] row = new float[spec.valuesPerImage()];
-                    preprocessor.preprocess(image, spec, row, 0);
+                    float[] row = rows.take();
+                    try {
+                        preprocessor.preprocess(image, spec, row, 0);
+                    } catch (RuntimeException | Error e) {
+                        rows.give(row);
+                        throw e;
+                    }
                     return new Row(row, System.nanoTime() - t0);
                 }));
             }
@@ -199,22 +209,56 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
     }
 
     /** One preprocessed image and what decoding and preprocessing it cost. */
-    private record Row(float[] values, long decodeNanos) {
+    private record Row(float[] values, long decodeNanos, CompletableFuture<BatchScheduler.Result>[] engine) {
+        Row(float[] values, long decodeNanos) {
+            this(values, decodeNanos, newSlot());
+        }
+
+        @SuppressWarnings("unchecked")
+        private static CompletableFuture<BatchScheduler.Result>[] newSlot() {
+            return new CompletableFuture[1];
+        }
     }
 
-    private List<ClassificationOutcome> infer(List<Row> rows, ClassifyOptions options) {
+    /**
+     * Gives the chunk's rows back to the pool: those the engine stage is done with (its future completed by a worker,
+     * or never queued). A row whose future was cancelled may still be read by a worker, so it is left to the GC.
+     */
+    private void recycle(List<Future<Row>> decoded) {
+        for (Future<Row> f : decoded) {
+            if (!f.isDone() || f.isCancelled()) {
+                continue; // still decoding, or never will: the decoder gives the row back itself on failure
+            }
+            Row r;
+            try {
+                r = f.get();
+            } catch (ExecutionException | InterruptedException | java.util.concurrent.CancellationException e) {
+                continue;
+            }
+            CompletableFuture<BatchScheduler.Result> engine = r.engine()[0];
+            if (engine == null || (engine.isDone() && !engine.isCancelled())) {
+                rows.give(r.values());
+            }
+        }
+    }
+
+    private List<ClassificationOutcome> infer(List<Row> decoded, ClassifyOptions options) {
         Deadline deadline = options.deadline();
-        List<BatchScheduler.Result> results = await(scheduler.submit(rows.stream().map(Row::values).toList(), deadline,
-                queueTimeoutMillis), deadline);
+        List<CompletableFuture<BatchScheduler.Result>> futures = scheduler.submit(decoded.stream().map(Row::values).toList(),
+                deadline, queueTimeoutMillis);
+        for (int i = 0; i < decoded.size(); i++) {
+            decoded.get(i).engine()[0] = futures.get(i);
+        }
+        List<BatchScheduler.Result> results = await(futures, deadline);
         int classes = results.get(0).logits().length;
-        List<ClassificationOutcome> out = new ArrayList<>(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
+        List<ClassificationOutcome> out = new ArrayList<>(decoded.size());
+        for (int i = 0; i < decoded.size(); i++) {
             BatchScheduler.Result r = results.get(i);
             long t2 = System.nanoTime();
             var top = TopK.classify(r.logits(), 0, classes, options.topK(), model.labels(), options.labelStyle());
             long post = System.nanoTime() - t2;
             out.add(new ClassificationOutcome.Success(new ClassificationResult(top, backend, model.name(),
-                    new Timings(rows.get(i).decodeNanos(), r.inferenceNanos() / r.batchSize(), post))));
+                    new Timings(decoded.get(i).decodeNanos(), r.inferenceNanos() / r.batchSize(), post))));
         }
         return out;
     }

@@ -324,4 +324,22 @@ class LocalImageClassifierTest {
         assertThat(most.get()).as("images decoded at once by 8 callers on a pool of 2").isBetween(1, 2);
         assertThat(threads).allMatch(t -> t.startsWith("fake-decode-"));
     }
+
+    @Test
+    void rowsAreReusedAcrossRequestsWithoutMixingImages() {
+        java.util.Set<float[]> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        ImagePreprocessor recording = (encoded, spec, dst, offset) -> {
+            seen.add(dst);
+            new FakePreprocessor().preprocess(encoded, spec, dst, offset);
+        };
+        try (LocalImageClassifier c = new LocalImageClassifier("fake", MODEL, recording, new FakeEngine(), 2, 1, 1000, 0, 1)) {
+            for (int i = 0; i < 50; i++) {
+                List<ClassificationOutcome> out = c.classify(List.of(image(i), image(i + 100), new byte[] {(byte) 0xff}), ClassifyOptions.defaults());
+                assertThat(out.get(0).orThrow().top().classIndex()).isEqualTo(i);
+                assertThat(out.get(1).orThrow().top().classIndex()).isEqualTo(i + 100);
+                assertThat(out.get(2)).isInstanceOf(ClassificationOutcome.Failure.class);
+            }
+        }
+        assertThat(seen).as("150 images decoded into a handful of reused rows").hasSizeLessThanOrEqualTo(8);
+    }
 }
