@@ -44,18 +44,32 @@ final class RetryingCaller {
         return call(image, Long.MAX_VALUE);
     }
 
-    /** As {@link #call(byte[])}, giving up after {@code requestNanos} too (what the request's own deadline leaves). */
+    /**
+     * As {@link #call(byte[])}, giving up after {@code requestNanos} too (what the request's own deadline leaves). When
+     * that is the tighter bound and it runs out, the request fails with {@code TIMEOUT} and the circuit breaker is not
+     * told of a fault: a caller in a hurry says nothing about Cloudflare's health.
+     */
     Verdict call(byte[] image, long requestNanos) {
         long start = clock.getAsLong();
+        boolean requestBound = requestNanos < config.deadline().toNanos();
         long deadline = start + Math.min(config.deadline().toNanos(), requestNanos);
         for (int attempt = 1; ; attempt++) {
             if (!breaker.tryAcquire()) {
                 throw circuitOpen();
             }
             long remaining = deadline - clock.getAsLong();
+            if (remaining <= 0 && requestBound) {
+                breaker.onNeutral();
+                throw requestTimeout(requestNanos);
+            }
+            boolean cutByRequest = requestBound && remaining < config.attemptTimeout().toNanos();
             Verdict verdict = remaining <= 0
                     ? new Verdict.Retryable("the deadline passed", Optional.empty(), false, ErrorCode.REMOTE_FAILURE)
-                    : attempt(image, Duration.ofNanos(Math.min(config.attemptTimeout().toNanos(), remaining)));
+                    : attempt(image, Duration.ofNanos(Math.min(config.attemptTimeout().toNanos(), remaining)), cutByRequest);
+            if (verdict == null) { // the attempt ran out of the request's time, not Cloudflare's
+                breaker.onNeutral();
+                throw requestTimeout(requestNanos);
+            }
             if (verdict instanceof Verdict.Answered || verdict instanceof Verdict.ImageRefused) {
                 breaker.onSuccess();
                 return verdict;
@@ -75,6 +89,9 @@ final class RetryingCaller {
                 throw exhausted(retry, attempt, start, "");
             }
             Duration delay = backoff.delay(attempt, retry.retryAfter());
+            if (clock.getAsLong() + delay.toNanos() - deadline >= 0 && requestBound) {
+                throw requestTimeout(requestNanos);
+            }
             if (clock.getAsLong() + delay.toNanos() - deadline >= 0) {
                 throw exhausted(retry, attempt, start, "; the next attempt (in " + delay.toMillis()
                         + " ms" + (retry.retryAfter().isPresent() ? ", as Retry-After asked" : "")
@@ -87,11 +104,15 @@ final class RetryingCaller {
         }
     }
 
-    private Verdict attempt(byte[] image, Duration timeout) {
+    /** One attempt; null when it timed out and {@code cutByRequest} (its timeout was what the request had left). */
+    private Verdict attempt(byte[] image, Duration timeout, boolean cutByRequest) {
         CloudflareHttp.Response response;
         try {
             response = http.post(image, timeout);
         } catch (HttpTimeoutException e) {
+            if (cutByRequest) {
+                return null;
+            }
             return new Verdict.Retryable("no answer within " + timeout.toMillis() + " ms", Optional.empty(), true,
                     ErrorCode.REMOTE_FAILURE);
         } catch (IOException e) {
@@ -111,6 +132,11 @@ final class RetryingCaller {
         return new ArgusException(last.ifExhausted(), "Cloudflare Workers AI at " + config.host() + " failed "
                 + attempts + (attempts == 1 ? " attempt" : " attempts") + " in " + ms + " ms; last: " + last.reason()
                 + why + ". Try again later.");
+    }
+
+    private ArgusException requestTimeout(long requestNanos) {
+        return new ArgusException(ErrorCode.TIMEOUT, "Cloudflare Workers AI at " + config.host() + " did not answer within "
+                + "the " + TimeUnit.NANOSECONDS.toMillis(requestNanos) + " ms the request had left.");
     }
 
     /** Chosen code: REMOTE_FAILURE (the remote is down), not OVERLOADED (which says the caller sends too much). */

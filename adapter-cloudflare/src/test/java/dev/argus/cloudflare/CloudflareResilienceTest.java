@@ -185,6 +185,23 @@ class CloudflareResilienceTest {
     }
 
     @Test
+    void aCallersShortDeadlineIsItsTimeoutNotAFaultOfCloudflare() {
+        use(fake.config().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10))
+                .withCircuitBreaker(2, Duration.ofSeconds(30)));
+        fake.otherwise(slow(Duration.ofSeconds(2), FakeCloudflare.ok(DOCUMENTED_RESULT)));
+        for (int i = 0; i < 3; i++) { // more than the breaker's threshold of consecutive faults
+            ClassifyOptions hurried = ClassifyOptions.defaults().withDeadline(dev.argus.domain.Deadline.after(Duration.ofMillis(200)));
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> classifier.classify(List.of(IMAGE), hurried))
+                    .satisfies(t -> assertCode(t, ErrorCode.TIMEOUT))
+                    .hasMessageContaining("the request had left");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        }
+        // the breaker is still closed: a caller with time gets its answer
+        assertThat(classify().top().label()).isEqualTo("PERSIAN CAT");
+    }
+
+    @Test
     void aDroppedConnectionIsRetried() {
         use(fake.config());
         fake.then(drop());

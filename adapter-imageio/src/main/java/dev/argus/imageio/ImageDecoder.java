@@ -14,9 +14,16 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  */
 final class ImageDecoder {
     private final ImageIoConfig config;
+    private final DecodeBuffers buffers;
 
     ImageDecoder(ImageIoConfig config) {
+        this(config, null);
+    }
+
+    /** @param buffers reused destinations for JPEG decodes, or null to allocate each */
+    ImageDecoder(ImageIoConfig config, DecodeBuffers buffers) {
         this.config = config;
+        this.buffers = buffers;
     }
 
     OpenedImage open(byte[] encoded) throws IOException {
@@ -54,7 +61,8 @@ final class ImageDecoder {
         }
         ImageReader reader = ImageReaders.create(format);
         ImageInputStream stream = new MemoryCacheImageInputStream(new ByteArrayInputStream(input));
-        OpenedImage image = new OpenedImage(format, reader, stream, jpeg, config.applyExifOrientation() ? orientation : 1);
+        OpenedImage image = new OpenedImage(format, reader, stream, jpeg, config.applyExifOrientation() ? orientation : 1,
+                buffers);
         try {
             reader.setInput(stream, true, true);
             image.readHeader(format == ImageFormat.GIF);

@@ -13,7 +13,8 @@ import java.util.Objects;
  * EXIF transpose, {@code convert('RGB')}, bicubic resize of the short side (Pillow's resampler, ported bit-exactly),
  * centre crop, scale, normalise, channel order, layout. Only the cropped part of the resized image is computed.
  *
- * <p>Thread-safe: every call creates (and disposes) its own ImageIO reader. Decodes share one memory budget
+ * <p>Thread-safe: every call creates (and disposes) its own ImageIO reader. JPEGs are decoded into reused images (one
+ * per CPU kept, of up to 32 MiB each), not into a new array each time. Decodes share one memory budget
  * ({@link ImageIoConfig#decodeMemoryBytes()}): each reserves what it will allocate, priced from the header, before it
  * decodes, and waits when the others hold too much.
  */
@@ -22,7 +23,12 @@ public final class ImageIoImagePreprocessor implements ImagePreprocessor {
     private final DecodeMemory memory;
 
     public ImageIoImagePreprocessor(ImageIoConfig config) {
-        this.decoder = new ImageDecoder(Objects.requireNonNull(config, "config"));
+        this(config, new DecodeBuffers(Runtime.getRuntime().availableProcessors(), 32L << 20));
+    }
+
+    /** @param buffers reused JPEG destinations, or null to decode each into a new array (tests) */
+    ImageIoImagePreprocessor(ImageIoConfig config, DecodeBuffers buffers) {
+        this.decoder = new ImageDecoder(Objects.requireNonNull(config, "config"), buffers);
         this.memory = new DecodeMemory(config.decodeMemoryBytes(), config.decodeWaitMillis());
     }
 

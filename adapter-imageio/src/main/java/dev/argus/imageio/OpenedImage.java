@@ -27,8 +27,12 @@ final class OpenedImage implements AutoCloseable {
     private int frameWidth;
     private int frameHeight;
     private GifCanvas gifCanvas;
+    private final DecodeBuffers buffers;
+    private java.awt.image.BufferedImage borrowed;
 
-    OpenedImage(ImageFormat format, ImageReader reader, ImageInputStream stream, JpegSegments jpeg, int orientation) {
+    OpenedImage(ImageFormat format, ImageReader reader, ImageInputStream stream, JpegSegments jpeg, int orientation,
+                DecodeBuffers buffers) {
+        this.buffers = buffers;
         this.format = format;
         this.reader = reader;
         this.stream = stream;
@@ -141,16 +145,44 @@ final class OpenedImage implements AutoCloseable {
         Rectangle region = RgbImage.storedRegion(orientation, uprightRegion, storedWidth, storedHeight);
         ImageReadParam param = reader.getDefaultReadParam();
         param.setSourceRegion(region);
-        RgbImage decoded = jpeg != null && jpeg.components() == 4
-                // The JDK reader cannot make an image of CMYK/YCCK, but hands out the stored samples.
-                ? CmykConverter.toRgb(reader.readRaster(0, param), jpeg.isYcck())
-                : RasterConverter.toRgb(reader.read(0, param));
+        RgbImage decoded;
+        if (jpeg != null && jpeg.components() == 4) {
+            // The JDK reader cannot make an image of CMYK/YCCK, but hands out the stored samples.
+            decoded = CmykConverter.toRgb(reader.readRaster(0, param), jpeg.isYcck());
+        } else if (reusable()) {
+            borrowed = buffers.borrow(region.width, region.height);
+            if (borrowed != null) {
+                param.setDestination(borrowed); // decoded at (0, 0); the rest of a larger image is left as it was
+            }
+            java.awt.image.BufferedImage out = reader.read(0, param);
+            decoded = RasterConverter.toRgb(borrowed == null ? out : out.getSubimage(0, 0, region.width, region.height));
+        } else {
+            decoded = RasterConverter.toRgb(reader.read(0, param));
+        }
         watch.check();
         return decoded.placedAt(region, storedWidth, storedHeight).oriented(orientation);
     }
 
+    /** A JPEG the JDK decodes to 8-bit BGR (YCbCr or RGB), with reused destinations available. */
+    private boolean reusable() {
+        if (buffers == null || jpeg == null) {
+            return false;
+        }
+        try {
+            java.util.Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+            return types.hasNext() && types.next().getBufferedImageType() == java.awt.image.BufferedImage.TYPE_3BYTE_BGR;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Gives back the reused destination (the pixels read from this image are no longer valid) and the reader. */
     @Override
     public void close() {
+        if (borrowed != null) {
+            buffers.giveBack(borrowed);
+            borrowed = null;
+        }
         reader.dispose();
         try {
             stream.close();

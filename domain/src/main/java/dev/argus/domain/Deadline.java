@@ -5,9 +5,10 @@ import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
- * When a request must be answered, and whether its caller has gone: the one notion of "give up" that every stage of
- * the pipeline checks (admission, decode, the engine queue, the wait for results), so that a request that expired or
- * was cancelled never reaches the engine and gives its place back. Measured on {@link System#nanoTime()}.
+ * When a request must be answered, and whether its caller has gone: the one notion of "give up" that the stages of the
+ * pipeline check (before decoding, at the engine queue, while waiting for results, in calls to a remote backend), so
+ * that a request that expired or was cancelled before the engine took it never reaches the engine and gives its place
+ * back. Measured on {@link System#nanoTime()}.
  */
 public final class Deadline {
     private static final BooleanSupplier NEVER = () -> false;
@@ -64,12 +65,6 @@ public final class Deadline {
             return 0;
         }
         return bounded ? Math.max(0, at - System.nanoTime()) : Long.MAX_VALUE;
-    }
-
-    /** The smaller of {@code millis} and what is left, in milliseconds (at least 0). */
-    public long capMillis(long millis) {
-        long left = remainingNanos();
-        return left == Long.MAX_VALUE ? millis : Math.min(millis, left / 1_000_000);
     }
 
     /** @throws ArgusException {@code TIMEOUT} when {@link #passed()} */

@@ -57,6 +57,7 @@ public record BenchPlan(List<BackendSpec> backends, String reference, Optional<P
         check(arrivalRate >= 0 && arrivalRate <= 100_000 && !Double.isNaN(arrivalRate),
                 "--arrival-rate must be 0..100000 calls/s (0 = closed loop), got " + arrivalRate);
         check(arrivalRate == 0 || durationSeconds > 0, "--arrival-rate needs --duration: an open loop runs for a time");
+        check(arrivalRate * durationSeconds <= 10_000_000, "--arrival-rate x --duration is more than 10,000,000 calls");
     }
 
     /** A closed-loop plan (callers that each call again as soon as answered). */

@@ -19,7 +19,9 @@ import java.util.function.IntConsumer;
  * <p>Or, with an arrival rate, an open loop in the measured phase: calls arrive at random (exponential gaps, a Poisson
  * process at that mean rate) whether or not earlier ones have been answered, as a service's users arrive, and run on
  * at most {@code concurrency} connections; a call that finds them all busy waits its turn. Its latency counts from its
- * arrival, so waiting for a connection counts too (no coordinated omission).
+ * arrival, so waiting for a connection counts too (no coordinated omission). Calls that arrived but still have no
+ * connection a while after the phase (a tenth of it, at least a second: a server slower than the rate) are not made:
+ * they count as failed calls.
  */
 final class LoadGenerator {
     private static final int MAX_ERROR_SAMPLES = 3;
@@ -122,13 +124,15 @@ final class LoadGenerator {
 
     /**
      * Calls arrive at exponential gaps of mean {@code 1 / rate} until {@code deadline}, each queued for the pool's
-     * callers; latency counts from arrival. Waits for every call that arrived.
+     * callers; latency counts from arrival. Then waits for the calls under way; those still waiting for a caller are
+     * dropped and counted as failed.
      */
     private static void openPhase(ExecutorService pool, Call call, AtomicInteger next, long deadline, double rate,
                                   Recorder rec, IntConsumer progress) {
         java.util.SplittableRandom random = new java.util.SplittableRandom(42);
         List<Future<?>> calls = new ArrayList<>();
-        long arrival = System.nanoTime();
+        long started = System.nanoTime();
+        long arrival = started;
         while (true) {
             arrival += (long) (-Math.log(1 - random.nextDouble()) / rate * 1e9);
             if (arrival - deadline >= 0) {
@@ -150,15 +154,42 @@ final class LoadGenerator {
                 progress.accept(k);
             }));
         }
+        long grace = deadline + Math.max(1_000_000_000L, (deadline - started) / 10);
+        int dropped = 0;
         for (Future<?> f : calls) {
             try {
-                f.get();
+                long left = grace - System.nanoTime();
+                if (left > 0) {
+                    f.get(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+                } else if (f.cancel(false)) {
+                    dropped++;
+                } else {
+                    f.get();
+                }
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (f.cancel(false)) {
+                    dropped++;
+                } else {
+                    waitFor(f);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("benchmark interrupted", e);
-            } catch (ExecutionException e) {
+            } catch (ExecutionException | java.util.concurrent.CancellationException e) {
                 throw new IllegalStateException("benchmark caller failed", e.getCause());
             }
+        }
+        rec.notMade(dropped);
+    }
+
+    private static void waitFor(Future<?> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("benchmark interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("benchmark caller failed", e.getCause());
         }
     }
 
@@ -192,6 +223,15 @@ final class LoadGenerator {
             calls.incrementAndGet();
             failedCalls.incrementAndGet();
             error(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+
+        /** Calls that arrived but were not made: the server fell behind the arrival rate. */
+        void notMade(int n) {
+            if (n > 0) {
+                calls.addAndGet(n);
+                failedCalls.addAndGet(n);
+                error(n + " call(s) arrived but never got a connection: the server fell behind the arrival rate");
+            }
         }
 
         private void error(String message) {

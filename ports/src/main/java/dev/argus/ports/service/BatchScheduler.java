@@ -125,18 +125,18 @@ public final class BatchScheduler implements AutoCloseable {
         }
         checkOpen();
         deadline.check();
-        long wait = deadline.capMillis(timeoutMillis);
+        long wait = Math.min(TimeUnit.MILLISECONDS.toNanos(timeoutMillis), deadline.remainingNanos());
         boolean admitted;
         try {
-            admitted = room.tryAcquire(rows.size(), wait, TimeUnit.MILLISECONDS);
+            admitted = room.tryAcquire(rows.size(), wait, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ArgusException(ErrorCode.TIMEOUT, "Interrupted while waiting for room in the inference queue.");
         }
         if (!admitted) {
             failure.addAndGet(rows.size());
-            if (deadline.passed()) {
-                throw deadline.expired();
+            if (deadline.remainingNanos() < TimeUnit.MILLISECONDS.toNanos(timeoutMillis)) {
+                throw deadline.expired(); // the request's time ran out first, not the queue's patience
             }
             throw new ArgusException(ErrorCode.OVERLOADED, "The inference queue is full (" + settings.capacity()
                     + " images; waited " + timeoutMillis + " ms); try again later.");
@@ -188,7 +188,7 @@ public final class BatchScheduler implements AutoCloseable {
 
     private void work() {
         List<Item> batch = new ArrayList<>(settings.maxBatch());
-        float[][] inputs = new float[settings.maxBatch() + 1][]; // this worker's batch tensors, by size, reused
+        float[][] inputs = new float[1][]; // this worker's full-batch tensor, reused
         while (!closed) {
             try {
                 Item first = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -235,9 +235,10 @@ public final class BatchScheduler implements AutoCloseable {
     }
 
     /**
-     * One engine call. A single image goes to the engine as it is; a batch is copied into this worker's tensor for that
-     * batch size, allocated once (an image is 588 KiB: a new batch tensor per call would be a humongous allocation
-     * each time). The engine copies its input before it returns, so the arrays are free again when it has.
+     * One engine call. A single image goes to the engine as it is; a full batch is copied into this worker's tensor,
+     * allocated once (an image is 588 KiB: a new batch tensor per call is a humongous allocation each time, and under
+     * load the batches are full); a part batch into a new one. The engine copies its input before it returns, so the
+     * arrays are free again when it has.
      */
     private void run(List<Item> batch, float[][] inputs) {
         int n = batch.size();
@@ -247,9 +248,13 @@ public final class BatchScheduler implements AutoCloseable {
         if (n == 1) {
             input = batch.get(0).input;
         } else {
-            input = inputs[n];
-            if (input == null || input.length != n * per) {
-                input = inputs[n] = new float[n * per];
+            if (n == settings.maxBatch()) {
+                if (inputs[0] == null || inputs[0].length != n * per) {
+                    inputs[0] = new float[n * per];
+                }
+                input = inputs[0];
+            } else {
+                input = new float[n * per];
             }
             for (int i = 0; i < n; i++) {
                 System.arraycopy(batch.get(i).input, 0, input, i * per, per);

@@ -36,8 +36,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * on the caller's thread: a hundred waiting requests decode two at a time on two cores, holding two decoded bitmaps,
  * not a hundred), then the engine through the {@link BatchScheduler}, which merges the images of concurrent requests
  * into batches and bounds the engine calls in flight; then softmax, top-k, labels. The request's
- * {@link Deadline} holds at every stage: an image whose request expired or was cancelled is not decoded, never reaches
- * the engine, and gives its place back; the caller gets {@code TIMEOUT} at the deadline.
+ * {@link Deadline} is checked at every stage: an image whose request has expired or was cancelled by the time a decode
+ * thread turns to it is not decoded, and by the time an engine worker takes it is not inferred (its place goes back);
+ * the caller gets {@code TIMEOUT} at the deadline, whatever the engine is doing.
  */
 public final class LocalImageClassifier implements ImageClassifier, InferTensorUseCase {
     private final String backend;
@@ -92,11 +93,13 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
         long[] batchShape = model.preprocess().batchShape(1);
         this.scheduler = new BatchScheduler(backend, engine::infer, Arrays.copyOfRange(batchShape, 1, batchShape.length),
                 BatchScheduler.Settings.of(maxConcurrent, this.maxBatch, maxQueueDelayNanos));
-        // as many rows as can be in flight: the engine queue, one chunk decoding ahead per decode thread, and a margin
-        this.rows = new RowPool(model.preprocess().valuesPerImage(), 2 * maxConcurrent * this.maxBatch + 2 * decodeThreads + chunk);
+        // rows to keep: enough for a steady pipeline (the engine queue, and the decode threads working ahead), at most
+        // 32 (18 MiB for ResNet-50); beyond that, rows are allocated and left to the GC
+        this.rows = new RowPool(model.preprocess().valuesPerImage(),
+                Math.min(32, 2 * maxConcurrent * this.maxBatch + 2 * decodeThreads));
         AtomicInteger n = new AtomicInteger();
-        // Unbounded in type only: each caller queues at most one chunk and waits for it, and callers are admitted
-        // (REST, gRPC) or few (CLI, Spark, bench).
+        // Unbounded in type only: each caller queues at most two chunks (the one it waits for and the next) and
+        // callers are admitted (REST, gRPC) or few (CLI, Spark, bench).
         this.decoders = Executors.newFixedThreadPool(decodeThreads, r -> {
             Thread t = new Thread(r, backend + "-decode-" + n.incrementAndGet());
             t.setDaemon(true);

@@ -5,8 +5,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 /**
  * Reused image rows: one preprocessed image is {@code 3 x 224 x 224} floats (588 KiB), more than half a G1 region on
  * heaps up to 1 GiB, so each new one is a humongous allocation. The pipeline takes a row here for every image it
- * decodes and gives it back once the engine is done with it; at most {@code capacity} rows are kept (as many as can be
- * in flight), so the pool never holds more than a full pipeline would.
+ * decodes and gives it back once the engine is done with it; at most {@code capacity} rows are kept, so the pool
+ * never holds more than that however busy the pipeline was.
  */
 final class RowPool {
     private final int rowLength;

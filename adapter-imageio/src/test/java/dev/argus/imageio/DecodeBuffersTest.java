@@ -1,0 +1,50 @@
+package dev.argus.imageio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.argus.domain.PreprocessSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DecodeBuffersTest {
+
+    @Test
+    void jpegsDecodedIntoReusedImagesGiveExactlyWhatFreshDecodesGive() {
+        // large, small, odd, orientated, grey and progressive, in an order that leaves stale pixels in the buffer
+        List<byte[]> files = new ArrayList<>();
+        files.add(TestImages.encode(TestImages.noise(900, 700, 1), "jpg"));
+        files.add(TestImages.encode(TestImages.noise(300, 260, 2), "jpg"));
+        files.add(TestImages.withJpegOrientation(TestImages.encode(TestImages.noise(640, 480, 3), "jpg"), 6));
+        files.add(TestImages.encode(TestImages.noise(1200, 301, 4), "jpg"));
+        files.add(TestImages.progressiveJpeg(TestImages.noise(500, 500, 5)));
+        files.add(TestImages.encode(TestImages.noise(257, 999, 6), "jpg"));
+        files.add(TestImages.encode(TestImages.noise(300, 260, 2), "png"));
+        DecodeBuffers buffers = new DecodeBuffers(1, 32L << 20);
+        ImageIoImagePreprocessor reusing = new ImageIoImagePreprocessor(ImageIoConfig.defaults(), buffers);
+        ImageIoImagePreprocessor fresh = new ImageIoImagePreprocessor(ImageIoConfig.defaults(), null);
+        PreprocessSpec spec = PreprocessSpec.resnet50();
+        for (int round = 0; round < 2; round++) {
+            for (byte[] f : files) {
+                assertThat(reusing.preprocess(f, spec)).isEqualTo(fresh.preprocess(f, spec));
+            }
+        }
+        assertThat(buffers.kept()).as("the one buffer went back after every decode").isEqualTo(1);
+    }
+
+    @Test
+    void keepsAtMostItsCapacityAndNothingOverItsSize() {
+        DecodeBuffers buffers = new DecodeBuffers(2, 3L * 100 * 100);
+        assertThat(buffers.borrow(101, 100)).as("over the size: decoded into a new array as before").isNull();
+        var a = buffers.borrow(100, 50);
+        var b = buffers.borrow(50, 100);
+        var c = buffers.borrow(10, 10);
+        buffers.giveBack(a);
+        buffers.giveBack(b);
+        buffers.giveBack(c);
+        assertThat(buffers.kept()).isEqualTo(2);
+        var grown = buffers.borrow(60, 60); // the kept 100 x 50 is too small: one that holds both shapes replaces it
+        assertThat(grown.getWidth()).isEqualTo(100);
+        assertThat(grown.getHeight()).isEqualTo(60);
+    }
+}
