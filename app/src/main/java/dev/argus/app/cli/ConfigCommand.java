@@ -48,7 +48,8 @@ final class ConfigCommand implements Callable<Integer> {
         ArgusConfig c = sized(ArgusConfig.from(s, env));
         ArgusConfig.Inference i = c.inference();
         out.println("# resolved: data dir " + c.dataDir() + ", " + i.cpus() + " CPUs, " + i.workers() + " worker(s) x "
-                + (c.backend().startsWith("djl-") ? c.djl().intraOpThreads() : c.onnx().intraOpThreads()) + " thread(s), max-batch " + i.maxBatch());
+                + (c.backend().startsWith("djl-") ? c.djl().intraOpThreads() : c.onnx().intraOpThreads()) + " thread(s), max-batch " + i.maxBatch()
+                + ", decode pool " + i.cpus() + " thread(s)");
         out.println("# CPUs: " + i.cpusSource());
         out.println("# sizing: " + i.sizing().source());
         return ExitCodes.OK;

@@ -72,7 +72,7 @@ class TuneCommandIT {
         // argus config shows the setting and where it came from; a sizing key the user sets wins and says so
         Run config = argus("config", "--model", model, "-D", "argus.cpus=2");
         assertThat(config.out()).contains("# resolved: data dir " + tmp.resolve("data") + ", 2 CPUs, " + chosen.workers()
-                + " worker(s) x " + chosen.threads() + " thread(s), max-batch " + chosen.maxBatch())
+                + " worker(s) x " + chosen.threads() + " thread(s), max-batch " + chosen.maxBatch() + ", decode pool 2 thread(s)")
                 .contains("# sizing: argus tune: ");
         Run userSet = argus("config", "--model", model, "-D", "argus.cpus=2", "-D", "argus.inference.max-batch=16");
         assertThat(userSet.out()).contains("max-batch 16").contains("# sizing: configuration: argus.inference.max-batch (flag --set); "
