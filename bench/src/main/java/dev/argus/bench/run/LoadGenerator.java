@@ -99,26 +99,13 @@ final class LoadGenerator {
                         next.decrementAndGet();
                         return;
                     }
-                    long s = System.nanoTime();
-                    try {
-                        CallResult r = call.run(k);
-                        rec.record(System.nanoTime() - s, r);
-                    } catch (Exception | LinkageError e) {
-                        rec.failed(System.nanoTime() - s, e);
-                    }
+                    measured(call, k, System.nanoTime(), rec);
                     progress.accept(k);
                 }
             }));
         }
         for (Future<?> f : callers) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("benchmark interrupted", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("benchmark caller failed", e.getCause());
-            }
+            waitFor(f, Long.MAX_VALUE);
         }
     }
 
@@ -145,46 +132,45 @@ final class LoadGenerator {
             long at = arrival;
             int k = next.getAndIncrement();
             calls.add(pool.submit(() -> {
-                try {
-                    CallResult r = call.run(k);
-                    rec.record(System.nanoTime() - at, r);
-                } catch (Exception | LinkageError e) {
-                    rec.failed(System.nanoTime() - at, e);
-                }
+                measured(call, k, at, rec);
                 progress.accept(k);
             }));
         }
         long grace = deadline + Math.max(1_000_000_000L, (deadline - started) / 10);
         int dropped = 0;
         for (Future<?> f : calls) {
-            try {
-                long left = grace - System.nanoTime();
-                if (left > 0) {
-                    f.get(left, java.util.concurrent.TimeUnit.NANOSECONDS);
-                } else if (f.cancel(false)) {
-                    dropped++;
-                } else {
-                    f.get();
-                }
-            } catch (java.util.concurrent.TimeoutException e) {
+            if (!waitFor(f, grace - System.nanoTime())) {
                 if (f.cancel(false)) {
-                    dropped++;
+                    dropped++; // never started
                 } else {
-                    waitFor(f);
+                    waitFor(f, Long.MAX_VALUE); // started meanwhile: it ends by itself
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("benchmark interrupted", e);
-            } catch (ExecutionException | java.util.concurrent.CancellationException e) {
-                throw new IllegalStateException("benchmark caller failed", e.getCause());
             }
         }
         rec.notMade(dropped);
     }
 
-    private static void waitFor(Future<?> f) {
+    /** One call, its latency counted from {@code since}. */
+    private static void measured(Call call, int k, long since, Recorder rec) {
         try {
-            f.get();
+            CallResult r = call.run(k);
+            rec.record(System.nanoTime() - since, r);
+        } catch (Exception | LinkageError e) {
+            rec.failed(System.nanoTime() - since, e);
+        }
+    }
+
+    /** Waits up to {@code nanos} ({@link Long#MAX_VALUE}: for good) for a caller's task; false when it has not ended. */
+    private static boolean waitFor(Future<?> f, long nanos) {
+        try {
+            if (nanos == Long.MAX_VALUE) {
+                f.get();
+            } else {
+                f.get(Math.max(0, nanos), java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("benchmark interrupted", e);

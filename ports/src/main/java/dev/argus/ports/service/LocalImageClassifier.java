@@ -129,8 +129,6 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
             } catch (RuntimeException | Error e) {
                 decoding.forEach(f -> f.cancel(false));
                 throw e;
-            } finally {
-                recycle(current);
             }
         }
         return out;
@@ -212,47 +210,19 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
     }
 
     /** One preprocessed image and what decoding and preprocessing it cost. */
-    private record Row(float[] values, long decodeNanos, CompletableFuture<BatchScheduler.Result>[] engine) {
-        Row(float[] values, long decodeNanos) {
-            this(values, decodeNanos, newSlot());
-        }
-
-        @SuppressWarnings("unchecked")
-        private static CompletableFuture<BatchScheduler.Result>[] newSlot() {
-            return new CompletableFuture[1];
-        }
-    }
-
-    /**
-     * Gives the chunk's rows back to the pool: those the engine stage is done with (its future completed by a worker,
-     * or never queued). A row whose future was cancelled may still be read by a worker, so it is left to the GC.
-     */
-    private void recycle(List<Future<Row>> decoded) {
-        for (Future<Row> f : decoded) {
-            if (!f.isDone() || f.isCancelled()) {
-                continue; // still decoding, or never will: the decoder gives the row back itself on failure
-            }
-            Row r;
-            try {
-                r = f.get();
-            } catch (ExecutionException | InterruptedException | java.util.concurrent.CancellationException e) {
-                continue;
-            }
-            CompletableFuture<BatchScheduler.Result> engine = r.engine()[0];
-            if (engine == null || (engine.isDone() && !engine.isCancelled())) {
-                rows.give(r.values());
-            }
-        }
+    private record Row(float[] values, long decodeNanos) {
     }
 
     private List<ClassificationOutcome> infer(List<Row> decoded, ClassifyOptions options) {
         Deadline deadline = options.deadline();
-        List<CompletableFuture<BatchScheduler.Result>> futures = scheduler.submit(decoded.stream().map(Row::values).toList(),
-                deadline, queueTimeoutMillis);
-        for (int i = 0; i < decoded.size(); i++) {
-            decoded.get(i).engine()[0] = futures.get(i);
+        List<CompletableFuture<BatchScheduler.Result>> futures = null;
+        List<BatchScheduler.Result> results;
+        try {
+            futures = scheduler.submit(decoded.stream().map(Row::values).toList(), deadline, queueTimeoutMillis);
+            results = await(futures, deadline);
+        } finally {
+            giveBack(decoded, futures);
         }
-        List<BatchScheduler.Result> results = await(futures, deadline);
         int classes = results.get(0).logits().length;
         List<ClassificationOutcome> out = new ArrayList<>(decoded.size());
         for (int i = 0; i < decoded.size(); i++) {
@@ -264,6 +234,19 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
                     new Timings(decoded.get(i).decodeNanos(), r.inferenceNanos() / r.batchSize(), post))));
         }
         return out;
+    }
+
+    /**
+     * Gives the rows back to the pool that the engine stage is done with: all of them if they were never queued, else
+     * those whose future a worker completed. A row whose future was cancelled may still be read by a worker; it is left
+     * to the GC. (Rows of a request that failed before this point are left to the GC too.)
+     */
+    private void giveBack(List<Row> decoded, List<CompletableFuture<BatchScheduler.Result>> futures) {
+        for (int i = 0; i < decoded.size(); i++) {
+            if (futures == null || (futures.get(i).isDone() && !futures.get(i).isCancelled())) {
+                rows.give(decoded.get(i).values());
+            }
+        }
     }
 
     /**
