@@ -26,20 +26,28 @@ class NativeMemoryTest {
         assumeTrue(Files.exists(Path.of("/lib/x86_64-linux-gnu/libc.so.6")) || Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libc.so.6")),
                 "no glibc here");
         // 96 MiB in small blocks (below glibc's mmap threshold, so they come from an arena), then one block after them
-        // that stays, so that freeing the rest leaves a hole glibc does not give back by itself
-        List<Memory> blocks = new ArrayList<>();
-        for (int i = 0; i < 96 * 256; i++) {
-            Memory m = new Memory(4096);
-            m.clear();
-            blocks.add(m);
+        // that stays, so that freeing the rest leaves a hole glibc does not give back by itself. Other threads of this
+        // JVM (the JIT, earlier tests' pools) may allocate into the hole between the free and the trim, so the cycle
+        // is tried up to three times; without malloc_trim none of them gives anything back.
+        long best = 0;
+        String seen = "";
+        for (int attempt = 0; attempt < 3 && best <= 48 * 1024; attempt++) {
+            List<Memory> blocks = new ArrayList<>();
+            for (int i = 0; i < 96 * 256; i++) {
+                Memory m = new Memory(4096);
+                m.clear();
+                blocks.add(m);
+            }
+            Memory fence = new Memory(4096);
+            fence.clear();
+            blocks.forEach(Memory::close);
+            long before = rssKb();
+            assertThat(NativeMemory.trim()).isTrue();
+            long after = rssKb();
+            best = Math.max(best, before - after);
+            seen += " [" + before + " -> " + after + " kB]";
+            fence.close();
         }
-        Memory fence = new Memory(4096);
-        fence.clear();
-        blocks.forEach(Memory::close);
-        long before = rssKb();
-        assertThat(NativeMemory.trim()).isTrue();
-        long after = rssKb();
-        assertThat(before - after).as("RSS %d kB before malloc_trim, %d kB after", before, after).isGreaterThan(48 * 1024);
-        fence.close();
+        assertThat(best).as("RSS before and after malloc_trim:%s", seen).isGreaterThan(48 * 1024);
     }
 }
