@@ -51,23 +51,32 @@ final class BenchInputs {
      * fails the benchmark's set-up naming what is gone. Kept in a {@code static final} field, the JIT inlines it.
      */
     static MethodHandle internal(String className, String name) {
+        return internal(className, name, -1);
+    }
+
+    /** As {@link #internal(String, String)}, among the members taking {@code parameters} arguments (-1: any). */
+    static MethodHandle internal(String className, String name, int parameters) {
         try {
             Class<?> c = Class.forName(className);
             MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(c, MethodHandles.lookup());
             List<MethodHandle> found = new ArrayList<>();
             if (name.equals("<init>")) {
                 for (Constructor<?> k : c.getDeclaredConstructors()) {
-                    found.add(lookup.unreflectConstructor(k));
+                    if (parameters < 0 || k.getParameterCount() == parameters) {
+                        found.add(lookup.unreflectConstructor(k));
+                    }
                 }
             } else {
                 for (Method m : c.getDeclaredMethods()) {
-                    if (m.getName().equals(name) && !m.isSynthetic()) {
+                    if (m.getName().equals(name) && !m.isSynthetic()
+                            && (parameters < 0 || m.getParameterCount() == parameters)) {
                         found.add(lookup.unreflect(m));
                     }
                 }
             }
             if (found.size() != 1) {
                 throw new IllegalStateException(className + " has " + found.size() + " members named " + name
+                        + (parameters < 0 ? "" : " taking " + parameters + " argument(s)")
                         + " (expected exactly one): the benchmark needs updating");
             }
             MethodHandle h = found.get(0);

@@ -3,7 +3,6 @@ package dev.argus.bench;
 import static dev.argus.bench.BenchInputs.internal;
 import static dev.argus.bench.ImageIoInternals.CLOSE;
 import static dev.argus.bench.ImageIoInternals.HEIGHT;
-import static dev.argus.bench.ImageIoInternals.NEW_DECODER;
 import static dev.argus.bench.ImageIoInternals.OPEN;
 import static dev.argus.bench.ImageIoInternals.PKG;
 import static dev.argus.bench.ImageIoInternals.PLAN;
@@ -53,7 +52,7 @@ public class DecodeBenchmark {
     @Setup
     public void load() throws Throwable {
         bytes = BenchInputs.photo(photo);
-        decoder = NEW_DECODER.invokeExact((Object) ImageIoConfig.defaults());
+        decoder = ImageIoInternals.newDecoder(ImageIoConfig.defaults());
         Object image = OPEN.invokeExact(decoder, (Object) bytes);
         try {
             int w = (int) WIDTH.invokeExact(image);

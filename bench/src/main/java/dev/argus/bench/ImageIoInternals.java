@@ -2,6 +2,7 @@ package dev.argus.bench;
 
 import static dev.argus.bench.BenchInputs.internal;
 
+import dev.argus.imageio.ImageIoConfig;
 import java.lang.invoke.MethodHandle;
 
 /**
@@ -10,7 +11,9 @@ import java.lang.invoke.MethodHandle;
  */
 final class ImageIoInternals {
     static final String PKG = "dev.argus.imageio.";
-    static final MethodHandle NEW_DECODER = internal(PKG + "ImageDecoder", "<init>");
+    /** The decoder as the preprocessor builds it: with reused JPEG destinations ({@link #newDecoder}). */
+    static final MethodHandle NEW_DECODER = internal(PKG + "ImageDecoder", "<init>", 2);
+    static final MethodHandle NEW_BUFFERS = internal(PKG + "DecodeBuffers", "<init>", 2);
     static final MethodHandle OPEN = internal(PKG + "ImageDecoder", "open");
     static final MethodHandle WIDTH = internal(PKG + "OpenedImage", "width");
     static final MethodHandle HEIGHT = internal(PKG + "OpenedImage", "height");
@@ -18,6 +21,12 @@ final class ImageIoInternals {
     static final MethodHandle CLOSE = internal(PKG + "OpenedImage", "close");
     static final MethodHandle PLAN = internal(PKG + "ResizePlan", "of");
     static final MethodHandle RESAMPLER = internal(PKG + "PillowResampler", "plan");
+
+    /** A decoder with one reused JPEG destination of up to 32 MiB, as the preprocessor gives each decoding thread. */
+    static Object newDecoder(ImageIoConfig config) throws Throwable {
+        Object buffers = NEW_BUFFERS.invokeExact(1, 32L << 20);
+        return NEW_DECODER.invokeExact((Object) config, buffers);
+    }
 
     private ImageIoInternals() {
     }

@@ -3,7 +3,6 @@ package dev.argus.bench;
 import static dev.argus.bench.BenchInputs.internal;
 import static dev.argus.bench.ImageIoInternals.CLOSE;
 import static dev.argus.bench.ImageIoInternals.HEIGHT;
-import static dev.argus.bench.ImageIoInternals.NEW_DECODER;
 import static dev.argus.bench.ImageIoInternals.OPEN;
 import static dev.argus.bench.ImageIoInternals.PKG;
 import static dev.argus.bench.ImageIoInternals.PLAN;
@@ -63,7 +62,7 @@ public class ResizeBenchmark {
 
     @Setup
     public void decode() throws Throwable {
-        Object decoder = NEW_DECODER.invokeExact((Object) ImageIoConfig.defaults());
+        Object decoder = ImageIoInternals.newDecoder(ImageIoConfig.defaults());
         Object image = OPEN.invokeExact(decoder, (Object) BenchInputs.photo(photo));
         try {
             width = (int) WIDTH.invokeExact(image);
