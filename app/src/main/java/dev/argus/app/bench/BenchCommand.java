@@ -77,10 +77,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--concurrency", paramLabel = "LIST", split = "\\s*,\\s*", description = "Concurrent callers (default 1,2).")
     List<Integer> concurrency = List.of(1, 2);
 
-    @Option(names = "--arrival-rate", paramLabel = "R", description = "An open loop: calls arrive at random (Poisson) at R "
-            + "a second in the measured phase, on at most --concurrency connections; latency counts from arrival. Needs "
-            + "--duration. Default 0: a closed loop of --concurrency callers.")
+    @Option(names = "--arrival-rate", paramLabel = "R", description = "An open loop: R calls a second arrive in the measured "
+            + "phase, on at most --concurrency connections; latency counts from arrival. Needs --duration. Default 0: a "
+            + "closed loop of --concurrency callers.")
     double arrivalRate;
+
+    @Option(names = "--arrivals", paramLabel = "KIND", description = "How --arrival-rate spaces its calls: poisson (at random, "
+            + "as independent clients; the default) or uniform (one every 1/R seconds, a paced load as wrk2 -R).")
+    String arrivals = "poisson";
 
     @Option(names = "--repetitions", paramLabel = "N", description = "Times every backend runs every setting, in alternation (default 3).")
     int repetitions = 3;
@@ -165,7 +169,15 @@ public final class BenchCommand implements Callable<Integer> {
         String ref = reference != null ? reference
                 : specs.stream().anyMatch(s -> s.id().equals(Backends.ONNX)) ? Backends.ONNX : specs.get(0).id();
         return new BenchPlan(specs, ref, Optional.ofNullable(images), generatedImages, warmup, requests, duration, batchSizes,
-                concurrency, repetitions, baseline, true, arrivalRate);
+                concurrency, repetitions, baseline, true, arrivalRate, arrivals());
+    }
+
+    private BenchPlan.Arrivals arrivals() {
+        return switch (arrivals.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "poisson" -> BenchPlan.Arrivals.POISSON;
+            case "uniform" -> BenchPlan.Arrivals.UNIFORM;
+            default -> throw ArgusException.configuration("--arrivals must be poisson or uniform, got '" + arrivals + "'");
+        };
     }
 
     private int runWorker(BenchPlan plan, Corpus corpus) throws IOException {

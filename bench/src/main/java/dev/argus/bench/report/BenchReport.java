@@ -28,7 +28,12 @@ public record BenchReport(String schema, String createdAt, Machine machine, Plan
     /** What was run. */
     public record PlanInfo(List<String> backends, String reference, String corpus, int images, long corpusBytes,
                            int warmup, int requests, double durationSeconds, List<Integer> batchSizes,
-                           List<Integer> concurrency, int repetitions, boolean baseline, double arrivalRate) {
+                           List<Integer> concurrency, int repetitions, boolean baseline, double arrivalRate,
+                           String arrivals) {
+        /** How an open loop's calls were spaced, in words for a report. */
+        public String arrivalWords() {
+            return "uniform".equals(arrivals) ? "calls arrive at a constant rate (paced)" : "calls arrive at random (Poisson)";
+        }
     }
 
     /** Median, minimum and maximum over repetitions, and the values themselves in run order. */
@@ -78,7 +83,8 @@ public record BenchReport(String schema, String createdAt, Machine machine, Plan
     public static BenchReport build(BenchPlan plan, Corpus corpus, List<Orchestrator.Run> runs, Machine machine) {
         PlanInfo info = new PlanInfo(plan.backends().stream().map(BackendSpec::toString).toList(), plan.reference(),
                 corpus.source(), corpus.size(), corpus.bytes(), plan.warmup(), plan.requests(), plan.durationSeconds(),
-                plan.batchSizes(), plan.concurrency(), plan.repetitions(), plan.baseline(), plan.arrivalRate());
+                plan.batchSizes(), plan.concurrency(), plan.repetitions(), plan.baseline(), plan.arrivalRate(),
+                plan.arrivals().name().toLowerCase(java.util.Locale.ROOT));
         List<BackendInfo> backends = new ArrayList<>();
         for (BackendSpec spec : plan.backends()) {
             backends.add(backend(spec, runs.stream().filter(r -> r.result().backendId().equals(spec.id())).toList()));

@@ -41,7 +41,7 @@ public final class HtmlReport {
                 .append(" MiB · ").append(esc(r.machine().java())).append("</p><p>Corpus: ").append(esc(p.corpus())).append(", ")
                 .append(p.images()).append(" images. Per setting ").append(p.warmup()).append(" warm-up calls, then ")
                 .append(p.durationSeconds() > 0 ? Format.num(p.durationSeconds(), 1) + " s" : p.requests() + " calls")
-                .append(p.arrivalRate() > 0 ? " of an open loop: Poisson arrivals at " + Format.num(p.arrivalRate(), 1)
+                .append(p.arrivalRate() > 0 ? " of an open loop: " + esc(p.arrivalWords()) + " at " + Format.num(p.arrivalRate(), 1)
                         + " calls/s, latency from arrival" : "").append("; ")
                 .append(p.repetitions()).append(" repetition(s), backends in alternation, each in its own JVM. Medians over ")
                 .append("repetitions; whiskers and <em>spread</em> show min–max. Compare numbers within this report only.</p>\n");

@@ -18,7 +18,7 @@ public final class MarkdownReport {
         md.append("Corpus: ").append(p.corpus()).append(", ").append(p.images()).append(" images. Per setting: ")
                 .append(p.warmup()).append(" warm-up calls, then ")
                 .append(p.durationSeconds() > 0 ? Format.num(p.durationSeconds(), 1) + " s" : p.requests() + " calls")
-                .append(p.arrivalRate() > 0 ? " of an open loop: calls arrive at random (Poisson) at " + Format.num(p.arrivalRate(), 1)
+                .append(p.arrivalRate() > 0 ? " of an open loop: " + p.arrivalWords() + " at " + Format.num(p.arrivalRate(), 1)
                         + " a second, on at most *callers* connections, latency counted from arrival" : "")
                 .append("; ").append(p.repetitions()).append(" repetition(s), backends in alternation, each in its own JVM. ")
                 .append("Figures are medians over repetitions; *spread* is the min–max of throughput.\n\n");

@@ -21,19 +21,28 @@ import java.util.Optional;
  * @param repetitions     times every backend runs every setting
  * @param baseline        also measure the bare engine call on pre-made tensors (local engines)
  * @param coldStart       measure process start to first answer
- * @param arrivalRate     calls per second arriving at random (Poisson) in the measured phase, an open loop in which
- *                        {@code concurrency} is the most calls in flight; 0 = a closed loop of {@code concurrency}
- *                        callers
+ * @param arrivalRate     calls per second arriving in the measured phase, an open loop in which {@code concurrency}
+ *                        is the most calls in flight; 0 = a closed loop of {@code concurrency} callers
+ * @param arrivals        how an open loop's calls are spaced
  */
 public record BenchPlan(List<BackendSpec> backends, String reference, Optional<Path> images, int generatedImages,
                         int warmup, int requests, double durationSeconds, List<Integer> batchSizes,
                         List<Integer> concurrency, int repetitions, boolean baseline, boolean coldStart,
-                        double arrivalRate) {
+                        double arrivalRate, Arrivals arrivals) {
     public static final int MAX_BATCH = 256;
     public static final int MAX_CONCURRENCY = 256;
 
+    /** How an open loop spaces its calls. */
+    public enum Arrivals {
+        /** At random, exponential gaps of mean 1/rate: independent clients, as a public service sees them. */
+        POISSON,
+        /** At a constant rate, one every 1/rate seconds: a paced load, as wrk2's {@code -R} or hey's {@code -q}. */
+        UNIFORM
+    }
+
     public BenchPlan {
         backends = List.copyOf(backends);
+        arrivals = arrivals == null ? Arrivals.POISSON : arrivals;
         batchSizes = List.copyOf(batchSizes);
         concurrency = List.copyOf(concurrency);
         images = images == null ? Optional.empty() : images;
@@ -58,6 +67,15 @@ public record BenchPlan(List<BackendSpec> backends, String reference, Optional<P
                 "--arrival-rate must be 0..100000 calls/s (0 = closed loop), got " + arrivalRate);
         check(arrivalRate == 0 || durationSeconds > 0, "--arrival-rate needs --duration: an open loop runs for a time");
         check(arrivalRate * durationSeconds <= 10_000_000, "--arrival-rate x --duration is more than 10,000,000 calls");
+    }
+
+    /** A plan whose open loop, if any, has Poisson arrivals. */
+    public BenchPlan(List<BackendSpec> backends, String reference, Optional<Path> images, int generatedImages,
+                     int warmup, int requests, double durationSeconds, List<Integer> batchSizes,
+                     List<Integer> concurrency, int repetitions, boolean baseline, boolean coldStart,
+                     double arrivalRate) {
+        this(backends, reference, images, generatedImages, warmup, requests, durationSeconds, batchSizes, concurrency,
+                repetitions, baseline, coldStart, arrivalRate, Arrivals.POISSON);
     }
 
     /** A closed-loop plan (callers that each call again as soon as answered). */

@@ -61,6 +61,15 @@ final class LoadGenerator {
     /** @param arrivalRate calls per second in the measured phase (an open loop, Poisson arrivals); 0 = closed loop */
     Sample run(Call call, int concurrency, int warmup, int requests, double durationSeconds, double arrivalRate,
                IntConsumer progress) {
+        return run(call, concurrency, warmup, requests, durationSeconds, arrivalRate, BenchPlan.Arrivals.POISSON, progress);
+    }
+
+    /**
+     * @param arrivalRate calls per second in the measured phase (an open loop); 0 = closed loop
+     * @param arrivals    how the open loop spaces its calls
+     */
+    Sample run(Call call, int concurrency, int warmup, int requests, double durationSeconds, double arrivalRate,
+               BenchPlan.Arrivals arrivals, IntConsumer progress) {
         ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
             Thread t = new Thread(r, "argus-bench-caller");
             t.setDaemon(true);
@@ -75,7 +84,7 @@ final class LoadGenerator {
             Recorder rec = new Recorder();
             long deadline = durationSeconds > 0 ? t0 + (long) (durationSeconds * 1e9) : 0;
             if (arrivalRate > 0) {
-                openPhase(pool, call, next, deadline, arrivalRate, rec, progress);
+                openPhase(pool, call, next, deadline, arrivalRate, arrivals, rec, progress);
             } else {
                 phase(pool, concurrency, call, next, durationSeconds > 0 ? Integer.MAX_VALUE : warmup + requests, deadline, rec, progress);
             }
@@ -110,18 +119,20 @@ final class LoadGenerator {
     }
 
     /**
-     * Calls arrive at exponential gaps of mean {@code 1 / rate} until {@code deadline}, each queued for the pool's
-     * callers; latency counts from arrival. Then waits for the calls under way; those still waiting for a caller are
+     * Calls arrive at exponential gaps of mean {@code 1 / rate} (Poisson) or every {@code 1 / rate} (uniform) until
+     * {@code deadline}, each queued for the pool's callers; latency counts from arrival. Then waits for the calls under way; those still waiting for a caller are
      * dropped and counted as failed.
      */
     private static void openPhase(ExecutorService pool, Call call, AtomicInteger next, long deadline, double rate,
-                                  Recorder rec, IntConsumer progress) {
+                                  BenchPlan.Arrivals arrivals, Recorder rec, IntConsumer progress) {
         java.util.SplittableRandom random = new java.util.SplittableRandom(42);
         List<Future<?>> calls = new ArrayList<>();
         long started = System.nanoTime();
         long arrival = started;
-        while (true) {
-            arrival += (long) (-Math.log(1 - random.nextDouble()) / rate * 1e9);
+        for (long n = 1; ; n++) {
+            arrival = arrivals == BenchPlan.Arrivals.UNIFORM
+                    ? started + (long) (n / rate * 1e9) // from the start, so rounding does not drift
+                    : arrival + (long) (-Math.log(1 - random.nextDouble()) / rate * 1e9);
             if (arrival - deadline >= 0) {
                 break;
             }

@@ -193,7 +193,7 @@ public final class Worker {
         long phaseStart = System.nanoTime();
         boolean timed = plan.durationSeconds() > 0;
         LoadGenerator.Sample r = new LoadGenerator(meter).run(call, s.concurrency(), plan.warmup(), plan.requests(),
-                plan.durationSeconds(), plan.arrivalRate(), k -> {
+                plan.durationSeconds(), plan.arrivalRate(), plan.arrivals(), k -> {
                     if (timed) {
                         progress.at(base + Math.min(999, (System.nanoTime() - phaseStart) / Math.max(1L, (long) (plan.durationSeconds() * 1e6))));
                     } else {

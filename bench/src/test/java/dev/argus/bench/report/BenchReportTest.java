@@ -297,4 +297,18 @@ class BenchReportTest {
         assertThat(HtmlReport.render(r, text)).startsWith("<!DOCTYPE html>");
         assertThat(MarkdownReport.render(r)).contains("| onnx | pipeline | 1 | 1 |");
     }
+
+    @Test
+    void anOpenLoopReportSaysHowItsCallsWereSpaced() throws IOException {
+        BenchPlan.Arrivals[] kinds = BenchPlan.Arrivals.values();
+        for (BenchPlan.Arrivals kind : kinds) {
+            BenchPlan plan = new BenchPlan(List.of(new BackendSpec("onnx", "onnx", Optional.empty())), "onnx", Optional.empty(),
+                    2, 0, 1, 5, List.of(1), List.of(4), 1, false, false, 20, kind);
+            BenchReport r = BenchReport.build(plan, CORPUS, runs(), MACHINE);
+            assertThat(r.plan().arrivals()).isEqualTo(kind.name().toLowerCase(java.util.Locale.ROOT));
+            String words = kind == BenchPlan.Arrivals.UNIFORM ? "at a constant rate (paced) at 20.0" : "at random (Poisson) at 20.0";
+            assertThat(MarkdownReport.render(r)).contains("of an open loop: calls arrive " + words);
+            assertThat(HtmlReport.render(r, ReportWriter.json(r))).contains("calls arrive " + words);
+        }
+    }
 }

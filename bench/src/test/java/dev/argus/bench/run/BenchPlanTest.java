@@ -177,4 +177,12 @@ class BenchPlanTest {
         assertThat(new BenchPlan(BACKENDS, "onnx", Optional.empty(), 10, 1, 1, 5, List.of(1), List.of(4), 1, true, false, 20)
                 .arrivalRate()).isEqualTo(20);
     }
+
+    @Test
+    void anOpenLoopIsPoissonUnlessToldToPace() {
+        assertThat(new BenchPlan(BACKENDS, "onnx", Optional.empty(), 10, 1, 1, 5, List.of(1), List.of(4), 1, true, false, 20)
+                .arrivals()).isEqualTo(BenchPlan.Arrivals.POISSON);
+        assertThat(new BenchPlan(BACKENDS, "onnx", Optional.empty(), 10, 1, 1, 5, List.of(1), List.of(4), 1, true, false, 20,
+                BenchPlan.Arrivals.UNIFORM).arrivals()).isEqualTo(BenchPlan.Arrivals.UNIFORM);
+    }
 }

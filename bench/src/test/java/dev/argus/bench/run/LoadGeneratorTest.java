@@ -199,6 +199,35 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void aUniformOpenLoopSpacesItsCallsEvenlyWherePoissonDoesNot() {
+        double uniform = gapSpread(BenchPlan.Arrivals.UNIFORM);
+        double poisson = gapSpread(BenchPlan.Arrivals.POISSON);
+        // exponential gaps have a coefficient of variation of 1; paced ones about 0 (timer jitter only)
+        assertThat(poisson).as("Poisson gaps' coefficient of variation").isGreaterThan(0.6);
+        assertThat(uniform).as("uniform gaps' coefficient of variation").isLessThan(0.35);
+    }
+
+    /** The coefficient of variation of the gaps between call starts in a one-second open loop at 100 calls/s. */
+    private double gapSpread(BenchPlan.Arrivals arrivals) {
+        java.util.List<Long> starts = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        LoadGenerator.Sample s = generator.run(k -> {
+            starts.add(System.nanoTime());
+            return LoadGenerator.CallResult.ok(1);
+        }, 4, 0, 1, 1.0, 100, arrivals, k -> { });
+        if (arrivals == BenchPlan.Arrivals.UNIFORM) {
+            assertThat(s.calls()).as("one call every 10 ms for a second").isBetween(98, 100);
+        }
+        long[] t = starts.stream().mapToLong(Long::longValue).sorted().toArray();
+        double[] gaps = new double[t.length - 1];
+        for (int i = 1; i < t.length; i++) {
+            gaps[i - 1] = t[i] - t[i - 1];
+        }
+        double mean = java.util.Arrays.stream(gaps).average().orElseThrow();
+        double var = java.util.Arrays.stream(gaps).map(g -> (g - mean) * (g - mean)).average().orElseThrow();
+        return Math.sqrt(var) / mean;
+    }
+
+    @Test
     void anOpenLoopCountsLatencyFromArrivalSoAnOverloadedServerShowsItsQueue() {
         // one connection, 20 ms a call, 100 calls arriving a second: twice what it can answer, so calls wait
         LoadGenerator.Sample s = generator.run(k -> {
