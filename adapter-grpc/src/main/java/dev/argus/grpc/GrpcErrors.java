@@ -52,6 +52,42 @@ final class GrpcErrors {
         };
     }
 
+    /**
+     * The field a remote Argus blamed, back as data: the inverse of {@link #field} ({@code images[2].} and
+     * {@code request.} prefixes dropped, as each outcome is its own image's); null for an empty or unknown path. The path is the protocol's
+     * structured {@code field}, never the message.
+     */
+    static InputField inputField(String path) {
+        if (path == null || path.isEmpty()) {
+            return null;
+        }
+        if (path.equals("top_k")) {
+            return InputField.topK();
+        }
+        String head = "numbers.values[";
+        int at = path.indexOf(head);
+        if (at < 0 || !path.endsWith("]") || !knownPrefix(path.substring(0, at))) {
+            return null;
+        }
+        int index = index(path.substring(at + head.length(), path.length() - 1));
+        return index < 0 ? null : InputField.imageElement(index);
+    }
+
+    /** What {@link #field} puts before an image's own path: nothing, {@code request.} (a stream) or {@code images[N].}. */
+    private static boolean knownPrefix(String prefix) {
+        return prefix.isEmpty() || prefix.equals("request.")
+                || prefix.startsWith("images[") && prefix.endsWith("].") && index(prefix.substring(7, prefix.length() - 2)) >= 0;
+    }
+
+    /** A non-negative int written in decimal digits, or -1. */
+    private static int index(String digits) {
+        if (digits.isEmpty() || digits.length() > 10 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        long v = Long.parseLong(digits);
+        return v > Integer.MAX_VALUE ? -1 : (int) v;
+    }
+
     /** The whole-call status for a failure. */
     static StatusRuntimeException toStatus(ArgusException e) {
         return status(e.code(), forCaller(e.code(), e.getMessage(), e), field(e.field().orElse(null), ""));
@@ -133,6 +169,7 @@ final class GrpcErrors {
         Status status = e.getStatus();
         String description = status.getDescription() == null ? status.getCode().name() : status.getDescription();
         ErrorCode code = argusCode(e).orElseGet(() -> codeFromStatus(status.getCode(), description));
+        InputField field = code == ErrorCode.INVALID_INPUT ? blamedField(e) : null;
         String message = switch (status.getCode()) {
             case UNAVAILABLE -> "The Argus gRPC backend at " + target + " is unavailable: " + description;
             case UNAUTHENTICATED, PERMISSION_DENIED -> "The Argus gRPC backend at " + target + " refused the call ("
@@ -140,7 +177,30 @@ final class GrpcErrors {
             case DEADLINE_EXCEEDED -> "The Argus gRPC backend at " + target + " did not answer in time: " + description;
             default -> description;
         };
-        return new ArgusException(code, message, e);
+        return new ArgusException(code, message, field, e);
+    }
+
+    /** The field a remote Argus's {@code BadRequest} detail blames, or null. */
+    private static InputField blamedField(StatusRuntimeException e) {
+        com.google.rpc.Status details = StatusProto.fromThrowable(e);
+        if (details == null) {
+            return null;
+        }
+        for (Any any : details.getDetailsList()) {
+            if (any.is(BadRequest.class)) {
+                try {
+                    for (BadRequest.FieldViolation v : any.unpack(BadRequest.class).getFieldViolationsList()) {
+                        InputField field = inputField(v.getField());
+                        if (field != null) {
+                            return field;
+                        }
+                    }
+                } catch (InvalidProtocolBufferException ignored) {
+                    // A malformed detail names nothing.
+                }
+            }
+        }
+        return null;
     }
 
     /** The Argus code of a per-image error from a remote Argus. */

@@ -148,7 +148,7 @@ final class ProtoMapper {
         return switch (outcome.getOutcomeCase()) {
             case RESULT -> new ClassificationOutcome.Success(result(outcome.getResult(), backend));
             case ERROR -> new ClassificationOutcome.Failure(GrpcErrors.toErrorCode(outcome.getError()),
-                    outcome.getError().getMessage());
+                    outcome.getError().getMessage(), GrpcErrors.inputField(outcome.getError().getField()));
             case OUTCOME_NOT_SET -> new ClassificationOutcome.Failure(dev.argus.domain.ErrorCode.REMOTE_FAILURE,
                     "The remote Argus sent an empty outcome.");
         };

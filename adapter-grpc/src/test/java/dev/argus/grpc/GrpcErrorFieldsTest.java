@@ -3,8 +3,10 @@ package dev.argus.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.argus.domain.ArgusException;
+import dev.argus.domain.ClassificationOutcome;
 import dev.argus.domain.ErrorCode;
 import dev.argus.domain.InputField;
+import dev.argus.grpc.v1.ImageOutcome;
 import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.Test;
 
@@ -26,5 +28,40 @@ class GrpcErrorFieldsTest {
         assertThat(GrpcErrors.toProtoError(ErrorCode.INVALID_INPUT, "top_k words", null, "images[0].").getField()).isEmpty();
         assertThat(GrpcErrors.toProtoError(ErrorCode.INVALID_INPUT, "x", InputField.imageElement(2), "images[4].").getField())
                 .isEqualTo("images[4].numbers.values[2]");
+    }
+
+    @Test
+    void aRemoteArgussBlamedFieldComesBackAsData() {
+        // what a remote Argus writes (field(...)) reads back to the same InputField, whatever the prefix
+        for (String prefix : new String[] {"", "request.", "images[4]."}) {
+            String path = GrpcErrors.field(InputField.imageElement(9), prefix);
+            assertThat(GrpcErrors.inputField(path)).as(path).isEqualTo(InputField.imageElement(9));
+        }
+        assertThat(GrpcErrors.inputField("top_k")).isEqualTo(InputField.topK());
+        for (String odd : new String[] {"", "numbers.values[]", "numbers.values[-1]", "numbers.values[99999999999]",
+                "images[x].numbers.values[1]", "elsewhere.numbers.values[1]", "numbers.values[1", "label_style"}) {
+            assertThat(GrpcErrors.inputField(odd)).as(odd).isNull();
+        }
+    }
+
+    @Test
+    void aRemoteWholeCallRefusalKeepsItsBlamedField() {
+        StatusRuntimeException remote = GrpcErrors.toStatus(ArgusException.invalidInput("bad number", InputField.imageElement(5)));
+        ArgusException local = GrpcErrors.toArgusException(remote, "h:1");
+        assertThat(local.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+        assertThat(local.field()).contains(InputField.imageElement(5));
+        // a server-side failure blames no field, whatever its details say
+        assertThat(GrpcErrors.toArgusException(GrpcErrors.internal(), "h:1").field()).isEmpty();
+    }
+
+    @Test
+    void aRemotePerImageErrorKeepsItsBlamedField() {
+        ImageOutcome outcome = ImageOutcome.newBuilder().setError(
+                GrpcErrors.toProtoError(ErrorCode.INVALID_INPUT, "bad", InputField.imageElement(3), "images[1].")).build();
+        ClassificationOutcome mapped = ProtoMapper.outcome(outcome, "grpc");
+        assertThat(mapped).isInstanceOfSatisfying(ClassificationOutcome.Failure.class, f -> {
+            assertThat(f.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+            assertThat(f.field()).isEqualTo(InputField.imageElement(3));
+        });
     }
 }
