@@ -22,8 +22,6 @@ final class GrpcErrors {
     /** {@code ErrorInfo.domain} of every Argus error. */
     static final String DOMAIN = "argus.dev";
 
-    /** Domain messages name a bad number as {@code image[17] = ...}. */
-
     private GrpcErrors() {
     }
 

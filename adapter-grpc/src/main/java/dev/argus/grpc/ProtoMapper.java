@@ -147,11 +147,17 @@ final class ProtoMapper {
     static ClassificationOutcome outcome(ImageOutcome outcome, String backend) {
         return switch (outcome.getOutcomeCase()) {
             case RESULT -> new ClassificationOutcome.Success(result(outcome.getResult(), backend));
-            case ERROR -> new ClassificationOutcome.Failure(GrpcErrors.toErrorCode(outcome.getError()),
-                    outcome.getError().getMessage(), GrpcErrors.inputField(outcome.getError().getField()));
+            case ERROR -> failure(outcome.getError());
             case OUTCOME_NOT_SET -> new ClassificationOutcome.Failure(dev.argus.domain.ErrorCode.REMOTE_FAILURE,
                     "The remote Argus sent an empty outcome.");
         };
+    }
+
+    /** A remote per-image error; its blamed field only for the caller's own mistake, as for a whole-call refusal. */
+    private static ClassificationOutcome.Failure failure(dev.argus.grpc.v1.Error error) {
+        dev.argus.domain.ErrorCode code = GrpcErrors.toErrorCode(error);
+        return new ClassificationOutcome.Failure(code, error.getMessage(),
+                code == dev.argus.domain.ErrorCode.INVALID_INPUT ? GrpcErrors.inputField(error.getField()) : null);
     }
 
     /** This side's view of a remote model: the remote runs it, so no local input spec. */

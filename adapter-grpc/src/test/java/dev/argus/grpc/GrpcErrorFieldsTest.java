@@ -51,7 +51,16 @@ class GrpcErrorFieldsTest {
         assertThat(local.code()).isEqualTo(ErrorCode.INVALID_INPUT);
         assertThat(local.field()).contains(InputField.imageElement(5));
         // a server-side failure blames no field, whatever its details say
-        assertThat(GrpcErrors.toArgusException(GrpcErrors.internal(), "h:1").field()).isEmpty();
+        StatusRuntimeException odd = io.grpc.protobuf.StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+                .setCode(io.grpc.Status.Code.INTERNAL.value()).setMessage("failed")
+                .addDetails(com.google.protobuf.Any.pack(com.google.rpc.ErrorInfo.newBuilder().setDomain(GrpcErrors.DOMAIN)
+                        .setReason(ErrorCode.INFERENCE_FAILED.name()).build()))
+                .addDetails(com.google.protobuf.Any.pack(com.google.rpc.BadRequest.newBuilder().addFieldViolations(
+                        com.google.rpc.BadRequest.FieldViolation.newBuilder().setField("numbers.values[1]")).build()))
+                .build());
+        ArgusException failed = GrpcErrors.toArgusException(odd, "h:1");
+        assertThat(failed.code()).isEqualTo(ErrorCode.INFERENCE_FAILED);
+        assertThat(failed.field()).isEmpty();
     }
 
     @Test
@@ -63,5 +72,9 @@ class GrpcErrorFieldsTest {
             assertThat(f.code()).isEqualTo(ErrorCode.INVALID_INPUT);
             assertThat(f.field()).isEqualTo(InputField.imageElement(3));
         });
+        ImageOutcome serverSide = ImageOutcome.newBuilder().setError(GrpcErrors.toProtoError(ErrorCode.INVALID_INPUT, "bad",
+                InputField.imageElement(3), "images[1].").toBuilder().setReason(ErrorCode.INFERENCE_FAILED.name())).build();
+        assertThat(ProtoMapper.outcome(serverSide, "grpc")).isInstanceOfSatisfying(ClassificationOutcome.Failure.class,
+                f -> assertThat(f.field()).as("only the caller's own mistake blames a field").isNull());
     }
 }

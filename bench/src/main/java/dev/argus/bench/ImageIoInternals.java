@@ -28,6 +28,11 @@ final class ImageIoInternals {
         return NEW_DECODER.invokeExact((Object) config, buffers);
     }
 
+    /** A decoder that decodes into a new array each time: for set-ups that keep the pixels after closing the image. */
+    static Object newDecoderWithoutReuse(ImageIoConfig config) throws Throwable {
+        return NEW_DECODER.invokeExact((Object) config, (Object) null);
+    }
+
     private ImageIoInternals() {
     }
 }

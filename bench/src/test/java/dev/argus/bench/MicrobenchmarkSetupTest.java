@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The JMH benchmarks reach adapter-imageio's package-private steps by name; a changed signature there must fail this
- * build, not a benchmark run weeks later. Each benchmark's set-up and one operation run on a generated JPEG.
+ * build, not a benchmark run weeks later. The decode, resize and normalise benchmarks' set-up and operations run here,
+ * on a generated JPEG.
  */
 class MicrobenchmarkSetupTest {
     @TempDir
@@ -47,7 +48,31 @@ class MicrobenchmarkSetupTest {
         b.photo = "gen.jpg";
         b.load();
         assertNotNull(b.decode());
-        assertNotNull(b.decode(), "a second decode reuses the kept destination");
+        assertNotNull(b.decode());
+        assertEquals(1, keptDestinations(b.decoder), "the decoder keeps one destination and reuses it, as the pipeline's does");
+    }
+
+    @Test
+    void normaliseBenchmarkWritesTheWholeTensor() throws Throwable {
+        NormaliseBenchmark b = new NormaliseBenchmark();
+        b.fill();
+        float[] out = b.normaliseNchw();
+        assertEquals(3 * 224 * 224, out.length);
+        boolean varied = false;
+        for (int i = 1; i < out.length && !varied; i++) {
+            varied = out[i] != out[0];
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(varied, "random pixels give varied values");
+    }
+
+    /** How many images the decoder's {@code DecodeBuffers} keep (its private field, read as the benchmarks read theirs). */
+    private static int keptDestinations(Object decoder) throws Exception {
+        java.lang.reflect.Field f = decoder.getClass().getDeclaredField("buffers");
+        f.setAccessible(true);
+        Object buffers = f.get(decoder);
+        java.lang.reflect.Method kept = buffers.getClass().getDeclaredMethod("kept");
+        kept.setAccessible(true);
+        return (int) kept.invoke(buffers);
     }
 
     @Test

@@ -84,7 +84,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--arrivals", paramLabel = "KIND", description = "How --arrival-rate spaces its calls: poisson (at random, "
             + "as independent clients; the default) or uniform (one every 1/R seconds, a paced load as wrk2 -R).")
-    String arrivals = "poisson";
+    String arrivals;
 
     @Option(names = "--repetitions", paramLabel = "N", description = "Times every backend runs every setting, in alternation (default 3).")
     int repetitions = 3;
@@ -172,7 +172,14 @@ public final class BenchCommand implements Callable<Integer> {
                 concurrency, repetitions, baseline, true, arrivalRate, arrivals());
     }
 
-    private BenchPlan.Arrivals arrivals() {
+    BenchPlan.Arrivals arrivals() {
+        if (arrivals == null) {
+            return BenchPlan.Arrivals.POISSON;
+        }
+        if (arrivalRate == 0) {
+            throw ArgusException.configuration("--arrivals spaces the calls of an open loop; give --arrival-rate too "
+                    + "(without it the callers form a closed loop).");
+        }
         return switch (arrivals.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "poisson" -> BenchPlan.Arrivals.POISSON;
             case "uniform" -> BenchPlan.Arrivals.UNIFORM;

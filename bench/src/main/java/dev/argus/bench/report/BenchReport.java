@@ -30,9 +30,17 @@ public record BenchReport(String schema, String createdAt, Machine machine, Plan
                            int warmup, int requests, double durationSeconds, List<Integer> batchSizes,
                            List<Integer> concurrency, int repetitions, boolean baseline, double arrivalRate,
                            String arrivals) {
+        /** As before open loops could be paced: Poisson arrivals when {@code arrivalRate} is positive. */
+        public PlanInfo(List<String> backends, String reference, String corpus, int images, long corpusBytes, int warmup,
+                        int requests, double durationSeconds, List<Integer> batchSizes, List<Integer> concurrency,
+                        int repetitions, boolean baseline, double arrivalRate) {
+            this(backends, reference, corpus, images, corpusBytes, warmup, requests, durationSeconds, batchSizes,
+                    concurrency, repetitions, baseline, arrivalRate, arrivalRate > 0 ? "poisson" : null);
+        }
+
         /** How an open loop's calls were spaced, in words for a report. */
         public String arrivalWords() {
-            return "uniform".equals(arrivals) ? "calls arrive at a constant rate (paced)" : "calls arrive at random (Poisson)";
+            return "uniform".equals(arrivals) ? "calls arrive evenly spaced (paced)" : "calls arrive at random (Poisson)";
         }
     }
 
@@ -84,7 +92,7 @@ public record BenchReport(String schema, String createdAt, Machine machine, Plan
         PlanInfo info = new PlanInfo(plan.backends().stream().map(BackendSpec::toString).toList(), plan.reference(),
                 corpus.source(), corpus.size(), corpus.bytes(), plan.warmup(), plan.requests(), plan.durationSeconds(),
                 plan.batchSizes(), plan.concurrency(), plan.repetitions(), plan.baseline(), plan.arrivalRate(),
-                plan.arrivals().name().toLowerCase(java.util.Locale.ROOT));
+                plan.arrivalRate() > 0 ? plan.arrivals().name().toLowerCase(java.util.Locale.ROOT) : null);
         List<BackendInfo> backends = new ArrayList<>();
         for (BackendSpec spec : plan.backends()) {
             backends.add(backend(spec, runs.stream().filter(r -> r.result().backendId().equals(spec.id())).toList()));

@@ -36,7 +36,7 @@ public record BenchPlan(List<BackendSpec> backends, String reference, Optional<P
     public enum Arrivals {
         /** At random, exponential gaps of mean 1/rate: independent clients, as a public service sees them. */
         POISSON,
-        /** At a constant rate, one every 1/rate seconds: a paced load, as wrk2's {@code -R} or hey's {@code -q}. */
+        /** Evenly spaced, one every 1/rate seconds: a paced load, as wrk2's {@code -R}. */
         UNIFORM
     }
 

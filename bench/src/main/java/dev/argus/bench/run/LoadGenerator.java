@@ -16,8 +16,9 @@ import java.util.function.IntConsumer;
  * {@code warmup} calls that are not measured, then the measured phase: a number of calls, or a duration. The memory
  * and CPU meters cover the measured phase only.
  *
- * <p>Or, with an arrival rate, an open loop in the measured phase: calls arrive at random (exponential gaps, a Poisson
- * process at that mean rate) whether or not earlier ones have been answered, as a service's users arrive, and run on
+ * <p>Or, with an arrival rate, an open loop in the measured phase: calls arrive at that rate, at random (exponential
+ * gaps, a Poisson process, as a service's users arrive) or evenly spaced (paced), whether or not earlier ones have
+ * been answered, and run on
  * at most {@code concurrency} connections; a call that finds them all busy waits its turn. Its latency counts from its
  * arrival, so waiting for a connection counts too (no coordinated omission). Calls that arrived but still have no
  * connection a while after the phase (a tenth of it, at least a second: a server slower than the rate) are not made:
@@ -119,8 +120,8 @@ final class LoadGenerator {
     }
 
     /**
-     * Calls arrive at exponential gaps of mean {@code 1 / rate} (Poisson) or every {@code 1 / rate} (uniform) until
-     * {@code deadline}, each queued for the pool's callers; latency counts from arrival. Then waits for the calls under way; those still waiting for a caller are
+     * Calls arrive ({@link #nextArrival}) until {@code deadline}, each queued for the pool's callers; latency counts
+     * from arrival. Then waits for the calls under way; those still waiting for a caller are
      * dropped and counted as failed.
      */
     private static void openPhase(ExecutorService pool, Call call, AtomicInteger next, long deadline, double rate,
@@ -129,10 +130,8 @@ final class LoadGenerator {
         List<Future<?>> calls = new ArrayList<>();
         long started = System.nanoTime();
         long arrival = started;
-        for (long n = 1; ; n++) {
-            arrival = arrivals == BenchPlan.Arrivals.UNIFORM
-                    ? started + (long) (n / rate * 1e9) // from the start, so rounding does not drift
-                    : arrival + (long) (-Math.log(1 - random.nextDouble()) / rate * 1e9);
+        for (long n = 0; ; n++) {
+            arrival = nextArrival(arrivals, n, started, arrival, rate, random);
             if (arrival - deadline >= 0) {
                 break;
             }
@@ -159,6 +158,18 @@ final class LoadGenerator {
             }
         }
         rec.notMade(dropped);
+    }
+
+    /**
+     * When call {@code n} (from 0) of an open loop that started at {@code started} arrives, the previous one having
+     * arrived at {@code previous}: paced, at {@code started + n / rate} (counted from the start, so rounding does not
+     * drift); Poisson, an exponential gap of mean {@code 1 / rate} after the previous one (the first one included).
+     */
+    static long nextArrival(BenchPlan.Arrivals arrivals, long n, long started, long previous, double rate,
+                            java.util.SplittableRandom random) {
+        return arrivals == BenchPlan.Arrivals.UNIFORM
+                ? started + (long) (n / rate * 1e9)
+                : previous + (long) (-Math.log(1 - random.nextDouble()) / rate * 1e9);
     }
 
     /** One call, its latency counted from {@code since}. */

@@ -299,6 +299,11 @@ class BenchReportTest {
     }
 
     @Test
+    void aClosedLoopHasNoArrivals() {
+        assertThat(report().plan().arrivals()).isNull();
+    }
+
+    @Test
     void anOpenLoopReportSaysHowItsCallsWereSpaced() throws IOException {
         BenchPlan.Arrivals[] kinds = BenchPlan.Arrivals.values();
         for (BenchPlan.Arrivals kind : kinds) {
@@ -306,7 +311,7 @@ class BenchReportTest {
                     2, 0, 1, 5, List.of(1), List.of(4), 1, false, false, 20, kind);
             BenchReport r = BenchReport.build(plan, CORPUS, runs(), MACHINE);
             assertThat(r.plan().arrivals()).isEqualTo(kind.name().toLowerCase(java.util.Locale.ROOT));
-            String words = kind == BenchPlan.Arrivals.UNIFORM ? "at a constant rate (paced) at 20.0" : "at random (Poisson) at 20.0";
+            String words = kind == BenchPlan.Arrivals.UNIFORM ? "evenly spaced (paced) at 20.0" : "at random (Poisson) at 20.0";
             assertThat(MarkdownReport.render(r)).contains("of an open loop: calls arrive " + words);
             assertThat(HtmlReport.render(r, ReportWriter.json(r))).contains("calls arrive " + words);
         }
