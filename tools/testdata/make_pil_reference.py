@@ -12,12 +12,18 @@ int(256 * long / short), skipped when the short side is already 256) with Image.
 (top = (H - 224) // 2) -> /255 -> (x - mean) / std -> NCHW float32.
 A few images also get a "stretch" reference: resize straight to 299x199 (width x height), no crop.
 
+Hugging Face image processors: for every tools/testdata/hf-processors/*.json (but resnet-50.json, which is the
+reference above), the shared photos and the STRETCH_ALSO images also get a reference made as transformers documents
+that processor (ConvNextImageProcessor, ViTImageProcessor, BitImageProcessor; see hf_reference), written here from the
+documented algorithm with PIL: index rows with spec "hf:<config file name>".
+
 Deterministic and idempotent: a stamp file records what the outputs were made from; when nothing changed it exits at
 once.
 """
 import base64
 import hashlib
 import io
+import json
 import os
 import struct
 import sys
@@ -270,6 +276,78 @@ def reference_stretch(im):
 
 STRETCH_ALSO = {"noise-333x517.png", "exif-orientation-6.jpg", "tiny-10x10.png", "shared-dog.jpg"}
 
+HF_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "hf-processors")
+IMAGENET_MEAN, IMAGENET_STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
+CLIP_MEAN, CLIP_STD = [0.48145466, 0.4578275, 0.40821073], [0.26862954, 0.26130258, 0.27577711]
+
+
+def hf_configs():
+    if not os.path.isdir(HF_DIR):
+        return []
+    return sorted((f, os.path.join(HF_DIR, f)) for f in os.listdir(HF_DIR)
+                  if f.endswith(".json") and f != "resnet-50.json")
+
+
+def hf_resize_short(im, short_target, resample):
+    """transformers' get_resize_output_image_size(default_to_square=False): short side to the target, the long side
+    int(target * long / short), then PIL's resize with the processor's filter."""
+    w, h = im.size
+    short, long = (w, h) if w <= h else (h, w)
+    new_long = int(short_target * long / short)
+    return im.resize((short_target, new_long) if w <= h else (new_long, short_target), resample)
+
+
+def hf_center_crop(im, crop_h, crop_w):
+    """transformers' center_crop: top = (H - h) // 2, left = (W - w) // 2 (no padding needed here)."""
+    w, h = im.size
+    top, left = (h - crop_h) // 2, (w - crop_w) // 2
+    return im.crop((left, top, left + crop_w, top + crop_h))
+
+
+def hf_square(size, key):
+    if isinstance(size, int):
+        return size
+    return size[key]
+
+
+def hf_reference(im, cfg):
+    """One image through a processor configuration, as transformers documents the processor: resize (and crop) with
+    PIL on 8-bit RGB, then float32: x * rescale_factor, then (x - mean) / std; NCHW."""
+    kind = cfg.get("image_processor_type") or cfg.get("feature_extractor_type")
+    kind = {"ConvNextFeatureExtractor": "ConvNextImageProcessor", "ViTFeatureExtractor": "ViTImageProcessor"}.get(kind, kind)
+    if kind == "ConvNextImageProcessor":
+        shortest = hf_square(cfg.get("size", {"shortest_edge": 384}), "shortest_edge")
+        resample = cfg.get("resample", Image.BILINEAR)
+        crop_pct = cfg.get("crop_pct") or 224 / 256
+        if shortest < 384:
+            im = hf_resize_short(im, int(shortest / crop_pct), resample)
+            im = hf_center_crop(im, shortest, shortest)
+        else:
+            im = im.resize((shortest, shortest), resample)
+        mean, std = IMAGENET_MEAN, IMAGENET_STD
+    elif kind == "ViTImageProcessor":
+        size = cfg.get("size", {"height": 224, "width": 224})
+        h, w = (size, size) if isinstance(size, int) else (size["height"], size["width"])
+        im = im.resize((w, h), cfg.get("resample", Image.BILINEAR))
+        mean, std = [0.5] * 3, [0.5] * 3
+    elif kind == "BitImageProcessor":
+        shortest = hf_square(cfg.get("size", {"shortest_edge": 224}), "shortest_edge")
+        im = hf_resize_short(im, shortest, cfg.get("resample", Image.BICUBIC))
+        crop = cfg.get("crop_size", {"height": 224, "width": 224})
+        ch, cw = (crop, crop) if isinstance(crop, int) else (crop["height"], crop["width"])
+        im = hf_center_crop(im, ch, cw)
+        mean, std = CLIP_MEAN, CLIP_STD
+    else:
+        sys.exit(f"hf_reference: no reference for {kind}")
+    x = np.asarray(im, dtype=np.float32)
+    if cfg.get("do_rescale", True):
+        x = (x.astype(np.float64) * cfg.get("rescale_factor", 1 / 255)).astype(np.float32)
+    if cfg.get("do_normalize", True):
+        m = np.array(cfg.get("image_mean", mean), dtype=np.float32)
+        s = np.array(cfg.get("image_std", std), dtype=np.float32)
+        x = (x - m) / s
+    return np.ascontiguousarray(x.transpose(2, 0, 1), dtype="<f4")
+
 
 def write_atomically(path, data):
     tmp = path + ".tmp"
@@ -312,6 +390,9 @@ def main(argv):
     for p in shared:
         st = os.stat(p)
         stamp.update(f"{p}:{st.st_size}:{st.st_mtime_ns}".encode())
+    for _, p in hf_configs():
+        with open(p, "rb") as f:
+            stamp.update(f.read())
     stamp = stamp.hexdigest()
     stamp_path = os.path.join(out_dir, "stamp")
     if up_to_date(out_dir, stamp_path, stamp):
@@ -339,6 +420,13 @@ def main(argv):
         if name in STRETCH_ALSO:
             write_atomically(os.path.join(out_dir, name + ".stretch.f32"), reference_stretch(im).tobytes())
             rows.append(f"{name}.stretch.f32\t{source}\t{w}\t{h}\tstretch")
+        if name in STRETCH_ALSO or name.startswith("shared-"):
+            for config_name, config_path in hf_configs():
+                with open(config_path) as f:
+                    cfg = json.load(f)
+                tensor = f"{name}.hf-{config_name[:-5]}.f32"
+                write_atomically(os.path.join(out_dir, tensor), hf_reference(im, cfg).tobytes())
+                rows.append(f"{tensor}\t{source}\t{w}\t{h}\thf:{config_name}")
     write_atomically(os.path.join(out_dir, "index.tsv"), ("\n".join(rows) + "\n").encode())
     write_atomically(stamp_path, (stamp + "\n").encode())
     print(f"{out_dir}: {len(rows) - 1} reference tensors from {len(sources)} images (PIL {PIL_VERSION})")

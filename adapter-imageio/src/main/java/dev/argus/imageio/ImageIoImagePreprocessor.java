@@ -51,7 +51,7 @@ public final class ImageIoImagePreprocessor implements ImagePreprocessor {
         }
         try (OpenedImage image = open(encoded)) {
             ResizePlan plan = ResizePlan.of(spec, image.width(), image.height());
-            PillowResampler resampler = PillowResampler.plan(image.width(), image.height(), plan);
+            PillowResampler resampler = PillowResampler.plan(image.width(), image.height(), plan, spec.resample());
             try (DecodeMemory.Lease lease = memory.reserve(image.decodeBytes(resampler.sourceRegion()), image.width(),
                     image.height())) {
                 RgbImage pixels = read(image, resampler.sourceRegion());

@@ -1,24 +1,26 @@
 package dev.argus.imageio;
 
+import dev.argus.domain.Resample;
 import java.awt.Rectangle;
 import java.util.Arrays;
 
 /**
- * A faithful port of Pillow's separable bicubic resize for 8-bit RGB ({@code Image.resize(size, Image.BICUBIC)}),
+ * A faithful port of Pillow's separable resize for 8-bit RGB ({@code Image.resize(size, Image.BICUBIC)} or
+ * {@code Image.BILINEAR}),
  * computing only a rectangle of the output. Pillow resamples horizontally first, rounds to 8 bits ("clip8"), then
  * vertically and rounds again; both roundings are reproduced, so the result equals Pillow's byte for byte. Computing
  * a crop of the output directly gives exactly the pixels of resize-then-crop, because each output pixel depends only
  * on its own weights; and only the source pixels those weights touch ({@link #sourceRegion()}) need decoding.
  */
 final class PillowResampler {
-    private static final int HALF = 1 << (BicubicCoefficients.PRECISION_BITS - 1);
+    private static final int HALF = 1 << (PillowCoefficients.PRECISION_BITS - 1);
 
-    private final BicubicCoefficients horizontal;
-    private final BicubicCoefficients vertical;
+    private final PillowCoefficients horizontal;
+    private final PillowCoefficients vertical;
     private final int cropWidth;
     private final int cropHeight;
 
-    private PillowResampler(BicubicCoefficients horizontal, BicubicCoefficients vertical, int cropWidth, int cropHeight) {
+    private PillowResampler(PillowCoefficients horizontal, PillowCoefficients vertical, int cropWidth, int cropHeight) {
         this.horizontal = horizontal;
         this.vertical = vertical;
         this.cropWidth = cropWidth;
@@ -26,21 +28,21 @@ final class PillowResampler {
     }
 
     /**
-     * Resizing a {@code width x height} image per {@code plan}. An axis whose size does not change is copied, as
-     * Pillow skips it.
+     * Resizing a {@code width x height} image per {@code plan} with {@code filter}. An axis whose size does not change
+     * is copied, as Pillow skips it.
      */
-    static PillowResampler plan(int width, int height, ResizePlan plan) {
+    static PillowResampler plan(int width, int height, ResizePlan plan, Resample filter) {
         int outWidth = plan.resizedWidth(), outHeight = plan.resizedHeight();
         if (plan.cropX() < 0 || plan.cropY() < 0 || plan.cropX() + plan.cropWidth() > outWidth
                 || plan.cropY() + plan.cropHeight() > outHeight) {
             throw new IllegalArgumentException("crop outside the resized image: " + plan);
         }
-        BicubicCoefficients h = outWidth == width
-                ? BicubicCoefficients.identity(plan.cropX(), plan.cropWidth())
-                : BicubicCoefficients.compute(width, outWidth, plan.cropX(), plan.cropWidth());
-        BicubicCoefficients v = outHeight == height
-                ? BicubicCoefficients.identity(plan.cropY(), plan.cropHeight())
-                : BicubicCoefficients.compute(height, outHeight, plan.cropY(), plan.cropHeight());
+        PillowCoefficients h = outWidth == width
+                ? PillowCoefficients.identity(plan.cropX(), plan.cropWidth())
+                : PillowCoefficients.compute(width, outWidth, plan.cropX(), plan.cropWidth(), filter);
+        PillowCoefficients v = outHeight == height
+                ? PillowCoefficients.identity(plan.cropY(), plan.cropHeight())
+                : PillowCoefficients.compute(height, outHeight, plan.cropY(), plan.cropHeight(), filter);
         return new PillowResampler(h, v, plan.cropWidth(), plan.cropHeight());
     }
 
@@ -59,7 +61,7 @@ final class PillowResampler {
 
     /** Rows {@code firstRow .. firstRow + rows - 1} of the source, resampled across: packed RGB, rounded to 8 bits. */
     private byte[] horizontalPass(RgbImage src, int firstRow, int rows) {
-        BicubicCoefficients c = horizontal;
+        PillowCoefficients c = horizontal;
         byte[] data = src.data();
         int xStride = src.xStride();
         int r = src.r(), g = src.g(), b = src.b();
@@ -87,7 +89,7 @@ final class PillowResampler {
 
     /** Resamples the intermediate rows down each column, a whole row at a time (the same integer sums). */
     private byte[] verticalPass(byte[] temp, int firstRow) {
-        BicubicCoefficients c = vertical;
+        PillowCoefficients c = vertical;
         int rowLength = cropWidth * 3;
         int[] k = c.weights();
         byte[] out = new byte[cropHeight * rowLength];
@@ -111,7 +113,7 @@ final class PillowResampler {
 
     /** Pillow's clip8: drop the fractional bits (the sum started at one half, so this rounds), clamp to 0..255. */
     static byte clip8(int sum) {
-        int v = sum >> BicubicCoefficients.PRECISION_BITS;
+        int v = sum >> PillowCoefficients.PRECISION_BITS;
         return (byte) (v < 0 ? 0 : Math.min(v, 255));
     }
 }

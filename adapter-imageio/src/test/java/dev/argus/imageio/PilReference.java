@@ -53,6 +53,9 @@ final class PilReference {
                 continue;
             }
             String[] f = line.split("\t");
+            if (f[4].startsWith("hf:")) {
+                continue; // a Hugging Face processor's reference: app's HuggingFaceFidelityTest reads its configuration
+            }
             PreprocessSpec spec = f[4].equals("stretch") ? STRETCH : PreprocessSpec.resnet50();
             Path source = Path.of(f[1]).isAbsolute() ? Path.of(f[1]) : dir.resolve(f[1]);
             entries.add(new Entry(f[0], dir.resolve(f[0]), source, Integer.parseInt(f[2]), Integer.parseInt(f[3]), spec));

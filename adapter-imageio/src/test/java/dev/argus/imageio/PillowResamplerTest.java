@@ -2,6 +2,7 @@ package dev.argus.imageio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.argus.domain.Resample;
 import java.awt.Rectangle;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -10,20 +11,20 @@ class PillowResamplerTest {
 
     @Test
     void kernelIsKeysCubicWithAMinusHalf() {
-        assertThat(BicubicCoefficients.kernel(0)).isEqualTo(1.0);
-        assertThat(BicubicCoefficients.kernel(0.5)).isEqualTo(0.5625);    // (1.5 * 0.5 - 2.5) * 0.25 + 1
-        assertThat(BicubicCoefficients.kernel(-0.5)).isEqualTo(0.5625);
-        assertThat(BicubicCoefficients.kernel(1)).isEqualTo(0.0);
-        assertThat(BicubicCoefficients.kernel(1.5)).isEqualTo(-0.0625);   // ((-3.5 * 1.5 + 8) * 1.5 - 4) * -0.5
-        assertThat(BicubicCoefficients.kernel(2)).isEqualTo(0.0);
-        assertThat(BicubicCoefficients.kernel(7)).isEqualTo(0.0);
+        assertThat(PillowCoefficients.kernel(0)).isEqualTo(1.0);
+        assertThat(PillowCoefficients.kernel(0.5)).isEqualTo(0.5625);    // (1.5 * 0.5 - 2.5) * 0.25 + 1
+        assertThat(PillowCoefficients.kernel(-0.5)).isEqualTo(0.5625);
+        assertThat(PillowCoefficients.kernel(1)).isEqualTo(0.0);
+        assertThat(PillowCoefficients.kernel(1.5)).isEqualTo(-0.0625);   // ((-3.5 * 1.5 + 8) * 1.5 - 4) * -0.5
+        assertThat(PillowCoefficients.kernel(2)).isEqualTo(0.0);
+        assertThat(PillowCoefficients.kernel(7)).isEqualTo(0.0);
     }
 
     @Test
     void computesPillowsFixedPointWeightsForADoubling() {
         // 2 -> 4: output 0 is centred at 0.25; taps 0 and 1 weigh kernel(0.25) = 0.8671875 and kernel(1.25) =
         // -0.0703125, normalised by their sum 0.796875, then times 2^22 rounded half away from zero.
-        BicubicCoefficients c = BicubicCoefficients.compute(2, 4, 0, 4);
+        PillowCoefficients c = PillowCoefficients.compute(2, 4, 0, 4);
         assertThat(c.first(0)).isZero();
         assertThat(c.count(0)).isEqualTo(2);
         assertThat(c.weights()[c.offset(0)]).isEqualTo(4_564_390);
@@ -38,9 +39,36 @@ class PillowResamplerTest {
     }
 
     @Test
+    void bilinearIsPillowsTriangleOfSupportOne() {
+        assertThat(PillowCoefficients.bilinear(0)).isEqualTo(1.0);
+        assertThat(PillowCoefficients.bilinear(0.25)).isEqualTo(0.75);
+        assertThat(PillowCoefficients.bilinear(-0.75)).isEqualTo(0.25);
+        assertThat(PillowCoefficients.bilinear(1)).isEqualTo(0.0);
+        // 100 -> 10 bilinear: support 1 x scale 10 either side of the centre 55 (bicubic's is 20)
+        PillowCoefficients c = PillowCoefficients.compute(100, 10, 5, 1, Resample.BILINEAR);
+        assertThat(c.first(0)).isEqualTo(45); // (int) (55 - 10 + 0.5)
+        assertThat(c.count(0)).isEqualTo(20);
+    }
+
+    @Test
+    void bilinearAndBicubicGivePilsPixelsOnAnUpscale() {
+        // PIL: Image.fromarray([[0, 255]]).resize((4, 1), BILINEAR) == [0, 64, 191, 255]; BICUBIC == [0, 53, 202, 255]
+        byte[] row = {0, 0, 0, (byte) 255, (byte) 255, (byte) 255};
+        RgbImage src = RgbImage.packed(row, 2, 1);
+        byte[] bilinear = PillowResampler.plan(2, 1, new ResizePlan(4, 1, 0, 0, 4, 1), Resample.BILINEAR).resize(src);
+        byte[] bicubic = PillowResampler.plan(2, 1, new ResizePlan(4, 1, 0, 0, 4, 1), Resample.BICUBIC).resize(src);
+        int[] expectBilinear = {0, 64, 191, 255};
+        int[] expectBicubic = {0, 53, 202, 255};
+        for (int x = 0; x < 4; x++) {
+            assertThat(bilinear[3 * x] & 0xFF).as("bilinear x=" + x).isEqualTo(expectBilinear[x]);
+            assertThat(bicubic[3 * x] & 0xFF).as("bicubic x=" + x).isEqualTo(expectBicubic[x]);
+        }
+    }
+
+    @Test
     void widensTheKernelWhenShrinking() {
         // 100 -> 10: scale 10, support 20 either side of the centre 5.0 + 10 * i.
-        BicubicCoefficients c = BicubicCoefficients.compute(100, 10, 5, 1);
+        PillowCoefficients c = PillowCoefficients.compute(100, 10, 5, 1);
         assertThat(c.first(0)).isEqualTo(35); // (int) (55 - 20 + 0.5)
         assertThat(c.count(0)).isEqualTo(40); // up to (int) (55 + 20 + 0.5) = 75
     }
@@ -75,7 +103,7 @@ class PillowResamplerTest {
         int outW = 41, outH = 150;
         int[][] full = resizeGrey(noise, outW, outH);
         ResizePlan crop = new ResizePlan(outW, outH, 7, 33, 20, 100);
-        PillowResampler resampler = PillowResampler.plan(91, 67, crop);
+        PillowResampler resampler = PillowResampler.plan(91, 67, crop, Resample.BICUBIC);
         byte[] rgb = resampler.resize(grey(noise));
         for (int y = 0; y < 100; y++) {
             for (int x = 0; x < 20; x++) {
@@ -86,10 +114,10 @@ class PillowResamplerTest {
 
     @Test
     void namesExactlyTheSourcePixelsTheCropReads() {
-        PillowResampler resampler = PillowResampler.plan(2, 2, new ResizePlan(4, 4, 0, 0, 4, 4));
+        PillowResampler resampler = PillowResampler.plan(2, 2, new ResizePlan(4, 4, 0, 0, 4, 4), Resample.BICUBIC);
         assertThat(resampler.sourceRegion()).isEqualTo(new Rectangle(0, 0, 2, 2));
         // 1000 -> 100 (scale 10, support 20): output column 50 is centred at 505, reads 485 .. 524.
-        PillowResampler crop = PillowResampler.plan(1000, 100, new ResizePlan(100, 100, 50, 0, 1, 100));
+        PillowResampler crop = PillowResampler.plan(1000, 100, new ResizePlan(100, 100, 50, 0, 1, 100), Resample.BICUBIC);
         assertThat(crop.sourceRegion()).isEqualTo(new Rectangle(485, 0, 40, 100));
     }
 
@@ -102,7 +130,7 @@ class PillowResamplerTest {
 
     private static int[][] resizeGrey(int[][] pixels, int outW, int outH) {
         int w = pixels[0].length, h = pixels.length;
-        byte[] rgb = PillowResampler.plan(w, h, new ResizePlan(outW, outH, 0, 0, outW, outH)).resize(grey(pixels));
+        byte[] rgb = PillowResampler.plan(w, h, new ResizePlan(outW, outH, 0, 0, outW, outH), Resample.BICUBIC).resize(grey(pixels));
         int[][] out = new int[outH][outW];
         for (int y = 0; y < outH; y++) {
             for (int x = 0; x < outW; x++) {

@@ -11,6 +11,7 @@ import static dev.argus.bench.ImageIoInternals.RESAMPLER;
 import static dev.argus.bench.ImageIoInternals.WIDTH;
 
 import dev.argus.domain.PreprocessSpec;
+import dev.argus.domain.Resample;
 import dev.argus.imageio.ImageIoConfig;
 import java.awt.Rectangle;
 import java.lang.invoke.MethodHandle;
@@ -58,7 +59,7 @@ public class DecodeBenchmark {
             int w = (int) WIDTH.invokeExact(image);
             int h = (int) HEIGHT.invokeExact(image);
             Object plan = PLAN.invokeExact((Object) PreprocessSpec.resnet50(), w, h);
-            region = (Rectangle) (Object) SOURCE_REGION.invokeExact(RESAMPLER.invokeExact(w, h, plan));
+            region = (Rectangle) (Object) SOURCE_REGION.invokeExact(RESAMPLER.invokeExact(w, h, plan, (Object) Resample.BICUBIC));
         } finally {
             CLOSE.invokeExact(image);
         }

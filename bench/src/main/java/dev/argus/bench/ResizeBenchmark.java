@@ -11,6 +11,7 @@ import static dev.argus.bench.ImageIoInternals.RESAMPLER;
 import static dev.argus.bench.ImageIoInternals.WIDTH;
 
 import dev.argus.domain.PreprocessSpec;
+import dev.argus.domain.Resample;
 import dev.argus.imageio.ImageIoConfig;
 import java.awt.Rectangle;
 import java.lang.invoke.MethodHandle;
@@ -87,13 +88,13 @@ public class ResizeBenchmark {
     @Benchmark
     public byte[] resizeToCrop() throws Throwable {
         Object plan = PLAN.invokeExact((Object) spec, width, height);
-        return (byte[]) (Object) RESIZE.invokeExact(RESAMPLER.invokeExact(width, height, plan), source);
+        return (byte[]) (Object) RESIZE.invokeExact(RESAMPLER.invokeExact(width, height, plan, (Object) Resample.BICUBIC), source);
     }
 
     /** The same bytes via the whole 256-short-side image. */
     @Benchmark
     public byte[] resizeWholeThenCrop() throws Throwable {
-        byte[] whole = (byte[]) (Object) RESIZE.invokeExact(RESAMPLER.invokeExact(width, height, wholePlan), source);
+        byte[] whole = (byte[]) (Object) RESIZE.invokeExact(RESAMPLER.invokeExact(width, height, wholePlan, (Object) Resample.BICUBIC), source);
         int w = spec.inputWidth(), h = spec.inputHeight();
         byte[] crop = new byte[w * h * 3];
         for (int y = 0; y < h; y++) {

@@ -16,12 +16,15 @@ import java.util.Objects;
  * @param std             per-channel standard deviation divided by after subtracting the mean
  * @param channelOrder    RGB or BGR
  * @param layout          NCHW or NHWC
+ * @param resample        the resize's filter, as Pillow's
  */
 public record PreprocessSpec(int inputWidth, int inputHeight, ResizeMode resizeMode, int resizeShortSide,
-                             float scale, float[] mean, float[] std, ChannelOrder channelOrder, TensorLayout layout) {
+                             float scale, float[] mean, float[] std, ChannelOrder channelOrder, TensorLayout layout,
+                             Resample resample) {
 
     public PreprocessSpec {
         Objects.requireNonNull(resizeMode, "resizeMode");
+        Objects.requireNonNull(resample, "resample");
         Objects.requireNonNull(channelOrder, "channelOrder");
         Objects.requireNonNull(layout, "layout");
         if (inputWidth < 1 || inputHeight < 1 || inputWidth > 8192 || inputHeight > 8192) {
@@ -44,6 +47,12 @@ public record PreprocessSpec(int inputWidth, int inputHeight, ResizeMode resizeM
         }
         mean = mean.clone();
         std = std.clone();
+    }
+
+    /** A spec resizing with Pillow's bicubic filter. */
+    public PreprocessSpec(int inputWidth, int inputHeight, ResizeMode resizeMode, int resizeShortSide, float scale,
+                          float[] mean, float[] std, ChannelOrder channelOrder, TensorLayout layout) {
+        this(inputWidth, inputHeight, resizeMode, resizeShortSide, scale, mean, std, channelOrder, layout, Resample.BICUBIC);
     }
 
     /**
@@ -82,19 +91,19 @@ public record PreprocessSpec(int inputWidth, int inputHeight, ResizeMode resizeM
         return o instanceof PreprocessSpec p && inputWidth == p.inputWidth && inputHeight == p.inputHeight
                 && resizeMode == p.resizeMode && resizeShortSide == p.resizeShortSide && scale == p.scale
                 && Arrays.equals(mean, p.mean) && Arrays.equals(std, p.std) && channelOrder == p.channelOrder
-                && layout == p.layout;
+                && layout == p.layout && resample == p.resample;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(inputWidth, inputHeight, resizeMode, resizeShortSide, scale, Arrays.hashCode(mean),
-                Arrays.hashCode(std), channelOrder, layout);
+                Arrays.hashCode(std), channelOrder, layout, resample);
     }
 
     @Override
     public String toString() {
         return "PreprocessSpec[" + inputWidth + "x" + inputHeight + " " + resizeMode + " short=" + resizeShortSide
                 + " scale=" + scale + " mean=" + Arrays.toString(mean) + " std=" + Arrays.toString(std) + " "
-                + channelOrder + " " + layout + "]";
+                + channelOrder + " " + layout + " " + resample + "]";
     }
 }

@@ -6,11 +6,13 @@ import dev.argus.domain.InputLimits;
 import dev.argus.domain.LabelSet;
 import dev.argus.domain.ModelDescription;
 import dev.argus.domain.PreprocessSpec;
+import dev.argus.domain.Resample;
 import dev.argus.domain.ResizeMode;
 import dev.argus.domain.TensorLayout;
 import java.net.URI;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -97,6 +99,36 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         }
     }
 
+    /** The keys a Hugging Face preprocessor configuration replaces. */
+    private static final List<Key> PREPROCESSING_KEYS = List.of(Key.MODEL_INPUT_SIZE, Key.MODEL_RESIZE,
+            Key.MODEL_RESIZE_SHORT_SIDE, Key.MODEL_SCALE, Key.MODEL_MEAN, Key.MODEL_STD, Key.MODEL_CHANNEL_ORDER,
+            Key.MODEL_RESAMPLE);
+
+    /**
+     * The model's preprocessing: from {@code argus.model.preprocessor-config} when given (then none of the keys it
+     * replaces may be set too: two descriptions of one model's preprocessing would be a guess which one wins), else
+     * from the {@code argus.model.*} keys. The layout is always {@code argus.model.layout}: the engine's, not the
+     * processor's.
+     */
+    private static PreprocessSpec preprocess(Settings s, ConfigReader r) {
+        TensorLayout layout = r.choice(Key.MODEL_LAYOUT, TensorLayout.class);
+        String processor = r.string(Key.MODEL_PREPROCESSOR_CONFIG).strip();
+        if (!processor.isEmpty()) {
+            for (Key k : PREPROCESSING_KEYS) {
+                if (!"default".equals(s.source(k))) {
+                    throw r.bad(Key.MODEL_PREPROCESSOR_CONFIG, k.key() + " is set too (" + s.source(k) + "); the "
+                            + "preprocessor configuration already says how to preprocess, so give one or the other");
+                }
+            }
+            return HuggingFaceProcessor.read(Paths.get(processor), layout);
+        }
+        int size = r.intIn(Key.MODEL_INPUT_SIZE, 1, 8192);
+        return r.wrap(Key.MODEL_RESIZE_SHORT_SIDE, () -> new PreprocessSpec(size, size,
+                r.choice(Key.MODEL_RESIZE, ResizeMode.class), r.intIn(Key.MODEL_RESIZE_SHORT_SIDE, 1, 16384),
+                (float) r.dbl(Key.MODEL_SCALE), r.floats3(Key.MODEL_MEAN), r.floats3(Key.MODEL_STD),
+                r.choice(Key.MODEL_CHANNEL_ORDER, ChannelOrder.class), layout, r.choice(Key.MODEL_RESAMPLE, Resample.class)));
+    }
+
     public static ArgusConfig from(Settings s, Map<String, String> env) {
         ConfigReader r = new ConfigReader(s);
         String backend = r.string(Key.BACKEND).toLowerCase(Locale.ROOT);
@@ -107,13 +139,10 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         if (location.isBlank()) {
             throw r.bad(Key.MODEL, "Give a model file path or an hf:// location");
         }
-        int size = r.intIn(Key.MODEL_INPUT_SIZE, 1, 8192);
-        PreprocessSpec spec = r.wrap(Key.MODEL_RESIZE_SHORT_SIDE, () -> new PreprocessSpec(size, size,
-                r.choice(Key.MODEL_RESIZE, ResizeMode.class), r.intIn(Key.MODEL_RESIZE_SHORT_SIDE, 1, 16384),
-                (float) r.dbl(Key.MODEL_SCALE), r.floats3(Key.MODEL_MEAN), r.floats3(Key.MODEL_STD),
-                r.choice(Key.MODEL_CHANNEL_ORDER, ChannelOrder.class), r.choice(Key.MODEL_LAYOUT, TensorLayout.class)));
+        PreprocessSpec spec = preprocess(s, r);
         String labels = r.string(Key.MODEL_LABELS);
-        LabelSet labelSet = labels.equals("imagenet-1k") ? LabelSet.imagenet1k() : LabelSet.fromFile(Paths.get(labels));
+        LabelSet labelSet = labels.equals("imagenet-1k") ? LabelSet.imagenet1k()
+                : labels.endsWith(".json") ? HuggingFaceProcessor.labels(Paths.get(labels)) : LabelSet.fromFile(Paths.get(labels));
         ModelDescription model = new ModelDescription(r.string(Key.MODEL_NAME), r.string(Key.MODEL_INPUT_NAME),
                 r.string(Key.MODEL_OUTPUT_NAME), spec, labelSet);
 

@@ -24,6 +24,10 @@ public enum Key {
     MODEL_STD("argus.model.std", "0.229,0.224,0.225", "Per-channel standard deviation."),
     MODEL_CHANNEL_ORDER("argus.model.channel-order", "rgb", "rgb or bgr."),
     MODEL_LAYOUT("argus.model.layout", "nchw", "nchw or nhwc."),
+    MODEL_RESAMPLE("argus.model.resample", "bicubic", "The resize's filter, as Pillow's: bicubic or bilinear."),
+    MODEL_PREPROCESSOR_CONFIG("argus.model.preprocessor-config", "",
+            "A Hugging Face preprocessor_config.json (ConvNextImageProcessor, ViTImageProcessor, BitImageProcessor): the "
+                    + "model's preprocessing is read from it, instead of the argus.model.* resize, size, scale, mean and std keys."),
     DATA_DIR("argus.data-dir", "", "Where Argus keeps downloaded models and caches; empty = $XDG_DATA_HOME/argus or ~/.local/share/argus."),
     MAX_BYTES("argus.limits.max-bytes", "10485760", "Largest image file accepted, in bytes (10 MiB)."),
     MAX_PIXELS("argus.limits.max-pixels", "50000000", "Largest declared image size, width x height; refused before decoding."),

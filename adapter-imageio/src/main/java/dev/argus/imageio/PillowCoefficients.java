@@ -1,11 +1,15 @@
 package dev.argus.imageio;
 
+import dev.argus.domain.Resample;
+
 /**
- * Pillow's bicubic resampling weights for one axis, for a range of output pixels only, in Pillow's fixed-point form.
+ * Pillow's resampling weights (bicubic or bilinear) for one axis, for a range of output pixels only, in Pillow's
+ * fixed-point form.
  *
  * <p>Conventions reproduced from Pillow's {@code Resample.c} (they decide every rounding, so they must match exactly):
  * <ul>
- *   <li>scale = in / out; when shrinking the kernel is stretched by the scale (support = 2 * max(scale, 1));</li>
+ *   <li>scale = in / out; when shrinking the kernel is stretched by the scale (support = the filter's support, 2 for
+ *       bicubic and 1 for bilinear, times max(scale, 1));</li>
  *   <li>output pixel {@code xx} is centred at {@code (xx + 0.5) * scale} in input coordinates, input pixel {@code x}
  *       at {@code x + 0.5};</li>
  *   <li>the taps are input pixels {@code (int) (center - support + 0.5)} (clamped to 0) up to, exclusive,
@@ -15,7 +19,7 @@ package dev.argus.imageio;
  * </ul>
  * All arithmetic is in double, in the same order as the C code; Java's strict IEEE semantics give the same bits.
  */
-final class BicubicCoefficients {
+final class PillowCoefficients {
     /** Fractional bits of the fixed-point weights: 32 - 8 (pixel) - 2 (headroom for negative lobes). */
     static final int PRECISION_BITS = 22;
     private static final double ONE = 1 << PRECISION_BITS;
@@ -25,18 +29,23 @@ final class BicubicCoefficients {
     private final int[] weights;
     private final int stride;
 
-    private BicubicCoefficients(int[] first, int[] count, int[] weights, int stride) {
+    private PillowCoefficients(int[] first, int[] count, int[] weights, int stride) {
         this.first = first;
         this.count = count;
         this.weights = weights;
         this.stride = stride;
     }
 
-    /** Weights for output pixels {@code from .. from + n - 1} of an {@code inSize -> outSize} resize. */
-    static BicubicCoefficients compute(int inSize, int outSize, int from, int n) {
+    /** Bicubic weights for output pixels {@code from .. from + n - 1} of an {@code inSize -> outSize} resize. */
+    static PillowCoefficients compute(int inSize, int outSize, int from, int n) {
+        return compute(inSize, outSize, from, n, Resample.BICUBIC);
+    }
+
+    /** Weights of {@code filter} for output pixels {@code from .. from + n - 1} of an {@code inSize -> outSize} resize. */
+    static PillowCoefficients compute(int inSize, int outSize, int from, int n, Resample filter) {
         double scale = (double) inSize / outSize;
         double filterScale = Math.max(scale, 1.0);
-        double support = 2.0 * filterScale;
+        double support = filter.support() * filterScale;
         int stride = (int) Math.ceil(support) * 2 + 1;
         double inverseFilterScale = 1.0 / filterScale;
         int[] first = new int[n];
@@ -49,7 +58,8 @@ final class BicubicCoefficients {
             int xmax = Math.min((int) (center + support + 0.5), inSize) - xmin;
             double sum = 0.0;
             for (int x = 0; x < xmax; x++) {
-                w[x] = kernel((x + xmin - center + 0.5) * inverseFilterScale);
+                double at = (x + xmin - center + 0.5) * inverseFilterScale;
+                w[x] = filter == Resample.BILINEAR ? bilinear(at) : kernel(at);
                 sum += w[x];
             }
             for (int x = 0; x < xmax; x++) {
@@ -59,11 +69,11 @@ final class BicubicCoefficients {
             first[i] = xmin;
             count[i] = xmax;
         }
-        return new BicubicCoefficients(first, count, weights, stride);
+        return new PillowCoefficients(first, count, weights, stride);
     }
 
     /** One tap of weight 1 per output pixel: what Pillow does on an axis whose size does not change (it skips it). */
-    static BicubicCoefficients identity(int from, int n) {
+    static PillowCoefficients identity(int from, int n) {
         int[] first = new int[n];
         int[] count = new int[n];
         int[] weights = new int[n];
@@ -72,7 +82,7 @@ final class BicubicCoefficients {
             count[i] = 1;
             weights[i] = 1 << PRECISION_BITS;
         }
-        return new BicubicCoefficients(first, count, weights, 1);
+        return new PillowCoefficients(first, count, weights, 1);
     }
 
     /** Keys' cubic convolution kernel with a = -0.5, support 2, written as Pillow writes it. */
@@ -88,6 +98,14 @@ final class BicubicCoefficients {
             return (((x - 5) * x + 8) * x - 4) * a;
         }
         return 0.0;
+    }
+
+    /** Pillow's bilinear (triangle) filter, support 1. */
+    static double bilinear(double x) {
+        if (x < 0.0) {
+            x = -x;
+        }
+        return x < 1.0 ? 1.0 - x : 0.0;
     }
 
     /** First input index read for output pixel {@code i} (relative to {@code from}). */
