@@ -59,6 +59,11 @@ public final class GrpcServer implements AutoCloseable {
 
     /** Binds {@code config.host():config.port()} and starts serving (health NOT_SERVING until {@link #setServing}). */
     public static GrpcServer start(GrpcConfig config, ClassifyImageUseCase useCase) {
+        return start(config, useCase, null);
+    }
+
+    /** As above, admitting each call into the server-wide bound {@code shared} as well (null: none). */
+    public static GrpcServer start(GrpcConfig config, ClassifyImageUseCase useCase, Admission.Shared shared) {
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         NettyServerBuilder builder = NettyServerBuilder.forAddress(address, credentials(config))
                 .keepAliveTime(config.keepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
@@ -76,7 +81,7 @@ public final class GrpcServer implements AutoCloseable {
                         new io.grpc.netty.shaded.io.netty.channel.AdaptiveRecvByteBufAllocator(64, 4096, READ_BUFFER_BYTES))
                 .maxConnectionAge(config.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
                 .maxConnectionAgeGrace(config.shutdownGrace().toMillis() + 1_000, TimeUnit.MILLISECONDS);
-        GrpcServer server = assemble(builder, config, useCase);
+        GrpcServer server = assemble(builder, config, useCase, shared);
         LOG.log(Level.INFO, "gRPC server listening on {0}:{1} ({2}, max message {3} bytes, {4} concurrent calls, "
                         + "{5} MiB of messages in flight, auth {6})",
                 config.host(), String.valueOf(server.port()), config.tls() ? "TLS" : "plaintext",
@@ -87,7 +92,7 @@ public final class GrpcServer implements AutoCloseable {
 
     /** The same server on another transport (tests: in-process). TLS, address and keepalive settings do not apply. */
     static GrpcServer start(ServerBuilder<?> transport, GrpcConfig config, ClassifyImageUseCase useCase) {
-        return assemble(transport, config, useCase);
+        return assemble(transport, config, useCase, null);
     }
 
     private static ServerCredentials credentials(GrpcConfig config) {
@@ -103,7 +108,8 @@ public final class GrpcServer implements AutoCloseable {
         }
     }
 
-    private static GrpcServer assemble(ServerBuilder<?> builder, GrpcConfig config, ClassifyImageUseCase useCase) {
+    private static GrpcServer assemble(ServerBuilder<?> builder, GrpcConfig config, ClassifyImageUseCase useCase,
+                                       Admission.Shared shared) {
         HealthStatusManager health = new HealthStatusManager();
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
         health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
@@ -118,7 +124,7 @@ public final class GrpcServer implements AutoCloseable {
         classifier = MalformedMessageGuard.install(classifier);
         Admission admission = new Admission(new Admission.Limits("gRPC calls", config.maxConcurrentCalls(),
                 "argus.grpc.max-concurrent-calls", config.maxBytesInFlight(), "argus.grpc.max-bytes-in-flight",
-                java.time.Duration.ZERO, null));
+                java.time.Duration.ZERO, null), shared);
         MemoryBudget memory = admission.memory();
         classifier = ServerInterceptors.intercept(classifier, new CallAdmission(admission, config.maxInboundMessageBytes(), executor,
                 java.util.Set.of(ClassifierGrpc.getClassifyMethod().getFullMethodName(),

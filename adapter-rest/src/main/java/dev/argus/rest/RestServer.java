@@ -54,13 +54,22 @@ public final class RestServer implements AutoCloseable {
      */
     public RestServer(RestConfig config, ClassifyImageUseCase useCase, BooleanSupplier ready, PrometheusRegistry registry,
                       RawTensorInference tensors) {
+        this(config, useCase, ready, registry, tensors, null);
+    }
+
+    /**
+     * As above, admitting each request into the server-wide bound {@code shared} as well (null: none), which the
+     * other front ends of the same server share.
+     */
+    public RestServer(RestConfig config, ClassifyImageUseCase useCase, BooleanSupplier ready, PrometheusRegistry registry,
+                      RawTensorInference tensors, Admission.Shared shared) {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(useCase, "useCase");
         this.ready = Objects.requireNonNull(ready, "ready");
         this.auth = new BearerAuth(config.authTokens());
         this.admission = new Admission(new Admission.Limits("REST requests", config.maxConcurrentRequests(),
                 "argus.rest.max-concurrent-requests", config.maxBodyBytesInFlight(), "argus.rest.max-body-bytes-in-flight",
-                config.admissionWait(), config.requestTimeout()));
+                config.admissionWait(), config.requestTimeout()), shared);
         // Room for every admitted request, Jetty's acceptors and selectors (which scale with cores), and the cheap routes.
         int maxThreads = config.maxConcurrentRequests() + 32 + 2 * Runtime.getRuntime().availableProcessors();
         this.threads = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads), 60_000,

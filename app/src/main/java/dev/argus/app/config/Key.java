@@ -86,6 +86,9 @@ public enum Key {
     SERVER_SHUTDOWN_DELAY_MS("argus.server.shutdown-delay-ms", "0",
             "On SIGTERM: keep serving this long while reporting not ready, so that load balancers stop sending first (Kubernetes: a few seconds)."),
     SERVER_SHUTDOWN_GRACE_MS("argus.server.shutdown-grace-ms", "10000", "On SIGTERM: how long in-flight requests may finish."),
+    SERVER_MAX_CONCURRENT_REQUESTS("argus.server.max-concurrent-requests", "0",
+            "Requests in progress over REST and gRPC together; past it a request is refused as past its own API's limit. "
+                    + "0 = the larger of argus.rest.max-concurrent-requests and argus.grpc.max-concurrent-calls."),
     SERVER_ALLOW_UNAUTHENTICATED("argus.server.allow-unauthenticated", "false",
             "Serve on a non-loopback address without tokens. Off: binding REST or gRPC to another address without argus.rest.auth-tokens / argus.grpc.token is a configuration error."),
     REST_ENABLED("argus.rest.enabled", "true", "Serve REST (Cloudflare route, /v1, Open Inference Protocol, metrics, demo page) in argus serve."),

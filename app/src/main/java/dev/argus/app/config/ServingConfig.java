@@ -16,9 +16,10 @@ import java.util.Optional;
  * @param shutdownGrace how long in-flight requests may finish after SIGTERM
  * @param rest          the REST server, when enabled
  * @param grpc          the gRPC server, when enabled
+ * @param maxConcurrentRequests requests in progress over every enabled server together
  */
 public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration shutdownGrace, Optional<RestConfig> rest,
-                            Optional<GrpcConfig> grpc) {
+                            Optional<GrpcConfig> grpc, int maxConcurrentRequests) {
 
     public static ServingConfig from(Settings s) {
         ConfigReader r = new ConfigReader(s);
@@ -33,8 +34,13 @@ public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration s
                 throw r.bad(Key.GRPC_HOST, openServing("gRPC", "argus.grpc.token"));
             });
         }
+        int together = r.intIn(Key.SERVER_MAX_CONCURRENT_REQUESTS, 0, 100_000);
+        if (together == 0) {
+            together = Math.max(rest.map(RestConfig::maxConcurrentRequests).orElse(1),
+                    grpc.map(GrpcConfig::maxConcurrentCalls).orElse(1));
+        }
         return new ServingConfig(r.intIn(Key.SERVER_WARMUP_ROUNDS, 0, 1000), r.millis(Key.SERVER_SHUTDOWN_DELAY_MS, 0, 600_000), grace,
-                rest, grpc);
+                rest, grpc, together);
     }
 
     private static String openServing(String server, String tokenKey) {

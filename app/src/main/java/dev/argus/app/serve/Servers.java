@@ -1,6 +1,7 @@
 package dev.argus.app.serve;
 
 import dev.argus.app.config.ArgusConfig;
+import dev.argus.app.config.Key;
 import dev.argus.app.config.ServingConfig;
 import dev.argus.app.wiring.Argus;
 import dev.argus.domain.ArgusException;
@@ -8,6 +9,7 @@ import dev.argus.grpc.GrpcServer;
 import dev.argus.ports.in.ClassifyImageUseCase;
 import dev.argus.ports.in.InferTensorUseCase;
 import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.service.Admission;
 import dev.argus.rest.RawTensorInference;
 import dev.argus.rest.RestConfig;
 import dev.argus.rest.RestServer;
@@ -56,11 +58,14 @@ public final class Servers implements AutoCloseable {
         AtomicBoolean ready = new AtomicBoolean();
         List<AutoCloseable> started = new ArrayList<>();
         try {
+            // one bound over both APIs: each admits into its own limits and into this
+            Admission.Shared together = new Admission.Shared(serving.maxConcurrentRequests(),
+                    Key.SERVER_MAX_CONCURRENT_REQUESTS.key());
             Optional<RestServer> rest = serving.rest().map(c -> new RestServer(c, useCase, ready::get, new PrometheusRegistry(),
-                    argus.tensorUseCase().map(Servers::rawTensors).orElse(null)).start());
+                    argus.tensorUseCase().map(Servers::rawTensors).orElse(null), together).start());
             rest.ifPresent(started::add);
             rest.ifPresent(r -> argus.statistics().ifPresent(st -> InferenceMetrics.register(r.registry(), useCase.model().model(), st)));
-            Optional<GrpcServer> grpc = serving.grpc().map(c -> GrpcServer.start(c, useCase));
+            Optional<GrpcServer> grpc = serving.grpc().map(c -> GrpcServer.start(c, useCase, together));
             grpc.ifPresent(started::add);
             Servers servers = new Servers(argus, rest, grpc, ready, serving.rest().map(RestConfig::host).orElse(""),
                     serving.shutdownDelay());

@@ -18,8 +18,47 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * honour. Backends that are not local (Cloudflare, another Argus) are admitted the same way: admission is before the
  * backend is known to be local or remote. After admission, the pipeline's own stages bound their queues
  * ({@link LocalImageClassifier}, {@link BatchScheduler}).
+ *
+ * <p>Front ends that serve the same model share one {@link Shared} bound: a request needs a place in its own front
+ * end's admission (whose limits fit its transport: REST's bodies arrive as a stream, gRPC's messages whole) and one of
+ * the server's, so that REST and gRPC together never have more requests in progress than the server allows.
  */
 public final class Admission {
+
+    /** The server-wide bound on requests in progress, over every front end that admits into it. */
+    public static final class Shared {
+        private final int maxRequests;
+        private final String key;
+        private final Semaphore places;
+
+        /**
+         * @param maxRequests requests in progress over all front ends together
+         * @param key         the setting behind it, named in refusals
+         */
+        public Shared(int maxRequests, String key) {
+            if (maxRequests < 1) {
+                throw ArgusException.configuration("The server needs at least one request in progress (" + key + " = "
+                        + maxRequests + ").");
+            }
+            this.maxRequests = maxRequests;
+            this.key = Objects.requireNonNull(key, "key");
+            this.places = new Semaphore(maxRequests, true);
+        }
+
+        /** Requests in progress over every front end. */
+        public int inFlight() {
+            return maxRequests - places.availablePermits();
+        }
+
+        public int maxRequests() {
+            return maxRequests;
+        }
+
+        private ArgusException overloaded() {
+            return new ArgusException(ErrorCode.OVERLOADED, "Out of capacity: " + maxRequests + " requests are in progress "
+                    + "over all of this server's APIs together (" + key + "). Retry shortly, with backoff.");
+        }
+    }
 
     /**
      * @param name        what is admitted, for messages ("REST requests", "gRPC calls")
@@ -46,11 +85,19 @@ public final class Admission {
     private final Limits limits;
     private final Semaphore places;
     private final MemoryBudget memory;
+    private final Shared shared;
 
+    /** An admission of its own: no bound shared with other front ends. */
     public Admission(Limits limits) {
+        this(limits, null);
+    }
+
+    /** @param shared the server-wide bound this front end admits into as well, or null for none */
+    public Admission(Limits limits, Shared shared) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.places = new Semaphore(limits.maxRequests(), true);
         this.memory = new MemoryBudget(limits.maxBytes());
+        this.shared = shared;
     }
 
     public Limits limits() {
@@ -75,15 +122,13 @@ public final class Admission {
      */
     public Ticket admit() {
         long wait = limits.timeout() == null ? limits.admissionWait().toNanos() : Math.min(limits.admissionWait().toNanos(), limits.timeout().toNanos());
-        boolean in;
-        try {
-            in = places.tryAcquire(wait, TimeUnit.NANOSECONDS); // fair: in order of arrival
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ArgusException(ErrorCode.OVERLOADED, "The server is shutting down; retry on another instance.");
-        }
-        if (!in) {
+        long start = System.nanoTime();
+        if (!acquire(places, wait)) {
             throw overloaded();
+        }
+        if (shared != null && !acquire(shared.places, wait - (System.nanoTime() - start))) {
+            places.release();
+            throw shared.overloaded();
         }
         return new Ticket(limits.timeout() == null ? Deadline.none() : Deadline.after(limits.timeout()));
     }
@@ -93,7 +138,21 @@ public final class Admission {
         if (!places.tryAcquire()) {
             throw overloaded();
         }
+        if (shared != null && !shared.places.tryAcquire()) {
+            places.release();
+            throw shared.overloaded();
+        }
         return new Ticket(deadline);
+    }
+
+    /** A place within {@code nanos}, in order of arrival (fair semaphores wait in line even for a zero wait). */
+    private static boolean acquire(Semaphore s, long nanos) {
+        try {
+            return s.tryAcquire(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ArgusException(ErrorCode.OVERLOADED, "The server is shutting down; retry on another instance.");
+        }
     }
 
     private ArgusException overloaded() {
@@ -131,6 +190,9 @@ public final class Admission {
         @Override
         public void close() {
             if (closed.compareAndSet(false, true)) {
+                if (shared != null) {
+                    shared.places.release();
+                }
                 places.release();
             }
         }

@@ -90,4 +90,53 @@ class AdmissionTest {
         assertThatThrownBy(() -> admission(1, 100, Duration.ofMillis(-1), null)).isInstanceOf(ArgusException.class);
         assertThatThrownBy(() -> admission(1, 100, Duration.ZERO, Duration.ZERO)).isInstanceOf(ArgusException.class);
     }
+
+    @Test
+    void frontEndsSharingTheServersBoundNeverHoldMoreThanItTogether() {
+        Admission.Shared server = new Admission.Shared(3, "argus.server.max-concurrent-requests");
+        Admission rest = new Admission(new Admission.Limits("REST requests", 2, "argus.rest.max-concurrent-requests", 1000,
+                "argus.rest.max-body-bytes-in-flight", Duration.ZERO, null), server);
+        Admission grpc = new Admission(new Admission.Limits("gRPC calls", 2, "argus.grpc.max-concurrent-calls", 1000,
+                "argus.grpc.max-bytes-in-flight", Duration.ZERO, null), server);
+        Admission.Ticket r1 = rest.admit();
+        Admission.Ticket r2 = rest.admit();
+        Admission.Ticket g1 = grpc.tryAdmit(Deadline.none());
+        assertThat(server.inFlight()).isEqualTo(3);
+        // gRPC is under its own limit of 2, but the server's 3 are taken
+        assertThatThrownBy(() -> grpc.tryAdmit(Deadline.none()))
+                .isInstanceOfSatisfying(ArgusException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.OVERLOADED))
+                .hasMessageContaining("3 requests").hasMessageContaining("argus.server.max-concurrent-requests");
+        assertThatThrownBy(grpc::admit).hasMessageContaining("argus.server.max-concurrent-requests");
+        assertThat(grpc.inFlight()).as("a refusal by the server's bound gives the front end's place back").isEqualTo(1);
+        // REST's own limit still applies first
+        r1.close();
+        assertThat(server.inFlight()).isEqualTo(2);
+        Admission.Ticket g2 = grpc.admit();
+        assertThatThrownBy(rest::admit).hasMessageContaining("argus.server.max-concurrent-requests");
+        r2.close();
+        r2.close(); // once
+        g1.close();
+        g2.close();
+        assertThat(server.inFlight()).isZero();
+        assertThat(rest.inFlight()).isZero();
+        assertThat(grpc.inFlight()).isZero();
+    }
+
+    @Test
+    void aRequestWaitingForTheServersBoundGetsThePlaceAnotherFrontEndGivesBack() throws Exception {
+        Admission.Shared server = new Admission.Shared(1, "argus.server.max-concurrent-requests");
+        Admission rest = new Admission(new Admission.Limits("REST requests", 4, "k", 1000, "b", Duration.ofSeconds(5), null), server);
+        Admission grpc = new Admission(new Admission.Limits("gRPC calls", 4, "k", 1000, "b", Duration.ZERO, null), server);
+        Admission.Ticket g = grpc.tryAdmit(Deadline.none());
+        CompletableFuture<Admission.Ticket> waiting = CompletableFuture.supplyAsync(rest::admit);
+        Thread.sleep(100);
+        assertThat(waiting).isNotDone();
+        g.close();
+        Admission.Ticket r = waiting.get(5, TimeUnit.SECONDS);
+        assertThat(server.inFlight()).isEqualTo(1);
+        r.close();
+        assertThat(server.inFlight()).isZero();
+        assertThatThrownBy(() -> new Admission.Shared(0, "argus.server.max-concurrent-requests"))
+                .hasMessageContaining("argus.server.max-concurrent-requests");
+    }
 }
