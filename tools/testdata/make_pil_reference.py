@@ -277,7 +277,6 @@ def reference_stretch(im):
 STRETCH_ALSO = {"noise-333x517.png", "exif-orientation-6.jpg", "tiny-10x10.png", "shared-dog.jpg"}
 
 HF_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "hf-processors")
-IMAGENET_MEAN, IMAGENET_STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
 CLIP_MEAN, CLIP_STD = [0.48145466, 0.4578275, 0.40821073], [0.26862954, 0.26130258, 0.27577711]
 
 
@@ -317,14 +316,14 @@ def hf_reference(im, cfg):
     kind = {"ConvNextFeatureExtractor": "ConvNextImageProcessor", "ViTFeatureExtractor": "ViTImageProcessor"}.get(kind, kind)
     if kind == "ConvNextImageProcessor":
         shortest = hf_square(cfg.get("size", {"shortest_edge": 384}), "shortest_edge")
-        resample = cfg.get("resample", Image.BILINEAR)
+        resample = cfg["resample"]  # no default: it changed between transformers versions (Argus refuses its absence)
         crop_pct = cfg.get("crop_pct") or 224 / 256
         if shortest < 384:
             im = hf_resize_short(im, int(shortest / crop_pct), resample)
             im = hf_center_crop(im, shortest, shortest)
         else:
             im = im.resize((shortest, shortest), resample)
-        mean, std = IMAGENET_MEAN, IMAGENET_STD
+        mean, std = [0.5] * 3, [0.5] * 3  # transformers' IMAGENET_STANDARD_MEAN / _STD
     elif kind == "ViTImageProcessor":
         size = cfg.get("size", {"height": 224, "width": 224})
         h, w = (size, size) if isinstance(size, int) else (size["height"], size["width"])
@@ -390,7 +389,8 @@ def main(argv):
     for p in shared:
         st = os.stat(p)
         stamp.update(f"{p}:{st.st_size}:{st.st_mtime_ns}".encode())
-    for _, p in hf_configs():
+    for name, p in hf_configs():
+        stamp.update(name.encode())
         with open(p, "rb") as f:
             stamp.update(f.read())
     stamp = stamp.hexdigest()

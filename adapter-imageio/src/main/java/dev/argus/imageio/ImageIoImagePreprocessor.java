@@ -9,9 +9,10 @@ import java.io.IOException;
 import java.util.Objects;
 
 /**
- * Decodes with ImageIO and preprocesses exactly as Hugging Face's {@code microsoft/resnet-50} pipeline does with PIL:
- * EXIF transpose, {@code convert('RGB')}, bicubic resize of the short side (Pillow's resampler, ported bit-exactly),
- * centre crop, scale, normalise, channel order, layout. Only the cropped part of the resized image is computed.
+ * Decodes with ImageIO and preprocesses exactly as Hugging Face's {@code microsoft/resnet-50} pipeline does with PIL
+ * (and as the spec says for other models): EXIF transpose, {@code convert('RGB')}, bicubic or bilinear resize of the
+ * short side or to a size (Pillow's resampler, ported bit-exactly), centre crop, scale, normalise, channel order,
+ * layout. Only the cropped part of the resized image is computed.
  *
  * <p>Thread-safe: every call creates (and disposes) its own ImageIO reader. JPEGs are decoded into reused images (one
  * per CPU kept, of up to 32 MiB each), not into a new array each time. Decodes share one memory budget

@@ -100,15 +100,15 @@ class ServeIT {
     @Test
     void restAndGrpcShareTheServersBoundOnRequestsInProgress() throws Exception {
         // each API allows 2; the server 1 over both: a REST request in progress (admitted, its body still arriving)
-        // leaves no place for a gRPC call
+        // leaves no place for a gRPC call. REST waits for a place (not refused) should a probing gRPC call hold it.
         Settings s = probeSettings().set(Key.SERVER_MAX_CONCURRENT_REQUESTS, "1", "test")
                 .set(Key.REST_MAX_CONCURRENT_REQUESTS, "2", "test").set(Key.GRPC_MAX_CONCURRENT_CALLS, "2", "test")
-                .set(Key.REST_ADMISSION_WAIT_MS, "0", "test");
+                .set(Key.REST_ADMISSION_WAIT_MS, "20000", "test");
         Servers servers = Servers.start(ArgusConfig.from(s, Map.of()), ServingConfig.from(s), ModelSource.ProgressListener.NONE);
         ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", servers.grpc().orElseThrow().port()).usePlaintext().build();
         ProbeCase probe = ProbeCase.all().get(0);
         ClassifyRequest request = ClassifyRequest.newBuilder().setEncoded(ByteString.copyFrom(probe.bytes())).build();
-        try (java.net.Socket slow = new java.net.Socket("127.0.0.1", servers.rest().orElseThrow().port())) {
+        try (servers; java.net.Socket slow = new java.net.Socket("127.0.0.1", servers.rest().orElseThrow().port())) {
             slow.getOutputStream().write(("POST /client/v4/accounts/a/ai/run/@cf/microsoft/resnet-50 HTTP/1.1\r\n"
                     + "Host: x\r\nContent-Length: 100000\r\n\r\n0123456789").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             slow.getOutputStream().flush();
@@ -124,8 +124,7 @@ class ServeIT {
             assertThat(refused).as("a gRPC call while REST holds the server's one place").isNotNull();
             assertThat(refused.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED);
             assertThat(refused.getStatus().getDescription()).contains("argus.server.max-concurrent-requests");
-        }
-        try {
+            slow.close();
             // the REST request ended with its connection: its place is back
             ClassifyResponse r = null;
             for (int i = 0; i < 50 && r == null; i++) {
@@ -138,7 +137,6 @@ class ServeIT {
             assertThat(r).isNotNull();
             assertThat(r.getClassificationsList().get(0).getLabel()).isEqualTo(LabelStyle.CLOUDFLARE.apply(probe.expectedLabel()));
         } finally {
-            servers.close();
             ch.shutdownNow();
         }
     }

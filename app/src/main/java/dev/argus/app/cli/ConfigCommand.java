@@ -52,6 +52,9 @@ final class ConfigCommand implements Callable<Integer> {
                 + ", decode pool " + i.cpus() + " thread(s)");
         out.println("# CPUs: " + i.cpusSource());
         out.println("# sizing: " + i.sizing().source());
+        String processor = s.get(dev.argus.app.config.Key.MODEL_PREPROCESSOR_CONFIG);
+        out.println("# preprocessing: " + c.model().preprocess() + (processor == null || processor.isBlank()
+                ? " (the argus.model.* keys)" : " (from " + processor.strip() + ")"));
         return ExitCodes.OK;
     }
 }

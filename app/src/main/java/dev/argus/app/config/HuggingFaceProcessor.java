@@ -28,12 +28,14 @@ import java.util.Set;
  *       {@code size.shortest_edge} under 384, the short side is resized to {@code int(shortest_edge / crop_pct)}
  *       (long side {@code int(short * long / short)}) and a centred {@code shortest_edge} square is cropped; from 384
  *       on, the image is resized straight to a {@code shortest_edge} square. Defaults: shortest_edge 384, crop_pct
- *       224/256, bilinear, ImageNet's mean and std.</li>
+ *       224/256, mean and std 0.5. Its default filter changed between transformers versions (bilinear, then bicubic),
+ *       so a configuration without {@code resample} is refused rather than guessed.</li>
  *   <li>{@code ViTImageProcessor} (alias {@code ViTFeatureExtractor}): resized straight to {@code size.height x
  *       size.width}, no crop. Defaults: 224 x 224, bilinear, mean and std 0.5.</li>
  *   <li>{@code BitImageProcessor}: the short side to {@code size.shortest_edge}, then a centred {@code crop_size}
  *       crop. Defaults: shortest_edge 224, crop 224 x 224, bicubic, OpenAI CLIP's mean and std.</li>
  * </ul>
+ * These are the PIL processors; the "fast" (torchvision) ones are not pixel-identical to PIL and are refused by name.
  * In all three {@code do_rescale} multiplies by {@code rescale_factor} (1/255) and {@code do_normalize} subtracts
  * {@code image_mean} and divides by {@code image_std}, in that order, on RGB. Anything else (another processor, a
  * filter other than bilinear or bicubic, an option Argus does not implement, an output whose size would depend on the
@@ -41,8 +43,6 @@ import java.util.Set;
  */
 public final class HuggingFaceProcessor {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
-    private static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
     private static final float[] HALF = {0.5f, 0.5f, 0.5f};
     private static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
     private static final float[] CLIP_STD = {0.26862954f, 0.26130258f, 0.27577711f};
@@ -90,10 +90,15 @@ public final class HuggingFaceProcessor {
             throw bad(source, "has rescale_factor " + factor + "; it must be positive");
         }
         boolean normalize = bool(c, "do_normalize", true, source);
-        float[] defaultMean = type.equals("ViTImageProcessor") ? HALF : type.equals("BitImageProcessor") ? CLIP_MEAN : IMAGENET_MEAN;
-        float[] defaultStd = type.equals("ViTImageProcessor") ? HALF : type.equals("BitImageProcessor") ? CLIP_STD : IMAGENET_STD;
+        float[] defaultMean = type.equals("BitImageProcessor") ? CLIP_MEAN : HALF;
+        float[] defaultStd = type.equals("BitImageProcessor") ? CLIP_STD : HALF;
         float[] mean = normalize ? triple(c, "image_mean", defaultMean, source) : new float[] {0f, 0f, 0f};
         float[] std = normalize ? triple(c, "image_std", defaultStd, source) : new float[] {1f, 1f, 1f};
+        if (type.equals("ConvNextImageProcessor") && !c.hasNonNull("resample")) {
+            throw bad(source, "gives no resample; ConvNextImageProcessor's default filter is bilinear in transformers 4 and "
+                    + "bicubic in later versions, so Argus will not guess: add \"resample\": 2 (bilinear) or 3 (bicubic), "
+                    + "whichever the model was trained with");
+        }
         Resample resample = resample(c, type.equals("BitImageProcessor") ? Resample.BICUBIC : Resample.BILINEAR, source);
         return switch (type) {
             case "ConvNextImageProcessor" -> convNext(c, source, factor, mean, std, layout, resample);

@@ -15,7 +15,7 @@ public enum Key {
     MODEL_NAME("argus.model.name", "microsoft/resnet-50", "Model name reported in results."),
     MODEL_INPUT_NAME("argus.model.input-name", "", "Input tensor name; empty = the model's only input."),
     MODEL_OUTPUT_NAME("argus.model.output-name", "", "Output (logits) tensor name; empty = the model's first output."),
-    MODEL_LABELS("argus.model.labels", "imagenet-1k", "Label set: imagenet-1k (built in) or a text file, one class per line."),
+    MODEL_LABELS("argus.model.labels", "imagenet-1k", "Label set: imagenet-1k (built in), a text file with one class per line, or a Hugging Face config.json (its id2label)."),
     MODEL_INPUT_SIZE("argus.model.input-size", "224", "Model input width and height in pixels."),
     MODEL_RESIZE("argus.model.resize", "short-side-then-center-crop", "short-side-then-center-crop or stretch."),
     MODEL_RESIZE_SHORT_SIDE("argus.model.resize-short-side", "256", "Short side after resizing, before the centre crop."),
@@ -27,7 +27,8 @@ public enum Key {
     MODEL_RESAMPLE("argus.model.resample", "bicubic", "The resize's filter, as Pillow's: bicubic or bilinear."),
     MODEL_PREPROCESSOR_CONFIG("argus.model.preprocessor-config", "",
             "A Hugging Face preprocessor_config.json (ConvNextImageProcessor, ViTImageProcessor, BitImageProcessor): the "
-                    + "model's preprocessing is read from it, instead of the argus.model.* resize, size, scale, mean and std keys."),
+                    + "model's preprocessing is read from it, instead of the argus.model.* input-size, resize, resize-short-side, "
+                    + "scale, mean, std, channel-order and resample keys (which must then stay unset)."),
     DATA_DIR("argus.data-dir", "", "Where Argus keeps downloaded models and caches; empty = $XDG_DATA_HOME/argus or ~/.local/share/argus."),
     MAX_BYTES("argus.limits.max-bytes", "10485760", "Largest image file accepted, in bytes (10 MiB)."),
     MAX_PIXELS("argus.limits.max-pixels", "50000000", "Largest declared image size, width x height; refused before decoding."),
@@ -88,7 +89,7 @@ public enum Key {
     SERVER_SHUTDOWN_GRACE_MS("argus.server.shutdown-grace-ms", "10000", "On SIGTERM: how long in-flight requests may finish."),
     SERVER_MAX_CONCURRENT_REQUESTS("argus.server.max-concurrent-requests", "0",
             "Requests in progress over REST and gRPC together; past it a request is refused as past its own API's limit. "
-                    + "0 = the larger of argus.rest.max-concurrent-requests and argus.grpc.max-concurrent-calls."),
+                    + "0 = the sum of the enabled APIs' limits (each API keeps its own places); set lower to cap the total."),
     SERVER_ALLOW_UNAUTHENTICATED("argus.server.allow-unauthenticated", "false",
             "Serve on a non-loopback address without tokens. Off: binding REST or gRPC to another address without argus.rest.auth-tokens / argus.grpc.token is a configuration error."),
     REST_ENABLED("argus.rest.enabled", "true", "Serve REST (Cloudflare route, /v1, Open Inference Protocol, metrics, demo page) in argus serve."),

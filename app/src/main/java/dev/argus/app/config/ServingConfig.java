@@ -35,9 +35,8 @@ public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration s
             });
         }
         int together = r.intIn(Key.SERVER_MAX_CONCURRENT_REQUESTS, 0, 100_000);
-        if (together == 0) {
-            together = Math.max(rest.map(RestConfig::maxConcurrentRequests).orElse(1),
-                    grpc.map(GrpcConfig::maxConcurrentCalls).orElse(1));
+        if (together == 0) { // never the binding limit: each API keeps its own places, as before there was a total
+            together = rest.map(RestConfig::maxConcurrentRequests).orElse(0) + grpc.map(GrpcConfig::maxConcurrentCalls).orElse(0);
         }
         return new ServingConfig(r.intIn(Key.SERVER_WARMUP_ROUNDS, 0, 1000), r.millis(Key.SERVER_SHUTDOWN_DELAY_MS, 0, 600_000), grace,
                 rest, grpc, together);

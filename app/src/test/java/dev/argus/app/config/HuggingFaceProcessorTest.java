@@ -61,13 +61,13 @@ class HuggingFaceProcessorTest {
         assertThat(s.resizeMode()).isEqualTo(ResizeMode.STRETCH);
         assertThat(s.inputWidth()).isEqualTo(384);
         assertThat(s.inputHeight()).isEqualTo(384);
-        assertThat(s.resample()).as("ConvNext's default filter").isEqualTo(Resample.BILINEAR);
-        assertThat(s.mean()).containsExactly(0.485f, 0.456f, 0.406f);
-        assertThat(s.std()).containsExactly(0.229f, 0.224f, 0.225f);
+        assertThat(s.resample()).isEqualTo(Resample.BILINEAR);
+        assertThat(s.mean()).as("transformers' IMAGENET_STANDARD_MEAN").containsExactly(0.5f, 0.5f, 0.5f);
+        assertThat(s.std()).containsExactly(0.5f, 0.5f, 0.5f);
         assertThat(s.scale()).isEqualTo((float) (1.0 / 255.0));
         // and crop_pct's default of 224/256 when it is null
-        assertThat(parse("{\"image_processor_type\":\"ConvNextImageProcessor\",\"crop_pct\":null,\"size\":{\"shortest_edge\":224}}")
-                .resizeShortSide()).isEqualTo(256);
+        assertThat(parse("{\"image_processor_type\":\"ConvNextImageProcessor\",\"resample\":3,\"crop_pct\":null,"
+                + "\"size\":{\"shortest_edge\":224}}").resizeShortSide()).isEqualTo(256);
     }
 
     @Test
@@ -109,6 +109,9 @@ class HuggingFaceProcessorTest {
     @Test
     void refusesWhatItDoesNotImplementNamingIt() {
         refused("{\"image_processor_type\":\"CLIPImageProcessor\"}", "CLIPImageProcessor", "BitImageProcessor");
+        refused("{\"image_processor_type\":\"ViTImageProcessorFast\"}", "ViTImageProcessorFast");
+        refused("{\"image_processor_type\":\"ConvNextImageProcessor\",\"size\":{\"shortest_edge\":224}}",
+                "no resample", "transformers 4");
         refused("{\"size\":224}", "image_processor_type");
         refused("{\"image_processor_type\":\"ViTImageProcessor\",\"resample\":1}", "LANCZOS", "BILINEAR (2) and BICUBIC (3)");
         refused("{\"image_processor_type\":\"ViTImageProcessor\",\"resample\":\"bicubic\"}", "resample");
@@ -118,8 +121,9 @@ class HuggingFaceProcessorTest {
         refused("{\"image_processor_type\":\"BitImageProcessor\",\"do_center_crop\":false}", "do_center_crop");
         refused("{\"image_processor_type\":\"BitImageProcessor\",\"size\":{\"shortest_edge\":200}}", "crops 224x224", "pad");
         refused("{\"image_processor_type\":\"BitImageProcessor\",\"crop_size\":{\"height\":200,\"width\":220}}", "rectangle");
-        refused("{\"image_processor_type\":\"ConvNextImageProcessor\",\"crop_pct\":1.5}", "crop_pct");
-        refused("{\"image_processor_type\":\"ConvNextImageProcessor\",\"size\":{\"height\":224,\"width\":224}}", "shortest_edge");
+        refused("{\"image_processor_type\":\"ConvNextImageProcessor\",\"resample\":2,\"crop_pct\":1.5}", "crop_pct");
+        refused("{\"image_processor_type\":\"ConvNextImageProcessor\",\"resample\":2,\"size\":{\"height\":224,\"width\":224}}",
+                "shortest_edge");
         refused("{\"image_processor_type\":\"ViTImageProcessor\",\"size\":{\"shortest_edge\":224}}", "height");
         refused("{\"image_processor_type\":\"ViTImageProcessor\",\"size\":0}", "1..8192");
         refused("{\"image_processor_type\":\"ViTImageProcessor\",\"image_mean\":[0.5,0.5]}", "image_mean", "three numbers");

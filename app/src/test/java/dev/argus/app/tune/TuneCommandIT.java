@@ -73,7 +73,8 @@ class TuneCommandIT {
         Run config = argus("config", "--model", model, "-D", "argus.cpus=2");
         assertThat(config.out()).contains("# resolved: data dir " + tmp.resolve("data") + ", 2 CPUs, " + chosen.workers()
                 + " worker(s) x " + chosen.threads() + " thread(s), max-batch " + chosen.maxBatch() + ", decode pool 2 thread(s)")
-                .contains("# sizing: argus tune: ");
+                .contains("# sizing: argus tune: ").contains("# preprocessing: " + dev.argus.domain.PreprocessSpec.resnet50()
+                        + " (the argus.model.* keys)");
         Run userSet = argus("config", "--model", model, "-D", "argus.cpus=2", "-D", "argus.inference.max-batch=16");
         assertThat(userSet.out()).contains("max-batch 16").contains("# sizing: configuration: argus.inference.max-batch (flag --set); "
                 + "the tuned setting " + files.get(0) + " is not used");

@@ -126,9 +126,16 @@ public final class Admission {
         if (!acquire(places, wait)) {
             throw overloaded();
         }
-        if (shared != null && !acquire(shared.places, wait - (System.nanoTime() - start))) {
-            places.release();
-            throw shared.overloaded();
+        boolean both = false;
+        try {
+            if (shared != null && !acquire(shared.places, wait - (System.nanoTime() - start))) {
+                throw shared.overloaded();
+            }
+            both = true;
+        } finally {
+            if (!both) {
+                places.release(); // refused, or interrupted, at the server's bound: this front end's place goes back
+            }
         }
         return new Ticket(limits.timeout() == null ? Deadline.none() : Deadline.after(limits.timeout()));
     }
@@ -138,9 +145,17 @@ public final class Admission {
         if (!places.tryAcquire()) {
             throw overloaded();
         }
-        if (shared != null && !shared.places.tryAcquire()) {
-            places.release();
-            throw shared.overloaded();
+        boolean both = false;
+        try {
+            // timed, not tryAcquire(): a fair semaphore then honours the other front end's requests already waiting
+            if (shared != null && !acquire(shared.places, 0)) {
+                throw shared.overloaded();
+            }
+            both = true;
+        } finally {
+            if (!both) {
+                places.release();
+            }
         }
         return new Ticket(deadline);
     }
