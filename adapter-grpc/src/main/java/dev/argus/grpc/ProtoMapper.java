@@ -117,7 +117,8 @@ final class ProtoMapper {
                 .setResizeShortSide(p.resizeShortSide())
                 .setScale(p.scale())
                 .setChannelOrder(p.channelOrder().name().toLowerCase(Locale.ROOT))
-                .setLayout(p.layout().name().toLowerCase(Locale.ROOT));
+                .setLayout(p.layout().name().toLowerCase(Locale.ROOT))
+                .setResample(p.resample().name().toLowerCase(Locale.ROOT));
         for (int i = 0; i < 3; i++) {
             b.addMean(p.mean()[i]).addStd(p.std()[i]);
         }

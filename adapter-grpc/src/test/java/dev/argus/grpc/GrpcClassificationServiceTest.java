@@ -231,6 +231,7 @@ class GrpcClassificationServiceTest {
         assertThat(info.getInput().getResize()).isEqualTo("short-side-then-center-crop");
         assertThat(info.getInput().getLayout()).isEqualTo("nchw");
         assertThat(info.getInput().getMeanList()).hasSize(3);
+        assertThat(info.getInput().getResample()).isEqualTo("bicubic");
     }
 
     @Test

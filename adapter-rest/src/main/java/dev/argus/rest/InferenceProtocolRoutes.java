@@ -145,7 +145,24 @@ final class InferenceProtocolRoutes {
             outputs.addObject().put("name", InferRequest.LOGITS_OUTPUT).put("datatype", "FP32")
                     .putArray("shape").add(-1).add(info.labelCount());
         }
+        // how Argus prepares an image for this model (an extension field; OIP clients ignore what they do not know)
+        info.preprocess().ifPresent(spec -> preprocessing(o.putObject("parameters").putObject("preprocessing"), spec));
         return o;
+    }
+
+    private static void preprocessing(ObjectNode p, dev.argus.domain.PreprocessSpec spec) {
+        p.put("width", spec.inputWidth()).put("height", spec.inputHeight())
+                .put("resize", spec.resizeMode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+                .put("resize_short_side", spec.resizeShortSide()).put("scale", spec.scale())
+                .put("channel_order", spec.channelOrder().name().toLowerCase(java.util.Locale.ROOT))
+                .put("layout", spec.layout().name().toLowerCase(java.util.Locale.ROOT))
+                .put("resample", spec.resample().name().toLowerCase(java.util.Locale.ROOT));
+        ArrayNode mean = p.putArray("mean");
+        ArrayNode std = p.putArray("std");
+        for (int i = 0; i < 3; i++) {
+            mean.add(spec.mean()[i]);
+            std.add(spec.std()[i]);
+        }
     }
 
     private ObjectNode modelConfig() {

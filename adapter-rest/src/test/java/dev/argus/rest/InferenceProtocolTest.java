@@ -82,6 +82,10 @@ class InferenceProtocolTest {
             assertThat(m.at("/inputs/0/datatype").asText()).isEqualTo("BYTES");
             assertThat(m.at("/inputs/1/shape").toString()).isEqualTo("[-1,3,224,224]");
             assertThat(m.at("/outputs/1/shape").toString()).isEqualTo("[-1,1000]");
+            assertThat(m.at("/parameters/preprocessing/resize").asText()).isEqualTo("short-side-then-center-crop");
+            assertThat(m.at("/parameters/preprocessing/resize_short_side").asInt()).isEqualTo(256);
+            assertThat(m.at("/parameters/preprocessing/resample").asText()).isEqualTo("bicubic");
+            assertThat(m.at("/parameters/preprocessing/mean/0").floatValue()).isEqualTo(0.485f);
         }
     }
 
