@@ -110,6 +110,22 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
      * from the {@code argus.model.*} keys. The layout is always {@code argus.model.layout}: the engine's, not the
      * processor's.
      */
+    static boolean isDefault(Settings s, Key k) {
+        return "default".equals(s.source(k));
+    }
+
+    /** The preprocessing a Hugging Face processor configuration gives, with the same conflict rule as the key's. */
+    static PreprocessSpec preprocessFrom(Path processor, Settings s, ConfigReader r) {
+        TensorLayout layout = r.choice(Key.MODEL_LAYOUT, TensorLayout.class);
+        for (Key k : PREPROCESSING_KEYS) {
+            if (!isDefault(s, k)) {
+                throw r.bad(k, "the Hugging Face processor configuration " + processor + " already says how to preprocess; "
+                        + "give one or the other");
+            }
+        }
+        return HuggingFaceProcessor.read(processor, layout);
+    }
+
     private static PreprocessSpec preprocess(Settings s, ConfigReader r) {
         TensorLayout layout = r.choice(Key.MODEL_LAYOUT, TensorLayout.class);
         String processor = r.string(Key.MODEL_PREPROCESSOR_CONFIG).strip();
@@ -139,11 +155,18 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         if (location.isBlank()) {
             throw r.bad(Key.MODEL, "Give a model file path or an hf:// location");
         }
-        PreprocessSpec spec = preprocess(s, r);
+        Optional<HuggingFaceFolder> folder = HuggingFaceFolder.at(location);
+        if (folder.isPresent()) {
+            location = folder.get().modelFile(backend).toString();
+        }
+        PreprocessSpec spec = folder.isPresent() && isDefault(s, Key.MODEL_PREPROCESSOR_CONFIG)
+                ? folder.get().preprocess(s, r) : preprocess(s, r);
         String labels = r.string(Key.MODEL_LABELS);
-        LabelSet labelSet = labels.equals("imagenet-1k") ? LabelSet.imagenet1k()
+        LabelSet labelSet = folder.isPresent() && isDefault(s, Key.MODEL_LABELS) ? folder.get().labels()
+                : labels.equals("imagenet-1k") ? LabelSet.imagenet1k()
                 : labels.endsWith(".json") ? HuggingFaceProcessor.labels(Paths.get(labels)) : LabelSet.fromFile(Paths.get(labels));
-        ModelDescription model = new ModelDescription(r.string(Key.MODEL_NAME), r.string(Key.MODEL_INPUT_NAME),
+        String modelName = folder.isPresent() && isDefault(s, Key.MODEL_NAME) ? folder.get().name() : r.string(Key.MODEL_NAME);
+        ModelDescription model = new ModelDescription(modelName, r.string(Key.MODEL_INPUT_NAME),
                 r.string(Key.MODEL_OUTPUT_NAME), spec, labelSet);
 
         int cpus = r.intIn(Key.CPUS, 0, 4096);

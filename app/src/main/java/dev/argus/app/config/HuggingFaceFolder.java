@@ -1,0 +1,99 @@
+package dev.argus.app.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.argus.domain.ArgusException;
+import dev.argus.domain.LabelSet;
+import dev.argus.domain.PreprocessSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A model folder in Hugging Face's layout, given as the model location: {@code config.json} (the labels, in
+ * {@code id2label}) and {@code preprocessor_config.json} (the preprocessing, {@link HuggingFaceProcessor}) beside the
+ * model file. The model file is found by the backend's conventional names: {@code model.onnx} or
+ * {@code onnx/model.onnx} (ONNX Runtime, TensorRT), {@code model.pt} (TorchScript), the folder itself or
+ * {@code saved_model/} (a TensorFlow SavedModel). A key the user sets ({@code argus.model.labels},
+ * {@code argus.model.name}, {@code argus.model.preprocessor-config}) wins over what the folder says.
+ *
+ * <p>A folder without {@code preprocessor_config.json} is not one: a TensorFlow SavedModel directory stays a
+ * SavedModel, as before.
+ */
+final class HuggingFaceFolder {
+    static final String PROCESSOR = "preprocessor_config.json";
+    static final String CONFIG = "config.json";
+
+    private final Path dir;
+
+    private HuggingFaceFolder(Path dir) {
+        this.dir = dir;
+    }
+
+    /** The folder at {@code location}, when it is a local directory holding a {@code preprocessor_config.json}. */
+    static Optional<HuggingFaceFolder> at(String location) {
+        String l = location.strip();
+        if (l.startsWith("hf://") || l.regionMatches(true, 0, "http", 0, 4)) {
+            return Optional.empty();
+        }
+        Path p;
+        try {
+            p = Path.of(l.regionMatches(true, 0, "file:", 0, 5) ? java.net.URI.create(l).getPath() : l);
+        } catch (IllegalArgumentException e) { // a bad URI or path (InvalidPathException is one)
+            return Optional.empty(); // the model source reports a location it cannot read
+        }
+        return Files.isDirectory(p) && Files.isRegularFile(p.resolve(PROCESSOR))
+                ? Optional.of(new HuggingFaceFolder(p.toAbsolutePath().normalize())) : Optional.empty();
+    }
+
+    /** The model file for {@code backend}, by the conventional names; a configuration error listing them if none. */
+    Path modelFile(String backend) {
+        List<Path> candidates = switch (backend) {
+            case "onnx", "tensorrt" -> List.of(dir.resolve("model.onnx"), dir.resolve("onnx/model.onnx"));
+            case "djl-pytorch" -> List.of(dir.resolve("model.pt"));
+            case "djl-tensorflow" -> List.of(dir, dir.resolve("saved_model"));
+            default -> throw ArgusException.configuration("The model location " + dir + " is a Hugging Face model folder; "
+                    + "backend " + backend + " does not run a local model file (use onnx, djl-pytorch, djl-tensorflow or tensorrt).");
+        };
+        for (Path c : candidates) {
+            boolean found = backend.equals("djl-tensorflow") ? Files.isRegularFile(c.resolve("saved_model.pb")) : Files.isRegularFile(c);
+            if (found) {
+                return c;
+            }
+        }
+        throw ArgusException.configuration("The Hugging Face model folder " + dir + " has no model for backend " + backend
+                + ": looked for " + String.join(", ", candidates.stream().map(c -> backend.equals("djl-tensorflow")
+                ? c.resolve("saved_model.pb").toString() : c.toString()).toList()) + ".");
+    }
+
+    PreprocessSpec preprocess(Settings s, ConfigReader r) {
+        return ArgusConfig.preprocessFrom(dir.resolve(PROCESSOR), s, r);
+    }
+
+    /** The labels of {@code config.json}'s {@code id2label}; the folder must have one. */
+    LabelSet labels() {
+        Path config = dir.resolve(CONFIG);
+        if (!Files.isRegularFile(config)) {
+            throw ArgusException.configuration("The Hugging Face model folder " + dir + " has a " + PROCESSOR + " but no "
+                    + CONFIG + " with the class names (id2label); add it, or give argus.model.labels.");
+        }
+        return HuggingFaceProcessor.labels(config);
+    }
+
+    /** {@code config.json}'s {@code _name_or_path} when it names the model, else the folder's name. */
+    String name() {
+        try {
+            JsonNode n = new ObjectMapper().readTree(dir.resolve(CONFIG).toFile()).get("_name_or_path");
+            if (n != null && n.isTextual() && !n.asText().isBlank() && n.asText().length() <= 200
+                    && !n.asText().startsWith("/") && !n.asText().startsWith(".")) {
+                return n.asText().strip();
+            }
+        } catch (IOException | RuntimeException e) {
+            // labels() reports a missing or broken config.json; the name falls back to the folder's
+        }
+        Path name = dir.getFileName();
+        return name == null ? dir.toString() : name.toString();
+    }
+}
