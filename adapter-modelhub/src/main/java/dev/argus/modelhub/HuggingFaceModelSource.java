@@ -134,4 +134,17 @@ public final class HuggingFaceModelSource implements ModelSource, LocationSyntax
         }
         return size;
     }
+
+    /**
+     * Whether {@code e} says the Hub has no such file (404 for that path): what a caller trying several conventional
+     * paths moves on from, where any other failure (network, auth) is reported.
+     */
+    public static boolean isMissingFile(dev.argus.domain.ArgusException e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof HubFailure f) {
+                return f.kind() == HubFailure.Kind.NOT_FOUND;
+            }
+        }
+        return false;
+    }
 }

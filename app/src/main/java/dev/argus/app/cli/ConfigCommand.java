@@ -53,7 +53,9 @@ final class ConfigCommand implements Callable<Integer> {
         out.println("# CPUs: " + i.cpusSource());
         out.println("# sizing: " + i.sizing().source());
         String processor = s.get(dev.argus.app.config.Key.MODEL_PREPROCESSOR_CONFIG);
-        out.println("# preprocessing: " + c.model().preprocess() + (processor == null || processor.isBlank()
+        out.println(c.hubFolder().isPresent() && !c.hubFolder().get().processor()
+                ? "# preprocessing: from " + c.modelLocation() + "'s preprocessor_config.json, read once downloaded"
+                : "# preprocessing: " + c.model().preprocess() + (processor == null || processor.isBlank()
                 ? " (the argus.model.* keys)" : " (from " + processor.strip() + ")"));
         return ExitCodes.OK;
     }

@@ -21,7 +21,7 @@ public final class ConfigOptions {
     @Option(names = "--backend", paramLabel = "NAME", description = "Inference backend (argus.backend).")
     String backend;
 
-    @Option(names = "--model", paramLabel = "LOCATION", description = "Model file or hf:// location (argus.model).")
+    @Option(names = "--model", paramLabel = "LOCATION", description = "Model file, Hugging Face model folder, or hf:// location: hf://OWNER/REPO/PATH or hf://OWNER/REPO (argus.model).")
     String model;
 
     @Option(names = {"-D", "--set"}, paramLabel = "KEY=VALUE", description = "Set any configuration key, e.g. -D argus.inference.workers=2.")

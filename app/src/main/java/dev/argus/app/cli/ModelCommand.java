@@ -29,6 +29,11 @@ final class ModelCommand implements Runnable {
             description = "Download and verify the model (argus.model / --model) into the cache; print its path.")
     int fetch(@Mixin ConfigOptions options) {
         ArgusConfig config = options.config(env);
+        if (config.hubFolder().isPresent()) { // hf://OWNER/REPO: the repository's model folder
+            Path folder = dev.argus.app.config.HubRepository.parse(config.modelLocation()).orElseThrow()
+                    .download(ModelSourceWiring.create(config), config.backend(), Main.downloadProgress(err, true));
+            config = config.atFolder(folder);
+        }
         Path p = ModelSourceWiring.create(config).resolve(config.modelLocation(), Main.downloadProgress(err, true));
         out.println(p);
         return ExitCodes.OK;

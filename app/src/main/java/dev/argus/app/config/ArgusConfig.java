@@ -26,7 +26,37 @@ import java.time.Duration;
  */
 public record ArgusConfig(String backend, String modelLocation, ModelDescription model, Path dataDir, InputLimits limits,
                           long maxPixels, long decodeMemoryBytes, long decodeWaitMillis, boolean exifOrientation, Inference inference, Onnx onnx, Djl djl, TensorRt tensorRt, Hub hub,
-                          Optional<GrpcClientConfig> grpcBackend, Optional<CloudflareConfig> cloudflareBackend) {
+                          Optional<GrpcClientConfig> grpcBackend, Optional<CloudflareConfig> cloudflareBackend,
+                          Optional<FolderKeys> hubFolder) {
+
+    /**
+     * For a model location naming a whole Hugging Face repository ({@link HubRepository}), whose folder is known only
+     * once downloaded: which of what the folder gives the user set instead (they win, as for a local folder).
+     */
+    public record FolderKeys(boolean name, boolean labels, boolean processor) {
+    }
+
+    /**
+     * This configuration with the downloaded repository {@code folder} in place of the {@code hf://OWNER/REPO}
+     * location: its model file, and its preprocessing, labels and name where the user did not set them.
+     */
+    public ArgusConfig atFolder(Path folder) {
+        return atFolder(folder, HubRepository.parse(modelLocation).map(HubRepository::name).orElse(folder.toString()));
+    }
+
+    /** As {@link #atFolder(Path)}, named {@code fallbackName} where neither the user nor config.json names the model. */
+    public ArgusConfig atFolder(Path folder, String fallbackName) {
+        FolderKeys keys = hubFolder.orElseThrow(() -> new IllegalStateException("no repository folder pending"));
+        HuggingFaceFolder f = HuggingFaceFolder.at(folder.toString()).orElseThrow(() -> ArgusException.modelUnavailable(
+                "The downloaded repository folder " + folder + " has no " + HuggingFaceFolder.PROCESSOR + ".", null));
+        PreprocessSpec spec = keys.processor() ? model.preprocess()
+                : HuggingFaceProcessor.read(folder.resolve(HuggingFaceFolder.PROCESSOR), model.preprocess().layout());
+        ModelDescription described = new ModelDescription(keys.name() ? model.name() : f.name(fallbackName), model.inputName(),
+                model.outputName(), spec, keys.labels() ? model.labels() : f.labels());
+        return new ArgusConfig(backend, f.modelFile(backend).toString(), described, dataDir, limits, maxPixels,
+                decodeMemoryBytes, decodeWaitMillis, exifOrientation, inference, onnx, djl, tensorRt, hub, grpcBackend,
+                cloudflareBackend, Optional.empty());
+    }
 
     /**
      * Concurrency: {@code workers} engine calls at once, each with {@code threadsPerWorker} threads, for {@code cpus}
@@ -65,7 +95,7 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         Inference sized = new Inference(workers, maxBatch, i.queueTimeoutMs(), i.maxQueueDelayMicros(), i.cpus(), threads,
                 i.cpusSource(), new Sizing(source, i.sizing().userSet(), i.sizing().tuning()));
         return new ArgusConfig(backend, modelLocation, model, dataDir, limits, maxPixels, decodeMemoryBytes, decodeWaitMillis,
-                exifOrientation, sized, onnx, djl, tensorRt, hub, grpcBackend, cloudflareBackend);
+                exifOrientation, sized, onnx, djl, tensorRt, hub, grpcBackend, cloudflareBackend, hubFolder);
     }
 
     /** The device the engine computes on, as {@code argus tune} keys its settings: {@code cpu}, {@code cuda:0}, ... */
@@ -155,6 +185,19 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         if (location.isBlank()) {
             throw r.bad(Key.MODEL, "Give a model file path or an hf:// location");
         }
+        Optional<FolderKeys> hubFolder = Optional.empty();
+        if (HubRepository.parse(location).isPresent() && !Backends.isRemote(backend)) {
+            hubFolder = Optional.of(new FolderKeys(!isDefault(s, Key.MODEL_NAME), !isDefault(s, Key.MODEL_LABELS),
+                    !isDefault(s, Key.MODEL_PREPROCESSOR_CONFIG)));
+            if (!hubFolder.get().processor()) {
+                for (Key k : PREPROCESSING_KEYS) {
+                    if (!isDefault(s, k)) {
+                        throw r.bad(k, "the repository's preprocessor_config.json (" + location + ") says how to "
+                                + "preprocess; give one or the other");
+                    }
+                }
+            }
+        }
         Optional<HuggingFaceFolder> folder = HuggingFaceFolder.at(location);
         if (folder.isPresent()) {
             location = folder.get().modelFile(backend).toString();
@@ -226,7 +269,7 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
                 r.longIn(Key.MAX_PIXELS, 1, 400_000_000L), decodeMemory(r), r.longIn(Key.DECODE_WAIT_MS, 0, 3_600_000),
                 r.bool(Key.EXIF_ORIENTATION), inference, onnx, djl, tensorRt, hub,
                 backend.equals(Backends.GRPC) ? Optional.of(grpcBackend(r)) : Optional.empty(),
-                backend.equals(Backends.CLOUDFLARE) ? Optional.of(cloudflareBackend(r)) : Optional.empty());
+                backend.equals(Backends.CLOUDFLARE) ? Optional.of(cloudflareBackend(r)) : Optional.empty(), hubFolder);
     }
 
     /**

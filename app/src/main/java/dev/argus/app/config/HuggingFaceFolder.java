@@ -84,6 +84,12 @@ final class HuggingFaceFolder {
 
     /** {@code config.json}'s {@code _name_or_path} when it names the model, else the folder's name. */
     String name() {
+        Path name = dir.getFileName();
+        return name(name == null ? dir.toString() : name.toString());
+    }
+
+    /** {@code config.json}'s {@code _name_or_path} when it names the model, else {@code fallback}. */
+    String name(String fallback) {
         try {
             JsonNode n = new ObjectMapper().readTree(dir.resolve(CONFIG).toFile()).get("_name_or_path");
             if (n != null && n.isTextual() && !n.asText().isBlank() && n.asText().length() <= 200
@@ -91,9 +97,8 @@ final class HuggingFaceFolder {
                 return n.asText().strip();
             }
         } catch (IOException | RuntimeException e) {
-            // labels() reports a missing or broken config.json; the name falls back to the folder's
+            // labels() reports a missing or broken config.json; the name falls back
         }
-        Path name = dir.getFileName();
-        return name == null ? dir.toString() : name.toString();
+        return fallback;
     }
 }

@@ -11,7 +11,9 @@ import java.util.Optional;
 public enum Key {
     BACKEND("argus.backend", "onnx", "Inference backend. Valid: " + String.join(", ", Backends.names()) + "."),
     MODEL("argus.model", "hf://Xenova/resnet-50/onnx/model.onnx",
-            "Model location: a local file, or hf://OWNER/REPO/PATH[@REVISION][#sha256=HEX] downloaded into the data dir."),
+            "Model location: a local file, a Hugging Face model folder, hf://OWNER/REPO/PATH[@REVISION][#sha256=HEX] "
+                    + "downloaded into the data dir, or hf://OWNER/REPO[@REVISION] (the repository's ONNX export and its "
+                    + "config.json and preprocessor_config.json)."),
     MODEL_NAME("argus.model.name", "microsoft/resnet-50", "Model name reported in results."),
     MODEL_INPUT_NAME("argus.model.input-name", "", "Input tensor name; empty = the model's only input."),
     MODEL_OUTPUT_NAME("argus.model.output-name", "", "Output (logits) tensor name; empty = the model's first output."),
