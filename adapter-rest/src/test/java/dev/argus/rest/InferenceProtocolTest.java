@@ -86,6 +86,12 @@ class InferenceProtocolTest {
             assertThat(m.at("/parameters/preprocessing/resize_short_side").asInt()).isEqualTo(256);
             assertThat(m.at("/parameters/preprocessing/resample").asText()).isEqualTo("bicubic");
             assertThat(m.at("/parameters/preprocessing/mean/0").floatValue()).isEqualTo(0.485f);
+            assertThat(m.at("/parameters/preprocessing/std/2").floatValue()).isEqualTo(0.225f);
+            assertThat(m.at("/parameters/preprocessing/width").asInt()).isEqualTo(224);
+            assertThat(m.at("/parameters/preprocessing/height").asInt()).isEqualTo(224);
+            assertThat(m.at("/parameters/preprocessing/scale").floatValue()).isEqualTo(1f / 255f);
+            assertThat(m.at("/parameters/preprocessing/channel_order").asText()).isEqualTo("rgb");
+            assertThat(m.at("/parameters/preprocessing/layout").asText()).isEqualTo("nchw");
         }
     }
 

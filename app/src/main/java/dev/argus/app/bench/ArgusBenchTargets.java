@@ -53,7 +53,7 @@ final class ArgusBenchTargets implements BenchTarget.Factory {
         Argus argus = Argus.start(config, ModelSource.ProgressListener.NONE);
         Optional<InferenceEngine> engine = argus.engine();
         Optional<BenchTarget.Preprocessing> pre = argus.preprocessor()
-                .map(p -> new BenchTarget.Preprocessing(p, config.model().preprocess()));
+                .map(p -> new BenchTarget.Preprocessing(p, argus.config().model().preprocess())); // as described once local
         return new BenchTarget() {
             @Override
             public ImageClassifier classifier() {

@@ -23,40 +23,58 @@ final class ConfigCommand implements Callable<Integer> {
         this.env = env;
     }
 
-    /** The configuration as a start would size it: with a tuned setting, looked up only for a model already here. */
-    private ArgusConfig sized(ArgusConfig c) {
+    /** The configuration as a start would size and describe it, and the repository folder it was described from. */
+    private record Described(ArgusConfig config, java.util.Optional<java.nio.file.Path> folder) {
+    }
+
+    /** As a start would: with a tuned setting, looked up only for a model already here; a cached repository's description. */
+    private Described sized(ArgusConfig c) {
         if (dev.argus.app.config.Backends.isRemote(c.backend())) {
-            return c.withSizingSource("none here (remote backend " + c.backend() + ")");
+            return new Described(c.withSizingSource("none here (remote backend " + c.backend() + ")"), java.util.Optional.empty());
         }
-        java.nio.file.Path model;
+        dev.argus.app.wiring.ModelFiles.Local local;
         try {
             Settings offline = configOptions.settings(env).set(dev.argus.app.config.Key.HUB_OFFLINE, "true", "argus config");
-            ArgusConfig o = ArgusConfig.from(offline, env);
-            model = dev.argus.app.wiring.ModelSourceWiring.create(o).resolve(o.modelLocation(),
+            local = dev.argus.app.wiring.ModelFiles.localize(ArgusConfig.from(offline, env),
                     dev.argus.ports.out.ModelSource.ProgressListener.NONE);
         } catch (dev.argus.domain.ArgusException e) {
-            return c.withSizingSource(c.inference().sizing().source()
-                    + " (the model is not on this machine yet, so no tuned setting was looked up)");
+            return new Described(c.withSizingSource(c.inference().sizing().source()
+                    + " (the model is not on this machine yet, so no tuned setting was looked up)"), java.util.Optional.empty());
         }
-        return dev.argus.app.tune.Tuning.apply(c, model).config();
+        // a repository location is described from its cached folder, as a start would (the offline flag aside)
+        ArgusConfig described = local.folder().isPresent()
+                ? c.atFolder(new dev.argus.app.config.HubRepository.Local(local.folder().get(), local.model())) : c;
+        return new Described(dev.argus.app.tune.Tuning.apply(described, local.model()).config(), local.folder());
+    }
+
+    /** The preprocessing in effect and where it comes from. */
+    private static String preprocessing(Settings s, ArgusConfig c, java.util.Optional<java.nio.file.Path> repository) {
+        String processor = s.get(dev.argus.app.config.Key.MODEL_PREPROCESSOR_CONFIG);
+        if (processor != null && !processor.isBlank()) {
+            return c.model().preprocess() + " (from " + processor.strip() + ")";
+        }
+        if (c.hubFolder().isPresent()) { // not on this machine yet: the repository's file decides, once downloaded
+            return "from " + c.modelLocation() + "'s preprocessor_config.json, read once downloaded";
+        }
+        java.util.Optional<java.nio.file.Path> folder = repository.or(() -> ArgusConfig.huggingFaceFolder(
+                s.get(dev.argus.app.config.Key.MODEL)));
+        return c.model().preprocess() + folder.map(f -> " (from " + f.resolve("preprocessor_config.json") + ")")
+                .orElse(" (the argus.model.* keys)");
     }
 
     @Override
     public Integer call() {
         Settings s = configOptions.settings(env);
         out.print(s.dump());
-        ArgusConfig c = sized(ArgusConfig.from(s, env));
+        Described d = sized(ArgusConfig.from(s, env));
+        ArgusConfig c = d.config();
         ArgusConfig.Inference i = c.inference();
         out.println("# resolved: data dir " + c.dataDir() + ", " + i.cpus() + " CPUs, " + i.workers() + " worker(s) x "
                 + (c.backend().startsWith("djl-") ? c.djl().intraOpThreads() : c.onnx().intraOpThreads()) + " thread(s), max-batch " + i.maxBatch()
                 + ", decode pool " + i.cpus() + " thread(s)");
         out.println("# CPUs: " + i.cpusSource());
         out.println("# sizing: " + i.sizing().source());
-        String processor = s.get(dev.argus.app.config.Key.MODEL_PREPROCESSOR_CONFIG);
-        out.println(c.hubFolder().isPresent() && !c.hubFolder().get().processor()
-                ? "# preprocessing: from " + c.modelLocation() + "'s preprocessor_config.json, read once downloaded"
-                : "# preprocessing: " + c.model().preprocess() + (processor == null || processor.isBlank()
-                ? " (the argus.model.* keys)" : " (from " + processor.strip() + ")"));
+        out.println("# preprocessing: " + preprocessing(s, c, d.folder()));
         return ExitCodes.OK;
     }
 }

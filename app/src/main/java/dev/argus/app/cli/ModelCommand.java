@@ -1,7 +1,7 @@
 package dev.argus.app.cli;
 
 import dev.argus.app.config.ArgusConfig;
-import dev.argus.app.wiring.ModelSourceWiring;
+import dev.argus.app.wiring.ModelFiles;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
@@ -29,13 +29,9 @@ final class ModelCommand implements Runnable {
             description = "Download and verify the model (argus.model / --model) into the cache; print its path.")
     int fetch(@Mixin ConfigOptions options) {
         ArgusConfig config = options.config(env);
-        if (config.hubFolder().isPresent()) { // hf://OWNER/REPO: the repository's model folder
-            Path folder = dev.argus.app.config.HubRepository.parse(config.modelLocation()).orElseThrow()
-                    .download(ModelSourceWiring.create(config), config.backend(), Main.downloadProgress(err, true));
-            config = config.atFolder(folder);
-        }
-        Path p = ModelSourceWiring.create(config).resolve(config.modelLocation(), Main.downloadProgress(err, true));
-        out.println(p);
+        ModelFiles.Local local = ModelFiles.localize(config, Main.downloadProgress(err, true));
+        // a repository's folder: the model file alone would run without its labels and preprocessing
+        out.println(local.folder().orElse(local.model()));
         return ExitCodes.OK;
     }
 

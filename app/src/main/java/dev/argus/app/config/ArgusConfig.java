@@ -40,12 +40,9 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
      * This configuration with the downloaded repository {@code folder} in place of the {@code hf://OWNER/REPO}
      * location: its model file, and its preprocessing, labels and name where the user did not set them.
      */
-    public ArgusConfig atFolder(Path folder) {
-        return atFolder(folder, HubRepository.parse(modelLocation).map(HubRepository::name).orElse(folder.toString()));
-    }
-
-    /** As {@link #atFolder(Path)}, named {@code fallbackName} where neither the user nor config.json names the model. */
-    public ArgusConfig atFolder(Path folder, String fallbackName) {
+    public ArgusConfig atFolder(HubRepository.Local local) {
+        Path folder = local.folder();
+        String fallbackName = HubRepository.parse(modelLocation).map(HubRepository::name).orElse(folder.toString());
         FolderKeys keys = hubFolder.orElseThrow(() -> new IllegalStateException("no repository folder pending"));
         HuggingFaceFolder f = HuggingFaceFolder.at(folder.toString()).orElseThrow(() -> ArgusException.modelUnavailable(
                 "The downloaded repository folder " + folder + " has no " + HuggingFaceFolder.PROCESSOR + ".", null));
@@ -53,7 +50,7 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
                 : HuggingFaceProcessor.read(folder.resolve(HuggingFaceFolder.PROCESSOR), model.preprocess().layout());
         ModelDescription described = new ModelDescription(keys.name() ? model.name() : f.name(fallbackName), model.inputName(),
                 model.outputName(), spec, keys.labels() ? model.labels() : f.labels());
-        return new ArgusConfig(backend, f.modelFile(backend).toString(), described, dataDir, limits, maxPixels,
+        return new ArgusConfig(backend, local.model().toString(), described, dataDir, limits, maxPixels,
                 decodeMemoryBytes, decodeWaitMillis, exifOrientation, inference, onnx, djl, tensorRt, hub, grpcBackend,
                 cloudflareBackend, Optional.empty());
     }
@@ -134,14 +131,18 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
             Key.MODEL_RESIZE_SHORT_SIDE, Key.MODEL_SCALE, Key.MODEL_MEAN, Key.MODEL_STD, Key.MODEL_CHANNEL_ORDER,
             Key.MODEL_RESAMPLE);
 
-    /**
-     * The model's preprocessing: from {@code argus.model.preprocessor-config} when given (then none of the keys it
-     * replaces may be set too: two descriptions of one model's preprocessing would be a guess which one wins), else
-     * from the {@code argus.model.*} keys. The layout is always {@code argus.model.layout}: the engine's, not the
-     * processor's.
-     */
     static boolean isDefault(Settings s, Key k) {
         return "default".equals(s.source(k));
+    }
+
+    /** Whether {@code argus.model.preprocessor-config} names a file (written out empty, it names none). */
+    private static boolean processorGiven(ConfigReader r) {
+        return !r.string(Key.MODEL_PREPROCESSOR_CONFIG).isBlank();
+    }
+
+    /** The local Hugging Face model folder {@code location} names, if it names one (both JSON files inside). */
+    public static Optional<Path> huggingFaceFolder(String location) {
+        return HuggingFaceFolder.at(location).map(HuggingFaceFolder::dir);
     }
 
     /** The preprocessing a Hugging Face processor configuration gives, with the same conflict rule as the key's. */
@@ -156,6 +157,12 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         return HuggingFaceProcessor.read(processor, layout);
     }
 
+    /**
+     * The model's preprocessing: from {@code argus.model.preprocessor-config} when given (then none of the keys it
+     * replaces may be set too: two descriptions of one model's preprocessing would be a guess which one wins), else
+     * from the {@code argus.model.*} keys. The layout is always {@code argus.model.layout}: the engine's, not the
+     * processor's.
+     */
     private static PreprocessSpec preprocess(Settings s, ConfigReader r) {
         TensorLayout layout = r.choice(Key.MODEL_LAYOUT, TensorLayout.class);
         String processor = r.string(Key.MODEL_PREPROCESSOR_CONFIG).strip();
@@ -188,7 +195,7 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         Optional<FolderKeys> hubFolder = Optional.empty();
         if (HubRepository.parse(location).isPresent() && !Backends.isRemote(backend)) {
             hubFolder = Optional.of(new FolderKeys(!isDefault(s, Key.MODEL_NAME), !isDefault(s, Key.MODEL_LABELS),
-                    !isDefault(s, Key.MODEL_PREPROCESSOR_CONFIG)));
+                    processorGiven(r)));
             if (!hubFolder.get().processor()) {
                 for (Key k : PREPROCESSING_KEYS) {
                     if (!isDefault(s, k)) {
@@ -198,12 +205,11 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
                 }
             }
         }
-        Optional<HuggingFaceFolder> folder = HuggingFaceFolder.at(location);
+        Optional<HuggingFaceFolder> folder = Backends.isRemote(backend) ? Optional.empty() : HuggingFaceFolder.at(location);
         if (folder.isPresent()) {
             location = folder.get().modelFile(backend).toString();
         }
-        PreprocessSpec spec = folder.isPresent() && isDefault(s, Key.MODEL_PREPROCESSOR_CONFIG)
-                ? folder.get().preprocess(s, r) : preprocess(s, r);
+        PreprocessSpec spec = folder.isPresent() && !processorGiven(r) ? folder.get().preprocess(s, r) : preprocess(s, r);
         String labels = r.string(Key.MODEL_LABELS);
         LabelSet labelSet = folder.isPresent() && isDefault(s, Key.MODEL_LABELS) ? folder.get().labels()
                 : labels.equals("imagenet-1k") ? LabelSet.imagenet1k()

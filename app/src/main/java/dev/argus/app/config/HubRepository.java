@@ -57,8 +57,16 @@ public final class HubRepository {
         return "hf://" + owner + "/" + repo + "/" + path + (revision == null ? "" : "@" + revision);
     }
 
-    /** Downloads what the repository's model needs for {@code backend}; returns the folder that holds it. */
-    public Path download(ModelSource source, String backend, ModelSource.ProgressListener progress) {
+    /** The downloaded (or cached) repository: the folder holding its files, and the model file in it. */
+    public record Local(Path folder, Path model) {
+    }
+
+    /**
+     * Downloads what the repository's model needs for {@code backend}, through {@code source}; the model file is looked
+     * for in the cache first ({@code cachedOnly}, a source that never downloads), so that a complete cache serves
+     * without the network whichever export the repository has.
+     */
+    public Local download(ModelSource source, ModelSource cachedOnly, String backend, ModelSource.ProgressListener progress) {
         if (!backend.equals("onnx") && !backend.equals("tensorrt")) {
             throw ArgusException.configuration("hf://" + owner + "/" + repo + " names a whole repository, whose ONNX export "
                     + "Argus downloads; backend " + backend + " needs a file: give hf://" + owner + "/" + repo + "/PATH.");
@@ -71,11 +79,14 @@ public final class HubRepository {
         }
         for (String path : ONNX_PATHS) {
             try {
-                Path model = source.resolve(file(path), progress);
-                if (!model.startsWith(folder) || !Files.isRegularFile(model)) {
-                    throw new IllegalStateException("the cache put " + model + " outside " + folder);
-                }
-                return folder;
+                return inside(folder, cachedOnly.resolve(file(path), progress));
+            } catch (ArgusException notCached) {
+                // look for the next, then download
+            }
+        }
+        for (String path : ONNX_PATHS) {
+            try {
+                return inside(folder, source.resolve(file(path), progress));
             } catch (ArgusException e) {
                 if (!HuggingFaceModelSource.isMissingFile(e)) {
                     throw e;
@@ -85,5 +96,12 @@ public final class HubRepository {
         throw ArgusException.modelUnavailable("hf://" + owner + "/" + repo + (revision == null ? "" : "@" + revision)
                 + " has no ONNX export at " + String.join(" or ", ONNX_PATHS) + "; give the model file's location "
                 + "(hf://" + owner + "/" + repo + "/PATH).", null);
+    }
+
+    private static Local inside(Path folder, Path model) {
+        if (!model.startsWith(folder) || !Files.isRegularFile(model)) {
+            throw new IllegalStateException("the cache put " + model + " outside " + folder);
+        }
+        return new Local(folder, model);
     }
 }

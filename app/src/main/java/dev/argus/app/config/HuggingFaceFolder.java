@@ -19,7 +19,7 @@ import java.util.Optional;
  * {@code saved_model/} (a TensorFlow SavedModel). A key the user sets ({@code argus.model.labels},
  * {@code argus.model.name}, {@code argus.model.preprocessor-config}) wins over what the folder says.
  *
- * <p>A folder without {@code preprocessor_config.json} is not one: a TensorFlow SavedModel directory stays a
+ * <p>A folder counts as one only when it holds both JSON files: a TensorFlow SavedModel directory without them stays a
  * SavedModel, as before.
  */
 final class HuggingFaceFolder {
@@ -32,20 +32,38 @@ final class HuggingFaceFolder {
         this.dir = dir;
     }
 
-    /** The folder at {@code location}, when it is a local directory holding a {@code preprocessor_config.json}. */
+    /** A URI scheme of two or more characters (a single letter is a Windows drive), other than {@code file:}. */
+    private static final java.util.regex.Pattern OTHER_SCHEME = java.util.regex.Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:.*",
+            java.util.regex.Pattern.DOTALL);
+
+    /**
+     * The folder at {@code location}, when it is a local directory holding both {@code config.json} and
+     * {@code preprocessor_config.json}; read as the local model source reads a path ({@code file:} URIs, {@code ~}).
+     */
     static Optional<HuggingFaceFolder> at(String location) {
-        String l = location.strip();
-        if (l.startsWith("hf://") || l.regionMatches(true, 0, "http", 0, 4)) {
-            return Optional.empty();
-        }
-        Path p;
-        try {
-            p = Path.of(l.regionMatches(true, 0, "file:", 0, 5) ? java.net.URI.create(l).getPath() : l);
-        } catch (IllegalArgumentException e) { // a bad URI or path (InvalidPathException is one)
-            return Optional.empty(); // the model source reports a location it cannot read
-        }
-        return Files.isDirectory(p) && Files.isRegularFile(p.resolve(PROCESSOR))
+        Path p = localPath(location);
+        return p != null && Files.isDirectory(p) && Files.isRegularFile(p.resolve(PROCESSOR)) && Files.isRegularFile(p.resolve(CONFIG))
                 ? Optional.of(new HuggingFaceFolder(p.toAbsolutePath().normalize())) : Optional.empty();
+    }
+
+    /** {@code location} as a local path, or null when it is not one (another scheme, or unreadable as a path). */
+    private static Path localPath(String location) {
+        String l = location == null ? "" : location.strip();
+        try {
+            if (l.regionMatches(true, 0, "file:", 0, 5)) {
+                java.net.URI uri = java.net.URI.create(l);
+                return uri.isOpaque() ? Path.of(uri.getSchemeSpecificPart()) : Path.of(uri);
+            }
+            if (l.isEmpty() || OTHER_SCHEME.matcher(l).matches()) {
+                return null;
+            }
+            if (l.equals("~") || l.startsWith("~/")) {
+                return Path.of(System.getProperty("user.home") + l.substring(1));
+            }
+            return Path.of(l);
+        } catch (RuntimeException e) { // a bad URI or path: the model source reports it, naming the location
+            return null;
+        }
     }
 
     /** The model file for {@code backend}, by the conventional names; a configuration error listing them if none. */
@@ -72,14 +90,13 @@ final class HuggingFaceFolder {
         return ArgusConfig.preprocessFrom(dir.resolve(PROCESSOR), s, r);
     }
 
-    /** The labels of {@code config.json}'s {@code id2label}; the folder must have one. */
+    Path dir() {
+        return dir;
+    }
+
+    /** The labels of {@code config.json}'s {@code id2label}. */
     LabelSet labels() {
-        Path config = dir.resolve(CONFIG);
-        if (!Files.isRegularFile(config)) {
-            throw ArgusException.configuration("The Hugging Face model folder " + dir + " has a " + PROCESSOR + " but no "
-                    + CONFIG + " with the class names (id2label); add it, or give argus.model.labels.");
-        }
-        return HuggingFaceProcessor.labels(config);
+        return HuggingFaceProcessor.labels(dir.resolve(CONFIG));
     }
 
     /** {@code config.json}'s {@code _name_or_path} when it names the model, else the folder's name. */
@@ -97,7 +114,7 @@ final class HuggingFaceFolder {
                 return n.asText().strip();
             }
         } catch (IOException | RuntimeException e) {
-            // labels() reports a missing or broken config.json; the name falls back
+            // labels() reports a broken config.json; the name falls back
         }
         return fallback;
     }

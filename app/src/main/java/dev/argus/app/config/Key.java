@@ -13,11 +13,11 @@ public enum Key {
     MODEL("argus.model", "hf://Xenova/resnet-50/onnx/model.onnx",
             "Model location: a local file, a Hugging Face model folder, hf://OWNER/REPO/PATH[@REVISION][#sha256=HEX] "
                     + "downloaded into the data dir, or hf://OWNER/REPO[@REVISION] (the repository's ONNX export and its "
-                    + "config.json and preprocessor_config.json)."),
-    MODEL_NAME("argus.model.name", "microsoft/resnet-50", "Model name reported in results."),
+                    + "config.json and preprocessor_config.json; backends onnx and tensorrt)."),
+    MODEL_NAME("argus.model.name", "microsoft/resnet-50", "Model name reported in results. A Hugging Face model folder or repository gives its own (config.json's _name_or_path) unless this is set."),
     MODEL_INPUT_NAME("argus.model.input-name", "", "Input tensor name; empty = the model's only input."),
     MODEL_OUTPUT_NAME("argus.model.output-name", "", "Output (logits) tensor name; empty = the model's first output."),
-    MODEL_LABELS("argus.model.labels", "imagenet-1k", "Label set: imagenet-1k (built in), a text file with one class per line, or a Hugging Face config.json (its id2label)."),
+    MODEL_LABELS("argus.model.labels", "imagenet-1k", "Label set: imagenet-1k (built in), a text file with one class per line, or a Hugging Face config.json (its id2label). A Hugging Face model folder or repository gives its own unless this is set."),
     MODEL_INPUT_SIZE("argus.model.input-size", "224", "Model input width and height in pixels."),
     MODEL_RESIZE("argus.model.resize", "short-side-then-center-crop", "short-side-then-center-crop or stretch."),
     MODEL_RESIZE_SHORT_SIDE("argus.model.resize-short-side", "256", "Short side after resizing, before the centre crop."),
@@ -28,7 +28,7 @@ public enum Key {
     MODEL_LAYOUT("argus.model.layout", "nchw", "nchw or nhwc."),
     MODEL_RESAMPLE("argus.model.resample", "bicubic", "The resize's filter, as Pillow's: bicubic or bilinear."),
     MODEL_PREPROCESSOR_CONFIG("argus.model.preprocessor-config", "",
-            "A Hugging Face preprocessor_config.json (ConvNextImageProcessor, ViTImageProcessor, BitImageProcessor): the "
+            "A Hugging Face preprocessor_config.json (ConvNextImageProcessor, ViTImageProcessor, BitImageProcessor); wins over a model folder's or repository's own. The "
                     + "model's preprocessing is read from it, instead of the argus.model.* input-size, resize, resize-short-side, "
                     + "scale, mean, std, channel-order and resample keys (which must then stay unset)."),
     DATA_DIR("argus.data-dir", "", "Where Argus keeps downloaded models and caches; empty = $XDG_DATA_HOME/argus or ~/.local/share/argus."),

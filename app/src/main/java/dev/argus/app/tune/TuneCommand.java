@@ -7,7 +7,6 @@ import dev.argus.app.config.Backends;
 import dev.argus.app.config.Key;
 import dev.argus.app.config.Settings;
 import dev.argus.app.wiring.Argus;
-import dev.argus.app.wiring.ModelSourceWiring;
 import dev.argus.bench.run.Corpus;
 import dev.argus.domain.ArgusException;
 import dev.argus.domain.PreprocessSpec;
@@ -75,23 +74,25 @@ public final class TuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ArgusConfig base = ArgusConfig.from(configOptions.settings(env), env);
-        if (Backends.isRemote(base.backend())) {
-            throw ArgusException.configuration("argus tune measures engines that run here; backend " + base.backend()
+        ArgusConfig given = ArgusConfig.from(configOptions.settings(env), env);
+        if (Backends.isRemote(given.backend())) {
+            throw ArgusException.configuration("argus tune measures engines that run here; backend " + given.backend()
                     + " answers from elsewhere. Tune the server it calls.");
         }
         if (!(p99BoundMillis > 0) || !(seconds > 0) || !(warmupSeconds >= 0)) {
             throw ArgusException.configuration("--p99-ms and --seconds must be > 0, --warmup-seconds >= 0");
         }
         List<Integer> w = workers != null ? workers
-                : base.backend().equals(Backends.TENSORRT) ? List.of(1, 2, 4) : Tuner.divisors(base.inference().cpus());
+                : given.backend().equals(Backends.TENSORRT) ? List.of(1, 2, 4) : Tuner.divisors(given.inference().cpus());
         for (int x : w) {
             check(x, "--workers");
         }
         for (int b : batchSizes) {
             check(b, "--batch-sizes");
         }
-        Path model = ModelSourceWiring.create(base).resolve(base.modelLocation(), ModelSource.ProgressListener.NONE);
+        dev.argus.app.wiring.ModelFiles.Local local = dev.argus.app.wiring.ModelFiles.localize(given, ModelSource.ProgressListener.NONE);
+        ArgusConfig base = local.config(); // a repository location: described from its downloaded folder
+        Path model = local.model();
         TuningStore.Subject subject = Tuning.subject(base, model);
         Corpus corpus = images != null ? Corpus.load(images, 200) : Corpus.generated(7);
         List<Tuner.Candidate> candidates = Tuner.candidates(base.inference().cpus(), w, batchSizes);

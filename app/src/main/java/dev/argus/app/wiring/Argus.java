@@ -26,12 +26,9 @@ public final class Argus implements AutoCloseable {
     public static Argus start(ArgusConfig config, ModelSource.ProgressListener downloadProgress) {
         java.nio.file.Path model = null;
         if (!dev.argus.app.config.Backends.isRemote(config.backend())) {
-            if (config.hubFolder().isPresent()) { // hf://OWNER/REPO: the repository's model folder, downloaded first
-                java.nio.file.Path folder = dev.argus.app.config.HubRepository.parse(config.modelLocation()).orElseThrow()
-                        .download(ModelSourceWiring.create(config), config.backend(), downloadProgress);
-                config = config.atFolder(folder);
-            }
-            model = ModelSourceWiring.create(config).resolve(config.modelLocation(), downloadProgress);
+            ModelFiles.Local local = ModelFiles.localize(config, downloadProgress);
+            config = local.config();
+            model = local.model();
             config = dev.argus.app.tune.Tuning.apply(config, model).config();
             ArgusConfig.Inference i = config.inference();
             LOG.log(System.Logger.Level.INFO, "Backend {0}: {1} engine call(s) at once x {2} thread(s) each, batches of up to {3}, "

@@ -17,4 +17,13 @@ public final class ModelSourceWiring {
                 .withOffline(config.hub().offline());
         return ModelSources.standard(hub);
     }
+
+    /** The same sources, never downloading: what the cache already holds, verified, or a refusal. */
+    public static ModelSource createCachedOnly(ArgusConfig config) {
+        HubConfig hub = HubConfig.defaults(config.modelCacheDir())
+                .withEndpoint(config.hub().endpoint())
+                .withToken(config.hub().token())
+                .withOffline(true);
+        return ModelSources.standard(hub);
+    }
 }

@@ -42,27 +42,44 @@ class HubRepositoryTest {
 
     @BeforeEach
     void startHub() throws IOException {
-        hub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        hub = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
         hub.createContext("/", this::serve);
         hub.start();
     }
 
     @AfterEach
     void stopHub() {
-        hub.stop(0);
+        if (!stopped) {
+            hub.stop(0);
+        }
     }
 
-    /** The Hub's resolve route: a small file answered directly, with its SHA-256 as the ETag; anything else 404. */
+    private boolean stopped;
+
+    /**
+     * As the Hub answers: a small file (the JSON) directly, with a git object id as its ETag (no SHA-256 to check); a
+     * large one (the .onnx, stored in LFS) as a 302 to the CDN with its SHA-256 and size in X-Linked-Etag and
+     * X-Linked-Size; anything else 404.
+     */
     private void serve(HttpExchange ex) throws IOException {
         try (ex) {
-            byte[] body = files.get(ex.getRequestURI().getRawPath());
+            String path = ex.getRequestURI().getRawPath();
+            boolean cdn = path.startsWith("/cdn/");
+            byte[] body = files.get(cdn ? path.substring(4) : path);
             if (body == null) {
                 ex.getResponseHeaders().set("X-Error-Code", "EntryNotFound");
                 ex.sendResponseHeaders(404, -1);
                 return;
             }
-            ex.getResponseHeaders().set("ETag", "\"" + sha256(body) + "\"");
             ex.getResponseHeaders().set("X-Repo-Commit", "0123456789abcdef0123456789abcdef01234567");
+            if (path.endsWith(".onnx") && !cdn) {
+                ex.getResponseHeaders().set("X-Linked-Etag", "\"" + sha256(body) + "\"");
+                ex.getResponseHeaders().set("X-Linked-Size", Integer.toString(body.length));
+                ex.getResponseHeaders().set("Location", "http://127.0.0.1:" + hub.getAddress().getPort() + "/cdn" + path);
+                ex.sendResponseHeaders(302, -1);
+                return;
+            }
+            ex.getResponseHeaders().set("ETag", "\"" + sha256(body).substring(0, 40) + "\"");
             if (ex.getRequestMethod().equals("HEAD")) {
                 ex.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
                 ex.sendResponseHeaders(200, -1);
@@ -115,6 +132,36 @@ class HubRepositoryTest {
                     new ClassifyOptions(1, LabelStyle.IMAGENET)).get(0);
             assertThat(out).isInstanceOfSatisfying(ClassificationOutcome.Success.class, s ->
                     assertThat(s.result().classifications().get(0).label()).isEqualTo("hub class " + probe.expectedClass()));
+        }
+    }
+
+    @Test
+    void withBothExportsTheOneUnderOnnxIsServedAndACompleteCacheNeedsNoNetwork() throws IOException {
+        publish("model.onnx");
+        publish("onnx/model.onnx");
+        files.put("/acme/probe-net/resolve/main/preprocessor_config.json",
+                Files.readAllBytes(HuggingFaceProcessorTest.CONFIGS.resolve("vit.json")));
+        try (Argus argus = Argus.start(ArgusConfig.from(settings("hf://acme/probe-net"), Map.of()), ModelSource.ProgressListener.NONE)) {
+            assertThat(argus.config().modelLocation()).endsWith("onnx" + java.io.File.separator + "model.onnx");
+            assertThat(argus.config().model().preprocess().mean()).as("the repository's processor").containsExactly(0.5f, 0.5f, 0.5f);
+        }
+        hub.stop(0); // the Hub is gone: the cache serves
+        stopped = true;
+        try (Argus argus = Argus.start(ArgusConfig.from(settings("hf://acme/probe-net"), Map.of()), ModelSource.ProgressListener.NONE)) {
+            assertThat(argus.config().model().preprocess().resample()).isEqualTo(dev.argus.domain.Resample.BILINEAR);
+        }
+    }
+
+    @Test
+    void offlineARootExportInTheCacheIsServed() throws IOException {
+        publish("model.onnx");
+        try (Argus argus = Argus.start(ArgusConfig.from(settings("hf://acme/probe-net"), Map.of()), ModelSource.ProgressListener.NONE)) {
+            assertThat(argus.config().modelLocation()).endsWith("main" + java.io.File.separator + "model.onnx");
+        }
+        files.clear();
+        try (Argus argus = Argus.start(ArgusConfig.from(settings("hf://acme/probe-net").set(Key.HUB_OFFLINE, "true", "t"),
+                Map.of()), ModelSource.ProgressListener.NONE)) {
+            assertThat(argus.config().model().labels().fullNames().get(1)).isEqualTo("hub class 1");
         }
     }
 

@@ -32,10 +32,14 @@ class HuggingFaceFolderTest {
 
     /** The probe ONNX model at {@code modelPath} in {@code folder}, the ResNet-50 processor and 1,000 named classes. */
     private Path folder(String name, String modelPath) throws IOException {
+        return folder(name, modelPath, "resnet-50.json");
+    }
+
+    private Path folder(String name, String modelPath, String processor) throws IOException {
         Path f = Files.createDirectories(dir.resolve(name));
         Files.createDirectories(f.resolve(modelPath).getParent());
         Files.copy(TestModels.probeOnnx(), f.resolve(modelPath));
-        Files.copy(HuggingFaceProcessorTest.CONFIGS.resolve("resnet-50.json"), f.resolve("preprocessor_config.json"));
+        Files.copy(HuggingFaceProcessorTest.CONFIGS.resolve(processor), f.resolve("preprocessor_config.json"));
         StringBuilder id2label = new StringBuilder();
         for (int i = 0; i < 1000; i++) {
             id2label.append(i == 0 ? "" : ",").append('"').append(i).append("\":\"class ").append(i).append('"');
@@ -53,6 +57,38 @@ class HuggingFaceFolderTest {
         assertThat(c.model().labels().size()).isEqualTo(1000);
         assertThat(c.model().labels().fullNames().get(7)).isEqualTo("class 7");
         assertThat(c.model().name()).isEqualTo("acme/probe-net");
+    }
+
+    @Test
+    void thePreprocessingIsTheFoldersProcessorsUnlessTheUserGivesOne() throws IOException {
+        Path f = folder("vit-net", "model.onnx", "vit.json");
+        PreprocessSpec fromFolder = ArgusConfig.from(settings(f), Map.of()).model().preprocess();
+        assertThat(fromFolder.resizeMode()).isEqualTo(dev.argus.domain.ResizeMode.STRETCH);
+        assertThat(fromFolder.resample()).isEqualTo(dev.argus.domain.Resample.BILINEAR);
+        assertThat(fromFolder.mean()).containsExactly(0.5f, 0.5f, 0.5f);
+        // written out empty (a properties file, an environment variable), the key names no file: the folder's still counts
+        assertThat(ArgusConfig.from(settings(f).set(Key.MODEL_PREPROCESSOR_CONFIG, "", "ARGUS_MODEL_PREPROCESSOR_CONFIG"),
+                Map.of()).model().preprocess()).isEqualTo(fromFolder);
+        assertThat(ArgusConfig.from(settings(f).set(Key.MODEL_PREPROCESSOR_CONFIG,
+                HuggingFaceProcessorTest.CONFIGS.resolve("resnet-50.json").toString(), "flag"), Map.of()).model().preprocess())
+                .isEqualTo(PreprocessSpec.resnet50());
+    }
+
+    @Test
+    void otherLocationsAreReadAsBefore() throws IOException {
+        Path f = folder("probe-net", "model.onnx");
+        // file: URIs, hierarchical and opaque, are not folders and do not fail here
+        String uri = TestModels.probeOnnx().toUri().toString();
+        assertThat(ArgusConfig.from(settings(Path.of("x")).set(Key.MODEL, uri, "t"), Map.of()).modelLocation()).isEqualTo(uri);
+        assertThat(ArgusConfig.from(settings(Path.of("x")).set(Key.MODEL, "file:model.onnx", "t"), Map.of()).modelLocation())
+                .isEqualTo("file:model.onnx");
+        // the folder as a file: URI is a folder too
+        assertThat(HuggingFaceFolder.at(f.toUri().toString())).isPresent();
+        // a remote backend ignores the model location, folder or not
+        ArgusConfig remote = ArgusConfig.from(settings(f).set(Key.BACKEND, "grpc", "t")
+                .set(Key.GRPC_BACKEND_TARGET, "127.0.0.1:1", "t"), Map.of());
+        assertThat(remote.modelLocation()).isEqualTo(f.toString());
+        assertThat(remote.model().preprocess()).isEqualTo(PreprocessSpec.resnet50());
     }
 
     @Test
@@ -83,19 +119,19 @@ class HuggingFaceFolderTest {
     }
 
     @Test
-    void aFolderWithoutTheModelFileOrItsLabelsSaysWhatItLookedFor() throws IOException {
+    void aFolderWithoutTheBackendsModelFileSaysWhatItLookedFor() throws IOException {
         Path f = folder("probe-net", "model.onnx");
         assertThatThrownBy(() -> ArgusConfig.from(settings(f).set(Key.BACKEND, "djl-pytorch", "flag"), Map.of()))
                 .hasMessageContaining("no model for backend djl-pytorch").hasMessageContaining("model.pt");
-        Files.delete(f.resolve("config.json"));
-        assertThatThrownBy(() -> ArgusConfig.from(settings(f), Map.of()))
-                .hasMessageContaining("no config.json").hasMessageContaining("argus.model.labels");
     }
 
     @Test
-    void aDirectoryWithoutAProcessorConfigurationIsNotOne() throws IOException {
+    void aDirectoryWithoutBothJsonFilesIsNotOne() throws IOException {
         Path savedModel = Files.createDirectories(dir.resolve("sm"));
         Files.writeString(savedModel.resolve("saved_model.pb"), "x");
+        assertThat(HuggingFaceFolder.at(savedModel.toString())).isEmpty();
+        // a SavedModel with a processor configuration but no config.json stays a SavedModel, as before
+        Files.copy(HuggingFaceProcessorTest.CONFIGS.resolve("vit.json"), savedModel.resolve("preprocessor_config.json"));
         assertThat(HuggingFaceFolder.at(savedModel.toString())).isEmpty();
         assertThat(HuggingFaceFolder.at("hf://acme/net/model.onnx")).isEmpty();
         assertThat(HuggingFaceFolder.at(dir.resolve("missing").toString())).isEmpty();
