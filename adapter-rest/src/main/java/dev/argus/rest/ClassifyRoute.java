@@ -38,6 +38,28 @@ final class ClassifyRoute {
         this.config = config;
     }
 
+    /** Where a model is named: {@code POST /v1/models/{name}[/versions/{v}]/classify}. */
+    static final String MODEL_PATH = "/v1/models/";
+
+    /**
+     * {@code POST /v1/models/{name}[/versions/{v}]/classify}: {@link #handle} for the model named, its full name or
+     * its alias after the last '/' (any case), version 1 or none. Another name or version is refused before the body
+     * is read, with 404/3042 naming what this server serves.
+     */
+    void handleNamed(Context ctx) {
+        String uri = ctx.req().getRequestURI();
+        ModelPath p = ModelPath.parse(uri.substring(uri.indexOf(MODEL_PATH) + MODEL_PATH.length()));
+        if (!p.action().equals("classify")) {
+            throw RestError.notFound("POST", ctx.path());
+        }
+        String served = useCase.model().model();
+        if (!p.names(served) || !(p.version().isEmpty() || p.version().equals(InferenceProtocolRoutes.VERSION))) {
+            throw RestError.notFoundModel("Unknown model '" + p.model() + (p.version().isEmpty() ? "" : "' version '" + p.version())
+                    + "': this server serves '" + served + "' version " + InferenceProtocolRoutes.VERSION + ".");
+        }
+        handle(ctx);
+    }
+
     void handle(Context ctx) {
         try (Admission.Ticket ticket = admission.admit();
              Body body = RequestBody.read(ctx, config.maxBodyBytes(), ticket, admission)) {

@@ -5,16 +5,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * The part of an Open Inference Protocol path after {@code /v2/models/}: model name (which may contain '/', literally
- * or as {@code %2F}), optional {@code /versions/{v}}, and the action ({@code infer}, {@code ready}, {@code config}, or
- * none for metadata).
+ * The part of a model path after {@code /v2/models/} (Open Inference Protocol) or {@code /v1/models/}: model name
+ * (which may contain '/', literally or as {@code %2F}), optional {@code /versions/{v}}, and the action ({@code infer},
+ * {@code ready}, {@code config}, {@code classify}, or none for metadata).
  */
 record ModelPath(String model, String version, String action) {
 
     static ModelPath parse(String rawRest) {
         String rest = rawRest.endsWith("/") ? rawRest.substring(0, rawRest.length() - 1) : rawRest;
         String action = "";
-        for (String a : new String[] {"infer", "ready", "config"}) {
+        for (String a : new String[] {"infer", "ready", "config", "classify"}) {
             if (rest.endsWith("/" + a)) {
                 action = a;
                 rest = rest.substring(0, rest.length() - a.length() - 1);

@@ -84,6 +84,7 @@ public final class RestServer implements AutoCloseable {
         app.before(this::before);
         app.post(CloudflareRoute.PATH, Exchange.route("/client/v4/accounts/{account_id}/ai/run/{model}", cloudflare::handle));
         app.post(ClassifyRoute.PATH, Exchange.route(ClassifyRoute.PATH, classify::handle));
+        app.post(ClassifyRoute.MODEL_PATH + "<model>", Exchange.route("/v1/models/{model}/classify", classify::handleNamed));
         app.get("/v2", Exchange.route("/v2", oip::server));
         app.get("/v2/health/live", Exchange.route("/v2/health/live", oip::live));
         app.get("/v2/health/ready", Exchange.route("/v2/health/ready", oip::ready));

@@ -136,4 +136,20 @@ class ClassifyRouteTest {
         b.writeBytes(content);
         b.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void theModelCanBeNamedInThePathByNameAliasAndVersion() {
+        for (String path : new String[] {"/v1/models/test/fake-net/classify", "/v1/models/test%2Ffake-net/classify",
+                "/v1/models/FAKE-NET/classify", "/v1/models/fake-net/versions/1/classify"}) {
+            HttpResponse<String> r = s.post(path + "?top_k=2", "image/png", PNG);
+            assertThat(r.statusCode()).as(path + " " + r.body()).isEqualTo(200);
+            assertThat(json(r).at("/result/predictions")).hasSize(2);
+            assertThat(json(r).at("/result/model").asText()).isEqualTo(FakeUseCase.MODEL);
+        }
+        JsonNode other = CloudflareRouteTest.assertError(s.post("/v1/models/other-net/classify", "image/png", PNG), 404, 3042);
+        assertThat(other.get("message").asText()).contains("other-net").contains(FakeUseCase.MODEL);
+        assertThat(CloudflareRouteTest.assertError(s.post("/v1/models/fake-net/versions/2/classify", "image/png", PNG), 404, 3042)
+                .get("message").asText()).contains("version '2'");
+        CloudflareRouteTest.assertError(s.post("/v1/models/fake-net/infer", "image/png", PNG), 404, 3042);
+    }
 }
