@@ -41,10 +41,9 @@ final class ConfigCommand implements Callable<Integer> {
             return new Described(c.withSizingSource(c.inference().sizing().source()
                     + " (the model is not on this machine yet, so no tuned setting was looked up)"), java.util.Optional.empty());
         }
-        // a repository location is described from its cached folder, as a start would (the offline flag aside)
-        ArgusConfig described = local.folder().isPresent()
-                ? c.atFolder(new dev.argus.app.config.HubRepository.Local(local.folder().get(), local.model())) : c;
-        return new Described(dev.argus.app.tune.Tuning.apply(described, local.model()).config(), local.folder());
+        // a repository location is described from its cached folder, as a start would
+        return new Described(dev.argus.app.tune.Tuning.apply(local.folder().isPresent() ? local.config() : c, local.model())
+                .config(), local.folder());
     }
 
     /** The preprocessing in effect and where it comes from. */

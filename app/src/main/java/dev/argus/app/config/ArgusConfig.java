@@ -145,16 +145,23 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         return HuggingFaceFolder.at(location).map(HuggingFaceFolder::dir);
     }
 
-    /** The preprocessing a Hugging Face processor configuration gives, with the same conflict rule as the key's. */
+    /** The preprocessing a Hugging Face processor configuration gives; none of the keys it replaces may be set too. */
     static PreprocessSpec preprocessFrom(Path processor, Settings s, ConfigReader r) {
-        TensorLayout layout = r.choice(Key.MODEL_LAYOUT, TensorLayout.class);
+        refuseKeysBeside("the Hugging Face processor configuration " + processor, s, r);
+        return HuggingFaceProcessor.read(processor, r.choice(Key.MODEL_LAYOUT, TensorLayout.class));
+    }
+
+    /**
+     * Refuses a preprocessing key the user set beside {@code what}, which already says how to preprocess: two
+     * descriptions of one model's preprocessing would be a guess which one wins.
+     */
+    private static void refuseKeysBeside(String what, Settings s, ConfigReader r) {
         for (Key k : PREPROCESSING_KEYS) {
             if (!isDefault(s, k)) {
-                throw r.bad(k, "the Hugging Face processor configuration " + processor + " already says how to preprocess; "
-                        + "give one or the other");
+                throw r.bad(k, what + " (" + Key.MODEL_PREPROCESSOR_CONFIG.key() + ", or the model's folder) already "
+                        + "says how to preprocess; give one or the other");
             }
         }
-        return HuggingFaceProcessor.read(processor, layout);
     }
 
     /**
@@ -167,13 +174,7 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         TensorLayout layout = r.choice(Key.MODEL_LAYOUT, TensorLayout.class);
         String processor = r.string(Key.MODEL_PREPROCESSOR_CONFIG).strip();
         if (!processor.isEmpty()) {
-            for (Key k : PREPROCESSING_KEYS) {
-                if (!"default".equals(s.source(k))) {
-                    throw r.bad(Key.MODEL_PREPROCESSOR_CONFIG, k.key() + " is set too (" + s.source(k) + "); the "
-                            + "preprocessor configuration already says how to preprocess, so give one or the other");
-                }
-            }
-            return HuggingFaceProcessor.read(Paths.get(processor), layout);
+            return preprocessFrom(Paths.get(processor), s, r);
         }
         int size = r.intIn(Key.MODEL_INPUT_SIZE, 1, 8192);
         return r.wrap(Key.MODEL_RESIZE_SHORT_SIDE, () -> new PreprocessSpec(size, size,
@@ -197,12 +198,7 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
             hubFolder = Optional.of(new FolderKeys(!isDefault(s, Key.MODEL_NAME), !isDefault(s, Key.MODEL_LABELS),
                     processorGiven(r)));
             if (!hubFolder.get().processor()) {
-                for (Key k : PREPROCESSING_KEYS) {
-                    if (!isDefault(s, k)) {
-                        throw r.bad(k, "the repository's preprocessor_config.json (" + location + ") says how to "
-                                + "preprocess; give one or the other");
-                    }
-                }
+                refuseKeysBeside("the repository's preprocessor_config.json (" + location + ")", s, r);
             }
         }
         Optional<HuggingFaceFolder> folder = Backends.isRemote(backend) ? Optional.empty() : HuggingFaceFolder.at(location);

@@ -105,11 +105,7 @@ class HubRepositoryTest {
         String base = "/acme/probe-net/resolve/main/";
         files.put(base + modelPath, Files.readAllBytes(TestModels.probeOnnx()));
         files.put(base + "preprocessor_config.json", Files.readAllBytes(HuggingFaceProcessorTest.CONFIGS.resolve("resnet-50.json")));
-        StringBuilder id2label = new StringBuilder();
-        for (int i = 0; i < 1000; i++) {
-            id2label.append(i == 0 ? "" : ",").append('"').append(i).append("\":\"hub class ").append(i).append('"');
-        }
-        files.put(base + "config.json", ("{\"id2label\":{" + id2label + "}}").getBytes(StandardCharsets.UTF_8));
+        files.put(base + "config.json", HuggingFaceFolderTest.configJson("hub class ", "").getBytes(StandardCharsets.UTF_8));
     }
 
     private Settings settings(String location) {

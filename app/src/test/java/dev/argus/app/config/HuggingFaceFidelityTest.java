@@ -7,8 +7,6 @@ import dev.argus.domain.PreprocessSpec;
 import dev.argus.domain.TensorLayout;
 import dev.argus.imageio.ImageIoImagePreprocessor;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,7 +47,7 @@ class HuggingFaceFidelityTest {
             Path source = Path.of(f[1]).isAbsolute() ? Path.of(f[1]) : dir.resolve(f[1]);
             tests.add(DynamicTest.dynamicTest(f[0], () -> {
                 PreprocessSpec spec = HuggingFaceProcessor.read(HuggingFaceProcessorTest.CONFIGS.resolve(config), TensorLayout.NCHW);
-                float[] expected = floats(tensor);
+                float[] expected = dev.argus.testkit.Tensors.readF32(tensor);
                 float[] actual = preprocessor.preprocess(Files.readAllBytes(source), spec);
                 assertThat(actual).hasSameSizeAs(expected);
                 double sum = 0, max = 0;
@@ -78,12 +76,5 @@ class HuggingFaceFidelityTest {
         return configured != null && !configured.isBlank()
                 ? Path.of(configured)
                 : Path.of("").toAbsolutePath().resolve("../build/test-data/pil").normalize();
-    }
-
-    private static float[] floats(Path file) throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        float[] values = new float[bytes.remaining() / 4];
-        bytes.asFloatBuffer().get(values);
-        return values;
     }
 }

@@ -40,12 +40,17 @@ class HuggingFaceFolderTest {
         Files.createDirectories(f.resolve(modelPath).getParent());
         Files.copy(TestModels.probeOnnx(), f.resolve(modelPath));
         Files.copy(HuggingFaceProcessorTest.CONFIGS.resolve(processor), f.resolve("preprocessor_config.json"));
+        Files.writeString(f.resolve("config.json"), configJson("class ", "\"_name_or_path\":\"acme/probe-net\","));
+        return f;
+    }
+
+    /** A config.json naming the probe model's 1,000 classes {@code prefix + i}, after the members {@code more}. */
+    static String configJson(String prefix, String more) {
         StringBuilder id2label = new StringBuilder();
         for (int i = 0; i < 1000; i++) {
-            id2label.append(i == 0 ? "" : ",").append('"').append(i).append("\":\"class ").append(i).append('"');
+            id2label.append(i == 0 ? "" : ",").append('"').append(i).append("\":\"").append(prefix).append(i).append('"');
         }
-        Files.writeString(f.resolve("config.json"), "{\"_name_or_path\":\"acme/probe-net\",\"id2label\":{" + id2label + "}}");
-        return f;
+        return "{" + more + "\"id2label\":{" + id2label + "}}";
     }
 
     @Test
