@@ -16,6 +16,8 @@ import dev.argus.grpc.v1.ClassifyStreamResponse;
 import dev.argus.grpc.v1.GetModelRequest;
 import dev.argus.grpc.v1.ModelInfo;
 import dev.argus.ports.in.ClassifyImageUseCase;
+import dev.argus.ports.in.ModelCatalog;
+import dev.argus.ports.in.ServedModel;
 import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import java.lang.System.Logger.Level;
@@ -43,7 +45,7 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
                 + ". Split it, or send them one by one over ClassifyStream.";
     }
 
-    private final ClassifyImageUseCase useCase;
+    private final ModelCatalog catalog;
     private final int maxRequestBytes;
 
     /**
@@ -51,8 +53,24 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
      * @param maxRequestBytes    the server's inbound message limit, reported by GetModel
      */
     public GrpcClassificationService(ClassifyImageUseCase useCase, int maxRequestBytes) {
-        this.useCase = Objects.requireNonNull(useCase, "useCase");
+        this(ModelCatalog.of(new ServedModel(Objects.requireNonNull(useCase, "useCase").model().model(), "1", useCase,
+                java.util.Optional.empty(), List.of(), true, () -> true)), maxRequestBytes);
+    }
+
+    /**
+     * @param catalog            the models served; each request's {@code model} and {@code version} fields choose one
+     * @param maxRequestBytes    the server's inbound message limit, reported by GetModel
+     */
+    public GrpcClassificationService(ModelCatalog catalog, int maxRequestBytes) {
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.maxRequestBytes = maxRequestBytes;
+    }
+
+    /** The model a request names (empty: the default; version empty: the newest), or NOT_FOUND naming what is served. */
+    private ServedModel model(String name, String version) {
+        return catalog.find(name, version).orElseThrow(() -> io.grpc.Status.NOT_FOUND.withDescription("Unknown model '"
+                + name + "'" + (version.isEmpty() ? "" : " version '" + version + "'") + ": this server serves "
+                + catalog.describe() + ".").asRuntimeException());
     }
 
     @Override
@@ -69,6 +87,7 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
             if (request.getImagesCount() > MAX_BATCH_IMAGES) {
                 throw ArgusException.invalidInput(tooManyImages(String.valueOf(request.getImagesCount())));
             }
+            ClassifyImageUseCase useCase = model(request.getModel(), request.getVersion()).useCase();
             ClassifyOptions options = ProtoMapper.options(request.getTopK(), request.getLabelStyle()).withDeadline(callDeadline());
             List<ClassificationOutcome> outcomes = Outcomes.classify(request.getImagesList(), ProtoMapper::image,
                     images -> unlessCancelled(() -> useCase.classifyBatch(images, options)));
@@ -87,7 +106,11 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
 
     @Override
     public void getModel(GetModelRequest request, StreamObserver<ModelInfo> out) {
-        answer(out, () -> ProtoMapper.modelInfo(useCase.model(), maxRequestBytes));
+        answer(out, () -> {
+            ServedModel m = model(request.getModel(), request.getVersion());
+            return ProtoMapper.modelInfo(m.useCase().model(), maxRequestBytes).toBuilder().setModel(m.name())
+                    .setVersion(m.version()).addAllAliases(m.aliases()).build();
+        });
     }
 
     /** One stream item: a response with a result or the item's own error; the stream goes on either way. */
@@ -109,6 +132,7 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
     }
 
     private ClassifyResponse classifyOne(ClassifyRequest request) {
+        ClassifyImageUseCase useCase = model(request.getModel(), request.getVersion()).useCase();
         ImageInput image = ProtoMapper.image(request);
         ClassifyOptions options = ProtoMapper.options(request.getTopK(), request.getLabelStyle()).withDeadline(callDeadline());
         return ProtoMapper.response(unlessCancelled(() -> useCase.classify(image, options)));

@@ -5,6 +5,8 @@ import dev.argus.ports.service.MemoryBudget;
 import dev.argus.domain.ArgusException;
 import dev.argus.grpc.v1.ClassifierGrpc;
 import dev.argus.ports.in.ClassifyImageUseCase;
+import dev.argus.ports.in.ModelCatalog;
+import dev.argus.ports.in.ServedModel;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerCredentials;
@@ -64,6 +66,28 @@ public final class GrpcServer implements AutoCloseable {
 
     /** As above, admitting each call into the server-wide bound {@code shared} as well (null: none). */
     public static GrpcServer start(GrpcConfig config, ClassifyImageUseCase useCase, Admission.Shared shared) {
+        return start(config, single(useCase), shared);
+    }
+
+    private static ModelCatalog single(ClassifyImageUseCase useCase) {
+        return ModelCatalog.of(new ServedModel(useCase.model().model(), "1", useCase, java.util.Optional.empty(),
+                java.util.List.of(), true, () -> true));
+    }
+
+    /**
+     * Serves the models of {@code catalog} (each call's {@code model} field chooses one), admitting each call into the
+     * server-wide bound {@code shared} as well (null: none).
+     */
+    public static GrpcServer start(GrpcConfig config, ModelCatalog catalog, Admission.Shared shared) {
+        return start(config, catalog, shared, null, java.util.Set.of());
+    }
+
+    /**
+     * As above, with model control: {@code argus.v1.ModelRepository}'s Load and Unload call {@code control} (null: no
+     * repository) for callers bearing one of {@code adminTokens} (empty: refused).
+     */
+    public static GrpcServer start(GrpcConfig config, ModelCatalog catalog, Admission.Shared shared,
+                                   dev.argus.ports.in.ModelControl control, java.util.Set<String> adminTokens) {
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         NettyServerBuilder builder = NettyServerBuilder.forAddress(address, credentials(config))
                 .keepAliveTime(config.keepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
@@ -81,7 +105,7 @@ public final class GrpcServer implements AutoCloseable {
                         new io.grpc.netty.shaded.io.netty.channel.AdaptiveRecvByteBufAllocator(64, 4096, READ_BUFFER_BYTES))
                 .maxConnectionAge(config.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
                 .maxConnectionAgeGrace(config.shutdownGrace().toMillis() + 1_000, TimeUnit.MILLISECONDS);
-        GrpcServer server = assemble(builder, config, useCase, shared);
+        GrpcServer server = assemble(builder, config, catalog, shared, control, adminTokens);
         LOG.log(Level.INFO, "gRPC server listening on {0}:{1} ({2}, max message {3} bytes, {4} concurrent calls, "
                         + "{5} MiB of messages in flight, auth {6})",
                 config.host(), String.valueOf(server.port()), config.tls() ? "TLS" : "plaintext",
@@ -92,7 +116,7 @@ public final class GrpcServer implements AutoCloseable {
 
     /** The same server on another transport (tests: in-process). TLS, address and keepalive settings do not apply. */
     static GrpcServer start(ServerBuilder<?> transport, GrpcConfig config, ClassifyImageUseCase useCase) {
-        return assemble(transport, config, useCase, null);
+        return assemble(transport, config, single(useCase), null, null, java.util.Set.of());
     }
 
     private static ServerCredentials credentials(GrpcConfig config) {
@@ -108,8 +132,15 @@ public final class GrpcServer implements AutoCloseable {
         }
     }
 
-    private static GrpcServer assemble(ServerBuilder<?> builder, GrpcConfig config, ClassifyImageUseCase useCase,
-                                       Admission.Shared shared) {
+    /** The same server on another transport with a model catalog and control (tests: in-process). */
+    static GrpcServer start(ServerBuilder<?> transport, GrpcConfig config, ModelCatalog catalog,
+                            dev.argus.ports.in.ModelControl control, java.util.Set<String> adminTokens) {
+        return assemble(transport, config, catalog, null, control, adminTokens);
+    }
+
+    private static GrpcServer assemble(ServerBuilder<?> builder, GrpcConfig config, ModelCatalog catalog,
+                                       Admission.Shared shared, dev.argus.ports.in.ModelControl control,
+                                       java.util.Set<String> adminTokens) {
         HealthStatusManager health = new HealthStatusManager();
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
         health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
@@ -119,7 +150,7 @@ public final class GrpcServer implements AutoCloseable {
         java.util.concurrent.ThreadPoolExecutor executor = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 60,
                 TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), named());
         executor.allowCoreThreadTimeOut(true);
-        ServerServiceDefinition classifier = new GrpcClassificationService(useCase, config.maxInboundMessageBytes())
+        ServerServiceDefinition classifier = new GrpcClassificationService(catalog, config.maxInboundMessageBytes())
                 .bindService();
         classifier = MalformedMessageGuard.install(classifier);
         Admission admission = new Admission(new Admission.Limits("gRPC calls", config.maxConcurrentCalls(),
@@ -131,12 +162,28 @@ public final class GrpcServer implements AutoCloseable {
                         ClassifierGrpc.getClassifyBatchMethod().getFullMethodName(),
                         ClassifierGrpc.getClassifyStreamMethod().getFullMethodName()),
                 ClassifierGrpc.getClassifyBatchMethod().getFullMethodName()));
+        ServerServiceDefinition repository = new GrpcRepositoryService(catalog, control).bindService();
+        String index = dev.argus.grpc.v1.ModelRepositoryGrpc.getIndexMethod().getFullMethodName();
         if (config.authToken().isPresent()) {
-            classifier = ServerInterceptors.intercept(classifier, new BearerTokenInterceptor(config.authToken().get()));
+            BearerTokenInterceptor inference = new BearerTokenInterceptor(config.authToken().get());
+            classifier = ServerInterceptors.intercept(classifier, inference);
+            // the index needs the inference token; load and unload the admin token instead
+            repository = ServerInterceptors.intercept(repository, new io.grpc.ServerInterceptor() {
+                @Override
+                public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, R> call, io.grpc.Metadata headers,
+                                                                            io.grpc.ServerCallHandler<Q, R> next) {
+                    return call.getMethodDescriptor().getFullMethodName().equals(index)
+                            ? inference.interceptCall(call, headers, next) : next.startCall(call, headers);
+                }
+            });
         }
+        repository = ServerInterceptors.intercept(repository, new AdminTokenInterceptor(java.util.Set.of(
+                dev.argus.grpc.v1.ModelRepositoryGrpc.getLoadMethod().getFullMethodName(),
+                dev.argus.grpc.v1.ModelRepositoryGrpc.getUnloadMethod().getFullMethodName()), adminTokens));
         builder.executor(executor)
                 .maxInboundMessageSize(config.maxInboundMessageBytes())
                 .addService(classifier)
+                .addService(repository)
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .addService(reflectionV1Alpha());

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
-import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
 import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
 import dev.argus.grpc.v1.ClassifierGrpc;
 import dev.argus.grpc.v1.ClassifyRequest;
@@ -103,7 +102,7 @@ class GrpcServerTest {
             ServerReflectionResponse list = ReflectionClient.ask(grpc.channel,
                     ServerReflectionRequest.newBuilder().setListServices("").build());
             assertThat(list.getListServicesResponse().getServiceList()).extracting(ServiceResponse::getName)
-                    .contains("argus.v1.Classifier", "grpc.health.v1.Health");
+                    .contains("argus.v1.Classifier", "argus.v1.ModelRepository", "grpc.health.v1.Health");
 
             ServerReflectionResponse file = ReflectionClient.ask(grpc.channel,
                     ServerReflectionRequest.newBuilder().setFileContainingSymbol("argus.v1.Classifier").build());
@@ -112,13 +111,14 @@ class GrpcServerTest {
                 FileDescriptorProto fd = FileDescriptorProto.parseFrom(bytes);
                 if (fd.getPackage().equals("argus.v1")) {
                     for (ServiceDescriptorProto s : fd.getServiceList()) {
-                        assertThat(s.getName()).isEqualTo("Classifier");
-                        s.getMethodList().stream().map(MethodDescriptorProto::getName).forEach(methods::add);
+                        assertThat(s.getName()).isIn("Classifier", "ModelRepository");
+                        s.getMethodList().stream().map(m -> s.getName() + "." + m.getName()).forEach(methods::add);
                     }
                     assertThat(fd.getMessageTypeList()).extracting(m -> m.getName()).contains("ClassifyRequest", "ByteValues");
                 }
             }
-            assertThat(methods).containsExactly("Classify", "ClassifyBatch", "ClassifyStream", "GetModel");
+            assertThat(methods).containsExactly("Classifier.Classify", "Classifier.ClassifyBatch", "Classifier.ClassifyStream",
+                    "Classifier.GetModel", "ModelRepository.Index", "ModelRepository.Load", "ModelRepository.Unload");
         }
     }
 

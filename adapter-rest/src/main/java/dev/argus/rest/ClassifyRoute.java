@@ -9,6 +9,7 @@ import dev.argus.domain.ClassifyOptions;
 import dev.argus.domain.ImageInput;
 import dev.argus.domain.LabelStyle;
 import dev.argus.ports.in.ClassifyImageUseCase;
+import dev.argus.ports.in.ModelCatalog;
 import dev.argus.ports.service.Admission;
 import dev.argus.domain.Deadline;
 import io.javalin.http.Context;
@@ -26,13 +27,13 @@ import java.util.List;
  */
 final class ClassifyRoute {
     static final String PATH = "/v1/classify";
-    private final ClassifyImageUseCase useCase;
+    private final ModelCatalog catalog;
     private final Admission admission;
     private final RestMetrics metrics;
     private final RestConfig config;
 
-    ClassifyRoute(ClassifyImageUseCase useCase, Admission admission, RestMetrics metrics, RestConfig config) {
-        this.useCase = useCase;
+    ClassifyRoute(ModelCatalog catalog, Admission admission, RestMetrics metrics, RestConfig config) {
+        this.catalog = catalog;
         this.admission = admission;
         this.metrics = metrics;
         this.config = config;
@@ -42,9 +43,9 @@ final class ClassifyRoute {
     static final String MODEL_PATH = "/v1/models/";
 
     /**
-     * {@code POST /v1/models/{name}[/versions/{v}]/classify}: {@link #handle} for the model named, its full name or
-     * its alias after the last '/' (any case), version 1 or none. Another name or version is refused before the body
-     * is read, with 404/3042 naming what this server serves.
+     * {@code POST /v1/models/{name}[/versions/{v}]/classify}: {@link #handle} for the model named: its full name, its
+     * short name after the last '/' or an alias (any case), a version served or none (the newest). Another name or
+     * version is refused before the body is read, with 404/3042 naming what this server serves.
      */
     void handleNamed(Context ctx) {
         String uri = ctx.req().getRequestURI();
@@ -52,15 +53,15 @@ final class ClassifyRoute {
         if (!p.action().equals("classify")) {
             throw RestError.notFound("POST", ctx.path());
         }
-        String served = useCase.model().model();
-        if (!p.names(served) || !(p.version().isEmpty() || p.version().equals(InferenceProtocolRoutes.VERSION))) {
-            throw RestError.notFoundModel("Unknown model '" + p.model() + (p.version().isEmpty() ? "" : "' version '" + p.version())
-                    + "': this server serves '" + served + "' version " + InferenceProtocolRoutes.VERSION + ".");
-        }
-        handle(ctx);
+        classify(ctx, InferenceProtocolRoutes.resolve(catalog, p).useCase());
     }
 
+    /** {@code POST /v1/classify}: the default model. */
     void handle(Context ctx) {
+        classify(ctx, InferenceProtocolRoutes.resolve(catalog, new ModelPath("", "", "classify")).useCase());
+    }
+
+    private void classify(Context ctx, ClassifyImageUseCase useCase) {
         try (Admission.Ticket ticket = admission.admit();
              Body body = RequestBody.read(ctx, config.maxBodyBytes(), ticket, admission)) {
             Deadline deadline = ticket.deadline();
@@ -69,7 +70,7 @@ final class ClassifyRoute {
                 throw RestError.missingBody();
             }
             if (RequestBody.isMultipart(ctx.contentType())) {
-                multipart(ctx, deadline, body);
+                multipart(ctx, useCase, deadline, body);
                 return;
             }
             ClassifyOptions options = options(ctx.queryParam("top_k"), ctx.queryParam("label_style"));
@@ -77,23 +78,23 @@ final class ClassifyRoute {
                 ImageJson.Request r = ImageJson.parseV1(body, new ImageJson.Limits(config.maxImagesPerRequest(), config.maxImageBytes()));
                 options = override(options, r.topK(), r.labelStyle());
                 if (r.batch()) {
-                    batch(ctx, r.images(), names(r.images().size()), options.withDeadline(deadline));
+                    batch(ctx, useCase, r.images(), names(r.images().size()), options.withDeadline(deadline));
                     return;
                 }
-                single(ctx, r.images().get(0), options.withDeadline(deadline));
+                single(ctx, useCase, r.images().get(0), options.withDeadline(deadline));
                 return;
             }
-            single(ctx, ImageInput.of(body.toByteArray()), options.withDeadline(deadline));
+            single(ctx, useCase, ImageInput.of(body.toByteArray()), options.withDeadline(deadline));
         }
     }
 
-    private void single(Context ctx, ImageInput image, ClassifyOptions options) {
+    private void single(Context ctx, ClassifyImageUseCase useCase, ImageInput image, ClassifyOptions options) {
         metrics.batch(1);
         ClassificationResult r = useCase.classify(image, options);
         Exchange.json(ctx, 200, Json.success(Json.v1Result(r)));
     }
 
-    private void batch(Context ctx, List<ImageInput> images, List<String> names, ClassifyOptions options) {
+    private void batch(Context ctx, ClassifyImageUseCase useCase, List<ImageInput> images, List<String> names, ClassifyOptions options) {
         if (images.size() > config.maxImagesPerRequest()) {
             throw RestError.invalid("The request has " + images.size() + " images; the limit is "
                     + config.maxImagesPerRequest() + " per request.");
@@ -119,7 +120,7 @@ final class ClassifyRoute {
         Exchange.json(ctx, 200, Json.success(result));
     }
 
-    private void multipart(Context ctx, Deadline deadline, Body body) {
+    private void multipart(Context ctx, ClassifyImageUseCase useCase, Deadline deadline, Body body) {
         List<Multipart.Part> parts = Multipart.parse(ctx.contentType(), body, config.maxImagesPerRequest(), config.maxImageBytes());
         List<ImageInput> images = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -139,7 +140,7 @@ final class ClassifyRoute {
             throw RestError.missingBody();
         }
         ClassifyOptions options = options(first(topK, ctx.queryParam("top_k")), first(labelStyle, ctx.queryParam("label_style")));
-        batch(ctx, images, names, options.withDeadline(deadline));
+        batch(ctx, useCase, images, names, options.withDeadline(deadline));
     }
 
     private static String first(String a, String b) {

@@ -3,8 +3,10 @@ package dev.argus.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.argus.ports.in.ClassifyImageUseCase;
+import dev.argus.ports.in.ModelCatalog;
 import dev.argus.ports.in.ModelInfo;
+import dev.argus.ports.in.ServedModel;
+import dev.argus.ports.out.FloatTensor;
 import dev.argus.ports.service.Admission;
 import io.javalin.http.Context;
 import java.util.function.BooleanSupplier;
@@ -12,22 +14,20 @@ import java.util.function.BooleanSupplier;
 /**
  * The Open Inference Protocol (KServe v2) over REST: server and model metadata, liveness and readiness, and
  * {@code infer} (see {@link InferRequest}). Errors are {@code {"error": "..."}} with the status of the same mapping as
- * every other route (400 for bad input). The model is addressed by its name ({@code microsoft/resnet-50}, literally or
- * as {@code microsoft%2Fresnet-50}) or its short alias ({@code resnet-50}); its only version is {@code 1}.
+ * every other route (400 for bad input). A model is addressed by its name ({@code microsoft/resnet-50}, literally or
+ * as {@code microsoft%2Fresnet-50}), its short name ({@code resnet-50}) or an alias, and optionally a version served
+ * (without one, the newest). {@code /v2/repository/index} lists every model version, served or failed.
  */
 final class InferenceProtocolRoutes {
-    static final String VERSION = "1";
-    private final ClassifyImageUseCase useCase;
-    private final RawTensorInference tensors;
+    private final ModelCatalog catalog;
     private final Admission admission;
     private final RestMetrics metrics;
     private final RestConfig config;
     private final BooleanSupplier ready;
 
-    InferenceProtocolRoutes(ClassifyImageUseCase useCase, RawTensorInference tensors, Admission admission,
-                            RestMetrics metrics, RestConfig config, BooleanSupplier ready) {
-        this.useCase = useCase;
-        this.tensors = tensors;
+    InferenceProtocolRoutes(ModelCatalog catalog, Admission admission, RestMetrics metrics, RestConfig config,
+                            BooleanSupplier ready) {
+        this.catalog = catalog;
         this.admission = admission;
         this.metrics = metrics;
         this.config = config;
@@ -44,25 +44,56 @@ final class InferenceProtocolRoutes {
         Exchange.json(ctx, 200, Json.object().put("live", true));
     }
 
+    /** The server is ready when it has started and every required model is ready. */
     void ready(Context ctx) {
-        boolean r = ready.getAsBoolean();
+        ready(ctx, ready.getAsBoolean() && catalog.ready());
+    }
+
+    private static void ready(Context ctx, boolean r) {
         Exchange.json(ctx, r ? 200 : 503, Json.object().put("ready", r));
     }
 
     /** {@code GET /v2/models/...}: metadata, {@code /ready} or {@code /config}. */
     void get(Context ctx) {
-        ModelPath p = resolve(ctx);
+        ModelPath p = path(ctx);
+        ServedModel model = resolve(catalog, p);
         switch (p.action()) {
-            case "" -> Exchange.json(ctx, 200, metadata());
-            case "ready" -> ready(ctx);
-            case "config" -> Exchange.json(ctx, 200, modelConfig());
+            case "" -> Exchange.json(ctx, 200, metadata(model));
+            case "ready" -> ready(ctx, ready.getAsBoolean() && model.isReady());
+            case "config" -> Exchange.json(ctx, 200, modelConfig(model));
             default -> throw RestError.notFound("GET", ctx.path());
         }
     }
 
+    /**
+     * {@code GET|POST /v2/repository/index} (the repository extension): every model version, served ({@code READY},
+     * or {@code LOADING} before its warm-up ends) or not ({@code UNAVAILABLE}, with the reason).
+     */
+    void index(Context ctx) {
+        ArrayNode a = Json.MAPPER.createArrayNode();
+        java.util.List<ModelCatalog.Unavailable> failed = catalog.unavailable();
+        java.util.Set<String> served = new java.util.HashSet<>();
+        for (ServedModel m : catalog.models()) {
+            // a version still served after a reload of it failed: served, and why the reload failed
+            String reason = failed.stream().filter(u -> u.name().equals(m.name()) && u.version().equals(m.version()))
+                    .map(u -> "reload failed, this version still serves: " + u.reason()).findFirst().orElse("");
+            a.addObject().put("name", m.name()).put("version", m.version()).put("state", m.isReady() ? "READY" : "LOADING")
+                    .put("reason", reason);
+            served.add(m.name() + "\u0000" + m.version());
+        }
+        for (ModelCatalog.Unavailable u : failed) {
+            if (!served.contains(u.name() + "\u0000" + u.version())) {
+                a.addObject().put("name", u.name()).put("version", u.version()).put("state", "UNAVAILABLE").put("reason", u.reason());
+            }
+        }
+        Exchange.json(ctx, 200, a);
+    }
+
     /** {@code POST /v2/models/.../infer}. */
     void post(Context ctx) {
-        ModelPath p = resolve(ctx);
+        ModelPath p = path(ctx);
+        ServedModel model = resolve(catalog, p);
+        RawTensorInference tensors = model.tensors().map(InferenceProtocolRoutes::raw).orElse(null);
         if (!p.action().equals("infer")) {
             throw RestError.notFound("POST", ctx.path());
         }
@@ -72,14 +103,14 @@ final class InferenceProtocolRoutes {
             if (body.size() == 0) {
                 throw RestError.missingBody();
             }
-            InferRequest request = InferRequest.parse(body, ctx.header(InferRequest.HEADER_LENGTH), limits(), config.maxImageBytes());
+            InferRequest request = InferRequest.parse(body, ctx.header(InferRequest.HEADER_LENGTH), limits(model), config.maxImageBytes());
             if (request.batchSize() > config.maxImagesPerRequest()) {
                 throw RestError.invalid("The request holds a batch of " + request.batchSize() + "; the limit (max_batch_size) is "
                         + config.maxImagesPerRequest() + " per request.");
             }
             metrics.batch(request.batchSize());
-            JsonNode output = request.run(useCase, tensors, ticket.deadline());
-            ObjectNode response = Json.object().put("model_name", useCase.model().model()).put("model_version", VERSION);
+            JsonNode output = request.run(model.useCase(), tensors, ticket.deadline());
+            ObjectNode response = Json.object().put("model_name", model.name()).put("model_version", model.version());
             if (request.id() != null) {
                 response.put("id", request.id());
             }
@@ -88,44 +119,39 @@ final class InferenceProtocolRoutes {
         }
     }
 
-    /** What one infer request may hold, checked while it is parsed; the served model's, worked out once. */
-    private InferJson.Limits limits() {
-        InferJson.Limits l = limits;
-        if (l == null) {
-            int batch = config.maxImagesPerRequest();
-            long perImage = tensors == null ? 0 : useCase.model().preprocess().map(spec -> (long) spec.valuesPerImage()).orElse(0L);
-            l = new InferJson.Limits(batch, batch * perImage, ImageJson.Base64Image.maxChars(config.maxImageBytes()));
-            limits = l;
-        }
-        return l;
+    private static RawTensorInference raw(dev.argus.ports.in.InferTensorUseCase tensors) {
+        return (data, shape, deadline) -> {
+            FloatTensor out = tensors.infer(new FloatTensor(shape, data), deadline);
+            return new RawTensorInference.Logits(out.data(), out.shape());
+        };
     }
 
-    private volatile InferJson.Limits limits;
+    /** What one infer request for {@code model} may hold, checked while it is parsed. */
+    private InferJson.Limits limits(ServedModel model) {
+        int batch = config.maxImagesPerRequest();
+        long perImage = model.tensors().isEmpty() ? 0
+                : model.useCase().model().preprocess().map(spec -> (long) spec.valuesPerImage()).orElse(0L);
+        return new InferJson.Limits(batch, batch * perImage, ImageJson.Base64Image.maxChars(config.maxImageBytes()));
+    }
 
-    private ModelPath resolve(Context ctx) {
+    private static ModelPath path(Context ctx) {
         String uri = ctx.req().getRequestURI();
-        String rest = uri.substring(uri.indexOf("/v2/models/") + "/v2/models/".length());
-        ModelPath p = ModelPath.parse(rest);
-        String served = useCase.model().model();
-        if (!p.names(served)) {
-            throw new UnknownModel(p.model(), served).error();
-        }
-        if (!p.version().isEmpty() && !p.version().equals(VERSION)) {
-            throw new UnknownModel(p.model() + " version " + p.version(), served + " version " + VERSION).error();
-        }
-        return p;
+        return ModelPath.parse(uri.substring(uri.indexOf("/v2/models/") + "/v2/models/".length()));
     }
 
-    private record UnknownModel(String asked, String served) {
-        RestError error() {
-            return RestError.notFoundModel("Unknown model '" + asked + "': this server serves '" + served + "'.");
-        }
+    /** The model a path names, or 404/3042 naming what this server serves. */
+    static ServedModel resolve(ModelCatalog catalog, ModelPath p) {
+        return catalog.find(p.model(), p.version()).orElseThrow(() -> RestError.notFoundModel("Unknown model '"
+                + p.model() + "'" + (p.version().isEmpty() ? "" : " version '" + p.version() + "'") + ": this server serves "
+                + catalog.describe() + "."));
     }
 
-    private ObjectNode metadata() {
-        ModelInfo info = useCase.model();
-        ObjectNode o = Json.object().put("name", info.model());
-        o.putArray("versions").add(VERSION);
+    private ObjectNode metadata(ServedModel model) {
+        ModelInfo info = model.useCase().model();
+        boolean tensors = model.tensors().isPresent();
+        ObjectNode o = Json.object().put("name", model.name());
+        ArrayNode versions = o.putArray("versions");
+        catalog.models().stream().filter(m -> m.name().equals(model.name())).forEach(m -> versions.add(m.version()));
         o.put("platform", "argus-" + info.backend());
         ArrayNode inputs = o.putArray("inputs");
         ObjectNode image = inputs.addObject().put("name", InferRequest.IMAGE_INPUT).put("datatype", "BYTES");
@@ -133,7 +159,7 @@ final class InferenceProtocolRoutes {
         ArrayNode outputs = o.putArray("outputs");
         ObjectNode cls = outputs.addObject().put("name", InferRequest.CLASSIFICATION_OUTPUT).put("datatype", "BYTES");
         cls.putArray("shape").add(-1).add(-1);
-        if (tensors != null) {
+        if (tensors) {
             ObjectNode px = inputs.addObject().put("name", InferRequest.TENSOR_INPUT).put("datatype", "FP32");
             ArrayNode shape = px.putArray("shape").add(-1);
             info.preprocess().ifPresentOrElse(spec -> {
@@ -165,16 +191,17 @@ final class InferenceProtocolRoutes {
         }
     }
 
-    private ObjectNode modelConfig() {
-        ModelInfo info = useCase.model();
-        ObjectNode o = Json.object().put("name", info.model()).put("platform", "argus-" + info.backend())
+    private ObjectNode modelConfig(ServedModel model) {
+        ModelInfo info = model.useCase().model();
+        boolean tensors = model.tensors().isPresent();
+        ObjectNode o = Json.object().put("name", model.name()).put("version", model.version()).put("platform", "argus-" + info.backend())
                 .put("backend", info.backend()).put("max_batch_size", config.maxImagesPerRequest());
         ArrayNode input = o.putArray("input");
         input.addObject().put("name", InferRequest.IMAGE_INPUT).put("data_type", "TYPE_STRING").putArray("dims").add(1);
         ArrayNode output = o.putArray("output");
         output.addObject().put("name", InferRequest.CLASSIFICATION_OUTPUT).put("data_type", "TYPE_STRING")
                 .putArray("dims").add(-1);
-        if (tensors != null) {
+        if (tensors) {
             ArrayNode dims = input.addObject().put("name", InferRequest.TENSOR_INPUT).put("data_type", "TYPE_FP32").putArray("dims");
             info.preprocess().ifPresent(spec -> {
                 long[] s = spec.batchShape(1);

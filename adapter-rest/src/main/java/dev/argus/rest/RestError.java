@@ -12,7 +12,7 @@ final class RestError extends RuntimeException {
     private final int status;
     private final int cloudflareCode;
 
-    private RestError(int status, int cloudflareCode, String message) {
+    RestError(int status, int cloudflareCode, String message) {
         super(message, null, false, false);
         this.status = status;
         this.cloudflareCode = cloudflareCode;

@@ -4,6 +4,9 @@ import dev.argus.domain.ArgusException;
 import dev.argus.ports.service.Admission;
 import dev.argus.domain.ErrorCode;
 import dev.argus.ports.in.ClassifyImageUseCase;
+import dev.argus.ports.in.ModelCatalog;
+import dev.argus.ports.in.ServedModel;
+import java.util.List;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -34,6 +37,9 @@ public final class RestServer implements AutoCloseable {
     private final RestConfig config;
     private final BooleanSupplier ready;
     private final BearerAuth auth;
+    private final BearerAuth admin;
+    private final dev.argus.ports.in.ModelControl control;
+    static final String CONTROL_PATH = "/v2/repository/models/";
     private final Admission admission;
     private final QueuedThreadPool threads;
     private final RestMetrics metrics;
@@ -63,8 +69,45 @@ public final class RestServer implements AutoCloseable {
      */
     public RestServer(RestConfig config, ClassifyImageUseCase useCase, BooleanSupplier ready, PrometheusRegistry registry,
                       RawTensorInference tensors, Admission.Shared shared) {
-        this.config = Objects.requireNonNull(config, "config");
+        this(config, single(useCase, tensors, config, ready), ready, registry, shared);
+    }
+
+    /** The one model of a single-model server: its name, version 1, Cloudflare's id as its alias. */
+    private static ModelCatalog single(ClassifyImageUseCase useCase, RawTensorInference tensors, RestConfig config,
+                                       BooleanSupplier ready) {
         Objects.requireNonNull(useCase, "useCase");
+        java.util.Optional<dev.argus.ports.in.InferTensorUseCase> t = java.util.Optional.ofNullable(tensors).map(raw ->
+                (input, deadline) -> {
+                    RawTensorInference.Logits l = raw.infer(input.data(), input.shape(), deadline);
+                    return new dev.argus.ports.out.FloatTensor(l.shape(), l.data());
+                });
+        return ModelCatalog.of(new ServedModel(useCase.model().model(), "1", useCase, t, List.of(config.cloudflareModel()),
+                true, ready));
+    }
+
+    /**
+     * A server for the models of {@code catalog}, resolved per request.
+     *
+     * @param ready    true once the server has started (its models warmed up); false answers 503 on readiness routes,
+     *                 as does a required model not ready
+     * @param registry where the {@code argus_http_*} series are registered (one server per registry)
+     * @param shared   the server-wide bound the other front ends share, or null
+     */
+    public RestServer(RestConfig config, ModelCatalog catalog, BooleanSupplier ready, PrometheusRegistry registry,
+                      Admission.Shared shared) {
+        this(config, catalog, ready, registry, shared, null, java.util.Set.of());
+    }
+
+    /**
+     * As above, with model control: {@code POST /v2/repository/models/{name}/load|unload} call {@code control}
+     * (null: no repository) for requests bearing one of {@code adminTokens} (empty: model control is refused).
+     */
+    public RestServer(RestConfig config, ModelCatalog catalog, BooleanSupplier ready, PrometheusRegistry registry,
+                      Admission.Shared shared, dev.argus.ports.in.ModelControl control, java.util.Set<String> adminTokens) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.control = control;
+        this.admin = new BearerAuth(adminTokens);
+        Objects.requireNonNull(catalog, "catalog");
         this.ready = Objects.requireNonNull(ready, "ready");
         this.auth = new BearerAuth(config.authTokens());
         this.admission = new Admission(new Admission.Limits("REST requests", config.maxConcurrentRequests(),
@@ -75,10 +118,11 @@ public final class RestServer implements AutoCloseable {
         this.threads = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads), 60_000,
                 new BlockingArrayQueue<>(maxThreads, maxThreads, 4 * maxThreads));
         this.threads.setName("argus-rest-http");
-        this.metrics = new RestMetrics(Objects.requireNonNull(registry, "registry"), admission::inFlight, threads::getQueueSize, ready);
-        CloudflareRoute cloudflare = new CloudflareRoute(useCase, admission, metrics, config);
-        ClassifyRoute classify = new ClassifyRoute(useCase, admission, metrics, config);
-        InferenceProtocolRoutes oip = new InferenceProtocolRoutes(useCase, tensors, admission, metrics, config, ready);
+        this.metrics = new RestMetrics(Objects.requireNonNull(registry, "registry"), admission::inFlight, threads::getQueueSize,
+                () -> ready.getAsBoolean() && catalog.ready());
+        CloudflareRoute cloudflare = new CloudflareRoute(catalog, admission, metrics, config);
+        ClassifyRoute classify = new ClassifyRoute(catalog, admission, metrics, config);
+        InferenceProtocolRoutes oip = new InferenceProtocolRoutes(catalog, admission, metrics, config, ready);
         PageRoutes pages = new PageRoutes();
         this.app = Javalin.create(this::configure);
         app.before(this::before);
@@ -90,6 +134,9 @@ public final class RestServer implements AutoCloseable {
         app.get("/v2/health/ready", Exchange.route("/v2/health/ready", oip::ready));
         app.get("/v2/models/<model>", Exchange.route("/v2/models/{model}", oip::get));
         app.post("/v2/models/<model>", Exchange.route("/v2/models/{model}/infer", oip::post));
+        app.get("/v2/repository/index", Exchange.route("/v2/repository/index", oip::index));
+        app.post("/v2/repository/index", Exchange.route("/v2/repository/index", oip::index));
+        app.post(CONTROL_PATH + "<model>", Exchange.route("/v2/repository/models/{model}/{action}", this::control));
         app.get("/metrics", Exchange.route("/metrics", ctx -> Exchange.reply(ctx, 200, RestMetrics.CONTENT_TYPE, metrics.scrape())));
         app.get("/", Exchange.route("/", pages::demo));
         app.get("/docs", Exchange.route("/docs", pages::docs));
@@ -151,6 +198,44 @@ public final class RestServer implements AutoCloseable {
         https.addCustomizer(secure);
         return new ServerConnector(server, new org.eclipse.jetty.server.SslConnectionFactory(ssl, "http/1.1"),
                 new HttpConnectionFactory(https));
+    }
+
+    /**
+     * {@code POST /v2/repository/models/{name}/load|unload}: the repository extension's model control, for a bearer of
+     * an admin token. Answers when done: {@code 200 {}} once the model is served (or released), else the reason, in
+     * full (an administrator asked).
+     */
+    private void control(Context ctx) {
+        String uri = ctx.req().getRequestURI();
+        String rest = ModelPath.decode(uri.substring(uri.indexOf(CONTROL_PATH) + CONTROL_PATH.length()));
+        String action = rest.endsWith("/load") ? "load" : rest.endsWith("/unload") ? "unload" : "";
+        // the admin token first: without it, nothing is told (not even whether the route or the model exists)
+        if (!admin.enabled()) {
+            throw new RestError(403, 10000, "Model control needs an admin token: set argus.server.admin-tokens and send "
+                    + "'Authorization: Bearer <admin token>'.");
+        }
+        if (!admin.allows(ctx.header("Authorization"))) {
+            throw new RestError(401, 10000, "Model control needs 'Authorization: Bearer <admin token>' (argus.server.admin-tokens).");
+        }
+        if (action.isEmpty() || control == null) {
+            throw RestError.notFound("POST", ctx.path());
+        }
+        if (!control.refusal().isEmpty()) {
+            throw new RestError(400, 5006, String.join(" ", control.refusal()));
+        }
+        String name = rest.substring(0, rest.length() - action.length() - 1);
+        try {
+            if (action.equals("load")) {
+                control.load(name);
+            } else {
+                control.unload(name);
+            }
+        } catch (ArgusException e) {
+            throw new RestError(e.code() == ErrorCode.INVALID_INPUT ? 404 : 400, e.code() == ErrorCode.INVALID_INPUT ? 3042 : 5006,
+                    e.getMessage());
+        }
+        LOG.log(System.Logger.Level.INFO, "Model control: {0} ''{1}'' done (request {2})", action, name, Exchange.id(ctx));
+        Exchange.json(ctx, 200, Json.object());
     }
 
     /** Binds and starts serving; returns once the port is open. */
@@ -245,8 +330,9 @@ public final class RestServer implements AutoCloseable {
     static final java.util.Set<String> OPEN_PATHS = java.util.Set.of("/v2/health/live", "/v2/health/ready", "/metrics", "/",
             "/docs", "/openapi.json");
 
+    /** Model control checks the admin token itself (an inference token does not load models, nor is one needed). */
     private static boolean isProtected(String path) {
-        return !OPEN_PATHS.contains(path);
+        return !OPEN_PATHS.contains(path) && !path.startsWith(CONTROL_PATH);
     }
 
     /** Every registered HTTP route, as {@code METHOD path} (for the test that each one is protected or open on purpose). */

@@ -70,6 +70,14 @@ class AuthTest {
                 HttpResponse<String> r = s.send(requestFor(s, route));
                 if (RestServer.OPEN_PATHS.contains(path)) {
                     assertThat(r.statusCode()).as(route + " is open").isNotEqualTo(401);
+                } else if (path.startsWith(RestServer.CONTROL_PATH)) {
+                    // model control takes the admin token only: refused (403: none configured here), even with an
+                    // inference token
+                    assertThat(r.statusCode()).as(route + " without the admin token").isEqualTo(403);
+                    assertThat(s.send(s.request(requestFor(s, route).uri().getPath()).header("Authorization", "Bearer " + TOKEN)
+                            .POST(HttpRequest.BodyPublishers.noBody()).build()).statusCode()).as(route + " with an inference token")
+                            .isEqualTo(403);
+                    checked++;
                 } else {
                     assertThat(r.statusCode()).as(route + " without a token").isEqualTo(401);
                     checked++;

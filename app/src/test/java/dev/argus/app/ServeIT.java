@@ -84,7 +84,7 @@ class ServeIT {
             assertThat(metrics.body()).contains("argus_model_load_seconds");
             // the engine stage, in Triton's terms: the gRPC, Cloudflare and OIP calls above (and the warm-up) went through it
             java.util.regex.Matcher success = java.util.regex.Pattern
-                    .compile("argus_inference_request_success_total\\{model=\"[^\"]+\"} ([0-9.E]+)").matcher(metrics.body());
+                    .compile("argus_inference_request_success_total\\{model=\"[^\"]+\",version=\"1\"} ([0-9.E]+)").matcher(metrics.body());
             assertThat(success.find()).as(metrics.body()).isTrue();
             assertThat(Double.parseDouble(success.group(1))).isGreaterThanOrEqualTo(3);
             assertThat(metrics.body()).contains("argus_inference_exec_count_total{batch_size=\"1\"")

@@ -37,6 +37,9 @@ final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     ClassifyOutputOptions output;
 
@@ -45,6 +48,13 @@ final class ClassifyCommand implements Callable<Integer> {
 
     @Option(names = "--progress", negatable = true, description = "Show progress on stderr (default: when stderr is a terminal).")
     Boolean progress;
+
+    @Option(names = "--model-name", paramLabel = "NAME", description = "With a model repository (argus.repository): the "
+            + "model to classify with, by name or alias (default: the one serving Cloudflare's id, else the first by name).")
+    String modelName;
+
+    @Option(names = "--model-version", paramLabel = "V", description = "With --model-name: the version (default: the newest served).")
+    String modelVersion;
 
     @Parameters(paramLabel = "FILE|DIR", arity = "1..*", description = "Image files, or directories (searched recursively for "
             + ".jpg .jpeg .png .gif .bmp .webp).")
@@ -60,6 +70,21 @@ final class ClassifyCommand implements Callable<Integer> {
         this.env = env;
     }
 
+    /** The configuration: of the repository's model chosen, or of argus.model. */
+    private ArgusConfig config() {
+        dev.argus.app.config.Settings settings = configOptions.settings(env);
+        if (dev.argus.app.config.ModelRepository.configured(settings)) {
+            return ArgusConfig.from(dev.argus.app.config.ModelRepository.select(settings,
+                    settings.get(dev.argus.app.config.Key.REST_CLOUDFLARE_MODEL), modelName == null ? "" : modelName.strip(),
+                    modelVersion == null ? "" : modelVersion.strip()).settings(), env);
+        }
+        if (modelName != null || modelVersion != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--model-name and --model-version choose a model of a repository: set argus.repository too.");
+        }
+        return ArgusConfig.from(settings, env);
+    }
+
     @Override
     public Integer call() {
         ClassifyOptions options = new ClassifyOptions(output.topK(), LabelStyle.parse(output.labelStyle()));
@@ -67,7 +92,7 @@ final class ClassifyCommand implements Callable<Integer> {
         if (files.isEmpty()) {
             throw ArgusException.invalidInput("No image files found in " + inputs + ".");
         }
-        ArgusConfig config = configOptions.config(env);
+        ArgusConfig config = config();
         boolean single = files.size() == 1 && inputs.size() == 1 && !Files.isDirectory(inputs.get(0));
         boolean showProgress = progress != null ? progress : System.console() != null;
         try (Argus argus = Argus.start(config, Main.downloadProgress(err, showProgress))) {

@@ -68,12 +68,21 @@ final class HuggingFaceFolder {
 
     /** The model file for {@code backend}, by the conventional names; a configuration error listing them if none. */
     Path modelFile(String backend) {
+        return modelFile(dir, backend, "The Hugging Face model folder ");
+    }
+
+    /**
+     * The model file for {@code backend} in {@code dir} by the conventional names ({@code model.onnx} or
+     * {@code onnx/model.onnx}, {@code model.pt}, a SavedModel in the folder itself or {@code saved_model/}); a
+     * configuration error starting with {@code what} and listing them if none.
+     */
+    static Path modelFile(Path dir, String backend, String what) {
         List<Path> candidates = switch (backend) {
             case "onnx", "tensorrt" -> List.of(dir.resolve("model.onnx"), dir.resolve("onnx/model.onnx"));
             case "djl-pytorch" -> List.of(dir.resolve("model.pt"));
             case "djl-tensorflow" -> List.of(dir, dir.resolve("saved_model"));
-            default -> throw ArgusException.configuration("The model location " + dir + " is a Hugging Face model folder; "
-                    + "backend " + backend + " does not run a local model file (use onnx, djl-pytorch, djl-tensorflow or tensorrt).");
+            default -> throw ArgusException.configuration(what + dir + " holds a model file; backend " + backend
+                    + " does not run a local model file (use onnx, djl-pytorch, djl-tensorflow or tensorrt).");
         };
         for (Path c : candidates) {
             boolean found = backend.equals("djl-tensorflow") ? Files.isRegularFile(c.resolve("saved_model.pb")) : Files.isRegularFile(c);
@@ -81,7 +90,7 @@ final class HuggingFaceFolder {
                 return c;
             }
         }
-        throw ArgusException.configuration("The Hugging Face model folder " + dir + " has no model for backend " + backend
+        throw ArgusException.configuration(what + dir + " has no model for backend " + backend
                 + ": looked for " + String.join(", ", candidates.stream().map(c -> backend.equals("djl-tensorflow")
                 ? c.resolve("saved_model.pb").toString() : c.toString()).toList()) + ".");
     }

@@ -14,6 +14,15 @@ public enum Key {
             "Model location: a local file, a Hugging Face model folder, hf://OWNER/REPO/PATH[@REVISION][#sha256=HEX] "
                     + "downloaded into the data dir, or hf://OWNER/REPO[@REVISION] (the repository's ONNX export and its "
                     + "config.json and preprocessor_config.json; backends onnx and tensorrt)."),
+    REPOSITORY("argus.repository", "",
+            "A model repository: a directory with a folder per model (<name>/model.properties, <name>/<version>/) whose "
+                    + "models are served together (README, Model repository). Empty = serve the one model of argus.model."),
+    REPOSITORY_CONTROL("argus.repository.control", "none",
+            "Model control: none (the repository is read at start), explicit (POST /v2/repository/models/{name}/load|unload "
+                    + "with an admin token) or poll (changes in the repository are picked up)."),
+    REPOSITORY_POLL_INTERVAL_MS("argus.repository.poll-interval-ms", "15000", "With control poll: how often the repository is read."),
+    REPOSITORY_STARTUP_MODELS("argus.repository.startup-models", "*",
+            "The repository's models loaded at start, comma-separated; * = all (with control explicit, others are loaded on request)."),
     MODEL_NAME("argus.model.name", "microsoft/resnet-50", "Model name reported in results. A Hugging Face model folder or repository gives its own (config.json's _name_or_path) unless this is set."),
     MODEL_INPUT_NAME("argus.model.input-name", "", "Input tensor name; empty = the model's only input."),
     MODEL_OUTPUT_NAME("argus.model.output-name", "", "Output (logits) tensor name; empty = the model's first output."),
@@ -92,6 +101,8 @@ public enum Key {
     SERVER_MAX_CONCURRENT_REQUESTS("argus.server.max-concurrent-requests", "0",
             "Requests in progress over REST and gRPC together; past it a request is refused as past its own API's limit. "
                     + "0 = the sum of the enabled APIs' limits (each API keeps its own places); set lower to cap the total."),
+    SERVER_ADMIN_TOKENS("argus.server.admin-tokens", "",
+            "Bearer tokens (comma-separated) for model control (load and unload); empty = model control is refused. Never logged."),
     SERVER_ALLOW_UNAUTHENTICATED("argus.server.allow-unauthenticated", "false",
             "Serve on a non-loopback address without tokens. Off: binding REST or gRPC to another address without argus.rest.auth-tokens / argus.grpc.token is a configuration error."),
     REST_ENABLED("argus.rest.enabled", "true", "Serve REST (Cloudflare route, /v1, Open Inference Protocol, metrics, demo page) in argus serve."),
@@ -164,7 +175,7 @@ public enum Key {
     }
 
     public boolean secret() {
-        return this == HUB_TOKEN || this == GRPC_TOKEN || this == GRPC_BACKEND_TOKEN || this == REST_AUTH_TOKENS || this == CLOUDFLARE_API_TOKEN;
+        return this == SERVER_ADMIN_TOKENS || this == HUB_TOKEN || this == GRPC_TOKEN || this == GRPC_BACKEND_TOKEN || this == REST_AUTH_TOKENS || this == CLOUDFLARE_API_TOKEN;
     }
 
     public static Optional<Key> byName(String name) {

@@ -30,6 +30,14 @@ public final class Settings {
         return new Settings();
     }
 
+    /** An independent copy: values and sources. */
+    public Settings copy() {
+        Settings c = new Settings();
+        c.values.putAll(values);
+        c.sources.putAll(sources);
+        return c;
+    }
+
     /** Loads a properties file on top. */
     public Settings withFile(Path file) {
         Properties p = new Properties();

@@ -35,9 +35,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Settings settings = configOptions.settings(env);
-        ArgusConfig config = ArgusConfig.from(settings, env);
         ServingConfig serving = ServingConfig.from(settings);
-        Servers servers = Servers.start(config, serving, ModelSource.ProgressListener.NONE);
+        Servers servers = dev.argus.app.config.ModelRepository.configured(settings)
+                ? Servers.startRepository(settings, env, serving, ModelSource.ProgressListener.NONE)
+                : Servers.start(ArgusConfig.from(settings, env), serving, ModelSource.ProgressListener.NONE);
         Thread hook = new Thread(servers::close, "argus-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         LOG.log(System.Logger.Level.INFO, "Argus is serving ({0}); stop with SIGTERM or Ctrl-C", servers.describe());

@@ -6,15 +6,16 @@ import dev.argus.app.config.ServingConfig;
 import dev.argus.app.wiring.Argus;
 import dev.argus.domain.ArgusException;
 import dev.argus.grpc.GrpcServer;
-import dev.argus.ports.in.ClassifyImageUseCase;
-import dev.argus.ports.in.InferTensorUseCase;
-import dev.argus.ports.out.FloatTensor;
 import dev.argus.ports.service.Admission;
-import dev.argus.rest.RawTensorInference;
 import dev.argus.rest.RestConfig;
 import dev.argus.rest.RestServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import dev.argus.ports.out.ModelSource;
+import dev.argus.app.config.Settings;
+import dev.argus.app.wiring.SharedCpus;
+import dev.argus.ports.in.ModelCatalog;
+import dev.argus.ports.in.ServedModel;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,13 +23,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The running servers of one process and their shared lifecycle: started after the model is loaded, ready after
- * warm-up, closed in stages (not ready, drain, stop servers, release the engine).
+ * The running servers of one process and their shared lifecycle: started after the models are loaded, ready after
+ * warm-up, closed in stages (not ready, drain, stop servers, release the engines). One model ({@code argus.model}) or
+ * the models of a repository ({@code argus.repository}), all reachable through one {@link ModelCatalog}.
  */
 public final class Servers implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Servers.class.getName());
 
-    private final Argus argus;
+    private final AutoCloseable models;
+    private final ModelCatalog catalog;
     private final Optional<RestServer> rest;
     private final Optional<GrpcServer> grpc;
     private final AtomicBoolean ready;
@@ -37,9 +40,10 @@ public final class Servers implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Servers(Argus argus, Optional<RestServer> rest, Optional<GrpcServer> grpc, AtomicBoolean ready, String restHost,
-                    java.time.Duration shutdownDelay) {
-        this.argus = argus;
+    private Servers(AutoCloseable models, ModelCatalog catalog, Optional<RestServer> rest,
+                    Optional<GrpcServer> grpc, AtomicBoolean ready, String restHost, java.time.Duration shutdownDelay) {
+        this.models = models;
+        this.catalog = catalog;
         this.shutdownDelay = shutdownDelay;
         this.restHost = restHost;
         this.rest = rest;
@@ -49,27 +53,90 @@ public final class Servers implements AutoCloseable {
 
     /** Loads the model, starts every enabled server (not ready yet), warms up, then reports ready. */
     public static Servers start(ArgusConfig config, ServingConfig serving, ModelSource.ProgressListener progress) {
+        checkEnabled(serving);
+        long t0 = System.nanoTime();
+        Argus argus = Argus.start(config, progress);
+        AtomicBoolean warm = new AtomicBoolean();
+        String cloudflareId = serving.rest().map(RestConfig::cloudflareModel).orElse("");
+        // the configured name: a remote backend is not asked at start (it may be down; it is asked per request)
+        ModelCatalog catalog = ModelCatalog.of(served(argus, argus.config().model().name(), "1",
+                cloudflareId.isEmpty() ? List.of() : List.of(cloudflareId), true, warm));
+        Runnable warmUp = () -> {
+            WarmUp.run(argus.useCase(), serving.warmupRounds());
+            warm.set(true);
+        };
+        return serve(argus, catalog, warmUp, null, java.util.Set.of(), serving, t0);
+    }
+
+    /**
+     * Serves the models of the repository {@code settings} names ({@code argus.repository}): each model version is
+     * loaded with the server's settings and its own; all share the CPUs ({@link SharedCpus}). A required model that
+     * cannot be loaded stops the start, naming it and why; another is left out, its reason in the repository index
+     * and the log. Then, per {@code argus.repository.control}, models are loaded and unloaded on request or as the
+     * repository changes ({@link ModelManager}).
+     */
+    public static Servers startRepository(Settings settings, Map<String, String> env, ServingConfig serving,
+                                          ModelSource.ProgressListener progress) {
+        checkEnabled(serving);
+        long t0 = System.nanoTime();
+        ModelCatalog catalog = new ModelCatalog();
+        SharedCpus shared = new SharedCpus(ArgusConfig.from(settings, env).inference().cpus());
+        ModelManager manager = new ModelManager(settings, env, catalog, shared, serving.warmupRounds(), serving.shutdownGrace());
+        try {
+            manager.loadAll();
+        } catch (RuntimeException x) {
+            manager.close();
+            throw x;
+        }
+        LOG.log(System.Logger.Level.INFO, "Serving {0} from {1}, sharing {2} CPU(s); model control {3}", catalog.describe(),
+                settings.get(Key.REPOSITORY), shared.budget().cpus(), manager.mode().name().toLowerCase(java.util.Locale.ROOT));
+        java.util.Set<String> adminTokens = new java.util.LinkedHashSet<>();
+        for (String t : settings.get(Key.SERVER_ADMIN_TOKENS).split(",")) {
+            if (!t.isBlank()) {
+                adminTokens.add(t.strip());
+            }
+        }
+        Servers servers = serve(manager, catalog, manager::warmUp, manager, adminTokens, serving, t0);
+        manager.startPolling();
+        return servers;
+    }
+
+    private static ServedModel served(Argus argus, String name, String version, List<String> aliases, boolean required,
+                                      AtomicBoolean warm) {
+        return new ServedModel(name, version, argus.useCase(), argus.tensorUseCase(), aliases, required, warm::get,
+                argus.statistics());
+    }
+
+    private static void checkEnabled(ServingConfig serving) {
         if (serving.rest().isEmpty() && serving.grpc().isEmpty()) {
             throw ArgusException.configuration("No server is enabled: set argus.rest.enabled or argus.grpc.enabled to true.");
         }
-        long t0 = System.nanoTime();
-        Argus argus = Argus.start(config, progress);
-        ClassifyImageUseCase useCase = argus.useCase();
+    }
+
+    /** Starts the servers over {@code catalog} (not ready), warms up each model, then reports ready. */
+    /**
+     * @param models    what holds the models' engines, closed last
+     * @param warmUp    warms up every model and marks each ready
+     * @param control   model control for the REST server, or null
+     */
+    private static Servers serve(AutoCloseable models, ModelCatalog catalog, Runnable warmUp,
+                                 dev.argus.ports.in.ModelControl control, java.util.Set<String> adminTokens,
+                                 ServingConfig serving, long t0) {
         AtomicBoolean ready = new AtomicBoolean();
         List<AutoCloseable> started = new ArrayList<>();
         try {
             // one bound over both APIs: each admits into its own limits and into this
             Admission.Shared together = new Admission.Shared(serving.maxConcurrentRequests(),
                     Key.SERVER_MAX_CONCURRENT_REQUESTS.key());
-            Optional<RestServer> rest = serving.rest().map(c -> new RestServer(c, useCase, ready::get, new PrometheusRegistry(),
-                    argus.tensorUseCase().map(Servers::rawTensors).orElse(null), together).start());
+            Optional<RestServer> rest = serving.rest().map(c -> new RestServer(c, catalog, ready::get, new PrometheusRegistry(),
+                    together, control, adminTokens).start());
             rest.ifPresent(started::add);
-            rest.ifPresent(r -> argus.statistics().ifPresent(st -> InferenceMetrics.register(r.registry(), useCase.model().model(), st)));
-            Optional<GrpcServer> grpc = serving.grpc().map(c -> GrpcServer.start(c, useCase, together));
+            rest.ifPresent(r -> InferenceMetrics.register(r.registry(), catalog));
+            Optional<GrpcServer> grpc = serving.grpc().map(c -> GrpcServer.start(c, catalog, together, control, adminTokens));
             grpc.ifPresent(started::add);
-            Servers servers = new Servers(argus, rest, grpc, ready, serving.rest().map(RestConfig::host).orElse(""),
-                    serving.shutdownDelay());
-            WarmUp.run(useCase, serving.warmupRounds());
+            Servers servers = new Servers(models, catalog, rest, grpc, ready,
+                    serving.rest().map(RestConfig::host).orElse(""), serving.shutdownDelay());
+            warmUp.run();
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
             rest.ifPresent(r -> r.recordModelLoadSeconds(loadSeconds));
             servers.setReady(true);
@@ -79,16 +146,9 @@ public final class Servers implements AutoCloseable {
             for (AutoCloseable c : started) {
                 closeQuietly(c);
             }
-            argus.close();
+            closeQuietly(models);
             throw e;
         }
-    }
-
-    private static RawTensorInference rawTensors(InferTensorUseCase tensors) {
-        return (data, shape, deadline) -> {
-            FloatTensor out = tensors.infer(new FloatTensor(shape, data), deadline);
-            return new RawTensorInference.Logits(out.data(), out.shape());
-        };
     }
 
     private void setReady(boolean value) {
@@ -98,6 +158,11 @@ public final class Servers implements AutoCloseable {
 
     public boolean ready() {
         return ready.get();
+    }
+
+    /** The models served, by name and version. */
+    public ModelCatalog catalog() {
+        return catalog;
     }
 
     /** The REST server, when enabled. */
@@ -144,7 +209,7 @@ public final class Servers implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "Shutting down: refusing new requests, draining in-flight ones");
         rest.ifPresent(Servers::closeQuietly);
         grpc.ifPresent(Servers::closeQuietly);
-        argus.close();
+        closeQuietly(models);
         stopped.countDown();
         LOG.log(System.Logger.Level.INFO, "Stopped");
     }

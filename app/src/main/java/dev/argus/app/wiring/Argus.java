@@ -24,6 +24,11 @@ public final class Argus implements AutoCloseable {
     }
 
     public static Argus start(ArgusConfig config, ModelSource.ProgressListener downloadProgress) {
+        return start(config, downloadProgress, null);
+    }
+
+    /** As above, one of several models sharing {@code shared} (CPUs, decoders); null for a model alone. */
+    public static Argus start(ArgusConfig config, ModelSource.ProgressListener downloadProgress, SharedCpus shared) {
         java.nio.file.Path model = null;
         if (!dev.argus.app.config.Backends.isRemote(config.backend())) {
             ModelFiles.Local local = ModelFiles.localize(config, downloadProgress);
@@ -36,7 +41,7 @@ public final class Argus implements AutoCloseable {
                     i.cpus(), i.cpusSource(), i.sizing().source());
         }
         try {
-            Argus argus = new Argus(Guice.createInjector(Stage.PRODUCTION, new ArgusModule(config, downloadProgress, model)));
+            Argus argus = new Argus(Guice.createInjector(Stage.PRODUCTION, new ArgusModule(config, downloadProgress, model, shared)));
             if (model != null) {
                 NativeMemory.trim(); // what loading the model freed goes back to the kernel
             }

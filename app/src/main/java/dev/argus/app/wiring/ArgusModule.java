@@ -29,12 +29,19 @@ public final class ArgusModule extends AbstractModule {
     private final ArgusConfig config;
     private final ModelSource.ProgressListener downloadProgress;
     private final Path resolvedModel;
+    private final SharedCpus shared;
 
     /** @param resolvedModel the model file already resolved from {@code config.modelLocation()}, or null */
     public ArgusModule(ArgusConfig config, ModelSource.ProgressListener downloadProgress, Path resolvedModel) {
+        this(config, downloadProgress, resolvedModel, null);
+    }
+
+    /** @param shared what the models of a repository share (CPUs, decoders), or null for a model alone */
+    public ArgusModule(ArgusConfig config, ModelSource.ProgressListener downloadProgress, Path resolvedModel, SharedCpus shared) {
         this.config = config;
         this.downloadProgress = downloadProgress;
         this.resolvedModel = resolvedModel;
+        this.shared = shared;
     }
 
     @Override
@@ -43,11 +50,11 @@ public final class ArgusModule extends AbstractModule {
         switch (config.backend()) {
             case Backends.ONNX -> {
                 install(new OnnxModule(onnxConfig(resolveModel())));
-                install(new LocalPipelineModule(config));
+                install(new LocalPipelineModule(config, shared));
             }
             case Backends.DJL_PYTORCH, Backends.DJL_TENSORFLOW -> {
                 install(new DjlModule(djlConfig(resolveModel())));
-                install(new LocalPipelineModule(config));
+                install(new LocalPipelineModule(config, shared));
             }
             case Backends.TENSORRT -> {
                 // JavaCPP unpacks the CUDA/TensorRT JNI wrappers under the data dir, not into ~/.javacpp.
@@ -55,7 +62,7 @@ public final class ArgusModule extends AbstractModule {
                     System.setProperty("org.bytedeco.javacpp.cachedir", config.dataDir().resolve("javacpp").toString());
                 }
                 install(new TensorRtModule(tensorRtConfig(resolveModel())));
-                install(new LocalPipelineModule(config));
+                install(new LocalPipelineModule(config, shared));
             }
             case Backends.GRPC -> bind(ImageClassifier.class)
                     .toInstance(new GrpcImageClassifier(config.grpcBackend().orElseThrow()));

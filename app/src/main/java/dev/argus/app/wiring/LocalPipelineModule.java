@@ -14,9 +14,12 @@ import dev.argus.ports.service.LocalImageClassifier;
 /** For backends that run the model here: preprocessing plus the local pipeline on top of the engine. */
 final class LocalPipelineModule extends AbstractModule {
     private final ArgusConfig config;
+    private final SharedCpus shared;
 
-    LocalPipelineModule(ArgusConfig config) {
+    /** @param shared what the models of a repository share, or null for a model alone */
+    LocalPipelineModule(ArgusConfig config, SharedCpus shared) {
         this.config = config;
+        this.shared = shared;
     }
 
     @Provides
@@ -31,7 +34,12 @@ final class LocalPipelineModule extends AbstractModule {
     @Singleton
     ImageClassifier classifier(ImagePreprocessor preprocessor, InferenceEngine engine) {
         ArgusConfig.Inference i = config.inference();
-        return new LocalImageClassifier(config.backend(), config.model(), preprocessor, engine, i.maxBatch(), i.workers(),
-                i.queueTimeoutMs(), i.maxQueueDelayMicros() * 1_000, i.cpus());
+        if (shared == null) {
+            return new LocalImageClassifier(config.backend(), config.model(), preprocessor, engine, i.maxBatch(), i.workers(),
+                    i.queueTimeoutMs(), i.maxQueueDelayMicros() * 1_000, i.cpus());
+        }
+        return new LocalImageClassifier(config.backend(), config.model(), preprocessor,
+                shared.budget().share(engine, i.threadsPerWorker()), i.maxBatch(), i.workers(), i.queueTimeoutMs(),
+                i.maxQueueDelayMicros() * 1_000, i.cpus(), shared.decoders());
     }
 }

@@ -50,6 +50,7 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
     private final int chunk;
     private final BatchScheduler scheduler;
     private final ExecutorService decoders;
+    private final boolean ownDecoders;
     private final RowPool rows;
     private final long queueTimeoutMillis;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -79,6 +80,17 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
     public LocalImageClassifier(String backend, ModelDescription model, ImagePreprocessor preprocessor,
                                 InferenceEngine engine, int maxBatch, int maxConcurrent, long queueTimeoutMillis,
                                 long maxQueueDelayNanos, int decodeThreads) {
+        this(backend, model, preprocessor, engine, maxBatch, maxConcurrent, queueTimeoutMillis, maxQueueDelayNanos,
+                decodeThreads, null);
+    }
+
+    /**
+     * @param sharedDecoders where images are decoded when several models share the CPUs (one pool for all of them; not
+     *                       shut down by {@link #close()}), or null for a pool of {@code decodeThreads} of this model's own
+     */
+    public LocalImageClassifier(String backend, ModelDescription model, ImagePreprocessor preprocessor,
+                                InferenceEngine engine, int maxBatch, int maxConcurrent, long queueTimeoutMillis,
+                                long maxQueueDelayNanos, int decodeThreads, ExecutorService sharedDecoders) {
         if (maxBatch < 1 || maxConcurrent < 1 || queueTimeoutMillis < 0 || maxQueueDelayNanos < 0 || decodeThreads < 1) {
             throw ArgusException.configuration("maxBatch, maxConcurrent and the decode threads must be >= 1, the queue "
                     + "timeout and delay >= 0");
@@ -100,7 +112,8 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
         AtomicInteger n = new AtomicInteger();
         // Unbounded in type only: each caller queues at most two chunks (the one it waits for and the next) and
         // callers are admitted (REST, gRPC) or few (CLI, Spark, bench).
-        this.decoders = Executors.newFixedThreadPool(decodeThreads, r -> {
+        this.ownDecoders = sharedDecoders == null;
+        this.decoders = sharedDecoders != null ? sharedDecoders : Executors.newFixedThreadPool(decodeThreads, r -> {
             Thread t = new Thread(r, backend + "-decode-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -337,7 +350,9 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            decoders.shutdown();
+            if (ownDecoders) {
+                decoders.shutdown();
+            }
             scheduler.close();
             engine.close();
         }
