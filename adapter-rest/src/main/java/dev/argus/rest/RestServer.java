@@ -332,7 +332,8 @@ public final class RestServer implements AutoCloseable {
 
     /** Model control checks the admin token itself (an inference token does not load models, nor is one needed). */
     private static boolean isProtected(String path) {
-        return !OPEN_PATHS.contains(path) && !path.startsWith(CONTROL_PATH);
+        return !OPEN_PATHS.contains(path)
+                && !(path.startsWith(CONTROL_PATH) && (path.endsWith("/load") || path.endsWith("/unload")));
     }
 
     /** Every registered HTTP route, as {@code METHOD path} (for the test that each one is protected or open on purpose). */

@@ -71,12 +71,18 @@ class AuthTest {
                 if (RestServer.OPEN_PATHS.contains(path)) {
                     assertThat(r.statusCode()).as(route + " is open").isNotEqualTo(401);
                 } else if (path.startsWith(RestServer.CONTROL_PATH)) {
-                    // model control takes the admin token only: refused (403: none configured here), even with an
+                    // not a load or unload: the inference token, as everywhere
+                    assertThat(r.statusCode()).as(route + " without a token").isEqualTo(401);
+                    // load and unload take the admin token only: refused (403: none configured here), even with an
                     // inference token
-                    assertThat(r.statusCode()).as(route + " without the admin token").isEqualTo(403);
-                    assertThat(s.send(s.request(requestFor(s, route).uri().getPath()).header("Authorization", "Bearer " + TOKEN)
-                            .POST(HttpRequest.BodyPublishers.noBody()).build()).statusCode()).as(route + " with an inference token")
-                            .isEqualTo(403);
+                    for (String action : new String[] {"/m/load", "/m/unload"}) {
+                        assertThat(s.send(s.request(RestServer.CONTROL_PATH.substring(0, RestServer.CONTROL_PATH.length() - 1) + action)
+                                .POST(HttpRequest.BodyPublishers.noBody()).build()).statusCode()).as(action + " without a token")
+                                .isEqualTo(403);
+                        assertThat(s.send(s.request(RestServer.CONTROL_PATH.substring(0, RestServer.CONTROL_PATH.length() - 1) + action)
+                                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build())
+                                .statusCode()).as(action + " with an inference token").isEqualTo(403);
+                    }
                     checked++;
                 } else {
                     assertThat(r.statusCode()).as(route + " without a token").isEqualTo(401);

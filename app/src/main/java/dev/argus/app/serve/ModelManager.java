@@ -68,6 +68,7 @@ final class ModelManager implements ModelControl, AutoCloseable {
     private final int warmupRounds;
     private final Duration drainMax;
     private final String cloudflareId;
+    private final long pollMillis;
     private final Map<String, Loaded> loaded = new LinkedHashMap<>(); // by name + NUL + version; guarded by this
     private final Map<String, String> failedFingerprints = new HashMap<>(); // poll: a broken state is not retried
     private ScheduledExecutorService poller;
@@ -83,6 +84,22 @@ final class ModelManager implements ModelControl, AutoCloseable {
         this.warmupRounds = warmupRounds;
         this.drainMax = drainMax;
         this.cloudflareId = settings.get(Key.REST_CLOUDFLARE_MODEL);
+        this.pollMillis = mode == Mode.POLL ? pollInterval(settings) : 0;
+    }
+
+    private static long pollInterval(Settings settings) {
+        String v = settings.get(Key.REPOSITORY_POLL_INTERVAL_MS).strip();
+        long every;
+        try {
+            every = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            every = -1;
+        }
+        if (every < 100) {
+            throw ArgusException.configuration("argus.repository.poll-interval-ms must be a number of milliseconds, at least "
+                    + "100; got '" + v + "' (from " + settings.source(Key.REPOSITORY_POLL_INTERVAL_MS) + ").");
+        }
+        return every;
     }
 
     Mode mode() {
@@ -141,12 +158,25 @@ final class ModelManager implements ModelControl, AutoCloseable {
         catalog.failed(name, version, reason);
     }
 
-    /** Warms up every version loaded and not yet warm, then marks it ready. */
+    /**
+     * Warms up every version loaded and not yet warm, then marks it ready. A version that fails its warm-up is not
+     * served: the start stops if it is required, else it is released and the index says why.
+     */
     synchronized void warmUp() {
-        for (Loaded l : loaded.values()) {
-            if (!l.warm().get()) {
+        for (Loaded l : List.copyOf(loaded.values())) {
+            if (l.warm().get()) {
+                continue;
+            }
+            try {
                 WarmUp.run(l.drainable(), warmupRounds);
                 l.warm().set(true);
+            } catch (RuntimeException e) {
+                String name = l.served().name();
+                String version = l.served().version();
+                loaded.remove(key(name, version));
+                catalog.remove(name, version);
+                l.argus().close();
+                failedAtStart(name, version, "its warm-up failed: " + e.getMessage(), l.served().required());
             }
         }
     }
@@ -156,10 +186,7 @@ final class ModelManager implements ModelControl, AutoCloseable {
         if (mode != Mode.POLL || poller != null) {
             return;
         }
-        long every = Long.parseLong(settings.get(Key.REPOSITORY_POLL_INTERVAL_MS).strip());
-        if (every < 100) {
-            throw ArgusException.configuration("argus.repository.poll-interval-ms must be at least 100, got " + every + ".");
-        }
+        long every = pollMillis;
         poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "argus-repository-poll");
             t.setDaemon(true);
@@ -237,6 +264,7 @@ final class ModelManager implements ModelControl, AutoCloseable {
 
     @Override
     public synchronized void load(String name) {
+        checkOpen();
         loadLocked(name, ModelRepository.scan(settings, cloudflareId));
     }
 
@@ -297,6 +325,7 @@ final class ModelManager implements ModelControl, AutoCloseable {
 
     @Override
     public synchronized void unload(String name) {
+        checkOpen();
         if (loaded.values().stream().noneMatch(l -> l.served().name().equals(name))) {
             throw ArgusException.invalidInput("No model '" + name + "' is loaded; loaded: "
                     + (loaded.isEmpty() ? "none" : String.join(", ", loadedNames())) + ".");
@@ -365,6 +394,12 @@ final class ModelManager implements ModelControl, AutoCloseable {
             sb.append("\nunlisted ").append(x.getMessage());
         }
         return sb.toString();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new ArgusException(ErrorCode.MODEL_UNAVAILABLE, "The server is shutting down: models are not loaded or unloaded now.");
+        }
     }
 
     private static String key(String name, String version) {

@@ -204,4 +204,26 @@ class HubRepositoryTest {
             assertThat(HubRepository.parse(other)).as(other).isEmpty();
         }
     }
+
+    @Test
+    void aRepositorysModelMayBeAHubRepositoryDownloadedWithItsTwoJsonFiles(@org.junit.jupiter.api.io.TempDir Path repo)
+            throws Exception {
+        publish("onnx/model.onnx");
+        Files.createDirectories(repo.resolve("probe"));
+        Files.writeString(repo.resolve("probe/model.properties"), "argus.model=hf://acme/probe-net\n");
+        Settings s = Settings.defaults().set(Key.REPOSITORY, repo.toString(), "test").set(Key.DATA_DIR, dir.toString(), "test")
+                .set(Key.HUB_ENDPOINT, "http://127.0.0.1:" + hub.getAddress().getPort(), "test")
+                .set(Key.REST_PORT, "0", "test").set(Key.GRPC_ENABLED, "false", "test").set(Key.SERVER_WARMUP_ROUNDS, "1", "test");
+        ProbeCase probe = ProbeCase.all().get(0);
+        try (dev.argus.app.serve.Servers servers = dev.argus.app.serve.Servers.startRepository(s, Map.of(),
+                ServingConfig.from(s), ModelSource.ProgressListener.NONE)) {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + servers.rest().orElseThrow().port()
+                            + "/v1/models/probe/versions/1/classify?label_style=imagenet"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(probe.bytes())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(r.body()).contains("\"model\":\"probe\"").contains("\"label\":\"hub class " + probe.expectedClass() + "\"");
+        }
+    }
 }

@@ -38,7 +38,14 @@ public final class ModelCatalog {
         if (at >= 0) {
             next.set(at, model);
         } else {
-            next.add(model);
+            // beside its other versions, so that a model's place (the default's first place) survives a new version
+            int last = -1;
+            for (int i = 0; i < next.size(); i++) {
+                if (next.get(i).name().equals(model.name())) {
+                    last = i;
+                }
+            }
+            next.add(last + 1 > 0 ? last + 1 : next.size(), model);
         }
         models = List.copyOf(next);
         Map<String, Unavailable> u = new LinkedHashMap<>(unavailable);
@@ -89,16 +96,16 @@ public final class ModelCatalog {
      * @param version a version served; empty for the newest one served
      */
     public Optional<ServedModel> find(String name, String version) {
+        List<ServedModel> all = models;
         List<ServedModel> candidates;
         if (name == null || name.isEmpty()) {
-            Optional<ServedModel> d = defaultModel();
-            if (d.isEmpty()) {
-                return d;
+            if (all.isEmpty()) {
+                return Optional.empty();
             }
-            String defaultName = d.get().name();
-            candidates = models.stream().filter(m -> m.name().equals(defaultName)).toList();
+            String defaultName = all.get(0).name();
+            candidates = all.stream().filter(m -> m.name().equals(defaultName)).toList();
         } else {
-            candidates = models.stream().filter(m -> m.answersTo(name)).toList();
+            candidates = all.stream().filter(m -> m.answersTo(name)).toList();
             // a full name beats a short name or alias that another model shares
             List<ServedModel> exact = candidates.stream().filter(m -> m.name().equalsIgnoreCase(name)).toList();
             if (!exact.isEmpty()) {

@@ -96,4 +96,16 @@ class ModelCatalogTest {
         assertThat(c.unavailable()).isEmpty();
         assertThat(c.models()).extracting(ServedModel::name).containsExactly("a", "c");
     }
+
+    @Test
+    void aNewVersionOfTheDefaultModelKeepsItTheDefaultWhenTheOldVersionGoes() {
+        AtomicBoolean up = new AtomicBoolean(true);
+        ModelCatalog c = new ModelCatalog();
+        c.put(model("a", "1", true, up));
+        c.put(model("b", "1", true, up));
+        c.put(model("a", "2", true, up));
+        c.remove("a", "1");
+        assertThat(c.models()).extracting(m -> m.name() + m.version()).containsExactly("a2", "b1");
+        assertThat(c.find("", "").orElseThrow().name()).isEqualTo("a");
+    }
 }

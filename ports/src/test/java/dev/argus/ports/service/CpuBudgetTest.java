@@ -80,4 +80,79 @@ class CpuBudgetTest {
         big.infer(x);
         assertThat(budget.available()).isEqualTo(4);
     }
+
+    /** An engine whose call takes {@code nanos} on the test's clock, and records its name when it runs. */
+    private static InferenceEngine timed(String name, long nanos, java.util.concurrent.atomic.AtomicLong clock,
+                                         List<String> order, CountDownLatch hold) {
+        return new InferenceEngine() {
+            @Override
+            public FloatTensor infer(FloatTensor input) {
+                synchronized (order) {
+                    order.add(name);
+                }
+                try {
+                    hold.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                clock.addAndGet(nanos);
+                return input;
+            }
+
+            @Override
+            public String describe() {
+                return name;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Test
+    void theCpusGoToTheWaitingModelThatHasUsedTheLeastTimeNotToTheNextCallInLine() throws Exception {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        CpuBudget budget = new CpuBudget(1, clock::get);
+        List<String> order = new ArrayList<>();
+        CountDownLatch release = new CountDownLatch(1);
+        InferenceEngine slow = budget.share(timed("slow", 50_000_000, clock, order, release), 1);
+        InferenceEngine fast = budget.share(timed("fast", 5_000_000, clock, order, new CountDownLatch(0)), 1);
+        FloatTensor x = new FloatTensor(new long[] {1, 1}, new float[] {0});
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            Future<?> first = pool.submit(() -> slow.infer(x)); // holds the one CPU until released
+            awaitSize(order, 1);
+            Future<?> slowAgain = pool.submit(() -> slow.infer(x)); // first in line
+            Thread.sleep(50);
+            List<Future<?>> fastCalls = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                fastCalls.add(pool.submit(() -> fast.infer(x)));
+                Thread.sleep(20);
+            }
+            release.countDown();
+            first.get(5, TimeUnit.SECONDS);
+            slowAgain.get(5, TimeUnit.SECONDS);
+            for (Future<?> f : fastCalls) {
+                f.get(5, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // slow used 50 ms; fast, level with it when it came, had used less after each of its calls until it passed
+        // slow's 50 ms: its three 5 ms calls run before slow's second call, though that one was first in line
+        assertThat(order).containsExactly("slow", "fast", "fast", "fast", "slow");
+        assertThat(budget.available()).isEqualTo(1);
+    }
+
+    private static void awaitSize(List<String> order, int n) throws InterruptedException {
+        for (int i = 0; i < 500; i++) {
+            synchronized (order) {
+                if (order.size() >= n) {
+                    return;
+                }
+            }
+            Thread.sleep(5);
+        }
+    }
 }
