@@ -91,6 +91,11 @@ final class GrpcErrors {
         return status(e.code(), forCaller(e.code(), e.getMessage(), e), field(e.field().orElse(null), ""));
     }
 
+    /** INVALID_ARGUMENT blaming {@code field}, a path in the request's own message ({@code raw_input_contents[0]}). */
+    static StatusRuntimeException invalidField(String field, String message) {
+        return status(ErrorCode.INVALID_INPUT, message, field);
+    }
+
     static StatusRuntimeException toStatus(ErrorCode code, String detail) {
         return status(code, forCaller(code, detail, null), "");
     }

@@ -49,12 +49,15 @@ public final class GrpcServer implements AutoCloseable {
     private final GrpcConfig config;
     private final MemoryBudget memory;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Whether the server is ready, for the Open Inference Protocol's ServerReady and ModelReady. */
+    private final AtomicBoolean serving;
 
     private GrpcServer(Server server, HealthStatusManager health, ExecutorService executor, GrpcConfig config,
-                       MemoryBudget memory) {
+                       MemoryBudget memory, AtomicBoolean serving) {
         this.memory = memory;
         this.server = server;
         this.health = health;
+        this.serving = serving;
         this.executor = executor;
         this.config = config;
     }
@@ -163,32 +166,55 @@ public final class GrpcServer implements AutoCloseable {
                         ClassifierGrpc.getClassifyStreamMethod().getFullMethodName()),
                 ClassifierGrpc.getClassifyBatchMethod().getFullMethodName()));
         ServerServiceDefinition repository = new GrpcRepositoryService(catalog, control).bindService();
-        String index = dev.argus.grpc.v1.ModelRepositoryGrpc.getIndexMethod().getFullMethodName();
+        java.util.Set<String> repositoryControl = java.util.Set.of(
+                dev.argus.grpc.v1.ModelRepositoryGrpc.getLoadMethod().getFullMethodName(),
+                dev.argus.grpc.v1.ModelRepositoryGrpc.getUnloadMethod().getFullMethodName());
         if (config.authToken().isPresent()) {
             BearerTokenInterceptor inference = new BearerTokenInterceptor(config.authToken().get());
             classifier = ServerInterceptors.intercept(classifier, inference);
-            // the index needs the inference token; load and unload the admin token instead
+            // everything needs the inference token but load and unload, which take the admin token instead
             repository = ServerInterceptors.intercept(repository, new io.grpc.ServerInterceptor() {
                 @Override
                 public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, R> call, io.grpc.Metadata headers,
                                                                             io.grpc.ServerCallHandler<Q, R> next) {
-                    return call.getMethodDescriptor().getFullMethodName().equals(index)
-                            ? inference.interceptCall(call, headers, next) : next.startCall(call, headers);
+                    return repositoryControl.contains(call.getMethodDescriptor().getFullMethodName())
+                            ? next.startCall(call, headers) : inference.interceptCall(call, headers, next);
                 }
             });
         }
-        repository = ServerInterceptors.intercept(repository, new AdminTokenInterceptor(java.util.Set.of(
-                dev.argus.grpc.v1.ModelRepositoryGrpc.getLoadMethod().getFullMethodName(),
-                dev.argus.grpc.v1.ModelRepositoryGrpc.getUnloadMethod().getFullMethodName()), adminTokens));
+        // the Open Inference Protocol (Triton's and KServe's service) over the same models, admission and tokens
+        AtomicBoolean ready = new AtomicBoolean();
+        ServerServiceDefinition oip = MalformedMessageGuard.install(new InferenceProtocolService(catalog, control, ready::get,
+                GrpcClassificationService.MAX_BATCH_IMAGES).bindService());
+        oip = ServerInterceptors.intercept(oip, new CallAdmission(admission, config.maxInboundMessageBytes(), executor,
+                java.util.Set.of(dev.argus.grpc.inference.GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName(),
+                        dev.argus.grpc.inference.GRPCInferenceServiceGrpc.getModelStreamInferMethod().getFullMethodName()), null));
+        java.util.Set<String> oipControl = java.util.Set.of(
+                dev.argus.grpc.inference.GRPCInferenceServiceGrpc.getRepositoryModelLoadMethod().getFullMethodName(),
+                dev.argus.grpc.inference.GRPCInferenceServiceGrpc.getRepositoryModelUnloadMethod().getFullMethodName());
+        if (config.authToken().isPresent()) {
+            BearerTokenInterceptor inference = new BearerTokenInterceptor(config.authToken().get());
+            oip = ServerInterceptors.intercept(oip, new io.grpc.ServerInterceptor() {
+                @Override
+                public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, R> call, io.grpc.Metadata headers,
+                                                                            io.grpc.ServerCallHandler<Q, R> next) {
+                    return oipControl.contains(call.getMethodDescriptor().getFullMethodName())
+                            ? next.startCall(call, headers) : inference.interceptCall(call, headers, next);
+                }
+            });
+        }
+        oip = ServerInterceptors.intercept(oip, new AdminTokenInterceptor(oipControl, adminTokens));
+        repository = ServerInterceptors.intercept(repository, new AdminTokenInterceptor(repositoryControl, adminTokens));
         builder.executor(executor)
                 .maxInboundMessageSize(config.maxInboundMessageBytes())
                 .addService(classifier)
                 .addService(repository)
+                .addService(oip)
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .addService(reflectionV1Alpha());
         try {
-            return new GrpcServer(builder.build().start(), health, executor, config, memory);
+            return new GrpcServer(builder.build().start(), health, executor, config, memory, ready);
         } catch (IOException e) {
             executor.shutdownNow();
             throw ArgusException.configuration("Cannot start the gRPC server on " + config.host() + ":" + config.port()
@@ -221,6 +247,7 @@ public final class GrpcServer implements AutoCloseable {
         if (closed.get()) {
             return;
         }
+        this.serving.set(serving);
         ServingStatus status = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
         health.setStatus(SERVICE_NAME, status);
