@@ -5,9 +5,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Set;
 
@@ -23,7 +21,7 @@ final class AdminTokenInterceptor implements ServerInterceptor {
 
     AdminTokenInterceptor(Set<String> methods, Set<String> tokens) {
         this.methods = Set.copyOf(methods);
-        this.digests = tokens.stream().map(AdminTokenInterceptor::sha256).toList();
+        this.digests = tokens.stream().map(BearerTokenInterceptor::sha256).toList();
     }
 
     @Override
@@ -38,7 +36,7 @@ final class AdminTokenInterceptor implements ServerInterceptor {
         String header = headers.get(BearerTokenInterceptor.AUTHORIZATION);
         boolean ok = false;
         if (header != null && header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-            byte[] given = sha256(header.substring(PREFIX.length()).trim());
+            byte[] given = BearerTokenInterceptor.sha256(header.substring(PREFIX.length()).trim());
             for (byte[] d : digests) {
                 ok |= MessageDigest.isEqual(given, d);
             }
@@ -54,13 +52,5 @@ final class AdminTokenInterceptor implements ServerInterceptor {
         call.close(status, new Metadata());
         return new ServerCall.Listener<>() {
         };
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }

@@ -18,12 +18,10 @@ import dev.argus.grpc.v1.ModelInfo;
 import dev.argus.ports.in.ClassifyImageUseCase;
 import dev.argus.ports.in.ModelCatalog;
 import dev.argus.ports.in.ServedModel;
-import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 /**
  * The {@code argus.v1.Classifier} service: translates calls to the {@link ClassifyImageUseCase} and back. Every
@@ -75,12 +73,12 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
 
     @Override
     public void classify(ClassifyRequest request, StreamObserver<ClassifyResponse> out) {
-        answer(out, () -> classifyOne(request));
+        GrpcCalls.answer(out, () -> classifyOne(request));
     }
 
     @Override
     public void classifyBatch(ClassifyBatchRequest request, StreamObserver<ClassifyBatchResponse> out) {
-        answer(out, () -> {
+        GrpcCalls.answer(out, () -> {
             if (request.getImagesCount() == 0) {
                 throw ArgusException.invalidInput("No images: send at least one in `images`.");
             }
@@ -88,9 +86,9 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
                 throw ArgusException.invalidInput(tooManyImages(String.valueOf(request.getImagesCount())));
             }
             ClassifyImageUseCase useCase = model(request.getModel(), request.getVersion()).useCase();
-            ClassifyOptions options = ProtoMapper.options(request.getTopK(), request.getLabelStyle()).withDeadline(callDeadline());
+            ClassifyOptions options = ProtoMapper.options(request.getTopK(), request.getLabelStyle()).withDeadline(GrpcCalls.callDeadline());
             List<ClassificationOutcome> outcomes = Outcomes.classify(request.getImagesList(), ProtoMapper::image,
-                    images -> unlessCancelled(() -> useCase.classifyBatch(images, options)));
+                    images -> GrpcCalls.unlessCancelled(() -> useCase.classifyBatch(images, options)));
             ClassifyBatchResponse.Builder b = ClassifyBatchResponse.newBuilder();
             for (int i = 0; i < outcomes.size(); i++) {
                 b.addOutcomes(ProtoMapper.outcome(outcomes.get(i), i));
@@ -106,7 +104,7 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
 
     @Override
     public void getModel(GetModelRequest request, StreamObserver<ModelInfo> out) {
-        answer(out, () -> {
+        GrpcCalls.answer(out, () -> {
             ServedModel m = model(request.getModel(), request.getVersion());
             return ProtoMapper.modelInfo(m.useCase().model(), maxRequestBytes).toBuilder().setModel(m.name())
                     .setVersion(m.version()).addAllAliases(m.aliases()).build();
@@ -134,49 +132,7 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
     private ClassifyResponse classifyOne(ClassifyRequest request) {
         ClassifyImageUseCase useCase = model(request.getModel(), request.getVersion()).useCase();
         ImageInput image = ProtoMapper.image(request);
-        ClassifyOptions options = ProtoMapper.options(request.getTopK(), request.getLabelStyle()).withDeadline(callDeadline());
-        return ProtoMapper.response(unlessCancelled(() -> useCase.classify(image, options)));
-    }
-
-    /**
-     * The call's deadline as the pipeline's: the client's gRPC deadline, if it set one, and the call's cancellation
-     * (the client went away), so that an image of a call given up never reaches the engine.
-     */
-    private static Deadline callDeadline() {
-        Context context = Context.current();
-        io.grpc.Deadline d = context.getDeadline();
-        Deadline mine = d == null ? Deadline.none()
-                : Deadline.at(System.nanoTime() + d.timeRemaining(java.util.concurrent.TimeUnit.NANOSECONDS),
-                        java.time.Duration.ofNanos(Math.max(0, d.timeRemaining(java.util.concurrent.TimeUnit.NANOSECONDS))));
-        return mine.orWhen(context::isCancelled);
-    }
-
-    /** Runs engine work (the call was admitted before it got here), unless the caller has already given up. */
-    private <T> T unlessCancelled(Supplier<T> work) {
-        Context context = Context.current();
-        if (context.isCancelled()) {
-            throw GrpcErrors.notStarted(context);
-        }
-        return work.get();
-    }
-
-    /** The adapter boundary: every outcome of a unary call reaches the client through the observer. */
-    private static <T> void answer(StreamObserver<T> out, Supplier<T> work) {
-        T response;
-        try {
-            response = work.get();
-        } catch (ArgusException e) {
-            out.onError(GrpcErrors.toStatus(e));
-            return;
-        } catch (io.grpc.StatusRuntimeException e) {
-            out.onError(e);
-            return;
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "gRPC call failed unexpectedly", e);
-            out.onError(GrpcErrors.internal());
-            return;
-        }
-        out.onNext(response);
-        out.onCompleted();
+        ClassifyOptions options = ProtoMapper.options(request.getTopK(), request.getLabelStyle()).withDeadline(GrpcCalls.callDeadline());
+        return ProtoMapper.response(GrpcCalls.unlessCancelled(() -> useCase.classify(image, options)));
     }
 }

@@ -9,12 +9,8 @@ import dev.argus.grpc.v1.RepositoryModelRequest;
 import dev.argus.grpc.v1.RepositoryModelResponse;
 import dev.argus.ports.in.ModelCatalog;
 import dev.argus.ports.in.ModelControl;
-import dev.argus.ports.in.ServedModel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 
 /**
  * {@code argus.v1.ModelRepository}: the repository index and model control over gRPC, the same as REST's
@@ -34,20 +30,9 @@ final class GrpcRepositoryService extends ModelRepositoryGrpc.ModelRepositoryImp
     @Override
     public void index(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> out) {
         RepositoryIndexResponse.Builder b = RepositoryIndexResponse.newBuilder();
-        List<ModelCatalog.Unavailable> failed = catalog.unavailable();
-        Set<String> served = new HashSet<>();
-        for (ServedModel m : catalog.models()) {
-            String reason = failed.stream().filter(u -> u.name().equals(m.name()) && u.version().equals(m.version()))
-                    .map(u -> "reload failed, this version still serves: " + u.reason()).findFirst().orElse("");
-            b.addModels(RepositoryIndexResponse.Model.newBuilder().setName(m.name()).setVersion(m.version())
-                    .setState(m.isReady() ? "READY" : "LOADING").setReason(reason));
-            served.add(m.name() + "\u0000" + m.version());
-        }
-        for (ModelCatalog.Unavailable u : failed) {
-            if (!served.contains(u.name() + "\u0000" + u.version())) {
-                b.addModels(RepositoryIndexResponse.Model.newBuilder().setName(u.name()).setVersion(u.version())
-                        .setState("UNAVAILABLE").setReason(u.reason()));
-            }
+        for (ModelCatalog.IndexEntry e : catalog.index()) {
+            b.addModels(RepositoryIndexResponse.Model.newBuilder().setName(e.name()).setVersion(e.version())
+                    .setState(e.state()).setReason(e.reason()));
         }
         out.onNext(b.build());
         out.onCompleted();

@@ -173,14 +173,7 @@ public final class GrpcServer implements AutoCloseable {
             BearerTokenInterceptor inference = new BearerTokenInterceptor(config.authToken().get());
             classifier = ServerInterceptors.intercept(classifier, inference);
             // everything needs the inference token but load and unload, which take the admin token instead
-            repository = ServerInterceptors.intercept(repository, new io.grpc.ServerInterceptor() {
-                @Override
-                public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, R> call, io.grpc.Metadata headers,
-                                                                            io.grpc.ServerCallHandler<Q, R> next) {
-                    return repositoryControl.contains(call.getMethodDescriptor().getFullMethodName())
-                            ? next.startCall(call, headers) : inference.interceptCall(call, headers, next);
-                }
-            });
+            repository = ServerInterceptors.intercept(repository, GrpcCalls.except(repositoryControl, inference));
         }
         // the Open Inference Protocol (Triton's and KServe's service) over the same models, admission and tokens
         AtomicBoolean ready = new AtomicBoolean();
@@ -194,14 +187,7 @@ public final class GrpcServer implements AutoCloseable {
                 dev.argus.grpc.inference.GRPCInferenceServiceGrpc.getRepositoryModelUnloadMethod().getFullMethodName());
         if (config.authToken().isPresent()) {
             BearerTokenInterceptor inference = new BearerTokenInterceptor(config.authToken().get());
-            oip = ServerInterceptors.intercept(oip, new io.grpc.ServerInterceptor() {
-                @Override
-                public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, R> call, io.grpc.Metadata headers,
-                                                                            io.grpc.ServerCallHandler<Q, R> next) {
-                    return oipControl.contains(call.getMethodDescriptor().getFullMethodName())
-                            ? next.startCall(call, headers) : inference.interceptCall(call, headers, next);
-                }
-            });
+            oip = ServerInterceptors.intercept(oip, GrpcCalls.except(oipControl, inference));
         }
         oip = ServerInterceptors.intercept(oip, new AdminTokenInterceptor(oipControl, adminTokens));
         repository = ServerInterceptors.intercept(repository, new AdminTokenInterceptor(repositoryControl, adminTokens));

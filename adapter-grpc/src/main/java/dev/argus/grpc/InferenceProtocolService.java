@@ -49,7 +49,6 @@ import dev.argus.ports.in.ModelControl;
 import dev.argus.ports.in.ModelInfo;
 import dev.argus.ports.in.ServedModel;
 import dev.argus.ports.out.FloatTensor;
-import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -60,7 +59,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 /**
  * The Open Inference Protocol over gRPC ({@code inference.GRPCInferenceService}, Triton's and KServe's), over the
@@ -103,29 +101,29 @@ final class InferenceProtocolService extends GRPCInferenceServiceGrpc.GRPCInfere
 
     @Override
     public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> out) {
-        answer(out, () -> ServerLiveResponse.newBuilder().setLive(true).build());
+        GrpcCalls.answer(out, () -> ServerLiveResponse.newBuilder().setLive(true).build());
     }
 
     @Override
     public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> out) {
-        answer(out, () -> ServerReadyResponse.newBuilder().setReady(ready.getAsBoolean() && catalog.ready()).build());
+        GrpcCalls.answer(out, () -> ServerReadyResponse.newBuilder().setReady(ready.getAsBoolean() && catalog.ready()).build());
     }
 
     @Override
     public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> out) {
-        answer(out, () -> ModelReadyResponse.newBuilder().setReady(ready.getAsBoolean()
+        GrpcCalls.answer(out, () -> ModelReadyResponse.newBuilder().setReady(ready.getAsBoolean()
                 && catalog.find(request.getName(), request.getVersion()).map(ServedModel::isReady).orElse(false)).build());
     }
 
     @Override
     public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> out) {
-        answer(out, () -> ServerMetadataResponse.newBuilder().setName("argus").setVersion(version())
+        GrpcCalls.answer(out, () -> ServerMetadataResponse.newBuilder().setName("argus").setVersion(version())
                 .addAllExtensions(EXTENSIONS).build());
     }
 
     @Override
     public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> out) {
-        answer(out, () -> {
+        GrpcCalls.answer(out, () -> {
             ServedModel m = model(request.getName(), request.getVersion());
             ModelInfo info = m.useCase().model();
             ModelMetadataResponse.Builder b = ModelMetadataResponse.newBuilder().setName(m.name()).setPlatform("argus-" + info.backend());
@@ -159,7 +157,7 @@ final class InferenceProtocolService extends GRPCInferenceServiceGrpc.GRPCInfere
 
     @Override
     public void modelConfig(ModelConfigRequest request, StreamObserver<ModelConfigResponse> out) {
-        answer(out, () -> {
+        GrpcCalls.answer(out, () -> {
             ServedModel m = model(request.getName(), request.getVersion());
             ModelInfo info = m.useCase().model();
             ModelConfig.Builder c = ModelConfig.newBuilder().setName(m.name()).setPlatform("argus-" + info.backend())
@@ -184,7 +182,7 @@ final class InferenceProtocolService extends GRPCInferenceServiceGrpc.GRPCInfere
 
     @Override
     public void modelStatistics(ModelStatisticsRequest request, StreamObserver<ModelStatisticsResponse> out) {
-        answer(out, () -> {
+        GrpcCalls.answer(out, () -> {
             List<ServedModel> models;
             if (request.getName().isEmpty()) {
                 models = catalog.models();
@@ -233,7 +231,7 @@ final class InferenceProtocolService extends GRPCInferenceServiceGrpc.GRPCInfere
 
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
-        answer(out, () -> infer(request));
+        GrpcCalls.answer(out, () -> infer(request));
     }
 
     @Override
@@ -293,7 +291,7 @@ final class InferenceProtocolService extends GRPCInferenceServiceGrpc.GRPCInfere
         }
         ModelInferResponse.Builder response = ModelInferResponse.newBuilder().setModelName(model.name())
                 .setModelVersion(model.version()).setId(request.getId());
-        Deadline deadline = callDeadline();
+        Deadline deadline = GrpcCalls.callDeadline();
         switch (input.getDatatype()) {
             case "BYTES" -> images(model, request, input, raw, deadline, response);
             case "FP32" -> logits(model, request, input, raw, deadline, response);
@@ -379,9 +377,9 @@ final class InferenceProtocolService extends GRPCInferenceServiceGrpc.GRPCInfere
         List<ImageInput> images = files.stream().map(ImageInput::of).toList();
         List<ClassificationResult> results = new ArrayList<>();
         if (images.size() == 1) {
-            results.add(unlessCancelled(() -> model.useCase().classify(images.get(0), options)));
+            results.add(GrpcCalls.unlessCancelled(() -> model.useCase().classify(images.get(0), options)));
         } else {
-            List<ClassificationOutcome> outcomes = unlessCancelled(() -> model.useCase().classifyBatch(images, options));
+            List<ClassificationOutcome> outcomes = GrpcCalls.unlessCancelled(() -> model.useCase().classifyBatch(images, options));
             for (int i = 0; i < outcomes.size(); i++) {
                 if (outcomes.get(i) instanceof ClassificationOutcome.Failure f) {
                     throw GrpcErrors.toStatus(new ArgusException(f.code(), "Image " + i + " of the batch: " + f.message()));
@@ -439,7 +437,7 @@ final class InferenceProtocolService extends GRPCInferenceServiceGrpc.GRPCInfere
                 data[i] = input.getContents().getFp32Contents(i);
             }
         }
-        FloatTensor logits = unlessCancelled(() -> model.tensors().get().infer(new FloatTensor(shape, data), deadline));
+        FloatTensor logits = GrpcCalls.unlessCancelled(() -> model.tensors().get().infer(new FloatTensor(shape, data), deadline));
         int k = wanted.get(0).classification();
         ModelInferResponse.InferOutputTensor.Builder out = ModelInferResponse.InferOutputTensor.newBuilder().setName(LOGITS_OUTPUT);
         if (k == 0) {
@@ -494,39 +492,14 @@ final class InferenceProtocolService extends GRPCInferenceServiceGrpc.GRPCInfere
                 + catalog.describe() + ".").asRuntimeException());
     }
 
-    private static Deadline callDeadline() {
-        Context context = Context.current();
-        io.grpc.Deadline d = context.getDeadline();
-        Deadline mine = d == null ? Deadline.none()
-                : Deadline.at(System.nanoTime() + d.timeRemaining(java.util.concurrent.TimeUnit.NANOSECONDS),
-                        java.time.Duration.ofNanos(Math.max(0, d.timeRemaining(java.util.concurrent.TimeUnit.NANOSECONDS))));
-        return mine.orWhen(context::isCancelled);
-    }
-
-    private static <T> T unlessCancelled(Supplier<T> work) {
-        Context context = Context.current();
-        if (context.isCancelled()) {
-            throw GrpcErrors.notStarted(context);
-        }
-        return work.get();
-    }
-
     @Override
     public void repositoryIndex(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> out) {
-        answer(out, () -> {
+        GrpcCalls.answer(out, () -> {
             RepositoryIndexResponse.Builder b = RepositoryIndexResponse.newBuilder();
-            for (ServedModel m : catalog.models()) {
-                if (!request.getReady() || m.isReady()) {
-                    b.addModels(RepositoryIndexResponse.ModelIndex.newBuilder().setName(m.name()).setVersion(m.version())
-                            .setState(m.isReady() ? "READY" : "LOADING"));
-                }
-            }
-            if (!request.getReady()) {
-                for (ModelCatalog.Unavailable u : catalog.unavailable()) {
-                    if (catalog.models().stream().noneMatch(m -> m.name().equals(u.name()) && m.version().equals(u.version()))) {
-                        b.addModels(RepositoryIndexResponse.ModelIndex.newBuilder().setName(u.name()).setVersion(u.version())
-                                .setState("UNAVAILABLE").setReason(u.reason()));
-                    }
+            for (ModelCatalog.IndexEntry e : catalog.index()) {
+                if (!request.getReady() || e.state().equals("READY")) {
+                    b.addModels(RepositoryIndexResponse.ModelIndex.newBuilder().setName(e.name()).setVersion(e.version())
+                            .setState(e.state()).setReason(e.reason()));
                 }
             }
             return b.build();
@@ -535,7 +508,7 @@ final class InferenceProtocolService extends GRPCInferenceServiceGrpc.GRPCInfere
 
     @Override
     public void repositoryModelLoad(RepositoryModelLoadRequest request, StreamObserver<RepositoryModelLoadResponse> out) {
-        answer(out, () -> {
+        GrpcCalls.answer(out, () -> {
             control(request.getModelName(), true);
             return RepositoryModelLoadResponse.getDefaultInstance();
         });
@@ -543,7 +516,7 @@ final class InferenceProtocolService extends GRPCInferenceServiceGrpc.GRPCInfere
 
     @Override
     public void repositoryModelUnload(RepositoryModelUnloadRequest request, StreamObserver<RepositoryModelUnloadResponse> out) {
-        answer(out, () -> {
+        GrpcCalls.answer(out, () -> {
             control(request.getModelName(), false);
             return RepositoryModelUnloadResponse.getDefaultInstance();
         });
@@ -567,25 +540,6 @@ final class InferenceProtocolService extends GRPCInferenceServiceGrpc.GRPCInfere
             throw (e.code() == dev.argus.domain.ErrorCode.INVALID_INPUT ? Status.NOT_FOUND : Status.FAILED_PRECONDITION)
                     .withDescription(e.getMessage()).asRuntimeException();
         }
-    }
-
-    private static <T> void answer(StreamObserver<T> out, Supplier<T> work) {
-        T response;
-        try {
-            response = work.get();
-        } catch (ArgusException e) {
-            out.onError(GrpcErrors.toStatus(e));
-            return;
-        } catch (StatusRuntimeException e) {
-            out.onError(e);
-            return;
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "Open Inference Protocol call failed unexpectedly", e);
-            out.onError(GrpcErrors.internal());
-            return;
-        }
-        out.onNext(response);
-        out.onCompleted();
     }
 
     private static String version() {

@@ -71,20 +71,8 @@ final class InferenceProtocolRoutes {
      */
     void index(Context ctx) {
         ArrayNode a = Json.MAPPER.createArrayNode();
-        java.util.List<ModelCatalog.Unavailable> failed = catalog.unavailable();
-        java.util.Set<String> served = new java.util.HashSet<>();
-        for (ServedModel m : catalog.models()) {
-            // a version still served after a reload of it failed: served, and why the reload failed
-            String reason = failed.stream().filter(u -> u.name().equals(m.name()) && u.version().equals(m.version()))
-                    .map(u -> "reload failed, this version still serves: " + u.reason()).findFirst().orElse("");
-            a.addObject().put("name", m.name()).put("version", m.version()).put("state", m.isReady() ? "READY" : "LOADING")
-                    .put("reason", reason);
-            served.add(m.name() + "\u0000" + m.version());
-        }
-        for (ModelCatalog.Unavailable u : failed) {
-            if (!served.contains(u.name() + "\u0000" + u.version())) {
-                a.addObject().put("name", u.name()).put("version", u.version()).put("state", "UNAVAILABLE").put("reason", u.reason());
-            }
+        for (ModelCatalog.IndexEntry e : catalog.index()) {
+            a.addObject().put("name", e.name()).put("version", e.version()).put("state", e.state()).put("reason", e.reason());
         }
         Exchange.json(ctx, 200, a);
     }

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * against the real server; its answers are checked here against {@code /v1} and the engine on the same inputs.
  */
 class InferenceProtocolGrpcIT {
-    private static final String PYTHON = "/usr/bin/python3";
+    private static final String PYTHON = PythonGrpc.PYTHON;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -43,18 +43,14 @@ class InferenceProtocolGrpcIT {
 
     @Test
     void everyRpcFromAPythonClientAnswersAsV1AndTheEngineDo() throws Exception {
-        String missing = pythonGrpcMissing();
-        Assumptions.assumeTrue(missing == null, () -> {
-            System.out.println("SKIPPED InferenceProtocolGrpcIT: " + missing + " (apt-get install -y python3-grpcio python3-grpc-tools)");
-            return missing;
-        });
+        PythonGrpc.assumeAvailable("InferenceProtocolGrpcIT");
         ProbeCase probe = ProbeCase.all().get(0);
         Path big = tmp.resolve("big.png");
         Files.write(big, TestImages.noise(1800, 1900, 11, "png")); // just under the 10 MiB image limit
         Settings s = TestConfigs.probeSettings();
         try (Servers servers = Servers.start(ArgusConfig.from(s, Map.of()), ServingConfig.from(s), ModelSource.ProgressListener.NONE)) {
             String target = "127.0.0.1:" + servers.grpc().orElseThrow().port();
-            JsonNode r = JSON.readTree(run(PYTHON, RepoPaths.root().resolve("clients/python/oip_check.py").toString(), target,
+            JsonNode r = JSON.readTree(PythonGrpc.run(0, PYTHON, RepoPaths.root().resolve("clients/python/oip_check.py").toString(), target,
                     "argus/probe", probe.file().toString(), big.toString()));
 
             assertThat(r.get("live").asBoolean()).isTrue();
@@ -139,26 +135,5 @@ class InferenceProtocolGrpcIT {
             assertThat(r.at("/big/bytes").asLong()).isGreaterThan(10_000_000L);
             assertThat(r.at("/big/strings").size()).isEqualTo(1);
         }
-    }
-
-    private static String pythonGrpcMissing() throws InterruptedException {
-        if (!Files.isExecutable(Path.of(PYTHON))) {
-            return PYTHON + " not found";
-        }
-        try {
-            Process p = new ProcessBuilder(PYTHON, "-c", "import grpc, grpc_tools.protoc").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return p.waitFor() == 0 ? null : "python3-grpcio / python3-grpc-tools missing: " + out.strip();
-        } catch (IOException e) {
-            return "cannot run " + PYTHON + ": " + e.getMessage();
-        }
-    }
-
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("exit status of %s; output %s", String.join(" ", command), out).isZero();
-        return out;
     }
 }

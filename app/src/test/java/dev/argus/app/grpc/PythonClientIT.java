@@ -28,16 +28,11 @@ import org.junit.jupiter.api.Test;
  * with the reason printed when they are missing.
  */
 class PythonClientIT {
-    private static final String PYTHON = "/usr/bin/python3";
+    private static final String PYTHON = PythonGrpc.PYTHON;
 
     @Test
     void pythonClientAgreesWithTheJavaClient() throws Exception {
-        String missing = pythonGrpcMissing();
-        Assumptions.assumeTrue(missing == null, () -> {
-            System.out.println("SKIPPED PythonClientIT: " + missing
-                    + " (apt-get install -y python3-grpcio python3-grpc-tools)");
-            return missing;
-        });
+        PythonGrpc.assumeAvailable("PythonClientIT");
         Path script = RepoPaths.root().resolve("clients/python/classify.py");
         ObjectMapper json = new ObjectMapper();
         try (ProbeServer probe = ProbeServer.probe()) {
@@ -46,7 +41,7 @@ class PythonClientIT {
                 for (ProbeCase c : List.of(ProbeCase.all().get(0), ProbeCase.all().get(ProbeCase.all().size() - 1))) {
                     ClassifyResponse java = ClassifierGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
                             .classify(ClassifyRequest.newBuilder().setEncoded(ByteString.copyFrom(c.bytes())).setTopK(5).build());
-                    String out = run(PYTHON, script.toString(), probe.target(), c.file().toString(), "--top-k", "5");
+                    String out = PythonGrpc.run(0, PYTHON, script.toString(), probe.target(), c.file().toString(), "--top-k", "5");
                     JsonNode py = json.readTree(out);
                     JsonNode result = py.get("result");
                     assertThat(result).as("python output: %s", out).isNotNull();
@@ -63,7 +58,7 @@ class PythonClientIT {
                 // Errors come back as JSON too, with exit status 1.
                 Path text = Files.createTempFile("argus-not-an-image", ".txt");
                 Files.writeString(text, "hello");
-                String err = runExpectingFailure(PYTHON, script.toString(), probe.target(), text.toString());
+                String err = PythonGrpc.run(1, PYTHON, script.toString(), probe.target(), text.toString());
                 assertThat(json.readTree(err).get("error").get("code").asText()).isEqualTo("INVALID_ARGUMENT");
                 Files.deleteIfExists(text);
             } finally {
@@ -75,11 +70,7 @@ class PythonClientIT {
     /** The acceptance check of the gRPC issue: the non-Java client's answer equals the REST (Cloudflare route) answer. */
     @Test
     void pythonGrpcClientAgreesWithTheCloudflareRestRoute() throws Exception {
-        String missing = pythonGrpcMissing();
-        Assumptions.assumeTrue(missing == null, () -> {
-            System.out.println("SKIPPED PythonClientIT: " + missing + " (apt-get install -y python3-grpcio python3-grpc-tools)");
-            return missing;
-        });
+        PythonGrpc.assumeAvailable("PythonClientIT");
         dev.argus.app.config.Settings s = dev.argus.app.TestConfigs.probeSettings();
         ObjectMapper json = new ObjectMapper();
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
@@ -88,7 +79,7 @@ class PythonClientIT {
                 dev.argus.ports.out.ModelSource.ProgressListener.NONE)) {
             String target = "127.0.0.1:" + servers.grpc().orElseThrow().port();
             for (ProbeCase c : ProbeCase.all()) {
-                JsonNode py = json.readTree(run(PYTHON, RepoPaths.root().resolve("clients/python/classify.py").toString(), target,
+                JsonNode py = json.readTree(PythonGrpc.run(0, PYTHON, RepoPaths.root().resolve("clients/python/classify.py").toString(), target,
                         c.file().toString())).get("result");
                 var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
                                 + servers.rest().orElseThrow().port() + "/client/v4/accounts/a/ai/run/@cf/microsoft/resnet-50"))
@@ -102,34 +93,5 @@ class PythonClientIT {
                 }
             }
         }
-    }
-
-    private static String pythonGrpcMissing() throws InterruptedException {
-        if (!Files.isExecutable(Path.of(PYTHON))) {
-            return PYTHON + " not found";
-        }
-        try {
-            Process p = new ProcessBuilder(PYTHON, "-c", "import grpc, grpc_tools.protoc").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return p.waitFor() == 0 ? null : "python3-grpcio / python3-grpc-tools missing: " + out.strip();
-        } catch (IOException e) {
-            return "cannot run " + PYTHON + ": " + e.getMessage();
-        }
-    }
-
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("exit status of %s; output %s", String.join(" ", command), out).isZero();
-        return out;
-    }
-
-    private static String runExpectingFailure(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isEqualTo(1);
-        return out;
     }
 }

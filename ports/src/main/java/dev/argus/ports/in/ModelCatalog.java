@@ -83,6 +83,32 @@ public final class ModelCatalog {
                 .toList();
     }
 
+    /**
+     * One line of the repository index (the Open Inference Protocol's): a version served ({@code READY}, or
+     * {@code LOADING} before its warm-up ends; with the reason its reload failed, if it did) or not
+     * ({@code UNAVAILABLE}, with why).
+     */
+    public record IndexEntry(String name, String version, String state, String reason) {
+    }
+
+    /** Every model version, served first, then those that failed to load and are not served. */
+    public List<IndexEntry> index() {
+        List<ServedModel> served = models;
+        List<Unavailable> failed = unavailable();
+        List<IndexEntry> out = new ArrayList<>();
+        for (ServedModel m : served) {
+            String reason = failed.stream().filter(u -> u.name().equals(m.name()) && u.version().equals(m.version()))
+                    .map(u -> "reload failed, this version still serves: " + u.reason()).findFirst().orElse("");
+            out.add(new IndexEntry(m.name(), m.version(), m.isReady() ? "READY" : "LOADING", reason));
+        }
+        for (Unavailable u : failed) {
+            if (served.stream().noneMatch(m -> m.name().equals(u.name()) && m.version().equals(u.version()))) {
+                out.add(new IndexEntry(u.name(), u.version(), "UNAVAILABLE", u.reason()));
+            }
+        }
+        return out;
+    }
+
     /** The default model: the first served. */
     public Optional<ServedModel> defaultModel() {
         List<ServedModel> m = models;
