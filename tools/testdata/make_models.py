@@ -208,10 +208,12 @@ def recipe_hash():
 
 
 def output_files(out):
-    """What this script writes: everything but the stamp, temp files and the SavedModels the Java tests build."""
+    """What this script writes: everything but the stamp, temp files, the SavedModels the Java tests build and the
+    zoo/ that make_zoo.py writes beside it (it keeps its own stamp and manifest)."""
     return sorted(p for p in out.rglob("*") if p.is_file() and p.name != STAMP_NAME
                   and not p.name.endswith(".tmp")
-                  and not any(part.endswith("-savedmodel") for part in p.relative_to(out).parts))
+                  and not any(part.endswith("-savedmodel") for part in p.relative_to(out).parts)
+                  and p.relative_to(out).parts[0] != "zoo")
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -290,9 +292,9 @@ def check_onnx(path):
 # ----------------------------------------------------------------------------------------------------------
 # stamp: skip the work when the outputs are current
 
-def is_current(out, recipe):
+def is_current(out, recipe, stamp_name=STAMP_NAME):
     try:
-        stamp = json.loads((out / STAMP_NAME).read_text())
+        stamp = json.loads((out / stamp_name).read_text())
     except (OSError, ValueError):
         return False
     if stamp.get("recipe") != recipe:

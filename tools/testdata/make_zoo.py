@@ -126,23 +126,6 @@ def output_files(out):
     return sorted(p for p in out.rglob("*") if p.is_file() and p.name != STAMP_NAME and not p.name.endswith(".tmp"))
 
 
-def is_current(out, recipe):
-    try:
-        stamp = json.loads((out / STAMP_NAME).read_text())
-    except (OSError, ValueError):
-        return False
-    if stamp.get("recipe") != recipe:
-        return False
-    for rel, (size, mtime_ns) in stamp.get("files", {}).items():
-        try:
-            st = (out / rel).stat()
-        except OSError:
-            return False
-        if st.st_size != size or st.st_mtime_ns != mtime_ns:
-            return False
-    return bool(stamp.get("files"))
-
-
 def write_stamp(out, recipe):
     files = {p.relative_to(out).as_posix(): [p.stat().st_size, p.stat().st_mtime_ns] for p in output_files(out)}
     versions = {lib: importlib.metadata.version(lib) for lib in LIBS}
@@ -285,7 +268,7 @@ def main():
     args = ap.parse_args()
     out = args.outdir
     recipe = recipe_hash()
-    if not args.force and is_current(out, recipe):
+    if not args.force and make_models.is_current(out, recipe, STAMP_NAME):
         log(f"{out}: up to date (stamp matches), nothing to do")
         return 0
 
