@@ -36,6 +36,8 @@ import java.util.Locale;
  * <li>{@code FP32} {@code [N,3,H,W]} (the model's layout): a preprocessed batch, JSON (flat or nested) or binary
  * little-endian. Output {@code logits}: FP32 {@code [N, classes]}. Needs {@link RawTensorInference}.</li>
  * </ul>
+ * The output comes back as JSON {@code data}, or as binary tensor data after the JSON when the request asks for it
+ * ({@link #binaryOutput()}).
  */
 final class InferRequest {
     static final String HEADER_LENGTH = "Inference-Header-Content-Length";
@@ -49,6 +51,7 @@ final class InferRequest {
     private final float[] tensor;
     private final long[] shape;
     private final ClassifyOptions options;
+    private boolean binaryOutput;
 
     private InferRequest(String id, List<ImageInput> images, float[] tensor, long[] shape, ClassifyOptions options) {
         this.id = id;
@@ -60,6 +63,52 @@ final class InferRequest {
 
     String id() {
         return id;
+    }
+
+    /**
+     * Whether the output goes back as binary tensor data (the binary tensor extension): asked by the request parameter
+     * {@code binary_data_output} or the output's own {@code binary_data} (which wins), as tritonclient.http does by
+     * default.
+     */
+    boolean binaryOutput() {
+        return binaryOutput;
+    }
+
+    private static boolean binaryOutput(JsonNode root) {
+        boolean binary = root.path("parameters").path("binary_data_output").asBoolean(false);
+        for (JsonNode out : root.path("outputs")) {
+            JsonNode b = out.path("parameters").path("binary_data");
+            if (b.isBoolean()) {
+                binary = b.asBoolean();
+            }
+        }
+        return binary;
+    }
+
+    /**
+     * {@code output} (as {@link #run} made it) with its {@code data} taken out, as the binary extension lays it out:
+     * little-endian, row-major; a BYTES element is a 4-byte little-endian length and the UTF-8 bytes. The output gets
+     * {@code parameters.binary_data_size}.
+     */
+    static byte[] toBinary(ObjectNode output) {
+        JsonNode data = output.remove("data");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        if (output.path("datatype").asText().equals("BYTES")) {
+            for (JsonNode e : data) {
+                byte[] b = e.asText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(b.length).array());
+                out.writeBytes(b);
+            }
+        } else {
+            ByteBuffer b = ByteBuffer.allocate(4 * data.size()).order(ByteOrder.LITTLE_ENDIAN);
+            for (JsonNode e : data) {
+                b.putFloat(e.floatValue());
+            }
+            out.writeBytes(b.array());
+        }
+        byte[] bytes = out.toByteArray();
+        output.putObject("parameters").put("binary_data_size", bytes.length);
+        return bytes;
     }
 
     int batchSize() {
@@ -122,7 +171,7 @@ final class InferRequest {
         }
         ClassifyOptions options = options(root);
         Binary binary = binaryBytes < 0 ? null : new Binary(in, binaryBytes, body);
-        return switch (datatype) {
+        InferRequest request = switch (datatype) {
             case "BYTES" -> {
                 List<ImageInput> images = binary != null ? binary.elements(name, limits.maxStrings(), maxImageBytes)
                         : stringElements(tensorData, name, input.path("parameters").path("content_type").asText(""));
@@ -150,6 +199,8 @@ final class InferRequest {
             default -> throw RestError.invalid("Input '" + name + "' has datatype '" + datatype + "': this server takes "
                     + "BYTES (encoded image files) or FP32 (a preprocessed [N,3,H,W] batch).");
         };
+        request.binaryOutput = binaryOutput(root);
+        return request;
     }
 
     /** The first {@code length} bytes of a stream, leaving the rest unread. */

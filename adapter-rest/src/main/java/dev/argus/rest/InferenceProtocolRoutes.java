@@ -103,6 +103,16 @@ final class InferenceProtocolRoutes {
                 response.put("id", request.id());
             }
             response.putArray("outputs").add(output);
+            if (request.binaryOutput()) {
+                // the binary tensor extension: the JSON, then the output's bytes; the header says where the JSON ends
+                byte[] tensor = InferRequest.toBinary((ObjectNode) output);
+                byte[] head = Json.bytes(response);
+                byte[] all = java.util.Arrays.copyOf(head, head.length + tensor.length);
+                System.arraycopy(tensor, 0, all, head.length, tensor.length);
+                ctx.header(InferRequest.HEADER_LENGTH, Integer.toString(head.length));
+                Exchange.reply(ctx, 200, "application/octet-stream", all);
+                return;
+            }
             Exchange.json(ctx, 200, response);
         }
     }

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,6 +152,46 @@ class InferenceProtocolTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(b.toByteArray())).build());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(s.useCase.lastBytes).isEqualTo(PNG);
+    }
+
+    @Test
+    void answersWithBinaryTensorDataWhenAskedAsTritonClientHttpDoesByDefault() throws Exception {
+        String b64 = java.util.Base64.getEncoder().encodeToString(PNG);
+        String body = "{\"inputs\":[{\"name\":\"image\",\"shape\":[1],\"datatype\":\"BYTES\",\"data\":[\"" + b64 + "\"]}],"
+                + "\"outputs\":[{\"name\":\"classification\",\"parameters\":{\"binary_data\":true,\"classification\":2}}]}";
+        HttpResponse<byte[]> r = s.client.send(s.request("/v2/models/fake-net/infer").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        int headLength = Integer.parseInt(r.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
+        JsonNode head = new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.util.Arrays.copyOf(r.body(), headLength));
+        JsonNode out = head.at("/outputs/0");
+        assertThat(out.has("data")).isFalse();
+        assertThat(out.get("shape").toString()).isEqualTo("[1,2]");
+        int size = out.at("/parameters/binary_data_size").asInt();
+        assertThat(headLength + size).isEqualTo(r.body().length);
+        // byte by byte: a 4-byte little-endian length, then the string, twice
+        ByteBuffer tail = ByteBuffer.wrap(r.body(), headLength, size).order(ByteOrder.LITTLE_ENDIAN);
+        List<String> strings = new java.util.ArrayList<>();
+        while (tail.hasRemaining()) {
+            byte[] e = new byte[tail.getInt()];
+            tail.get(e);
+            strings.add(new String(e, StandardCharsets.UTF_8));
+        }
+        assertThat(strings).hasSize(2).allMatch(x -> x.matches("\\d\\.\\d{6}:\\d+:.+"));
+
+        // FP32 logits as little-endian floats, asked for the whole request
+        String fp32 = "{\"parameters\":{\"binary_data_output\":true},\"inputs\":[{\"name\":\"pixel_values\",\"shape\":[2,1,2,2],"
+                + "\"datatype\":\"FP32\",\"data\":[1,2,3,4,0.5,0.5,0,0]}]}";
+        HttpResponse<byte[]> f = s.client.send(s.request("/v2/models/fake-net/infer").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(fp32)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(f.statusCode()).isEqualTo(200);
+        int fHead = Integer.parseInt(f.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
+        assertThat(f.body().length - fHead).isEqualTo(6 * 4);
+        ByteBuffer floats = ByteBuffer.wrap(f.body(), fHead, 24).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(floats.getFloat()).isEqualTo(10.0f);
+        floats.getFloat();
+        floats.getFloat();
+        assertThat(floats.getFloat()).isEqualTo(1.0f);
     }
 
     @Test
