@@ -448,11 +448,14 @@ final class InferenceProtocolService extends GRPCInferenceServiceGrpc.GRPCInfere
             response.addOutputs(out).addRawOutputContents(OipTensors.fp32Content(logits.data()));
             return;
         }
-        // Triton's classification extension on the logits: the top k values as "value:index" (no label file, as Triton
-        // without one; class names come with the images' classification output)
+        // Triton's classification extension on the logits: the top k values as "value:index:label" (the label in the
+        // request's label_style; "value:index" when the class names are not known here, as Triton without a label file)
         int rows = (int) logits.shape()[0];
         int classes = (int) logits.shape()[1];
         int kk = Math.min(k, classes);
+        LabelStyle style = options(request, 0).labelStyle();
+        java.util.Optional<dev.argus.domain.LabelSet> labels = model.useCase().model().labels()
+                .filter(l -> l.size() == classes);
         List<byte[]> strings = new ArrayList<>();
         double[] row = new double[classes];
         for (int r = 0; r < rows; r++) {
@@ -460,7 +463,9 @@ final class InferenceProtocolService extends GRPCInferenceServiceGrpc.GRPCInfere
                 row[c] = logits.data()[r * classes + c];
             }
             for (int idx : dev.argus.ports.service.TopK.topIndices(row, kk)) {
-                strings.add(String.format(Locale.ROOT, "%.6f:%d", row[idx], idx).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                String label = labels.map(l -> ":" + l.label(idx, style)).orElse("");
+                strings.add(String.format(Locale.ROOT, "%.6f:%d%s", row[idx], idx, label)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
         }
         out.setDatatype("BYTES").addShape(rows).addShape(kk);

@@ -109,8 +109,8 @@ class InferenceProtocolGrpcIT {
             }
             assertThat(r.at("/fp32_classification/datatype").asText()).isEqualTo("BYTES");
             assertThat(r.at("/fp32_classification/shape").toString()).isEqualTo("[1,2]");
-            assertThat(r.at("/fp32_classification/strings/0").asText())
-                    .isEqualTo(String.format(Locale.ROOT, "%.6f:%d", logits.data()[argmax], argmax));
+            assertThat(r.at("/fp32_classification/strings/0").asText()).isEqualTo(String.format(Locale.ROOT, "%.6f:%d:%s",
+                    logits.data()[argmax], argmax, dev.argus.domain.LabelSet.imagenet1k().label(argmax, dev.argus.domain.LabelStyle.CLOUDFLARE)));
 
             // streaming: a bad request in the middle is answered with its error; the stream goes on
             JsonNode stream = r.get("stream");

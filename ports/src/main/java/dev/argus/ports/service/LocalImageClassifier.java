@@ -339,7 +339,8 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
 
     @Override
     public ModelInfo info() {
-        return new ModelInfo(backend, model.name(), engine.describe(), Optional.of(model.preprocess()), model.labels().size());
+        return new ModelInfo(backend, model.name(), engine.describe(), Optional.of(model.preprocess()), model.labels().size(),
+                Optional.of(model.labels()));
     }
 
     /** The model this pipeline serves. */
