@@ -51,8 +51,7 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
      * @param maxRequestBytes    the server's inbound message limit, reported by GetModel
      */
     public GrpcClassificationService(ClassifyImageUseCase useCase, int maxRequestBytes) {
-        this(ModelCatalog.of(new ServedModel(Objects.requireNonNull(useCase, "useCase").model().model(), "1", useCase,
-                java.util.Optional.empty(), List.of(), true, () -> true)), maxRequestBytes);
+        this(ModelCatalog.alone(useCase, java.util.Optional.empty(), List.of(), () -> true), maxRequestBytes);
     }
 
     /**

@@ -6,7 +6,6 @@ import dev.argus.domain.ArgusException;
 import dev.argus.grpc.v1.ClassifierGrpc;
 import dev.argus.ports.in.ClassifyImageUseCase;
 import dev.argus.ports.in.ModelCatalog;
-import dev.argus.ports.in.ServedModel;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerCredentials;
@@ -73,8 +72,7 @@ public final class GrpcServer implements AutoCloseable {
     }
 
     private static ModelCatalog single(ClassifyImageUseCase useCase) {
-        return ModelCatalog.of(new ServedModel(useCase.model().model(), "1", useCase, java.util.Optional.empty(),
-                java.util.List.of(), true, () -> true));
+        return ModelCatalog.alone(useCase, java.util.Optional.empty(), java.util.List.of(), () -> true);
     }
 
     /**

@@ -5,7 +5,6 @@ import dev.argus.ports.service.Admission;
 import dev.argus.domain.ErrorCode;
 import dev.argus.ports.in.ClassifyImageUseCase;
 import dev.argus.ports.in.ModelCatalog;
-import dev.argus.ports.in.ServedModel;
 import java.util.List;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -81,8 +80,7 @@ public final class RestServer implements AutoCloseable {
                     RawTensorInference.Logits l = raw.infer(input.data(), input.shape(), deadline);
                     return new dev.argus.ports.out.FloatTensor(l.shape(), l.data());
                 });
-        return ModelCatalog.of(new ServedModel(useCase.model().model(), "1", useCase, t, List.of(config.cloudflareModel()),
-                true, ready));
+        return ModelCatalog.alone(useCase, t, List.of(config.cloudflareModel()), ready);
     }
 
     /**

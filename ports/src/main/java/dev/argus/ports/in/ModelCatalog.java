@@ -30,6 +30,17 @@ public final class ModelCatalog {
         return c;
     }
 
+    /**
+     * A catalog serving one model alone, as a single-model server does: named by its use case, version 1, required.
+     *
+     * @param aliases other names it answers to (Cloudflare's id)
+     */
+    public static ModelCatalog alone(ClassifyImageUseCase useCase, Optional<InferTensorUseCase> tensors, List<String> aliases,
+                                     java.util.function.BooleanSupplier ready) {
+        return of(new ServedModel(Objects.requireNonNull(useCase, "useCase").model().model(), "1", useCase, tensors, aliases,
+                true, ready));
+    }
+
     /** Serves {@code model}, in place of the same name and version if served (the default stays the default). */
     public synchronized void put(ServedModel model) {
         Objects.requireNonNull(model, "model");

@@ -47,7 +47,7 @@ public record ServedModel(String name, String version, ClassifyImageUseCase useC
         if (a.equals(n) || a.equals(n.substring(n.lastIndexOf('/') + 1))) {
             return true;
         }
-        return aliases.stream().anyMatch(alias -> alias.equalsIgnoreCase(asked));
+        return hasAlias(asked);
     }
 
     /** Whether one of its aliases is {@code id} (any case): how Cloudflare's route finds a model. */
