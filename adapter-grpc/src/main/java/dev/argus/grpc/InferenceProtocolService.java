@@ -84,7 +84,6 @@ final class InferenceProtocolService extends GRPCInferenceServiceGrpc.GRPCInfere
     private final ModelControl control;
     private final BooleanSupplier ready;
     private final int maxBatch;
-    private final long maxQueueDelayMicros;
 
     /**
      * @param control   model control, or null without a repository
@@ -96,7 +95,6 @@ final class InferenceProtocolService extends GRPCInferenceServiceGrpc.GRPCInfere
         this.control = control;
         this.ready = ready;
         this.maxBatch = maxBatch;
-        this.maxQueueDelayMicros = 0;
     }
 
     @Override
@@ -162,7 +160,7 @@ final class InferenceProtocolService extends GRPCInferenceServiceGrpc.GRPCInfere
             ModelInfo info = m.useCase().model();
             ModelConfig.Builder c = ModelConfig.newBuilder().setName(m.name()).setPlatform("argus-" + info.backend())
                     .setBackend(info.backend()).setMaxBatchSize(maxBatch)
-                    .setDynamicBatching(ModelDynamicBatching.newBuilder().setMaxQueueDelayMicroseconds(maxQueueDelayMicros));
+                    .setDynamicBatching(ModelDynamicBatching.getDefaultInstance());
             c.addInput(ModelInput.newBuilder().setName(IMAGE_INPUT).setDataType(DataType.TYPE_STRING).addDims(1));
             c.addOutput(ModelOutput.newBuilder().setName(CLASSIFICATION_OUTPUT).setDataType(DataType.TYPE_STRING).addDims(-1));
             if (m.tensors().isPresent()) {
@@ -435,6 +433,12 @@ final class InferenceProtocolService extends GRPCInferenceServiceGrpc.GRPCInfere
             data = new float[(int) count];
             for (int i = 0; i < count; i++) {
                 data[i] = input.getContents().getFp32Contents(i);
+            }
+        }
+        for (int i = 0; i < data.length; i++) {
+            if (!Float.isFinite(data[i])) {
+                throw GrpcErrors.invalidField(raw ? "raw_input_contents[0]" : "inputs[0].contents.fp32_contents", "FP32 input '"
+                        + input.getName() + "' element " + i + " is " + data[i] + "; every value must be a finite number.");
             }
         }
         FloatTensor logits = GrpcCalls.unlessCancelled(() -> model.tensors().get().infer(new FloatTensor(shape, data), deadline));

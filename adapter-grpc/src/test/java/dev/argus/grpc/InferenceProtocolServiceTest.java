@@ -18,8 +18,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.MetadataUtils;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,12 +34,18 @@ import org.junit.jupiter.api.Test;
 class InferenceProtocolServiceTest {
     private final FakeUseCase fake = new FakeUseCase();
     private final List<String> controlled = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger tensorCalls = new java.util.concurrent.atomic.AtomicInteger();
     private GrpcServer server;
     private ManagedChannel channel;
 
     @BeforeEach
     void start() throws Exception {
         ModelCatalog catalog = ModelCatalog.of(new ServedModel("fake/model", "1", fake, Optional.empty(), List.of(), true, () -> true));
+        // a model with tensor inference that counts its calls: logits = the input's first value, 3 classes
+        catalog.put(new ServedModel("tensor-net", "1", fake, Optional.of((input, deadline) -> {
+            tensorCalls.incrementAndGet();
+            return new dev.argus.ports.out.FloatTensor(new long[] {1, 3}, new float[] {input.data()[0], 0, 0});
+        }), List.of(), true, () -> true));
         ModelControl control = new ModelControl() {
             @Override
             public List<String> refusal() {
@@ -81,15 +85,7 @@ class InferenceProtocolServiceTest {
     }
 
     private static ByteString raw(byte[]... elements) {
-        int size = 0;
-        for (byte[] e : elements) {
-            size += 4 + e.length;
-        }
-        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-        for (byte[] e : elements) {
-            b.putInt(e.length).put(e);
-        }
-        return ByteString.copyFrom(b.array());
+        return OipTensors.bytesContent(List.of(elements));
     }
 
     private static ModelInferRequest images(long n, ByteString raw) {
@@ -146,6 +142,25 @@ class InferenceProtocolServiceTest {
         assertThat(failure(() -> stub("infer").modelInfer(images(1, raw(new byte[] {1})).toBuilder().setModelName("other").build()))
                 .getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(fake.calls.get()).isZero();
+    }
+
+    @Test
+    void fp32ValuesMustBeFiniteNumbersAndFillTheShapeExactly() {
+        ModelInferRequest.InferInputTensor input = ModelInferRequest.InferInputTensor.newBuilder().setName("pixel_values")
+                .setDatatype("FP32").addShape(1).addShape(2).build();
+        ModelInferRequest nan = ModelInferRequest.newBuilder().setModelName("tensor-net").addInputs(input)
+                .addRawInputContents(OipTensors.fp32Content(new float[] {1, Float.NaN})).build();
+        assertThat(failure(() -> stub("infer").modelInfer(nan))).satisfies(e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription()).contains("element 1 is NaN");
+        });
+        ModelInferRequest shortRaw = nan.toBuilder().setRawInputContents(0, OipTensors.fp32Content(new float[] {1})).build();
+        assertThat(failure(() -> stub("infer").modelInfer(shortRaw)).getStatus().getDescription()).contains("holds 4 bytes");
+        assertThat(tensorCalls.get()).isZero();
+        ModelInferResponse ok = stub("infer").modelInfer(nan.toBuilder()
+                .setRawInputContents(0, OipTensors.fp32Content(new float[] {7, 1})).build());
+        assertThat(OipTensors.fp32(ok.getRawOutputContents(0), 3, "out")).containsExactly(7f, 0f, 0f);
+        assertThat(tensorCalls.get()).isEqualTo(1);
     }
 
     @Test
