@@ -28,12 +28,15 @@ import java.util.Set;
  * @param admissionWait         how long a request past {@code maxConcurrentRequests} waits, in order of arrival, for a
  *                              place before 429/3040 (its body unread, the connection closed, Retry-After: 1); at most
  *                              the request timeout
+ * @param maxConnections        open connections at most; further ones wait in the kernel's accept queue until one closes
+ * @param headerTimeout         a request's line and headers must arrive within this of its first byte, else 408 and the
+ *                              connection is closed (a client trickling header bytes would otherwise hold it for days)
  */
 public record RestConfig(String host, int port, Set<String> authTokens, long maxBodyBytes, Duration requestTimeout,
                          int maxConcurrentRequests, int maxImagesPerRequest, String cloudflareModel,
                          Duration shutdownGrace, long maxImageBytes, long maxBodyBytesInFlight,
                          java.util.Optional<java.nio.file.Path> tlsCertChain, java.util.Optional<java.nio.file.Path> tlsPrivateKey,
-                         Duration admissionWait) {
+                         Duration admissionWait, int maxConnections, Duration headerTimeout) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
@@ -49,6 +52,13 @@ public record RestConfig(String host, int port, Set<String> authTokens, long max
     public static final String DEFAULT_CLOUDFLARE_MODEL = "@cf/microsoft/resnet-50";
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
     public static final long DEFAULT_MAX_IMAGE_BYTES = 10L * 1024 * 1024;
+    /**
+     * Each connection costs a file descriptor and buffers; a thousand is far more than the requests that can be in
+     * progress ({@link #DEFAULT_MAX_CONCURRENT_REQUESTS}) yet well under common descriptor limits.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1000;
+    /** Clients send a request's head in one packet; ten seconds covers slow networks, as Apache's default does. */
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
     /** Share of the JVM's maximum heap that request bodies may hold by default. */
     public static final double DEFAULT_BODY_HEAP_SHARE = 0.15;
 
@@ -107,6 +117,13 @@ public record RestConfig(String host, int port, Set<String> authTokens, long max
         if (admissionWait.isNegative()) {
             throw ArgusException.configuration("REST admission wait must be 0 or more, got " + admissionWait.toMillis() + " ms.");
         }
+        if (maxConnections < 1 || maxConnections > 1_000_000) {
+            throw ArgusException.configuration("REST max connections must be 1..1000000, got " + maxConnections + ".");
+        }
+        Objects.requireNonNull(headerTimeout, "headerTimeout");
+        if (headerTimeout.toMillis() < 1) {
+            throw ArgusException.configuration("REST header timeout must be at least 1 ms, got " + headerTimeout.toMillis() + " ms.");
+        }
         if (maxBodyBytesInFlight < 2 * maxBodyBytes) {
             throw ArgusException.configuration("REST body bytes in flight (" + maxBodyBytesInFlight + ") must be at least twice "
                     + "the largest body (" + maxBodyBytes + "): one body and what is parsed out of it must fit.");
@@ -127,62 +144,67 @@ public record RestConfig(String host, int port, Set<String> authTokens, long max
         return new RestConfig(DEFAULT_HOST, DEFAULT_PORT, Set.of(), defaultMaxBodyBytes(), DEFAULT_REQUEST_TIMEOUT,
                 DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_IMAGES_PER_REQUEST, DEFAULT_CLOUDFLARE_MODEL,
                 DEFAULT_SHUTDOWN_GRACE, DEFAULT_MAX_IMAGE_BYTES, defaultMaxBodyBytesInFlight(),
-                java.util.Optional.empty(), java.util.Optional.empty(), DEFAULT_ADMISSION_WAIT);
+                java.util.Optional.empty(), java.util.Optional.empty(), DEFAULT_ADMISSION_WAIT, DEFAULT_MAX_CONNECTIONS, DEFAULT_HEADER_TIMEOUT);
     }
 
     /** How long a request past {@code maxConcurrentRequests} waits for a place before 429. */
     public RestConfig withAdmissionWait(Duration wait) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, wait);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, wait, maxConnections, headerTimeout);
+    }
+
+    /** At most {@code max} open connections; a request head must arrive within {@code headerTimeout} of its first byte. */
+    public RestConfig withConnections(int max, Duration timeout) {
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, max, timeout);
     }
 
     public RestConfig withHost(String h) {
-        return new RestConfig(h, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait);
+        return new RestConfig(h, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout);
     }
 
     public RestConfig withPort(int p) {
-        return new RestConfig(host, p, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait);
+        return new RestConfig(host, p, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout);
     }
 
     public RestConfig withAuthTokens(Set<String> tokens) {
-        return new RestConfig(host, port, tokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait);
+        return new RestConfig(host, port, tokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout);
     }
 
     /** The largest body; the bytes in flight grow to twice it where they were less. */
     public RestConfig withMaxBodyBytes(long bytes) {
-        return new RestConfig(host, port, authTokens, bytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, Math.max(maxBodyBytesInFlight, 2 * bytes), tlsCertChain, tlsPrivateKey, admissionWait);
+        return new RestConfig(host, port, authTokens, bytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, Math.max(maxBodyBytesInFlight, 2 * bytes), tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout);
     }
 
     public RestConfig withRequestTimeout(Duration timeout) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, timeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, timeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout);
     }
 
     public RestConfig withMaxConcurrentRequests(int n) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, n, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, n, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout);
     }
 
     public RestConfig withMaxImagesPerRequest(int n) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, n, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, n, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout);
     }
 
     public RestConfig withCloudflareModel(String model) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, model, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, model, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout);
     }
 
     public RestConfig withShutdownGrace(Duration grace) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, grace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, grace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout);
     }
 
     public RestConfig withMaxImageBytes(long bytes) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, bytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, bytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout);
     }
 
     public RestConfig withMaxBodyBytesInFlight(long bytes) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, bytes, tlsCertChain, tlsPrivateKey, admissionWait);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, bytes, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout);
     }
 
     /** HTTPS with this PEM certificate chain and PKCS#8 private key. */
     public RestConfig withTls(java.nio.file.Path certChain, java.nio.file.Path privateKey) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, java.util.Optional.of(certChain), java.util.Optional.of(privateKey), admissionWait);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, java.util.Optional.of(certChain), java.util.Optional.of(privateKey), admissionWait, maxConnections, headerTimeout);
     }
 
     public boolean tls() {
@@ -200,6 +222,7 @@ public record RestConfig(String host, int port, Set<String> authTokens, long max
                 + ", maxBodyBytes=" + maxBodyBytes + ", requestTimeout=" + requestTimeout
                 + ", maxConcurrentRequests=" + maxConcurrentRequests + ", maxImagesPerRequest=" + maxImagesPerRequest
                 + ", cloudflareModel=" + cloudflareModel + ", shutdownGrace=" + shutdownGrace + ", maxImageBytes=" + maxImageBytes
-                + ", maxBodyBytesInFlight=" + maxBodyBytesInFlight + ", tls=" + (tls() ? tlsCertChain.get() : "off") + "]";
+                + ", maxBodyBytesInFlight=" + maxBodyBytesInFlight + ", maxConnections=" + maxConnections
+                + ", headerTimeout=" + headerTimeout + ", tls=" + (tls() ? tlsCertChain.get() : "off") + "]";
     }
 }

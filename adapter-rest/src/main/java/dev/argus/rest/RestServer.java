@@ -172,6 +172,8 @@ public final class RestServer implements AutoCloseable {
             server.setHandler(new StatisticsHandler()); // tracks in-flight requests so that stop() can drain them
             server.setErrorHandler(new EnvelopeErrorHandler()); // Jetty's own 400s in the envelope, not HTML
             server.setStopTimeout(config.shutdownGrace().toMillis());
+            // beyond this many open connections, new ones wait in the kernel's accept queue
+            server.addBean(new org.eclipse.jetty.server.ConnectionLimit(config.maxConnections(), server));
         });
         c.jetty.addConnector((server, http) -> {
             ServerConnector connector = config.tls() ? tlsConnector(server, http)
@@ -179,6 +181,7 @@ public final class RestServer implements AutoCloseable {
             connector.setHost(config.host());
             connector.setPort(config.port());
             connector.setIdleTimeout(config.requestTimeout().toMillis() + 5_000);
+            connector.addBean(new HeaderDeadline(config.headerTimeout())); // a trickled request head is cut off
             return connector;
         });
         c.requestLogger.http(this::access);

@@ -23,6 +23,8 @@ class RestConfigTest {
         assertThat(c.maxImagesPerRequest()).isEqualTo(32);
         assertThat(c.cloudflareModel()).isEqualTo("@cf/microsoft/resnet-50");
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.maxConnections()).isEqualTo(1000);
+        assertThat(c.headerTimeout()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
@@ -49,5 +51,7 @@ class RestConfigTest {
         assertThatThrownBy(() -> d.withCloudflareModel("resnet-50")).isInstanceOf(ArgusException.class).hasMessageContaining("@cf/");
         assertThatThrownBy(() -> d.withAuthTokens(Set.of("has space"))).isInstanceOf(ArgusException.class).hasMessageContaining("token");
         assertThatThrownBy(() -> d.withShutdownGrace(Duration.ofSeconds(-1))).isInstanceOf(ArgusException.class).hasMessageContaining("grace");
+        assertThatThrownBy(() -> d.withConnections(0, Duration.ofSeconds(1))).isInstanceOf(ArgusException.class).hasMessageContaining("connections");
+        assertThatThrownBy(() -> d.withConnections(10, Duration.ZERO)).isInstanceOf(ArgusException.class).hasMessageContaining("header timeout");
     }
 }

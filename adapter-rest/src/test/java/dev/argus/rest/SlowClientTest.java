@@ -128,4 +128,80 @@ class SlowClientTest {
         assertThat(RequestBody.tooSlow(1_000, 3_000_000_000L)).as("333 bytes/s after 3 s").isTrue();
         assertThat(RequestBody.tooSlow(4_000, 3_000_000_000L)).as("1333 bytes/s").isFalse();
     }
+    /** Sends {@code text} one character at a time, {@code pauseMillis} apart, until the server hangs up. */
+    private static Thread trickleText(OutputStream out, String text, long pauseMillis) {
+        Thread trickler = new Thread(() -> {
+            try {
+                for (byte b : text.getBytes(StandardCharsets.US_ASCII)) {
+                    out.write(b);
+                    out.flush();
+                    Thread.sleep(pauseMillis);
+                }
+            } catch (IOException | InterruptedException e) {
+                // the server hung up, as it should
+            }
+        });
+        trickler.setDaemon(true);
+        trickler.start();
+        return trickler;
+    }
+
+    @Test
+    void headersTrickledByteByByteGet408AtTheHeaderTimeoutThoughEachByteBeatsTheIdleTimeout() throws Exception {
+        RestConfig config = RestConfig.defaults().withConnections(1000, Duration.ofMillis(800));
+        try (TestServer s = new TestServer(config); Socket slow = new Socket("127.0.0.1", s.uri("/").getPort())) {
+            slow.setSoTimeout(15_000);
+            long t0 = System.nanoTime();
+            // 40 header lines at 100 ms a byte would take minutes; the idle timeout (35 s) never fires
+            Thread trickler = trickleText(slow.getOutputStream(), "GET /v2/health/live HTTP/1.1\r\nHost: localhost\r\n"
+                    + "X-Slow: a\r\n".repeat(40) + "\r\n", 100);
+            String answer = answer(slow);
+            trickler.interrupt();
+            assertThat(answer).startsWith("HTTP/1.1 408").contains("\"code\":3007").contains("argus.rest.header-timeout-ms");
+            assertThat(slow.getInputStream().read()).as("the connection is closed").isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("cut off at the header timeout (+ one sweep)")
+                    .isLessThan(Duration.ofSeconds(5));
+            assertThat(s.post(CF_PATH, null, PNG).statusCode()).as("others are served").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aKeepAliveConnectionMayRestLongerThanTheHeaderTimeoutThenSendItsNextRequest() throws Exception {
+        RestConfig config = RestConfig.defaults().withConnections(1000, Duration.ofMillis(300));
+        try (TestServer s = new TestServer(config); Socket socket = new Socket("127.0.0.1", s.uri("/").getPort())) {
+            socket.setSoTimeout(15_000);
+            OutputStream out = socket.getOutputStream();
+            for (int i = 0; i < 2; i++) {
+                out.write(("POST " + CF_PATH + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\nContent-Length: "
+                        + PNG.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(PNG);
+                out.flush();
+                assertThat(answer(socket)).startsWith("HTTP/1.1 200");
+                Thread.sleep(1200); // resting, with no request begun: not the header deadline's business
+            }
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheLimitWaitUntilOneCloses() throws Exception {
+        RestConfig config = RestConfig.defaults().withConnections(2, Duration.ofSeconds(10));
+        try (TestServer s = new TestServer(config)) {
+            List<Socket> held = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                Socket socket = new Socket("127.0.0.1", s.uri("/").getPort());
+                socket.setSoTimeout(15_000);
+                held.add(socket);
+            }
+            Thread.sleep(300); // both accepted: the limit is reached and the server stops accepting
+            java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>> third =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> s.get("/v2/health/live"));
+            Thread.sleep(700);
+            assertThat(third).as("the third connection waits in the accept queue").isNotDone();
+            held.get(0).close();
+            assertThat(third.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
 }

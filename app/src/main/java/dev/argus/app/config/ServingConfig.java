@@ -93,7 +93,8 @@ public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration s
         long inFlightBodies = bodies;
         return r.wrap(Key.REST_TLS_CERT_CHAIN, () -> new RestConfig(host, port, tokens, body, timeout, maxRequests,
                 maxImages, model, grace, maxImageBytes, inFlightBodies, r.path(Key.REST_TLS_CERT_CHAIN), r.path(Key.REST_TLS_PRIVATE_KEY),
-                Duration.ofMillis(r.longIn(Key.REST_ADMISSION_WAIT_MS, 0, 3_600_000))));
+                Duration.ofMillis(r.longIn(Key.REST_ADMISSION_WAIT_MS, 0, 3_600_000)),
+                r.intIn(Key.REST_MAX_CONNECTIONS, 1, 1_000_000), r.millis(Key.REST_HEADER_TIMEOUT_MS, 1, 3_600_000)));
     }
 
     private static GrpcConfig grpc(ConfigReader r, Duration grace) {
