@@ -92,6 +92,19 @@ def main():
                            "output": [r.outputs[0].name, r.outputs[0].datatype, list(r.outputs[0].shape)],
                            "strings": bytes_elements(r.raw_output_contents[0]),
                            "raw_hex_head": r.raw_output_contents[0][:12].hex()}
+    # as perf_analyzer sends an entry of perf_analyzer_input.py's JSON: shape [1,1] (batch, then metadata's [-1,1]),
+    # the entry's base64 decoded into raw_input_contents as it is
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import perf_analyzer_input  # noqa: E402
+    import base64  # noqa: E402
+    serialized = base64.b64decode(perf_analyzer_input.entry(image)["image"]["b64"])
+    req = pb.ModelInferRequest(model_name=model, inputs=[pb.ModelInferRequest.InferInputTensor(
+        name="image", datatype="BYTES", shape=[1, 1])], raw_input_contents=[serialized])
+    req.outputs.append(pb.ModelInferRequest.InferRequestedOutputTensor(name="classification"))
+    req.outputs[0].parameters["classification"].int64_param = 3
+    req.parameters["label_style"].string_param = "imagenet"
+    r = stub.ModelInfer(req, timeout=60)
+    report["infer_perf_analyzer"] = {"shape": list(r.outputs[0].shape), "strings": bytes_elements(r.raw_output_contents[0])}
     r = stub.ModelInfer(image_request(image, typed=True, n=2), timeout=60)
     report["infer_typed_batch"] = {"shape": list(r.outputs[0].shape), "strings": bytes_elements(r.raw_output_contents[0])}
 

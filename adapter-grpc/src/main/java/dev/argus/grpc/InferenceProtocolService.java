@@ -126,7 +126,9 @@ final class InferenceProtocolService extends GRPCInferenceServiceGrpc.GRPCInfere
             ModelInfo info = m.useCase().model();
             ModelMetadataResponse.Builder b = ModelMetadataResponse.newBuilder().setName(m.name()).setPlatform("argus-" + info.backend());
             catalog.models().stream().filter(x -> x.name().equals(m.name())).forEach(x -> b.addVersions(x.version()));
-            b.addInputs(tensor(IMAGE_INPUT, "BYTES", -1L));
+            // [-1, 1], as Triton derives it from max_batch_size > 0 and dims [1]: perf_analyzer takes the shape after the
+            // batch, and cannot send an input whose shape it finds empty
+            b.addInputs(tensor(IMAGE_INPUT, "BYTES", -1L, 1L));
             b.addOutputs(tensor(CLASSIFICATION_OUTPUT, "BYTES", -1L, -1L));
             if (m.tensors().isPresent()) {
                 b.addInputs(tensor(TENSOR_INPUT, "FP32", tensorShape(info, true)));
@@ -207,7 +209,7 @@ final class InferenceProtocolService extends GRPCInferenceServiceGrpc.GRPCInfere
         InferenceStatistics s = m.statistics().get().get();
         long n = s.success();
         b.setInferenceCount(n).setExecutionCount(s.executions()).setInferenceStats(InferStatistics.newBuilder()
-                .setSuccess(duration(n, s.queueNanos() + s.inputNanos() + s.inferNanos() + s.outputNanos()))
+                .setSuccess(duration(n, s.successNanos()))
                 .setFail(duration(s.failure(), 0))
                 .setQueue(duration(n, s.queueNanos()))
                 .setComputeInput(duration(n, s.inputNanos()))

@@ -36,7 +36,8 @@ final class InferenceProtocolRoutes {
 
     void server(Context ctx) {
         ObjectNode o = Json.object().put("name", "argus").put("version", version());
-        o.putArray("extensions").add("classification").add("model_configuration").add("binary_tensor_data");
+        o.putArray("extensions").add("classification").add("model_configuration").add("model_repository")
+                .add("statistics").add("binary_tensor_data");
         Exchange.json(ctx, 200, o);
     }
 
@@ -56,13 +57,57 @@ final class InferenceProtocolRoutes {
     /** {@code GET /v2/models/...}: metadata, {@code /ready} or {@code /config}. */
     void get(Context ctx) {
         ModelPath p = path(ctx);
+        if (p.model().equals("stats") && p.version().isEmpty() && p.action().isEmpty()) {
+            Exchange.json(ctx, 200, statistics(catalog.models()));
+            return;
+        }
         ServedModel model = resolve(catalog, p);
         switch (p.action()) {
             case "" -> Exchange.json(ctx, 200, metadata(model));
             case "ready" -> ready(ctx, ready.getAsBoolean() && model.isReady());
             case "config" -> Exchange.json(ctx, 200, modelConfig(model));
+            case "stats" -> Exchange.json(ctx, 200, statistics(p.version().isEmpty()
+                    ? catalog.models().stream().filter(m -> m.name().equals(model.name())).toList()
+                    : java.util.List.of(model)));
             default -> throw RestError.notFound("GET", ctx.path());
         }
+    }
+
+    /**
+     * The statistics extension ({@code GET /v2/models[/{name}[/versions/{v}]]/stats}), from the scheduler's: counts are
+     * of images, and every image counts once in queue and in each compute stage (an image is charged its whole batch's
+     * time, as Triton charges each request of a batch). A remote backend has no engine stage here: its counts are 0.
+     */
+    private static ObjectNode statistics(java.util.List<ServedModel> models) {
+        ObjectNode o = Json.object();
+        ArrayNode list = o.putArray("model_stats");
+        for (ServedModel m : models) {
+            ObjectNode e = list.addObject().put("name", m.name()).put("version", m.version()).put("last_inference", 0);
+            dev.argus.ports.in.InferenceStatistics s = m.statistics().map(java.util.function.Supplier::get).orElse(null);
+            long n = s == null ? 0 : s.success();
+            e.put("inference_count", n).put("execution_count", s == null ? 0 : s.executions());
+            ObjectNode stats = e.putObject("inference_stats");
+            duration(stats, "success", n, s == null ? 0 : s.successNanos());
+            duration(stats, "fail", s == null ? 0 : s.failure(), 0);
+            duration(stats, "queue", n, s == null ? 0 : s.queueNanos());
+            duration(stats, "compute_input", n, s == null ? 0 : s.inputNanos());
+            duration(stats, "compute_infer", n, s == null ? 0 : s.inferNanos());
+            duration(stats, "compute_output", n, s == null ? 0 : s.outputNanos());
+            duration(stats, "cache_hit", 0, 0);
+            duration(stats, "cache_miss", 0, 0);
+            ArrayNode batches = e.putArray("batch_stats");
+            long[] sizes = s == null ? new long[0] : s.batchSizeCounts();
+            for (int size = 1; size < sizes.length; size++) {
+                if (sizes[size] > 0) {
+                    duration(batches.addObject().put("batch_size", size), "compute_infer", sizes[size], 0);
+                }
+            }
+        }
+        return o;
+    }
+
+    private static void duration(ObjectNode parent, String name, long count, long nanos) {
+        parent.putObject(name).put("count", count).put("ns", nanos);
     }
 
     /**
@@ -153,7 +198,7 @@ final class InferenceProtocolRoutes {
         o.put("platform", "argus-" + info.backend());
         ArrayNode inputs = o.putArray("inputs");
         ObjectNode image = inputs.addObject().put("name", InferRequest.IMAGE_INPUT).put("datatype", "BYTES");
-        image.putArray("shape").add(-1);
+        image.putArray("shape").add(-1).add(1); // as Triton derives it from max_batch_size > 0 and dims [1]
         ArrayNode outputs = o.putArray("outputs");
         ObjectNode cls = outputs.addObject().put("name", InferRequest.CLASSIFICATION_OUTPUT).put("datatype", "BYTES");
         cls.putArray("shape").add(-1).add(-1);
@@ -194,13 +239,16 @@ final class InferenceProtocolRoutes {
         boolean tensors = model.tensors().isPresent();
         ObjectNode o = Json.object().put("name", model.name()).put("version", model.version()).put("platform", "argus-" + info.backend())
                 .put("backend", info.backend()).put("max_batch_size", config.maxImagesPerRequest());
+        o.putObject("dynamic_batching"); // the scheduler batches images across requests
         ArrayNode input = o.putArray("input");
         input.addObject().put("name", InferRequest.IMAGE_INPUT).put("data_type", "TYPE_STRING").putArray("dims").add(1);
         ArrayNode output = o.putArray("output");
         output.addObject().put("name", InferRequest.CLASSIFICATION_OUTPUT).put("data_type", "TYPE_STRING")
                 .putArray("dims").add(-1);
         if (tensors) {
-            ArrayNode dims = input.addObject().put("name", InferRequest.TENSOR_INPUT).put("data_type", "TYPE_FP32").putArray("dims");
+            // optional: a request gives one input or the other (perf_analyzer then sends only the images)
+            ArrayNode dims = input.addObject().put("name", InferRequest.TENSOR_INPUT).put("data_type", "TYPE_FP32")
+                    .put("optional", true).putArray("dims");
             info.preprocess().ifPresent(spec -> {
                 long[] s = spec.batchShape(1);
                 for (int i = 1; i < s.length; i++) {

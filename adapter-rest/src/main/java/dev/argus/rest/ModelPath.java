@@ -7,14 +7,14 @@ import java.util.Locale;
 /**
  * The part of a model path after {@code /v2/models/} (Open Inference Protocol) or {@code /v1/models/}: model name
  * (which may contain '/', literally or as {@code %2F}), optional {@code /versions/{v}}, and the action ({@code infer},
- * {@code ready}, {@code config}, {@code classify}, or none for metadata).
+ * {@code ready}, {@code config}, {@code stats}, {@code classify}, or none for metadata).
  */
 record ModelPath(String model, String version, String action) {
 
     static ModelPath parse(String rawRest) {
         String rest = rawRest.endsWith("/") ? rawRest.substring(0, rawRest.length() - 1) : rawRest;
         String action = "";
-        for (String a : new String[] {"infer", "ready", "config", "classify"}) {
+        for (String a : new String[] {"infer", "ready", "config", "stats", "classify"}) {
             if (rest.endsWith("/" + a)) {
                 action = a;
                 rest = rest.substring(0, rest.length() - a.length() - 1);

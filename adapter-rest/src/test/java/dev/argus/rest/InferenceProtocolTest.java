@@ -1,6 +1,7 @@
 package dev.argus.rest;
 
 import static dev.argus.rest.CloudflareRouteTest.PNG;
+import static dev.argus.rest.TestServer.CF_PATH;
 import static dev.argus.rest.TestServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,6 +16,10 @@ import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import dev.argus.ports.in.InferenceStatistics;
+import dev.argus.ports.in.ModelCatalog;
+import dev.argus.ports.in.ServedModel;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class InferenceProtocolTest {
@@ -51,7 +56,8 @@ class InferenceProtocolTest {
         HttpResponse<String> r = s.get("/v2");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(json(r).get("name").asText()).isEqualTo("argus");
-        assertThat(json(r).get("extensions").toString()).contains("classification");
+        assertThat(json(r).get("extensions").toString()).contains("\"classification\"").contains("\"statistics\"")
+                .contains("\"binary_tensor_data\"").contains("\"model_repository\"");
     }
 
     @Test
@@ -81,6 +87,8 @@ class InferenceProtocolTest {
             assertThat(m.get("versions").get(0).asText()).isEqualTo("1");
             assertThat(m.get("platform").asText()).isEqualTo("argus-fake");
             assertThat(m.at("/inputs/0/datatype").asText()).isEqualTo("BYTES");
+            // as Triton derives it from max_batch_size > 0 and dims [1]: perf_analyzer cannot send an empty shape
+            assertThat(m.at("/inputs/0/shape").toString()).isEqualTo("[-1,1]");
             assertThat(m.at("/inputs/1/shape").toString()).isEqualTo("[-1,3,224,224]");
             assertThat(m.at("/outputs/1/shape").toString()).isEqualTo("[-1,1000]");
             assertThat(m.at("/parameters/preprocessing/resize").asText()).isEqualTo("short-side-then-center-crop");
@@ -109,6 +117,52 @@ class InferenceProtocolTest {
         JsonNode c = json(s.get("/v2/models/fake-net/config"));
         assertThat(c.get("max_batch_size").asInt()).isEqualTo(32);
         assertThat(c.at("/input/0/data_type").asText()).isEqualTo("TYPE_STRING");
+        assertThat(c.at("/input/1/name").asText()).isEqualTo("pixel_values");
+        assertThat(c.at("/input/1/optional").asBoolean()).as("a request gives one input or the other").isTrue();
+        assertThat(c.get("dynamic_batching")).as("perf_analyzer reads the scheduler from it").isNotNull();
+    }
+
+    @Test
+    void servesTheStatisticsExtensionFromTheSchedulersNumbers() {
+        InferenceStatistics stats = new InferenceStatistics(6, 2, 4, 600, 60, 6000, 6, new long[] {0, 3, 0, 0, 1}, 0);
+        ModelCatalog catalog = ModelCatalog.of(new ServedModel(FakeUseCase.MODEL, "1", new FakeUseCase(), Optional.empty(),
+                List.of(), true, () -> true, Optional.of(() -> stats)));
+        try (RestServer server = new RestServer(RestConfig.defaults().withPort(0), catalog, () -> true,
+                new io.prometheus.metrics.model.registry.PrometheusRegistry(), null).start()) {
+            for (String path : new String[] {"/v2/models/stats", "/v2/models/fake-net/stats", "/v2/models/fake-net/versions/1/stats"}) {
+                HttpResponse<String> r = s.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + server.port() + path)).GET().build());
+                assertThat(r.statusCode()).as(path + " " + r.body()).isEqualTo(200);
+                JsonNode m = json(r).at("/model_stats/0");
+                assertThat(json(r).get("model_stats")).hasSize(1);
+                assertThat(m.get("name").asText()).isEqualTo(FakeUseCase.MODEL);
+                assertThat(m.get("version").asText()).isEqualTo("1");
+                assertThat(m.get("inference_count").asLong()).isEqualTo(6);
+                assertThat(m.get("execution_count").asLong()).isEqualTo(4);
+                assertThat(m.at("/inference_stats/success/count").asLong()).isEqualTo(6);
+                assertThat(m.at("/inference_stats/success/ns").asLong()).as("queue + input + infer + output").isEqualTo(6666);
+                assertThat(m.at("/inference_stats/fail/count").asLong()).isEqualTo(2);
+                assertThat(m.at("/inference_stats/queue/ns").asLong()).isEqualTo(600);
+                assertThat(m.at("/inference_stats/compute_input/ns").asLong()).isEqualTo(60);
+                assertThat(m.at("/inference_stats/compute_infer/ns").asLong()).isEqualTo(6000);
+                assertThat(m.at("/inference_stats/compute_output/ns").asLong()).isEqualTo(6);
+                assertThat(m.get("batch_stats").toString()).contains("\"batch_size\":1").contains("\"batch_size\":4")
+                        .doesNotContain("\"batch_size\":2");
+            }
+            HttpResponse<String> unknown = s.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + server.port() + "/v2/models/nope/stats")).GET().build());
+            assertThat(unknown.statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void refusesACompressedBodyWith415NamingTheEncoding() {
+        HttpResponse<String> r = s.send(s.request("/v2/models/fake-net/infer").header("Content-Type", "application/json")
+                .header("Content-Encoding", "gzip").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[] {31, -117, 8, 0}))
+                .build());
+        assertThat(r.statusCode()).isEqualTo(415);
+        assertThat(r.body()).contains("Content-Encoding 'gzip' is not supported");
+        assertThat(s.post(CF_PATH, null, PNG).statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -57,7 +57,7 @@ class InferenceProtocolGrpcIT {
             assertThat(r.get("ready").asBoolean()).isTrue();
             assertThat(r.get("model_ready").asBoolean()).isTrue();
             assertThat(r.at("/server/extensions").toString()).contains("\"classification\"").contains("\"statistics\"");
-            assertThat(r.at("/metadata/inputs").toString()).isEqualTo("[[\"image\",\"BYTES\",[-1]],[\"pixel_values\",\"FP32\",[-1,3,224,224]]]");
+            assertThat(r.at("/metadata/inputs").toString()).isEqualTo("[[\"image\",\"BYTES\",[-1,1]],[\"pixel_values\",\"FP32\",[-1,3,224,224]]]");
             assertThat(r.at("/metadata/outputs").toString()).isEqualTo("[[\"classification\",\"BYTES\",[-1,-1]],[\"logits\",\"FP32\",[-1,1000]]]");
             assertThat(r.at("/metadata/versions").toString()).isEqualTo("[\"1\"]");
             assertThat(r.at("/config/max_batch_size").asInt()).isEqualTo(256);
@@ -77,6 +77,9 @@ class InferenceProtocolGrpcIT {
                         p.get("class_index").asInt(), p.get("label").asText()));
             }
             assertThat(r.at("/infer_raw/output").toString()).isEqualTo("[\"classification\",\"BYTES\",[1,3]]");
+            // perf_analyzer's request, from clients/python/perf_analyzer_input.py's JSON: the same answer
+            assertThat(r.at("/infer_perf_analyzer/strings")).isEqualTo(strings);
+            assertThat(r.at("/infer_perf_analyzer/shape").toString()).isEqualTo("[1,3]");
             assertThat(r.at("/infer_raw/id").asText()).isEqualTo("req-1");
             assertThat(r.at("/infer_raw/version").asText()).isEqualTo("1");
             // the wire format, byte by byte: a 4-byte little-endian length, then the UTF-8 string

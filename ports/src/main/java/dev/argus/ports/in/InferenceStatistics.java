@@ -22,6 +22,11 @@ public record InferenceStatistics(long success, long failure, long executions, l
         batchSizeCounts = batchSizeCounts.clone();
     }
 
+    /** Time spent on the successful images in the engine stage: queue, input, infer and output, as Triton's success. */
+    public long successNanos() {
+        return queueNanos + inputNanos + inferNanos + outputNanos;
+    }
+
     @Override
     public long[] batchSizeCounts() {
         return batchSizeCounts.clone();
