@@ -1,6 +1,7 @@
 package dev.argus.imageio;
 
 import dev.argus.domain.ArgusException;
+import dev.argus.domain.Deadline;
 import dev.argus.domain.ErrorCode;
 import dev.argus.domain.PreprocessSpec;
 import dev.argus.ports.out.ImagePreprocessor;
@@ -40,6 +41,17 @@ public final class ImageIoImagePreprocessor implements ImagePreprocessor {
 
     @Override
     public void preprocess(byte[] encoded, PreprocessSpec spec, float[] dst, int offset) {
+        preprocess(encoded, spec, dst, offset, Deadline.none());
+    }
+
+    /**
+     * Stops a decode in progress once {@code deadline} passes (ImageIO's readers are asked to abort between rows) and
+     * checks it again before the resize, so a request that timed out or was cancelled frees its decoder within a few
+     * rows instead of decoding a large image to the end.
+     */
+    @Override
+    public void preprocess(byte[] encoded, PreprocessSpec spec, float[] dst, int offset, Deadline deadline) {
+        Objects.requireNonNull(deadline, "deadline");
         Objects.requireNonNull(encoded, "encoded");
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(dst, "dst");
@@ -55,7 +67,9 @@ public final class ImageIoImagePreprocessor implements ImagePreprocessor {
             PillowResampler resampler = PillowResampler.plan(image.width(), image.height(), plan, spec.resample());
             try (DecodeMemory.Lease lease = memory.reserve(image.decodeBytes(resampler.sourceRegion()), image.width(),
                     image.height())) {
-                RgbImage pixels = read(image, resampler.sourceRegion());
+                deadline.check();
+                RgbImage pixels = read(image, resampler.sourceRegion(), deadline);
+                deadline.check();
                 TensorWriter.write(resampler.resize(pixels), spec, dst, offset);
             }
         }
@@ -73,9 +87,9 @@ public final class ImageIoImagePreprocessor implements ImagePreprocessor {
         }
     }
 
-    private static RgbImage read(OpenedImage image, Rectangle region) {
+    private static RgbImage read(OpenedImage image, Rectangle region, Deadline deadline) {
         try {
-            return image.read(region);
+            return image.read(region, deadline);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             throw translate(e);
         }

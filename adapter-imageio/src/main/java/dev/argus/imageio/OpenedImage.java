@@ -121,6 +121,11 @@ final class OpenedImage implements AutoCloseable {
         return new Rectangle(0, 0, w, h);
     }
 
+    /** The reader, for tests that watch what it does. */
+    ImageReader reader() {
+        return reader;
+    }
+
     /** Width once upright (orientations 5..8 swap the sides). */
     int width() {
         return orientation >= 5 && orientation <= 8 ? storedHeight : storedWidth;
@@ -135,6 +140,96 @@ final class OpenedImage implements AutoCloseable {
      * outside it is not allowed).
      */
     RgbImage read(Rectangle uprightRegion) throws IOException {
+        return read(uprightRegion, dev.argus.domain.Deadline.none());
+    }
+
+    /**
+     * As {@link #read(Rectangle)}, aborted between rows once {@code deadline} passes: the reader's progress callbacks
+     * (every few rows, on this thread) check it and ask the reader to stop, and the deadline's {@code TIMEOUT} is thrown
+     * instead of returning the part decoded so far.
+     */
+    RgbImage read(Rectangle uprightRegion, dev.argus.domain.Deadline deadline) throws IOException {
+        if (deadline == dev.argus.domain.Deadline.none()) {
+            return decode(uprightRegion);
+        }
+        DeadlineWatch stop = new DeadlineWatch(deadline);
+        reader.addIIOReadProgressListener(stop);
+        try {
+            RgbImage image = decode(uprightRegion);
+            if (stop.aborted()) {
+                throw deadline.expired();
+            }
+            return image;
+        } catch (IOException | RuntimeException e) {
+            if (stop.aborted()) {
+                throw deadline.expired(); // what the aborted reader said is not the reason
+            }
+            throw e;
+        } finally {
+            reader.removeIIOReadProgressListener(stop);
+        }
+    }
+
+    /** Asks the reader to abort as soon as one of its progress callbacks finds the deadline passed. */
+    private static final class DeadlineWatch implements javax.imageio.event.IIOReadProgressListener {
+        private final dev.argus.domain.Deadline deadline;
+        private boolean aborted;
+
+        DeadlineWatch(dev.argus.domain.Deadline deadline) {
+            this.deadline = deadline;
+        }
+
+        boolean aborted() {
+            return aborted;
+        }
+
+        private void check(ImageReader source) {
+            if (!aborted && deadline.passed()) {
+                aborted = true;
+                source.abort();
+            }
+        }
+
+        @Override
+        public void imageProgress(ImageReader source, float percentageDone) {
+            check(source);
+        }
+
+        @Override
+        public void imageStarted(ImageReader source, int imageIndex) {
+            check(source);
+        }
+
+        @Override
+        public void sequenceStarted(ImageReader source, int minIndex) {
+        }
+
+        @Override
+        public void sequenceComplete(ImageReader source) {
+        }
+
+        @Override
+        public void imageComplete(ImageReader source) {
+        }
+
+        @Override
+        public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) {
+        }
+
+        @Override
+        public void thumbnailProgress(ImageReader source, float percentageDone) {
+        }
+
+        @Override
+        public void thumbnailComplete(ImageReader source) {
+        }
+
+        @Override
+        public void readAborted(ImageReader source) {
+        }
+    }
+
+    private RgbImage decode(Rectangle uprightRegion) throws IOException {
         if (gifCanvas != null) { // decode the frame where it is on screen, and draw it there as PIL does
             ImageReadParam visible = reader.getDefaultReadParam();
             visible.setSourceRegion(visibleFrame());

@@ -1,5 +1,6 @@
 package dev.argus.ports.out;
 
+import dev.argus.domain.Deadline;
 import dev.argus.domain.PreprocessSpec;
 
 /**
@@ -17,6 +18,16 @@ public interface ImagePreprocessor {
      *                                         (refused before pixels are allocated)
      */
     void preprocess(byte[] encoded, PreprocessSpec spec, float[] dst, int offset);
+
+    /**
+     * As {@link #preprocess(byte[], PreprocessSpec, float[], int)}, given up once {@code deadline} passes: a decode in
+     * progress stops (with the deadline's {@code TIMEOUT}) rather than running to its end for a caller that has gone.
+     * Implementations that cannot stop a decode check the deadline before it.
+     */
+    default void preprocess(byte[] encoded, PreprocessSpec spec, float[] dst, int offset, Deadline deadline) {
+        deadline.check();
+        preprocess(encoded, spec, dst, offset);
+    }
 
     /** Convenience: preprocess into a new array. */
     default float[] preprocess(byte[] encoded, PreprocessSpec spec) {

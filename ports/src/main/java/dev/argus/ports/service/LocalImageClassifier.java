@@ -158,7 +158,7 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
                     long t0 = System.nanoTime();
                     float[] row = rows.take();
                     try {
-                        preprocessor.preprocess(image, spec, row, 0);
+                        preprocessor.preprocess(image, spec, row, 0, deadline); // stops if the request gives up
                     } catch (RuntimeException | Error e) {
                         rows.give(row);
                         throw e;
