@@ -40,6 +40,9 @@ final class ExifOrientation {
                 continue;
             }
             int type = Bytes.u16(b, p + 2, little);
+            if (Bytes.u32(b, p + 4, little) != 1) {
+                return UPRIGHT; // PIL reads a count other than 1 as a tuple, which names no orientation
+            }
             long value = type == 3 ? Bytes.u16(b, p + 8, little) : type == 4 ? Bytes.u32(b, p + 8, little) : -1;
             return value >= 1 && value <= 8 ? (int) value : UPRIGHT;
         }

@@ -11,7 +11,7 @@ import org.w3c.dom.Node;
 
 /**
  * A GIF whose first frame does not cover its logical screen. ImageIO returns only the frame; PIL returns the whole
- * screen: filled with the frame's transparent colour index (or index 0 when it has none), the frame drawn at its
+ * screen (grown to hold the frame where the frame reaches past it, as PIL grows it): filled with the frame's transparent colour index (or index 0 when it has none), the frame drawn at its
  * offset, then mapped through the frame's palette. This reproduces PIL's picture.
  *
  * @param screenWidth  logical screen width
@@ -43,6 +43,10 @@ record GifCanvas(int screenWidth, int screenHeight, int left, int top, int fillI
         int top = intAttr(frame, "imageTopPosition");
         int fw = intAttr(frame, "imageWidth");
         int fh = intAttr(frame, "imageHeight");
+        if (sw >= 1 && sh >= 1) { // PIL grows the screen to hold a first frame that reaches past it
+            sw = (int) Math.min(Integer.MAX_VALUE, Math.max(sw, (long) left + fw));
+            sh = (int) Math.min(Integer.MAX_VALUE, Math.max(sh, (long) top + fh));
+        }
         if (left == 0 && top == 0 && fw == sw && fh == sh || sw < 1 || sh < 1) {
             return Optional.empty();
         }

@@ -46,7 +46,10 @@ final class ImageDecoder {
                     input = jpeg.withoutIcc(encoded); // PIL never applies it; the JDK would (and spend ~8 ms)
                 }
             }
-            case PNG -> orientation = ExifOrientation.inPng(encoded);
+            case PNG -> {
+                input = PngChunks.checked(encoded); // PIL's CRC rules; a damaged tail after the pixels is cut
+                orientation = ExifOrientation.inPng(encoded);
+            }
             case WEBP -> {
                 WebpChunks.check(encoded, config.maxPixels());
                 orientation = ExifOrientation.inWebp(encoded);
@@ -71,6 +74,9 @@ final class ImageDecoder {
                 checkFrameLimit(image.frameWidth(), image.frameHeight());
             }
             TruncationCheck.check(format, encoded);
+            if (format == ImageFormat.GIF) {
+                GifLzw.check(encoded); // PIL refuses broken or missing LZW data; the JDK fills it in
+            }
             return image;
         } catch (IOException | RuntimeException | Error e) {
             image.close();

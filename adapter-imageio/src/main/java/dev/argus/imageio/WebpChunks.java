@@ -13,7 +13,24 @@ final class WebpChunks {
     }
 
     static void check(byte[] b, long maxPixels) {
-        int end = (int) Math.min(b.length, 8 + Math.min(Bytes.u32(b, 4, true), Integer.MAX_VALUE - 8));
+        long riff = Bytes.u32(b, 4, true);
+        if (riff < 12) { // libwebp: no room for the "WEBP" tag and one chunk header
+            throw ArgusException.invalidInput("The WebP's RIFF header gives a size of " + riff + " bytes, too small for"
+                    + " any image. Send a valid WebP file.");
+        }
+        int end = (int) Math.min(b.length, 8 + Math.min(riff, Integer.MAX_VALUE - 8));
+        long first = 12 + 8 + Bytes.u32(b, 16, true);
+        if (b.length >= 20 && first > 8 + riff && 8 + riff <= b.length) {
+            // libwebp decodes only what the RIFF size covers, and refuses a first chunk that runs past it
+            throw ArgusException.invalidInput("The WebP's first chunk runs to byte " + first + ", past the " + (8 + riff)
+                    + " bytes its RIFF header gives. Send a valid WebP file.");
+        }
+        String firstId = b.length >= 16 ? new String(b, 12, 4, java.nio.charset.StandardCharsets.ISO_8859_1) : "";
+        long firstSize = b.length >= 20 ? Bytes.u32(b, 16, true) : 0;
+        if ((firstId.equals("VP8 ") && firstSize < 10) || (firstId.equals("VP8L") && firstSize < 5)) {
+            throw ArgusException.invalidInput("The WebP's " + firstId.trim() + " bitstream chunk holds " + firstSize
+                    + " bytes, too few for its header. Send a valid WebP file.");
+        }
         walk(b, 12, end, maxPixels, new long[] {-1, -1});
     }
 
