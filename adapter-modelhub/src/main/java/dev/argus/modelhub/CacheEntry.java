@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The record kept next to a cached file ({@code <file>.argus-meta}, a properties file).
+ * The record kept for a cached file ({@link CachePaths#meta()}, a properties file).
  *
  * @param location     the location it was fetched for, without pin ({@link HubLocation#display()})
  * @param url          where it came from, or {@code "placed by hand"}
@@ -44,8 +44,9 @@ record CacheEntry(String location, String url, String sha256, long size, String 
         }
     }
 
-    /** Writes atomically (temporary file, then move). */
+    /** Writes atomically (temporary file, then move), making its directory if need be. */
     void write(Path meta) throws IOException {
+        Files.createDirectories(meta.getParent());
         Properties p = new Properties();
         p.setProperty("location", location);
         p.setProperty("url", url);

@@ -14,7 +14,8 @@ import java.util.Objects;
  *
  * @param endpoint         the Hub, {@code https://huggingface.co} or a mirror; http or https, no credentials, query
  *                         or fragment; a trailing {@code /} is dropped
- * @param cacheDir         where downloads are kept, {@code <cacheDir>/<owner>/<repo>/<revision>/<path>}; made
+ * @param cacheDir         where downloads are kept, {@code <cacheDir>/<owner>/<repo>/<revision>/<path>}, with the
+ *                         cache's records, partial downloads and locks apart in {@code <cacheDir>/.argus/}; made
  *                         absolute
  * @param token            access token sent as {@code Authorization: Bearer} to the endpoint's host only, or
  *                         {@code null}; blank means none. Never logged; {@link #toString()} redacts it
@@ -25,15 +26,19 @@ import java.util.Objects;
  * @param offline          never touch the network: only cached or manually placed files resolve
  * @param verifyCachedHash rehash a cached file before reusing it (about 0.3 s per 100 MB)
  * @param backoffBase      first retry delay; doubles each retry, with jitter, capped at 30 s
+ * @param lockTimeout      longest wait for another process (or thread) that holds a file's cache lock while its
+ *                         download makes no progress; then resolving fails, naming the lock file and its holder
  */
 public record HubConfig(URI endpoint, Path cacheDir, String token, Duration connectTimeout, Duration readTimeout,
-                        int maxAttempts, boolean offline, boolean verifyCachedHash, Duration backoffBase) {
+                        int maxAttempts, boolean offline, boolean verifyCachedHash, Duration backoffBase,
+                        Duration lockTimeout) {
 
     public static final URI DEFAULT_ENDPOINT = URI.create("https://huggingface.co");
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_ATTEMPTS = 4;
     public static final Duration DEFAULT_BACKOFF_BASE = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMinutes(5);
 
     public HubConfig {
         endpoint = validEndpoint(endpoint);
@@ -45,42 +50,51 @@ public record HubConfig(URI endpoint, Path cacheDir, String token, Duration conn
         require(positive(readTimeout), "readTimeout must be positive, got " + readTimeout);
         require(maxAttempts >= 1 && maxAttempts <= 20, "maxAttempts must be 1..20, got " + maxAttempts);
         require(backoffBase != null && !backoffBase.isNegative(), "backoffBase must be >= 0, got " + backoffBase);
+        require(positive(lockTimeout), "lockTimeout must be positive, got " + lockTimeout);
     }
 
-    /** The public Hub, no token, 10 s connect / 30 s read timeouts, 4 attempts, online, cached files rehashed. */
+    /**
+     * The public Hub, no token, 10 s connect / 30 s read timeouts, 4 attempts, online, cached files rehashed, and 5 min
+     * of waiting for a cache lock whose holder makes no progress.
+     */
     public static HubConfig defaults(Path cacheDir) {
         return new HubConfig(DEFAULT_ENDPOINT, cacheDir, null, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT,
-                DEFAULT_MAX_ATTEMPTS, false, true, DEFAULT_BACKOFF_BASE);
+                DEFAULT_MAX_ATTEMPTS, false, true, DEFAULT_BACKOFF_BASE, DEFAULT_LOCK_TIMEOUT);
     }
 
     public HubConfig withEndpoint(URI newEndpoint) {
         return new HubConfig(newEndpoint, cacheDir, token, connectTimeout, readTimeout, maxAttempts, offline,
-                verifyCachedHash, backoffBase);
+                verifyCachedHash, backoffBase, lockTimeout);
     }
 
     public HubConfig withToken(String newToken) {
         return new HubConfig(endpoint, cacheDir, newToken, connectTimeout, readTimeout, maxAttempts, offline,
-                verifyCachedHash, backoffBase);
+                verifyCachedHash, backoffBase, lockTimeout);
     }
 
     public HubConfig withTimeouts(Duration connect, Duration read) {
         return new HubConfig(endpoint, cacheDir, token, connect, read, maxAttempts, offline, verifyCachedHash,
-                backoffBase);
+                backoffBase, lockTimeout);
     }
 
     public HubConfig withRetries(int attempts, Duration base) {
         return new HubConfig(endpoint, cacheDir, token, connectTimeout, readTimeout, attempts, offline,
-                verifyCachedHash, base);
+                verifyCachedHash, base, lockTimeout);
     }
 
     public HubConfig withOffline(boolean newOffline) {
         return new HubConfig(endpoint, cacheDir, token, connectTimeout, readTimeout, maxAttempts, newOffline,
-                verifyCachedHash, backoffBase);
+                verifyCachedHash, backoffBase, lockTimeout);
     }
 
     public HubConfig withVerifyCachedHash(boolean verify) {
         return new HubConfig(endpoint, cacheDir, token, connectTimeout, readTimeout, maxAttempts, offline, verify,
-                backoffBase);
+                backoffBase, lockTimeout);
+    }
+
+    public HubConfig withLockTimeout(Duration newLockTimeout) {
+        return new HubConfig(endpoint, cacheDir, token, connectTimeout, readTimeout, maxAttempts, offline,
+                verifyCachedHash, backoffBase, newLockTimeout);
     }
 
     public boolean hasToken() {
@@ -97,7 +111,7 @@ public record HubConfig(URI endpoint, Path cacheDir, String token, Duration conn
         return "HubConfig[endpoint=" + endpoint + ", cacheDir=" + cacheDir + ", token="
                 + (token == null ? "none" : "<redacted>") + ", connectTimeout=" + connectTimeout + ", readTimeout="
                 + readTimeout + ", maxAttempts=" + maxAttempts + ", offline=" + offline + ", verifyCachedHash="
-                + verifyCachedHash + ", backoffBase=" + backoffBase + "]";
+                + verifyCachedHash + ", backoffBase=" + backoffBase + ", lockTimeout=" + lockTimeout + "]";
     }
 
     private static URI validEndpoint(URI endpoint) {

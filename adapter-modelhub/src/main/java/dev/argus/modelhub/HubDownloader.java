@@ -15,7 +15,10 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Asks the Hub about a file (HEAD) and downloads it into a {@code .part} file, resuming and retrying. */
+/**
+ * Asks the Hub about a file (HEAD) and downloads it into a {@code .part} file, resuming and retrying. An HTML page in
+ * the file's place (a captive portal) is refused, never written.
+ */
 final class HubDownloader {
     private static final System.Logger LOG = System.getLogger(HubDownloader.class.getName());
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
@@ -51,6 +54,9 @@ final class HubDownloader {
                 int status = response.statusCode();
                 if (status >= 200 && status < 400) {
                     boolean direct = status < 300;
+                    if (direct) {
+                        WebPageCheck.refuseHtmlType(url, response);
+                    }
                     String sha256 = Sha256.fromEtag(linkedEtag != null ? linkedEtag
                             : direct ? headers.firstValue("ETag").orElse(null) : null);
                     long size = headers.firstValueAsLong("X-Linked-Size")
@@ -102,7 +108,7 @@ final class HubDownloader {
             return new Transfer(Sha256.hex(digest), offset, 0);
         }
         HttpResponse<InputStream> response = http.get(url, offset);
-        try (InputStream body = response.body()) {
+        try (InputStream raw = response.body()) {
             int status = response.statusCode();
             if (status == 200 && offset > 0) {
                 LOG.log(Level.INFO, "{0} ignored the Range request; downloading from the start",
@@ -116,6 +122,7 @@ final class HubDownloader {
             } else if (status != 200) {
                 throw http.failure(response);
             }
+            InputStream body = WebPageCheck.refuseHtml(url, response, raw, status == 200);
             long total = expectedSize >= 0 ? expectedSize : totalSize(response, offset);
             long received = copy(body, response.uri(), part, offset, total, digest, new ProgressThrottle(progress, total));
             return new Transfer(Sha256.hex(digest), offset + received, received);

@@ -28,8 +28,14 @@ final class HubFailure extends Exception {
         NOT_FOUND,
         /** Any other HTTP status, or an answer that makes no sense. */
         HTTP,
+        /** A redirect that cannot be followed, or whose target refuses the download: retrying does not help. */
+        REDIRECT,
+        /** An HTML page came back where a file was expected (a captive portal, a proxy's sign-in page). */
+        WEB_PAGE,
         /** Writing the cache failed. */
-        LOCAL_IO
+        LOCAL_IO,
+        /** Another process or thread held the file's cache lock, without progress, past the lock timeout. */
+        LOCKED
     }
 
     private final Kind kind;
@@ -68,9 +74,23 @@ final class HubFailure extends Exception {
         return new HubFailure(kind, hostOf(uri), status, retryable, retryAfter, detail, null, 1);
     }
 
-    /** The server answered something unusable (bad Content-Range, redirect loop); another try may fix it. */
+    /** The server answered something unusable (a resume at the wrong byte); another try, from zero, may fix it. */
     static HubFailure protocol(URI uri, String detail) {
         return new HubFailure(Kind.HTTP, hostOf(uri), -1, true, null, detail, null, 1);
+    }
+
+    /** A redirect from {@code uri} that cannot work (no Location, a loop, another scheme); never retried. */
+    static HubFailure redirect(URI uri, String detail) {
+        return new HubFailure(Kind.REDIRECT, hostOf(uri), -1, false, null, detail, null, 1);
+    }
+
+    /** {@code uri} answered {@code status} with a web page, {@code detail} saying which; never retried. */
+    static HubFailure webPage(URI uri, int status, String detail) {
+        return new HubFailure(Kind.WEB_PAGE, hostOf(uri), status, false, null, detail, null, 1);
+    }
+
+    static HubFailure locked(String detail) {
+        return new HubFailure(Kind.LOCKED, null, -1, false, null, detail, null, 1);
     }
 
     static HubFailure localIo(Path file, IOException e) {

@@ -8,8 +8,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodySubscribers;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Single HTTP exchanges with the Hub and its CDN. Redirects are followed by hand so that the token goes to the
@@ -40,11 +42,14 @@ final class HubHttp {
 
     /**
      * GET, following redirects, from byte {@code offset} on (a Range request when {@code offset > 0}). A 200 or 206
-     * response's body is a stream with the read timeout; any other status's body is left unread: close it.
+     * response's body is a stream with the read timeout; any other status's body is left unread: close it. A redirect
+     * loop, more than {@link #MAX_REDIRECTS} redirects or a redirect that cannot be followed fail at once.
      */
     HttpResponse<InputStream> get(URI url, long offset) throws HubFailure, InterruptedException {
         URI current = url;
-        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+        Set<URI> visited = new HashSet<>();
+        for (int hop = 0; ; hop++) {
+            visited.add(current);
             HttpRequest.Builder request = request(current).GET();
             if (offset > 0) {
                 request.header("Range", "bytes=" + offset + "-");
@@ -66,9 +71,16 @@ final class HubHttp {
                 return response;
             }
             closeQuietly(response.body());
+            if (visited.contains(next.get())) {
+                throw HubFailure.redirect(current, "redirect loop: " + shown(current) + " redirects back to "
+                        + shown(next.get()));
+            }
+            if (hop == MAX_REDIRECTS) {
+                throw HubFailure.redirect(current, "more than " + MAX_REDIRECTS + " redirects, the last to "
+                        + shown(next.get()));
+            }
             current = next.get();
         }
-        throw HubFailure.protocol(url, "more than " + MAX_REDIRECTS + " redirects");
     }
 
     /** Where a 3xx response points, resolved against the request; empty when the response is no redirect. */
@@ -78,23 +90,27 @@ final class HubHttp {
             return Optional.empty();
         }
         String location = response.headers().firstValue("Location")
-                .orElseThrow(() -> HubFailure.protocol(from, "HTTP " + status + " without a Location header"));
+                .orElseThrow(() -> HubFailure.redirect(from, "HTTP " + status + " without a Location header from "
+                        + shown(from)));
         URI target;
         try {
             target = from.resolve(location.strip());
         } catch (IllegalArgumentException e) {
-            throw HubFailure.protocol(from, "unusable redirect Location '" + location + "'");
+            throw HubFailure.redirect(from, "unusable redirect Location '" + printable(location.split("\\?", 2)[0])
+                    + "' from " + shown(from));
         }
         String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !(scheme.equals("http") && "http".equalsIgnoreCase(from.getScheme()))) {
-            throw HubFailure.protocol(from, "refusing redirect from " + from.getScheme() + " to '" + scheme + "'");
+            throw HubFailure.redirect(from, "refusing redirect from " + from.getScheme() + " to '" + printable(scheme)
+                    + "' (" + shown(from) + " redirects to " + printable(shown(target)) + ")");
         }
         return Optional.of(target);
     }
 
     /**
-     * What a non-success status means. 401/403 from the Hub: a token is needed; 404: no such file; 408, 429, 5xx
-     * and a 403 from the CDN (an expired signed link; the next try gets a fresh one from the Hub): try again.
+     * What a non-success status means. 401/403 from the Hub: a token is needed; 404 from the Hub: no such file; any
+     * other 4xx from where the Hub redirected to (a CDN refusing a freshly signed link): a redirect that cannot work.
+     * Only 408, 429 and 5xx are tried again.
      */
     HubFailure failure(HttpResponse<?> response) {
         URI uri = response.uri();
@@ -105,13 +121,18 @@ final class HubHttp {
                 .map(m -> m.length() > 200 ? m.substring(0, 200) + "..." : m).orElse(null);
         String detail = "HTTP " + status + (code == null ? "" : " " + code) + (message == null ? "" : ": " + message);
         boolean fromHub = isEndpointHost(uri);
+        boolean retryable = status == 408 || status == 429 || status >= 500;
         if ((status == 401 || status == 403) && fromHub) {
             return HubFailure.status(HubFailure.Kind.AUTH, uri, status, false, null, detail);
         }
-        if (status == 404) {
+        if (status == 404 && fromHub) {
             return HubFailure.status(HubFailure.Kind.NOT_FOUND, uri, status, false, null, detail);
         }
-        boolean retryable = status == 408 || status == 429 || status >= 500 || status == 403;
+        if (!fromHub && status >= 400 && status < 500 && !retryable) {
+            return HubFailure.status(HubFailure.Kind.REDIRECT, uri, status, false, null, "the redirect target "
+                    + HubFailure.hostOf(uri) + " answered " + detail + (status != 403 ? ""
+                    : " (a storage service refuses a signed link it will not honour: check this machine's clock)"));
+        }
         Duration retryAfter = Retrier.parseRetryAfter(response.headers().firstValue("Retry-After").orElse(null));
         return HubFailure.status(HubFailure.Kind.HTTP, uri, status, retryable, retryAfter, detail);
     }
@@ -148,6 +169,19 @@ final class HubHttp {
         } catch (IOException ignored) {
             // closing only cancels the rest of the body
         }
+    }
+
+    /** The URI without user info, query or fragment (a signed link's query is a credential): for messages. */
+    static String shown(URI uri) {
+        if (uri.getHost() == null) {
+            return uri.getScheme() == null ? "a relative URI" : uri.getScheme() + ":...";
+        }
+        return uri.getScheme() + "://" + HubFailure.hostOf(uri) + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    }
+
+    private static String printable(String s) {
+        String clean = s.replaceAll("\\p{Cntrl}", " ");
+        return clean.length() > 200 ? clean.substring(0, 200) + "..." : clean;
     }
 
     private static int port(URI uri) {

@@ -4,6 +4,7 @@ import dev.argus.domain.ArgusException;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 
 /** The messages people read when a Hub file cannot be had: what went wrong, and what to do instead. */
@@ -46,8 +47,19 @@ final class HubMessages {
                     : "something unusable: " + f.getMessage()) + tries + "."
                     + (f.retryable() ? " The Hub may be down or limiting requests; try again later, or: " : " ")
                     + doItYourself(), f);
+            case REDIRECT -> unavailable("the download of " + url + " cannot follow its redirect: " + f.getMessage()
+                    + ". Retrying will not help. Check the Hub endpoint (" + config.endpoint() + ") and any proxy or "
+                    + "firewall between here and " + host + "; or: " + doItYourself(), f);
+            case WEB_PAGE -> unavailable(host + " sent " + f.getMessage() + " instead of " + url + ". Something "
+                    + "between here and " + config.endpointHost() + " answers in the Hub's place, such as a captive "
+                    + "portal, a proxy's sign-in page or an error page: sign in to the network or fix the proxy "
+                    + "settings (and check the Hub endpoint " + config.endpoint() + "), then try again. Nothing was "
+                    + "cached. Or: " + doItYourself(), f);
             case LOCAL_IO -> unavailable(f.getMessage() + ". Check free disk space and that the cache directory "
                     + config.cacheDir() + " is writable, or set argus.model=/path/to/model.onnx.", f);
+            case LOCKED -> unavailable(f.getMessage() + ". If the holder is stuck, stop it and try again (a lock is "
+                    + "released when its process ends); to wait longer, raise the lock timeout (HubConfig.lockTimeout, "
+                    + "now " + duration(config.lockTimeout()) + "); or set argus.model=/path/to/model.onnx.", f);
         };
     }
 
@@ -96,6 +108,16 @@ final class HubMessages {
 
     private ArgusException unavailable(String what, Throwable cause) {
         return ArgusException.modelUnavailable("Cannot download " + location.display() + ": " + what, cause);
+    }
+
+    /** 250 ms, 30 s, 5 min: a timeout as people write it. */
+    static String duration(Duration d) {
+        long millis = d.toMillis();
+        if (millis < 1_000 || millis % 1_000 != 0) {
+            return millis + " ms";
+        }
+        long seconds = millis / 1_000;
+        return seconds % 60 != 0 ? seconds + " s" : seconds / 60 + " min";
     }
 
     /** 102.5 MB, 26.1 kB, 12 bytes; decimal units like the Hub shows. */

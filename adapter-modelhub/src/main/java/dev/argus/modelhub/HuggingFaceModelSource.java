@@ -11,8 +11,10 @@ import java.util.Objects;
 
 /**
  * Model files from the Hugging Face Hub ({@code hf://OWNER/REPO/PATH[@REVISION][#sha256=HEX]}): downloaded once,
- * verified (size and SHA-256: the pin, else the Hub's {@code X-Linked-Etag}), kept in the cache and reused without
- * touching the network. Thread-safe; concurrent resolves of one file, also from other processes, download it once.
+ * verified (size and SHA-256: the pin, else the Hub's {@code X-Linked-Etag}), kept in the cache and reused. A cached
+ * file of a pinned location or of a commit is reused without touching the network; one of a branch (or tag) costs a
+ * HEAD, to pick up a new commit; one found without a record is checked against the Hub's hash (see
+ * {@link CachedCopyCheck}). Thread-safe; concurrent resolves of one file, also from other processes, download it once.
  */
 public final class HuggingFaceModelSource implements ModelSource, LocationSyntax {
     private static final System.Logger LOG = System.getLogger(HuggingFaceModelSource.class.getName());
@@ -20,12 +22,14 @@ public final class HuggingFaceModelSource implements ModelSource, LocationSyntax
     private final HubConfig config;
     private final HubDownloader downloader;
     private final ModelCache cache;
+    private final CachedCopyCheck check;
 
     public HuggingFaceModelSource(HubConfig config) {
         this.config = Objects.requireNonNull(config, "config");
-        this.downloader = new HubDownloader(new HubHttp(config),
-                new Retrier(config.maxAttempts(), config.backoffBase()));
+        HubHttp http = new HubHttp(config);
+        this.downloader = new HubDownloader(http, new Retrier(config.maxAttempts(), config.backoffBase()));
         this.cache = new ModelCache(config.verifyCachedHash());
+        this.check = new CachedCopyCheck(new HubDownloader(http, new Retrier(1, config.backoffBase())));
     }
 
     public HubConfig config() {
@@ -54,24 +58,28 @@ public final class HuggingFaceModelSource implements ModelSource, LocationSyntax
         CachePaths paths = CachePaths.of(config.cacheDir(), hub);
         HubMessages messages = new HubMessages(config, hub, paths.target());
         if (config.offline()) {
-            // read-only, so no lock: a download elsewhere only ever moves a complete, verified file into place
+            // no lock: a download elsewhere only ever moves a complete, verified file into place
             ModelCache.Lookup cached = cache.lookup(hub, paths);
             if (cached.hit()) {
-                return cached.file();
+                return check.acceptOffline(hub, paths, cached);
             }
             throw messages.offline(cached.problem());
         }
-        try (TargetLock lock = TargetLock.acquire(paths.lock())) {
+        try (TargetLock lock = TargetLock.acquire(paths.lock(), config.lockTimeout(), () -> partLength(paths))) {
             ModelCache.Lookup cached = cache.lookup(hub, paths);
             if (cached.hit()) {
-                LOG.log(Level.DEBUG, "Using cached {0} at {1}", hub.display(), cached.file());
-                return cached.file();
+                RemoteFile newer = check.changedUpstream(hub, paths, cached, messages.url());
+                if (newer == null) {
+                    LOG.log(Level.DEBUG, "Using cached {0} at {1}", hub.display(), cached.file());
+                    return cached.file();
+                }
+                return replace(hub, paths, messages, progress(progress), cached, newer);
             }
             if (cached.problem() != null) {
                 LOG.log(Level.WARNING, "The cached copy of {0} at {1} cannot be used: {2}; downloading it again",
                         hub.display(), paths.target(), cached.problem());
             }
-            return fetch(hub, paths, messages, progress == null ? ProgressListener.NONE : progress);
+            return fetch(hub, paths, messages, progress(progress), downloader.head(messages.url()));
         } catch (HubFailure failure) {
             throw messages.failure(failure);
         } catch (InterruptedException e) {
@@ -80,10 +88,29 @@ public final class HuggingFaceModelSource implements ModelSource, LocationSyntax
         }
     }
 
-    private Path fetch(HubLocation hub, CachePaths paths, HubMessages messages, ProgressListener progress)
-            throws HubFailure, InterruptedException {
+    /**
+     * Downloads what the Hub now offers in place of {@code cached}. If that fails and {@code cached} was verified
+     * (the previous commit of a branch), it is served still, with a warning; one never verified is not.
+     */
+    private Path replace(HubLocation hub, CachePaths paths, HubMessages messages, ProgressListener progress,
+                         ModelCache.Lookup cached, RemoteFile newer) throws HubFailure, InterruptedException {
+        try {
+            return fetch(hub, paths, messages, progress, newer);
+        } catch (HubFailure failure) {
+            if (cached.unverified()) {
+                throw failure;
+            }
+            LOG.log(Level.WARNING, "Could not download the new version of {0} ({1}); serving the cached copy (commit "
+                    + "{2}) and trying again at the next start", hub.display(),
+                    (failure.host() == null ? "" : failure.host() + ": ") + failure.getMessage(),
+                    cached.entry().commit().isEmpty() ? "unknown" : cached.entry().commit());
+            return cached.file();
+        }
+    }
+
+    private Path fetch(HubLocation hub, CachePaths paths, HubMessages messages, ProgressListener progress,
+                       RemoteFile remote) throws HubFailure, InterruptedException {
         URI url = messages.url();
-        RemoteFile remote = downloader.head(url);
         if (hub.sha256() != null && remote.sha256() != null && !hub.sha256().equals(remote.sha256())) {
             throw messages.pinDisagrees(remote);
         }
@@ -122,6 +149,19 @@ public final class HuggingFaceModelSource implements ModelSource, LocationSyntax
                 expected == null ? "not verified" : hub.sha256() != null ? "matches the pin"
                         : "matches the Hub's X-Linked-Etag");
         return paths.target();
+    }
+
+    private static ProgressListener progress(ProgressListener progress) {
+        return progress == null ? ProgressListener.NONE : progress;
+    }
+
+    /** How far a download of this file has come: what a process waiting for its lock watches. */
+    private static long partLength(CachePaths paths) {
+        try {
+            return PartFile.existingLength(paths.part());
+        } catch (HubFailure unreadable) {
+            return -1;
+        }
     }
 
     /** {@code null} when the download is what was expected; otherwise what differs. */

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Decides whether a cached file may be reused, and puts verified downloads into place. */
+/** Decides whether a cached file may be reused, keeps its record, and puts verified downloads into place. */
 final class ModelCache {
     static final String PLACED_BY_HAND = "placed by hand";
     private static final System.Logger LOG = System.getLogger(ModelCache.class.getName());
@@ -15,12 +15,24 @@ final class ModelCache {
     /**
      * Outcome of a cache lookup.
      *
-     * @param file    the usable file, or {@code null}
-     * @param problem why a file that is there cannot be used, or {@code null} (then it is simply absent)
+     * @param file     the usable file, or {@code null}
+     * @param problem  why a file that is there cannot be used, or {@code null} (then it is simply absent)
+     * @param entry    what is known about the usable file: its record, or for a file without one, what was found
+     *                 (placed by hand, its hash computed); {@code null} when there is no usable file
+     * @param recorded whether {@code entry} is on disk already
      */
-    record Lookup(Path file, String problem) {
+    record Lookup(Path file, String problem, CacheEntry entry, boolean recorded) {
+        static Lookup miss(String problem) {
+            return new Lookup(null, problem, null, false);
+        }
+
         boolean hit() {
             return file != null;
+        }
+
+        /** A file nobody checked against a hash: found without a record, or recorded as such by an earlier run. */
+        boolean unverified() {
+            return hit() && PLACED_BY_HAND.equals(entry.url()) && "none".equals(entry.hashSource());
         }
     }
 
@@ -32,22 +44,23 @@ final class ModelCache {
 
     /**
      * A cached file is reused when its record matches the location (and pin) and its size, and, with
-     * {@code verifyHash}, its hash. A file without a record was put there by hand: it is used as it is (after
-     * checking the pin, if any) and a record is written for it.
+     * {@code verifyHash}, its hash. A record in the previous layout ({@link CachePaths#legacyMeta()}) is carried over.
+     * A file without a record is hashed and checked against the pin, if any; whether it may be used beyond that is for
+     * the caller to find out ({@link Lookup#unverified()}), and to {@link #record} once it knows.
      */
     Lookup lookup(HubLocation location, CachePaths paths) {
         Path target = paths.target();
         if (!Files.isRegularFile(target)) {
-            return new Lookup(null, null);
+            return Lookup.miss(null);
         }
         try {
             long size = Files.size(target);
             if (size == 0) {
-                return new Lookup(null, target + " is empty");
+                return Lookup.miss(target + " is empty");
             }
-            Optional<CacheEntry> entry = CacheEntry.read(paths.meta());
+            Optional<CacheEntry> entry = CacheEntry.read(paths.meta()).or(() -> legacy(location, paths));
             if (entry.isEmpty()) {
-                return placedByHand(location, paths, size);
+                return withoutRecord(location, paths, size);
             }
             CacheEntry e = entry.get();
             String problem = !e.location().equals(location.display()) ? "its record is for " + e.location()
@@ -60,32 +73,47 @@ final class ModelCache {
                 problem = actual.equals(e.sha256()) ? null
                         : "it is corrupted: sha256 " + actual + ", recorded " + e.sha256();
             }
-            return problem == null ? new Lookup(target, null) : new Lookup(null, problem);
+            return problem == null ? new Lookup(target, null, e, true) : Lookup.miss(problem);
         } catch (IOException e) {
-            return new Lookup(null, "it cannot be read (" + e.getMessage() + ")");
+            return Lookup.miss("it cannot be read (" + e.getMessage() + ")");
         }
     }
 
-    private Lookup placedByHand(HubLocation location, CachePaths paths, long size) throws IOException {
+    private static Lookup withoutRecord(HubLocation location, CachePaths paths, long size) throws IOException {
         String actual = Sha256.of(paths.target());
         if (location.sha256() != null && !location.sha256().equals(actual)) {
-            return new Lookup(null, "it has sha256 " + actual + " but the location pins " + location.sha256());
+            return Lookup.miss("it has sha256 " + actual + " but the location pins " + location.sha256());
         }
-        LOG.log(Level.INFO, "Using {0} found at {1} (no download record, sha256 {2}). To verify it in future, pin it:"
-                + " {3}#sha256={2}", location.display(), paths.target(), actual, location.display());
+        return new Lookup(paths.target(), null, new CacheEntry(location.display(), PLACED_BY_HAND, actual, size,
+                location.sha256() == null ? "none" : "pin", "", Instant.now()), false);
+    }
+
+    /** The record the previous layout kept beside the file, if it is one and is for this location. */
+    private static Optional<CacheEntry> legacy(HubLocation location, CachePaths paths) {
+        Optional<CacheEntry> entry = CacheEntry.read(paths.legacyMeta())
+                .filter(e -> e.location().equals(location.display()));
+        entry.ifPresent(e -> {
+            LOG.log(Level.INFO, "Carrying over the record of {0} from {1} to {2}", location.display(),
+                    paths.legacyMeta(), paths.meta());
+            record(paths, e);
+        });
+        return entry;
+    }
+
+    /** Writes the record; a cache that cannot take it (read-only) only costs a rehash next time. */
+    static void record(CachePaths paths, CacheEntry entry) {
         try {
-            new CacheEntry(location.display(), PLACED_BY_HAND, actual, size,
-                    location.sha256() == null ? "none" : "pin", "", Instant.now()).write(paths.meta());
-        } catch (IOException readOnlyCache) {
-            LOG.log(Level.DEBUG, "Cannot record {0}: {1}", paths.meta(), readOnlyCache.getMessage());
+            entry.write(paths.meta());
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "Cannot record {0}: {1}", paths.meta(), e.getMessage());
         }
-        return new Lookup(paths.target(), null);
     }
 
     /** Moves the verified {@code .part} into place, then records it. */
     void store(CachePaths paths, CacheEntry entry) throws HubFailure {
         try {
             Files.deleteIfExists(paths.meta());
+            Files.createDirectories(paths.target().getParent());
             CacheEntry.moveReplacing(paths.part(), paths.target());
         } catch (IOException e) {
             throw HubFailure.localIo(paths.target(), e);
@@ -93,7 +121,7 @@ final class ModelCache {
         try {
             entry.write(paths.meta());
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "Cannot write {0} ({1}); the file will be rehashed next time", paths.meta(),
+            LOG.log(Level.WARNING, "Cannot write {0} ({1}); the file will be checked again next time", paths.meta(),
                     e.getMessage());
         }
     }

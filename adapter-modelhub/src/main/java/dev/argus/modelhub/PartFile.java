@@ -54,6 +54,7 @@ final class PartFile implements AutoCloseable {
         String identity = "commit=" + remote.commit() + ";sha256=" + remote.sha256() + ";size=" + remote.size();
         boolean identified = remote.commit() != null || remote.sha256() != null;
         try {
+            Files.createDirectories(part.getParent());
             String recorded = Files.isRegularFile(from) ? Files.readString(from) : null;
             if (!identified || !identity.equals(recorded)) {
                 if (Files.exists(part)) {

@@ -23,24 +23,39 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A loopback stand-in for the Hub serving one model file at {@link #MODEL_PATH}, like the real one: HEAD and GET
- * answer 302 with {@code X-Linked-Etag}/{@code X-Linked-Size}/{@code X-Repo-Commit} and a Location on another host
- * ({@code localhost} instead of {@code 127.0.0.1}, the "CDN"), which serves the bytes with Range support. Knobs and a
- * queue of faults for the next GETs of the bytes make it misbehave.
+ * A loopback stand-in for the Hub serving one model file at {@link #MODEL_PATH} (and at {@link #MODEL_PATH_AT_COMMIT}),
+ * like the real one: HEAD and GET answer 302 with {@code X-Linked-Etag}/{@code X-Linked-Size}/{@code X-Repo-Commit}
+ * and a Location on another host ({@code localhost} instead of {@code 127.0.0.1}, the "CDN"), which serves the bytes
+ * with Range support. Knobs and a queue of faults for the next GETs of the bytes make it misbehave; {@link #addFile}
+ * serves more files of the repository directly.
  */
 final class FakeHub implements AutoCloseable {
     static final String LOCATION = "hf://Xenova/resnet-50/onnx/model.onnx";
     static final String MODEL_PATH = "/Xenova/resnet-50/resolve/main/onnx/model.onnx";
     static final String CDN_PATH = "/cdn/blob/model.onnx";
     static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
+    static final String MODEL_PATH_AT_COMMIT = "/Xenova/resnet-50/resolve/" + COMMIT + "/onnx/model.onnx";
+    static final String REPO_FILES = "/Xenova/resnet-50/resolve/main/";
+    /** Redirects to itself. */
+    static final String CDN_LOOP = "/cdn/loop";
+    /** {@code /cdn/hop/N} redirects to {@code /cdn/hop/N+1}, without end. */
+    static final String CDN_HOPS = "/cdn/hop/";
 
-    enum Fault { ERROR_500, TOO_MANY_REQUESTS_RETRY_AFTER_1, DROP_MID_BODY, STALL_MID_BODY, ENDLESS_BODY, ENDLESS_ERROR_500 }
+    enum Fault {
+        ERROR_500, TOO_MANY_REQUESTS_RETRY_AFTER_1, DROP_MID_BODY, STALL_MID_BODY, ENDLESS_BODY, ENDLESS_ERROR_500,
+        FORBIDDEN_403, NOT_FOUND_404, SIGN_IN_PAGE
+    }
+
+    /** What {@link Fault#SIGN_IN_PAGE} serves, with 200 and {@code text/html}: a captive portal's page. */
+    static final String SIGN_IN_PAGE = "<!DOCTYPE html>\n<html><head><title>Guest Wi-Fi: sign in</title></head>"
+            + "<body>Accept the terms to continue</body></html>\n";
 
     record Request(String method, String path, String range, String authorization) {
     }
 
-    final byte[] content;
-    final String sha256;
+    volatile byte[] content;
+    volatile String sha256;
+    volatile String commit = COMMIT;
     volatile byte[] served;
     volatile boolean redirectToCdn = true;
     volatile boolean publishHash = true;
@@ -48,6 +63,12 @@ final class FakeHub implements AutoCloseable {
     volatile int status;
     volatile String errorCode;
     volatile long stallMillis = 3_000;
+    /** When set, the model's Hub URL answers 302 with this Location instead ({@code ""}: no Location at all). */
+    volatile String hubRedirect;
+    /** When set, the model's Hub URL answers 200 with this page and {@link #webPageType}, as a captive portal does. */
+    volatile String webPage;
+    volatile String webPageType = "text/html; charset=utf-8";
+    private final java.util.Map<String, byte[]> files = new java.util.concurrent.ConcurrentHashMap<>();
     final Queue<Fault> faults = new ConcurrentLinkedQueue<>();
     final List<Request> requests = new CopyOnWriteArrayList<>();
 
@@ -69,6 +90,19 @@ final class FakeHub implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
+    /** Publishes a new commit on {@code main} in which the model file has {@code data}. */
+    void newCommit(byte[] data, String newCommit) {
+        content = data;
+        served = data;
+        sha256 = sha256(data);
+        commit = newCommit;
+    }
+
+    /** Serves {@code data} as the repository file {@code pathInRepo} on {@code main}: directly, hash published. */
+    void addFile(String pathInRepo, byte[] data) {
+        files.put(REPO_FILES + pathInRepo, data);
+    }
+
     long count(String method, String path) {
         return requests.stream().filter(r -> r.method().equals(method) && r.path().equals(path)).count();
     }
@@ -83,10 +117,16 @@ final class FakeHub implements AutoCloseable {
         requests.add(new Request(method, path, ex.getRequestHeaders().getFirst("Range"),
                 ex.getRequestHeaders().getFirst("Authorization")));
         try (ex) {
-            if (path.equals(MODEL_PATH)) {
+            if (path.equals(MODEL_PATH) || path.equals(MODEL_PATH_AT_COMMIT)) {
                 hub(ex, method);
+            } else if (files.containsKey(path)) {
+                file(ex, method, files.get(path));
             } else if (path.equals(CDN_PATH) && method.equals("GET")) {
                 body(ex);
+            } else if (path.equals(CDN_LOOP)) {
+                redirect(ex, CDN_LOOP);
+            } else if (path.startsWith(CDN_HOPS)) {
+                redirect(ex, CDN_HOPS + (Integer.parseInt(path.substring(CDN_HOPS.length())) + 1));
             } else {
                 ex.getResponseHeaders().set("X-Error-Code", "EntryNotFound");
                 ex.sendResponseHeaders(404, -1);
@@ -96,7 +136,24 @@ final class FakeHub implements AutoCloseable {
 
     private void hub(HttpExchange ex, String method) throws IOException {
         var headers = ex.getResponseHeaders();
-        headers.set("X-Repo-Commit", COMMIT);
+        String page = webPage;
+        if (page != null) {
+            byte[] html = page.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            headers.set("Content-Type", webPageType);
+            ex.sendResponseHeaders(200, method.equals("HEAD") ? -1 : html.length);
+            if (!method.equals("HEAD")) {
+                ex.getResponseBody().write(html);
+            }
+            return;
+        }
+        headers.set("X-Repo-Commit", commit);
+        if (hubRedirect != null) {
+            if (!hubRedirect.isEmpty()) {
+                headers.set("Location", hubRedirect);
+            }
+            ex.sendResponseHeaders(302, -1);
+            return;
+        }
         if (status != 0) {
             if (errorCode != null) {
                 headers.set("X-Error-Code", errorCode);
@@ -120,11 +177,38 @@ final class FakeHub implements AutoCloseable {
         }
     }
 
+    private void file(HttpExchange ex, String method, byte[] data) throws IOException {
+        var headers = ex.getResponseHeaders();
+        headers.set("X-Repo-Commit", commit);
+        headers.set("X-Linked-Etag", "\"" + sha256(data) + "\"");
+        headers.set("X-Linked-Size", Long.toString(data.length));
+        headers.set("Content-Type", "application/octet-stream");
+        if (method.equals("HEAD")) {
+            headers.set("Content-Length", Long.toString(data.length));
+            ex.sendResponseHeaders(200, -1);
+        } else {
+            ex.sendResponseHeaders(200, data.length);
+            ex.getResponseBody().write(data);
+        }
+    }
+
+    private static void redirect(HttpExchange ex, String location) throws IOException {
+        ex.getResponseHeaders().set("Location", location);
+        ex.sendResponseHeaders(302, -1);
+    }
+
     private void body(HttpExchange ex) throws IOException {
         byte[] data = served;
         Fault fault = faults.poll();
-        if (fault == Fault.ERROR_500) {
-            ex.sendResponseHeaders(500, -1);
+        if (fault == Fault.ERROR_500 || fault == Fault.FORBIDDEN_403 || fault == Fault.NOT_FOUND_404) {
+            ex.sendResponseHeaders(fault == Fault.ERROR_500 ? 500 : fault == Fault.FORBIDDEN_403 ? 403 : 404, -1);
+            return;
+        }
+        if (fault == Fault.SIGN_IN_PAGE) {
+            byte[] html = SIGN_IN_PAGE.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            ex.sendResponseHeaders(200, html.length);
+            ex.getResponseBody().write(html);
             return;
         }
         if (fault == Fault.ENDLESS_BODY || fault == Fault.ENDLESS_ERROR_500) {

@@ -25,6 +25,7 @@ class HubConfigTest {
         assertThat(DEFAULTS.offline()).isFalse();
         assertThat(DEFAULTS.verifyCachedHash()).isTrue();
         assertThat(DEFAULTS.backoffBase()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(DEFAULTS.lockTimeout()).isEqualTo(Duration.ofMinutes(5));
     }
 
     @Test
@@ -41,6 +42,11 @@ class HubConfigTest {
                 .containsExactly(true, false, 2);
         assertThat(c.readTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.cacheDir()).isEqualTo(DEFAULTS.cacheDir());
+        assertThat(c.lockTimeout()).as("kept by every other wither").isEqualTo(HubConfig.DEFAULT_LOCK_TIMEOUT);
+        assertThat(c.withLockTimeout(Duration.ofSeconds(20)))
+                .extracting(HubConfig::lockTimeout, HubConfig::readTimeout, HubConfig::offline)
+                .containsExactly(Duration.ofSeconds(20), Duration.ofSeconds(5), true);
+        assertThat(c.withLockTimeout(Duration.ofSeconds(20)).toString()).contains("lockTimeout=PT20S");
     }
 
     @Test
@@ -68,6 +74,8 @@ class HubConfigTest {
         assertInvalid(() -> DEFAULTS.withRetries(0, Duration.ZERO), "maxAttempts");
         assertInvalid(() -> DEFAULTS.withRetries(21, Duration.ZERO), "maxAttempts");
         assertInvalid(() -> DEFAULTS.withRetries(3, Duration.ofMillis(-1)), "backoffBase");
+        assertInvalid(() -> DEFAULTS.withLockTimeout(Duration.ZERO), "lockTimeout");
+        assertInvalid(() -> DEFAULTS.withLockTimeout(null), "lockTimeout");
         assertThatThrownBy(() -> DEFAULTS.withToken("hf_abc def"))
                 .hasMessageContaining("HF_TOKEN").hasMessageNotContaining("hf_abc");
         assertThatThrownBy(() -> HubConfig.defaults(null)).isInstanceOf(NullPointerException.class);

@@ -120,7 +120,7 @@ class HubFailureTest extends HubTestSupport {
         resolve(config(), FakeHub.LOCATION + "#sha256=" + hub.sha256.toUpperCase());
 
         assertThat(Files.readAllBytes(target())).isEqualTo(hub.content);
-        assertThat(Files.readString(target().resolveSibling("model.onnx.argus-meta"))).contains("hashSource=pin");
+        assertThat(Files.readString(meta())).contains("hashSource=pin");
     }
 
     @Test

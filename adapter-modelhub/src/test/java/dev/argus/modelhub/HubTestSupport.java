@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -47,8 +48,23 @@ abstract class HubTestSupport {
         return tmp.resolve("cache/Xenova/resnet-50/main/onnx/model.onnx");
     }
 
+    /** Bookkeeping lives apart from the files, where no repository path can reach: {@code <cache>/.argus/...}. */
     Path part() {
-        return tmp.resolve("cache/Xenova/resnet-50/main/onnx/model.onnx.part");
+        return tmp.resolve("cache/.argus/Xenova/resnet-50/main/onnx%2Fmodel.onnx.part");
+    }
+
+    Path meta() {
+        return tmp.resolve("cache/.argus/Xenova/resnet-50/main/onnx%2Fmodel.onnx.meta");
+    }
+
+    Path lock() {
+        return tmp.resolve("cache/.argus/Xenova/resnet-50/main/onnx%2Fmodel.onnx.lock");
+    }
+
+    /** Puts {@code data} where the model is cached, without a record: as someone placing it by hand would. */
+    void placeByHand(byte[] data) throws IOException {
+        Files.createDirectories(target().getParent());
+        Files.write(target(), data);
     }
 
     static ArgusException thrown(Runnable action) {

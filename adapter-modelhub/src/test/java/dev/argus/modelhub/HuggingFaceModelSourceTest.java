@@ -28,7 +28,7 @@ class HuggingFaceModelSourceTest extends HubTestSupport {
         assertThat(Files.readAllBytes(file)).isEqualTo(hub.content);
         assertThat(part()).doesNotExist();
         Properties meta = new Properties();
-        try (var in = Files.newInputStream(Path.of(file + ".argus-meta"))) {
+        try (var in = Files.newInputStream(meta())) {
             meta.load(in);
         }
         assertThat(meta.getProperty("sha256")).isEqualTo(hub.sha256);
@@ -41,14 +41,16 @@ class HuggingFaceModelSourceTest extends HubTestSupport {
     }
 
     @Test
-    void reusesTheCacheWithoutTouchingTheNetwork() {
-        resolve();
+    void reusesTheCacheOfACommitWithoutTouchingTheNetwork() {
+        String atCommit = FakeHub.LOCATION + "@" + FakeHub.COMMIT;
+        Path first = resolve(config(), atCommit);
         int before = hub.requests.size();
 
-        Path again = resolve();
+        Path again = resolve(config(), atCommit);
 
-        assertThat(again).isEqualTo(target());
-        assertThat(hub.requests).hasSize(before);
+        assertThat(again).isEqualTo(first)
+                .isEqualTo(tmp.resolve("cache/Xenova/resnet-50/" + FakeHub.COMMIT + "/onnx/model.onnx"));
+        assertThat(hub.requests).as("a commit never changes: no re-check").hasSize(before);
     }
 
     @Test
@@ -92,7 +94,7 @@ class HuggingFaceModelSourceTest extends HubTestSupport {
 
         assertThat(Files.readAllBytes(file)).isEqualTo(hub.content);
         assertThat(total.get()).as("size from the HEAD's Content-Length").isEqualTo(SIZE);
-        assertThat(Files.readString(Path.of(file + ".argus-meta")))
+        assertThat(Files.readString(meta()))
                 .contains("sha256=" + hub.sha256).contains("hashSource=none");
     }
 

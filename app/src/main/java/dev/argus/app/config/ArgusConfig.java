@@ -119,10 +119,11 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
     }
 
     /** Hugging Face Hub settings. The token is never printed. */
-    public record Hub(URI endpoint, String token, boolean offline) {
+    public record Hub(URI endpoint, String token, boolean offline, java.time.Duration lockTimeout) {
         @Override
         public String toString() {
-            return "Hub[endpoint=" + endpoint + ", token=" + (token.isEmpty() ? "none" : "<redacted>") + ", offline=" + offline + "]";
+            return "Hub[endpoint=" + endpoint + ", token=" + (token.isEmpty() ? "none" : "<redacted>") + ", offline=" + offline
+                    + ", lockTimeout=" + lockTimeout + "]";
         }
     }
 
@@ -265,7 +266,7 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         if (endpoint.getScheme() == null || !endpoint.getScheme().startsWith("http")) {
             throw r.bad(Key.HUB_ENDPOINT, "Give an http(s) URL");
         }
-        Hub hub = new Hub(endpoint, r.string(Key.HUB_TOKEN), r.bool(Key.HUB_OFFLINE));
+        Hub hub = new Hub(endpoint, r.string(Key.HUB_TOKEN), r.bool(Key.HUB_OFFLINE), r.millis(Key.HUB_LOCK_TIMEOUT_MS, 1, 86_400_000));
         return new ArgusConfig(backend, location, model, dataDir,
                 r.wrap(Key.MAX_BYTES, () -> new InputLimits(r.longIn(Key.MAX_BYTES, 1, Integer.MAX_VALUE - 8))),
                 r.longIn(Key.MAX_PIXELS, 1, 400_000_000L), decodeMemory(r), r.longIn(Key.DECODE_WAIT_MS, 0, 3_600_000),

@@ -81,6 +81,8 @@ public enum Key {
     TENSORRT_DEVICE("argus.tensorrt.device", "0", "CUDA device index."),
     HUB_ENDPOINT("argus.hub.endpoint", "https://huggingface.co", "Hugging Face Hub endpoint (env HF_ENDPOINT also works)."),
     HUB_TOKEN("argus.hub.token", "", "Hub token for gated repositories (env HF_TOKEN also works). Never logged."),
+    HUB_LOCK_TIMEOUT_MS("argus.hub.lock-timeout-ms", "300000",
+            "How long to wait for another process downloading the same file while its download makes no progress; then fail naming the lock and its holder."),
     HUB_OFFLINE("argus.hub.offline", "false", "Never download; use only cached or local models (env HF_HUB_OFFLINE=1 also works)."),
     CLOUDFLARE_BASE_URL("argus.cloudflare.base-url", "https://api.cloudflare.com", "For backend cloudflare: the API (or another Argus's REST base URL)."),
     CLOUDFLARE_ACCOUNT_ID("argus.cloudflare.account-id", "", "For backend cloudflare: the account id (env CLOUDFLARE_ACCOUNT_ID also works)."),

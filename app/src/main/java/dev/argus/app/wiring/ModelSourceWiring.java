@@ -14,7 +14,8 @@ public final class ModelSourceWiring {
         HubConfig hub = HubConfig.defaults(config.modelCacheDir())
                 .withEndpoint(config.hub().endpoint())
                 .withToken(config.hub().token())
-                .withOffline(config.hub().offline());
+                .withOffline(config.hub().offline())
+                .withLockTimeout(config.hub().lockTimeout());
         return ModelSources.standard(hub);
     }
 
@@ -23,7 +24,8 @@ public final class ModelSourceWiring {
         HubConfig hub = HubConfig.defaults(config.modelCacheDir())
                 .withEndpoint(config.hub().endpoint())
                 .withToken(config.hub().token())
-                .withOffline(true);
+                .withOffline(true)
+                .withLockTimeout(config.hub().lockTimeout());
         return ModelSources.standard(hub);
     }
 }
