@@ -89,7 +89,7 @@ public final class ImageIoImagePreprocessor implements ImagePreprocessor {
 
     private static RgbImage read(OpenedImage image, Rectangle region, Deadline deadline) {
         try {
-            return image.read(region, deadline);
+            return image.readWithin(region, deadline);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             throw translate(e);
         }

@@ -140,7 +140,7 @@ final class OpenedImage implements AutoCloseable {
      * outside it is not allowed).
      */
     RgbImage read(Rectangle uprightRegion) throws IOException {
-        return read(uprightRegion, dev.argus.domain.Deadline.none());
+        return readWithin(uprightRegion, dev.argus.domain.Deadline.none());
     }
 
     /**
@@ -148,7 +148,7 @@ final class OpenedImage implements AutoCloseable {
      * (every few rows, on this thread) check it and ask the reader to stop, and the deadline's {@code TIMEOUT} is thrown
      * instead of returning the part decoded so far.
      */
-    RgbImage read(Rectangle uprightRegion, dev.argus.domain.Deadline deadline) throws IOException {
+    RgbImage readWithin(Rectangle uprightRegion, dev.argus.domain.Deadline deadline) throws IOException {
         if (deadline == dev.argus.domain.Deadline.none()) {
             return decode(uprightRegion);
         }

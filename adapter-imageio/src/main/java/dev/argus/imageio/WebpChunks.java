@@ -19,8 +19,8 @@ final class WebpChunks {
                     + " any image. Send a valid WebP file.");
         }
         int end = (int) Math.min(b.length, 8 + Math.min(riff, Integer.MAX_VALUE - 8));
-        long first = 12 + 8 + Bytes.u32(b, 16, true);
-        if (b.length >= 20 && first > 8 + riff && 8 + riff <= b.length) {
+        long first = b.length >= 20 ? 12 + 8 + Bytes.u32(b, 16, true) : 0;
+        if (first > 8 + riff && 8 + riff <= b.length) {
             // libwebp decodes only what the RIFF size covers, and refuses a first chunk that runs past it
             throw ArgusException.invalidInput("The WebP's first chunk runs to byte " + first + ", past the " + (8 + riff)
                     + " bytes its RIFF header gives. Send a valid WebP file.");

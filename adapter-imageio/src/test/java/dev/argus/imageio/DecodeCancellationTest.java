@@ -82,7 +82,7 @@ class DecodeCancellationTest {
         try (OpenedImage image = decoder.open(file)) {
             Progress progress = new Progress();
             image.reader().addIIOReadProgressListener(progress);
-            image.read(all, Deadline.none().orWhen(() -> false));
+            image.readWithin(all, Deadline.none().orWhen(() -> false));
             whole = progress.updates.get();
             assertThat(progress.aborted).isFalse();
         }
@@ -98,7 +98,7 @@ class DecodeCancellationTest {
                 }
                 return progress.cancelled;
             });
-            assertThatThrownBy(() -> image.read(all, deadline)).isInstanceOf(ArgusException.class)
+            assertThatThrownBy(() -> image.readWithin(all, deadline)).isInstanceOf(ArgusException.class)
                     .satisfies(e -> assertThat(((ArgusException) e).code()).isEqualTo(ErrorCode.TIMEOUT))
                     .hasMessageContaining("cancelled");
             assertThat(progress.aborted).as("the reader was asked to stop").isTrue();

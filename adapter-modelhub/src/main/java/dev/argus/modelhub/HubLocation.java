@@ -44,7 +44,9 @@ public record HubLocation(String owner, String repo, String path, String revisio
             check(!BAD_PATH_CHARS.matcher(segment).find(), "unsupported character in path '" + path + "'");
         }
         revision = revision == null ? DEFAULT_REVISION : revision;
-        check(REVISION.matcher(revision).matches() && !revision.contains(".."), "bad revision '" + revision + "'");
+        check(REVISION.matcher(revision).matches() && java.util.Arrays.stream(revision.split("/"))
+                .noneMatch(s -> s.equals(".") || s.equals("..")), "bad revision '" + revision + "'");
+        check(!revision.contains(".."), "bad revision '" + revision + "'");
         if (sha256 != null) {
             sha256 = sha256.toLowerCase(Locale.ROOT);
             check(SHA256.matcher(sha256).matches(), "the sha256 pin must be 64 hex digits");

@@ -22,10 +22,12 @@ import org.eclipse.jetty.util.component.AbstractLifeCycle;
  * connection is closed with 408. Jetty's idle timeout alone does not stop a client that trickles a header byte every
  * few seconds ("slowloris"): each byte restarts it, so such a client could hold a connection for days.
  *
- * <p>The clock starts at the first byte of each request, not when the connection opens or the previous response ends:
- * a keep-alive connection may rest with nothing to send for as long as the idle timeout allows. A sweep every
- * {@link #sweepPeriod} compares each resting connection's byte count with what it was when it came to rest, so the
- * first byte is noticed within one period, and the deadline holds to within one period.
+ * <p>On a new connection the clock starts when it opens: a client connects to send a request, and one that sends
+ * nothing would otherwise hold a place under the connection limit for the whole idle timeout. After a response the
+ * clock starts at the first byte of the next request: a keep-alive connection may rest with nothing to send for as long
+ * as the idle timeout allows. A sweep every {@link #sweepPeriod} compares each resting connection's byte count with
+ * what it was when it came to rest, so the first byte is noticed within one period, and the deadline holds to within
+ * one period.
  */
 final class HeaderDeadline extends AbstractLifeCycle implements Connection.Listener, HttpChannel.Listener {
     private static final System.Logger LOG = System.getLogger(HeaderDeadline.class.getName());
@@ -56,9 +58,10 @@ final class HeaderDeadline extends AbstractLifeCycle implements Connection.Liste
         long bytesAtRest;
         long firstByteNanos = -1;
 
-        Watch(Connection connection) {
+        Watch(Connection connection, long openedNanos) {
             this.connection = connection;
             this.bytesAtRest = connection.getBytesIn();
+            this.firstByteNanos = openedNanos; // a new connection's first request is timed from the open
         }
     }
 
@@ -82,7 +85,7 @@ final class HeaderDeadline extends AbstractLifeCycle implements Connection.Liste
     @Override
     public void onOpened(Connection connection) {
         if (connection instanceof HttpConnection) { // TLS: the decrypted HTTP connection, not the TLS one beneath it
-            watches.put(connection, new Watch(connection));
+            watches.put(connection, new Watch(connection, clock.getAsLong()));
         }
     }
 
@@ -115,11 +118,19 @@ final class HeaderDeadline extends AbstractLifeCycle implements Connection.Liste
 
     /** Closes the connections whose request head has been arriving for longer than the deadline. */
     void sweep() {
+        try {
+            sweepOnce();
+        } catch (RuntimeException | Error e) { // a throwing task would end the schedule, and the protection with it
+            LOG.log(System.Logger.Level.WARNING, "header deadline sweep failed; it runs again", e);
+        }
+    }
+
+    private void sweepOnce() {
         long now = clock.getAsLong();
         for (Watch watch : watches.values()) {
             boolean late;
             synchronized (watch) {
-                if (watch.inRequest || watch.connection.getBytesIn() == watch.bytesAtRest) {
+                if (watch.inRequest || (watch.firstByteNanos < 0 && watch.connection.getBytesIn() == watch.bytesAtRest)) {
                     continue;
                 }
                 if (watch.firstByteNanos < 0) {

@@ -78,11 +78,14 @@ final class RequestBody {
 
     /** The request's body, read by the request's deadline ({@link #beforeDeadline}); close it when the request ends. */
     static Body read(io.javalin.http.Context ctx, long limit, Admission.Ticket ticket, Admission admission) {
-        String encoding = ctx.header("Content-Encoding");
-        if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
-            // read as it is, a compressed body would be refused as "not an image" or as bad JSON, which misleads
-            throw new RestError(415, 5006, "Content-Encoding '" + encoding.trim() + "' is not supported: send the body "
-                    + "uncompressed (images are compressed already; tritonclient: leave request_compression_algorithm unset).");
+        for (String header : java.util.Collections.list(ctx.req().getHeaders("Content-Encoding"))) {
+            for (String encoding : header.split(",")) {
+                if (!encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
+                    // read as it is, a compressed body would be refused as "not an image" or as bad JSON, which misleads
+                    throw new RestError(415, 5006, "Content-Encoding '" + encoding.trim() + "' is not supported: send the "
+                            + "body uncompressed (images are compressed already; tritonclient: leave request_compression_algorithm unset).");
+                }
+            }
         }
         long deadline = System.nanoTime() + Math.min(ticket.deadline().remainingNanos(), Long.MAX_VALUE / 4);
         Exchange.bodyRead(ctx);

@@ -183,6 +183,19 @@ class SlowClientTest {
     }
 
     @Test
+    void aNewConnectionThatSendsNothingIsClosedAtTheHeaderTimeoutFreeingItsPlace() throws Exception {
+        RestConfig config = RestConfig.defaults().withConnections(1, Duration.ofMillis(600));
+        try (TestServer s = new TestServer(config); Socket silent = new Socket("127.0.0.1", s.uri("/").getPort())) {
+            silent.setSoTimeout(15_000);
+            long t0 = System.nanoTime();
+            assertThat(answer(silent)).as("408, then the close").startsWith("HTTP/1.1 408");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("closed at the header timeout, not the idle timeout")
+                    .isLessThan(Duration.ofSeconds(10));
+            assertThat(s.get("/v2/health/live").statusCode()).as("the one place is free again").isEqualTo(200);
+        }
+    }
+
+    @Test
     void connectionsBeyondTheLimitWaitUntilOneCloses() throws Exception {
         RestConfig config = RestConfig.defaults().withConnections(2, Duration.ofSeconds(10));
         try (TestServer s = new TestServer(config)) {
