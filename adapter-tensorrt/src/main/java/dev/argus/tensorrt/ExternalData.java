@@ -54,6 +54,9 @@ final class ExternalData {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(model), 1 << 16)) {
             CodedInputStream c = CodedInputStream.newInstance(in);
             c.setSizeLimit(Integer.MAX_VALUE);
+            // every length is then checked against what is left of the file: protobuf's own check overflows for a
+            // length near 2 GiB without a limit, and its buffer indexes go wrong (found by OnnxFuzzTest)
+            c.pushLimit((int) Math.min(Files.size(model), Integer.MAX_VALUE));
             for (int tag; (tag = c.readTag()) != 0; ) {
                 if (isMessage(tag, MODEL_GRAPH)) {
                     nested(c, () -> graph(c, out, 0));
@@ -74,7 +77,12 @@ final class ExternalData {
     }
 
     private static void nested(CodedInputStream c, Body body) throws IOException {
-        int limit = c.pushLimit(c.readRawVarint32());
+        int length = c.readRawVarint32();
+        if (length < 0 || length > c.getBytesUntilLimit()) {
+            throw new IOException("a message claims " + (length & 0xFFFFFFFFL) + " bytes, more than the "
+                    + c.getBytesUntilLimit() + " left around it: the file is truncated or not an ONNX model");
+        }
+        int limit = c.pushLimit(length);
         body.read();
         if (c.getBytesUntilLimit() > 0) {
             // readTag() also answers 0 at the end of the file: a message cut short.

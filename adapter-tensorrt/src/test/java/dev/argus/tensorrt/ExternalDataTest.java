@@ -111,4 +111,13 @@ class ExternalDataTest {
         Files.write(p, java.util.Arrays.copyOf(whole, whole.length - 20));
         assertThatThrownBy(() -> ExternalData.locations(p)).isInstanceOf(IOException.class);
     }
+
+    @Test
+    void aNestedMessageClaimingNearlyTwoGibibytesFailsCleanly() throws IOException {
+        // training_info (field 20) holding a graph (field 1) whose length is 2^31 - 1: protobuf's own limit arithmetic
+        // overflowed and read outside its buffer (ArrayIndexOutOfBoundsException), found by OnnxFuzzTest
+        Path p = dir.resolve("huge-length.onnx");
+        Files.write(p, new byte[] {(byte) 0xa2, 0x01, 0x07, 0x0a, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 1});
+        assertThatThrownBy(() -> ExternalData.locations(p)).isInstanceOf(IOException.class).hasMessageContaining("claims");
+    }
 }
