@@ -171,7 +171,7 @@ final class OpenedImage implements AutoCloseable {
     }
 
     /** Asks the reader to abort as soon as one of its progress callbacks finds the deadline passed. */
-    private static final class DeadlineWatch implements javax.imageio.event.IIOReadProgressListener {
+    private static final class DeadlineWatch extends ReadProgress {
         private final dev.argus.domain.Deadline deadline;
         private boolean aborted;
 
@@ -198,34 +198,6 @@ final class OpenedImage implements AutoCloseable {
         @Override
         public void imageStarted(ImageReader source, int imageIndex) {
             check(source);
-        }
-
-        @Override
-        public void sequenceStarted(ImageReader source, int minIndex) {
-        }
-
-        @Override
-        public void sequenceComplete(ImageReader source) {
-        }
-
-        @Override
-        public void imageComplete(ImageReader source) {
-        }
-
-        @Override
-        public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) {
-        }
-
-        @Override
-        public void thumbnailProgress(ImageReader source, float percentageDone) {
-        }
-
-        @Override
-        public void thumbnailComplete(ImageReader source) {
-        }
-
-        @Override
-        public void readAborted(ImageReader source) {
         }
     }
 

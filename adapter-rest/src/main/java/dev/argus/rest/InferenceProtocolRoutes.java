@@ -78,25 +78,28 @@ final class InferenceProtocolRoutes {
      * of images, and every image counts once in queue and in each compute stage (an image is charged its whole batch's
      * time, as Triton charges each request of a batch). A remote backend has no engine stage here: its counts are 0.
      */
+    private static final dev.argus.ports.in.InferenceStatistics NO_STATISTICS =
+            new dev.argus.ports.in.InferenceStatistics(0, 0, 0, 0, 0, 0, 0, new long[0], 0);
+
     private static ObjectNode statistics(java.util.List<ServedModel> models) {
         ObjectNode o = Json.object();
         ArrayNode list = o.putArray("model_stats");
         for (ServedModel m : models) {
             ObjectNode e = list.addObject().put("name", m.name()).put("version", m.version()).put("last_inference", 0);
-            dev.argus.ports.in.InferenceStatistics s = m.statistics().map(java.util.function.Supplier::get).orElse(null);
-            long n = s == null ? 0 : s.success();
-            e.put("inference_count", n).put("execution_count", s == null ? 0 : s.executions());
+            dev.argus.ports.in.InferenceStatistics s = m.statistics().map(java.util.function.Supplier::get).orElse(NO_STATISTICS);
+            long n = s.success();
+            e.put("inference_count", n).put("execution_count", s.executions());
             ObjectNode stats = e.putObject("inference_stats");
-            duration(stats, "success", n, s == null ? 0 : s.successNanos());
-            duration(stats, "fail", s == null ? 0 : s.failure(), 0);
-            duration(stats, "queue", n, s == null ? 0 : s.queueNanos());
-            duration(stats, "compute_input", n, s == null ? 0 : s.inputNanos());
-            duration(stats, "compute_infer", n, s == null ? 0 : s.inferNanos());
-            duration(stats, "compute_output", n, s == null ? 0 : s.outputNanos());
+            duration(stats, "success", n, s.successNanos());
+            duration(stats, "fail", s.failure(), 0);
+            duration(stats, "queue", n, s.queueNanos());
+            duration(stats, "compute_input", n, s.inputNanos());
+            duration(stats, "compute_infer", n, s.inferNanos());
+            duration(stats, "compute_output", n, s.outputNanos());
             duration(stats, "cache_hit", 0, 0);
             duration(stats, "cache_miss", 0, 0);
             ArrayNode batches = e.putArray("batch_stats");
-            long[] sizes = s == null ? new long[0] : s.batchSizeCounts();
+            long[] sizes = s.batchSizeCounts();
             for (int size = 1; size < sizes.length; size++) {
                 if (sizes[size] > 0) {
                     duration(batches.addObject().put("batch_size", size), "compute_infer", sizes[size], 0);

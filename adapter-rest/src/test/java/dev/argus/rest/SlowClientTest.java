@@ -50,12 +50,21 @@ class SlowClientTest {
         return text.toString();
     }
 
-    /** Sends {@code bytes} body bytes one at a time, {@code pauseMillis} apart, until the server hangs up. */
+    /** Sends {@code bytes} body bytes (the PNG, repeated) one at a time, {@code pauseMillis} apart. */
     private static Thread trickle(OutputStream out, int bytes, long pauseMillis) {
+        byte[] body = new byte[bytes];
+        for (int i = 0; i < bytes; i++) {
+            body[i] = PNG[i % PNG.length];
+        }
+        return trickle(out, body, pauseMillis);
+    }
+
+    /** Sends {@code bytes} one at a time, {@code pauseMillis} apart, until the server hangs up. */
+    private static Thread trickle(OutputStream out, byte[] bytes, long pauseMillis) {
         Thread trickler = new Thread(() -> {
             try {
-                for (int i = 0; i < bytes; i++) {
-                    out.write(PNG[i % PNG.length]);
+                for (byte b : bytes) {
+                    out.write(b);
                     out.flush();
                     Thread.sleep(pauseMillis);
                 }
@@ -128,24 +137,6 @@ class SlowClientTest {
         assertThat(RequestBody.tooSlow(1_000, 3_000_000_000L)).as("333 bytes/s after 3 s").isTrue();
         assertThat(RequestBody.tooSlow(4_000, 3_000_000_000L)).as("1333 bytes/s").isFalse();
     }
-    /** Sends {@code text} one character at a time, {@code pauseMillis} apart, until the server hangs up. */
-    private static Thread trickleText(OutputStream out, String text, long pauseMillis) {
-        Thread trickler = new Thread(() -> {
-            try {
-                for (byte b : text.getBytes(StandardCharsets.US_ASCII)) {
-                    out.write(b);
-                    out.flush();
-                    Thread.sleep(pauseMillis);
-                }
-            } catch (IOException | InterruptedException e) {
-                // the server hung up, as it should
-            }
-        });
-        trickler.setDaemon(true);
-        trickler.start();
-        return trickler;
-    }
-
     @Test
     void headersTrickledByteByByteGet408AtTheHeaderTimeoutThoughEachByteBeatsTheIdleTimeout() throws Exception {
         RestConfig config = RestConfig.defaults().withConnections(1000, Duration.ofMillis(800));
@@ -153,8 +144,8 @@ class SlowClientTest {
             slow.setSoTimeout(15_000);
             long t0 = System.nanoTime();
             // 40 header lines at 100 ms a byte would take minutes; the idle timeout (35 s) never fires
-            Thread trickler = trickleText(slow.getOutputStream(), "GET /v2/health/live HTTP/1.1\r\nHost: localhost\r\n"
-                    + "X-Slow: a\r\n".repeat(40) + "\r\n", 100);
+            Thread trickler = trickle(slow.getOutputStream(), ("GET /v2/health/live HTTP/1.1\r\nHost: localhost\r\n"
+                    + "X-Slow: a\r\n".repeat(40) + "\r\n").getBytes(StandardCharsets.US_ASCII), 100);
             String answer = answer(slow);
             trickler.interrupt();
             assertThat(answer).startsWith("HTTP/1.1 408").contains("\"code\":3007").contains("argus.rest.header-timeout-ms");
