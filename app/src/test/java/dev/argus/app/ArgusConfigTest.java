@@ -102,6 +102,17 @@ class ArgusConfigTest {
     }
 
     @Test
+    void theInjectedEngineFailureRateIsOffByDefaultAndMustBeAShare() {
+        assertThat(ArgusConfig.from(Settings.defaults(), NO_ENV).inference().injectedFailureRate()).isZero();
+        assertThat(ArgusConfig.from(Settings.defaults().set(Key.FAULTS_ENGINE_FAILURE_RATE, "0.05", "t"), NO_ENV).inference()
+                .injectedFailureRate()).isEqualTo(0.05);
+        for (String bad : new String[] {"1.5", "-0.1", "NaN", "often"}) {
+            assertThatThrownBy(() -> ArgusConfig.from(Settings.defaults().set(Key.FAULTS_ENGINE_FAILURE_RATE, bad, "t"), NO_ENV))
+                    .isInstanceOf(ArgusException.class).hasMessageContaining("argus.faults.engine-failure-rate");
+        }
+    }
+
+    @Test
     void djlPyTorchDefaultsToOneSingleThreadedWorkerPerCpu() {
         ArgusConfig c = ArgusConfig.from(Settings.defaults().set(Key.CPUS, "4", "t").set(Key.BACKEND, "djl-pytorch", "t"), NO_ENV);
         assertThat(c.inference().workers()).isEqualTo(4);

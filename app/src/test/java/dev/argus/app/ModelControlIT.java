@@ -253,6 +253,16 @@ class ModelControlIT {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
             awaitStatus(port, "/v2/models/n/ready", 404);
+
+            // a broken model is listed with its reason while its folder is there, and forgotten once it is gone
+            Files.createDirectories(repo.resolve("broken/1"));
+            Files.write(repo.resolve("broken/1/model.onnx"), new byte[] {1, 2, 3});
+            Files.writeString(repo.resolve("broken/model.properties"), "required=false\n");
+            awaitIndex(port, true);
+            try (java.util.stream.Stream<Path> files = Files.walk(repo.resolve("broken"))) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+            awaitIndex(port, false);
         }
         Settings none = settings(repo, "none");
         try (Servers servers = Servers.startRepository(none, Map.of(), ServingConfig.from(none), ModelSource.ProgressListener.NONE)) {
@@ -260,6 +270,20 @@ class ModelControlIT {
             assertThat(refused.statusCode()).isEqualTo(400);
             assertThat(refused.body()).contains("argus.repository.control=none");
         }
+    }
+
+    /** Waits until the repository index lists the model "broken" as UNAVAILABLE ({@code listed}) or not at all. */
+    private static void awaitIndex(int port, boolean listed) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String last = "";
+        while (System.nanoTime() < end) {
+            last = get(port, "/v2/repository/index").body();
+            if (last.contains("\"broken\"") == listed && (!listed || last.contains("UNAVAILABLE"))) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(last).as("the index " + (listed ? "lists" : "no longer lists") + " the broken model").isEqualTo(listed ? "broken listed" : "not listed");
     }
 
     private static void awaitStatus(int port, String path, int status) throws Exception {

@@ -30,6 +30,7 @@ public final class Main {
         cli.addSubcommand(new CommandLine(new dev.argus.app.serve.ServeCommand(err, env)));
         cli.addSubcommand(new CommandLine(new dev.argus.app.bench.BenchCommand(out, err, env)));
         cli.addSubcommand(new CommandLine(new dev.argus.app.tune.TuneCommand(out, err, env)));
+        cli.addSubcommand(new CommandLine(new dev.argus.app.soak.SoakCommand(out, err, env)));
         // a later single-valued option wins over an earlier one (wrapper scripts put their defaults first)
         cli.setOverwrittenOptionsAllowed(true);
         cli.setOut(new java.io.PrintWriter(out, true));

@@ -61,7 +61,7 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
      * CPU limit shows there).
      */
     public record Inference(int workers, int maxBatch, long queueTimeoutMs, long maxQueueDelayMicros, int cpus, int threadsPerWorker,
-                            String cpusSource, Sizing sizing) {
+                            String cpusSource, Sizing sizing, double injectedFailureRate) {
     }
 
     /**
@@ -90,7 +90,7 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
     private ArgusConfig sized(int workers, int threads, int maxBatch, String source, Onnx onnx, Djl djl) {
         Inference i = inference;
         Inference sized = new Inference(workers, maxBatch, i.queueTimeoutMs(), i.maxQueueDelayMicros(), i.cpus(), threads,
-                i.cpusSource(), new Sizing(source, i.sizing().userSet(), i.sizing().tuning()));
+                i.cpusSource(), new Sizing(source, i.sizing().userSet(), i.sizing().tuning()), i.injectedFailureRate());
         return new ArgusConfig(backend, modelLocation, model, dataDir, limits, maxPixels, decodeMemoryBytes, decodeWaitMillis,
                 exifOrientation, sized, onnx, djl, tensorRt, hub, grpcBackend, cloudflareBackend, hubFolder);
     }
@@ -131,6 +131,14 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
     private static final List<Key> PREPROCESSING_KEYS = List.of(Key.MODEL_INPUT_SIZE, Key.MODEL_RESIZE,
             Key.MODEL_RESIZE_SHORT_SIDE, Key.MODEL_SCALE, Key.MODEL_MEAN, Key.MODEL_STD, Key.MODEL_CHANNEL_ORDER,
             Key.MODEL_RESAMPLE);
+
+    private static double failureRate(ConfigReader r) {
+        double rate = r.dbl(Key.FAULTS_ENGINE_FAILURE_RATE);
+        if (!(rate >= 0 && rate <= 1)) {
+            throw r.bad(Key.FAULTS_ENGINE_FAILURE_RATE, "Expected a share of engine calls from 0 to 1");
+        }
+        return rate;
+    }
 
     static boolean isDefault(Settings s, Key k) {
         return "default".equals(s.source(k));
@@ -242,7 +250,7 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         }
         Inference inference = new Inference(workers, r.intIn(Key.MAX_BATCH, 1, 1024),
                 r.longIn(Key.QUEUE_TIMEOUT_MS, 0, 3_600_000), r.longIn(Key.MAX_QUEUE_DELAY_US, 0, 10_000_000), cpus, threads,
-                cpusSource, new Sizing(Sizing.RULE, java.util.List.copyOf(userSet), r.bool(Key.TUNING)));
+                cpusSource, new Sizing(Sizing.RULE, java.util.List.copyOf(userSet), r.bool(Key.TUNING)), failureRate(r));
         int intra = r.intIn(Key.ONNX_INTRA_OP_THREADS, 0, 1024);
         Onnx onnx = new Onnx(intra == 0 ? threads : intra, r.intIn(Key.ONNX_INTER_OP_THREADS, 1, 1024),
                 r.oneOf(Key.ONNX_OPTIMIZATION, "none", "basic", "extended", "all"), r.oneOf(Key.ONNX_DEVICE, "cpu", "cuda"),

@@ -229,6 +229,13 @@ final class ModelManager implements ModelControl, AutoCloseable {
                 unloadLocked(name);
             }
         }
+        // a model whose folder is gone is no longer listed, not even as a failed load
+        for (ModelCatalog.Unavailable u : catalog.unavailable()) {
+            if (!wanted.containsKey(u.name()) && loadedNames().stream().noneMatch(u.name()::equals)) {
+                catalog.forget(u.name());
+            }
+        }
+        failedFingerprints.keySet().retainAll(wanted.keySet());
     }
 
     private String state(List<ModelRepository.Entry> entries, List<ModelRepository.Failure> failures) {

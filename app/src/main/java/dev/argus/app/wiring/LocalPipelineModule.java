@@ -32,8 +32,9 @@ final class LocalPipelineModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ImageClassifier classifier(ImagePreprocessor preprocessor, InferenceEngine engine) {
+    ImageClassifier classifier(ImagePreprocessor preprocessor, InferenceEngine realEngine) {
         ArgusConfig.Inference i = config.inference();
+        InferenceEngine engine = FaultInjectingEngine.wrap(realEngine, i.injectedFailureRate());
         if (shared == null) {
             return new LocalImageClassifier(config.backend(), config.model(), preprocessor, engine, i.maxBatch(), i.workers(),
                     i.queueTimeoutMs(), i.maxQueueDelayMicros() * 1_000, i.cpus());

@@ -83,6 +83,13 @@ public final class ModelCatalog {
         unavailable = Map.copyOf(u);
     }
 
+    /** Forgets every failed load of {@code name} (a model that left the repository is no longer listed). */
+    public synchronized void forget(String name) {
+        Map<String, Unavailable> u = new LinkedHashMap<>(unavailable);
+        u.values().removeIf(x -> x.name().equals(name));
+        unavailable = Map.copyOf(u);
+    }
+
     /** Every model version served, the default first. */
     public List<ServedModel> models() {
         return models;
