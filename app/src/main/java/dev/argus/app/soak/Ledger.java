@@ -86,6 +86,16 @@ final class Ledger {
         }
     }
 
+    /** Requests the driver sent whose callers never returned (still waiting long after the deadline): never answered. */
+    void unrecorded(int stillWaiting) {
+        long missing = Math.max(stillWaiting, sent.get() - answered.get() - cancelled.get() - unanswered.get());
+        if (missing > 0) {
+            unanswered.addAndGet(missing);
+            unexpected.addAndGet(missing);
+            sample("still waiting at the end", missing + " request(s) never returned to their callers");
+        }
+    }
+
     private void sample(String what, String detail) {
         List<String> list = unexpectedSamples.computeIfAbsent(what, k -> new ArrayList<>());
         synchronized (list) {

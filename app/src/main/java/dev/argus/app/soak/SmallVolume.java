@@ -46,7 +46,11 @@ final class SmallVolume implements AutoCloseable {
             Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + (size >> 20) + "m", "tmpfs", defaultDir.toString())
                     .redirectErrorStream(true).start();
             String said = new String(p.getInputStream().readAllBytes()).strip();
-            if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                unmountQuietly(defaultDir);
+                said = "mount did not end within 30 s";
+            } else if (p.exitValue() == 0) {
                 return new SmallVolume(defaultDir, true, true, "data dir on a " + (size >> 20) + " MiB tmpfs mounted for the soak");
             }
             why = "mount -t tmpfs failed: " + (said.isEmpty() ? "exit " + p.exitValue() : said);
@@ -99,22 +103,30 @@ final class SmallVolume implements AutoCloseable {
         }
     }
 
+    /** Removes the filler and unmounts what was mounted; says so on stderr when the unmount fails. Idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         unfill();
-        if (mounted) {
-            unmountQuietly(dir);
+        if (mounted && !unmountQuietly(dir)) {
+            System.err.println("argus soak: could not unmount the tmpfs at " + dir + ": run umount " + dir);
         }
     }
 
-    private static void unmountQuietly(Path dir) {
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Whether {@code umount dir} succeeded. */
+    private static boolean unmountQuietly(Path dir) {
         try {
             Process p = new ProcessBuilder("umount", dir.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            p.waitFor(30, TimeUnit.SECONDS);
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
-            // nothing mounted, or no umount
+            return false; // no umount
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 }

@@ -114,12 +114,15 @@ public final class SoakCommand implements Callable<Integer> {
         Files.writeString(repo.resolve("resnet-50/model.properties"), "required=true\n");
         List<byte[]> photos = photos();
         SmallVolume volume = SmallVolume.prepare(smallVolume, work.resolve("data"), Files.size(model), err);
-        copyTuning(volume.dir());
-        byte[] hubFile = Files.readAllBytes(model);
+        // Ctrl-C runs no finally: the hook still takes the tmpfs away
+        Thread unmount = new Thread(volume::close, "soak-unmount");
+        Runtime.getRuntime().addShutdownHook(unmount);
         Report report = new Report(durationSeconds, sampleEvery, windowSeconds);
         report.volume = volume.description();
         try (Stubs.Cloudflare cloudflare = new Stubs.Cloudflare(remoteHangShare, 60_000);
-             Stubs.Hub hub = new Stubs.Hub(hubFile, volume::fill)) {
+             Stubs.Hub hub = new Stubs.Hub(Files.readAllBytes(model), volume::fill)) {
+            deleteTree(volume.dir().resolve("models")); // what an earlier soak downloaded would be found in the cache
+            copyTuning(volume.dir());
             Files.createDirectories(repo.resolve("remote"));
             Files.writeString(repo.resolve("remote/model.properties"), String.join("\n", "required=false",
                     "argus.backend=cloudflare", "argus.model=remote", "argus.cloudflare.base-url=" + cloudflare.baseUrl(),
@@ -137,8 +140,12 @@ public final class SoakCommand implements Callable<Integer> {
                 ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort).usePlaintext()
                         .maxInboundMessageSize(16 << 20).build();
                 try {
+                    List<String> internals = List.of(cloudflare.baseUrl().substring("http://".length()),
+                            hub.endpoint().substring("http://".length()), repo.toString(), volume.dir().toString(),
+                            "Injected engine failure", "\tat ", "dev.argus.", "java.lang.", "java.io.", "ai.onnxruntime");
                     Traffic traffic = new Traffic(server.restBase(), server.restPort, channel, photos, deadlineMillis,
-                            engineFailureRate > 0);
+                            engineFailureRate > 0, internals);
+                    cloudflare.armed = true; // the remote model has been warmed up: from now on its backend hangs now and then
                     double arrivals = rate > 0 ? rate : arrivalRate(traffic, report);
                     report.arrivalRate = arrivals;
                     err.printf(Locale.ROOT, "argus soak: %.1f requests/s for %d s (%.1f engine images/s)%n", arrivals,
@@ -156,6 +163,11 @@ public final class SoakCommand implements Callable<Integer> {
             report.remoteHung = cloudflare.hung.get();
         } finally {
             volume.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(unmount);
+            } catch (IllegalStateException e) {
+                // shutting down already: the hook runs
+            }
         }
         boolean passed = report.write(work, stdout);
         err.println("argus soak: " + (passed ? "passed" : "FAILED") + "; report " + work.resolve("soak.md"));
@@ -260,13 +272,16 @@ public final class SoakCommand implements Callable<Integer> {
         long start = ledger.startedNanos();
         long end = start + TimeUnit.SECONDS.toNanos(durationSeconds);
         AtomicInteger inFlight = new AtomicInteger();
-        timers.scheduleAtFixedRate(() -> report.sample(start, server, inFlight.get()), 0, sampleEvery, TimeUnit.SECONDS);
+        // a scheduled task that throws is never run again: each one catches everything
+        timers.scheduleAtFixedRate(guarded(() -> report.sample(start, server, inFlight.get())), 0, sampleEvery, TimeUnit.SECONDS);
+        long every = Math.max(10, Math.min(60, durationSeconds / 10));
+        timers.scheduleAtFixedRate(guarded(() -> progress(ledger, report, start)), every, every, TimeUnit.SECONDS);
         if (replaceEvery > 0) {
-            timers.scheduleWithFixedDelay(() -> replaceModel(served, report, start), replaceEvery, replaceEvery, TimeUnit.SECONDS);
+            timers.scheduleWithFixedDelay(guarded(() -> replaceModel(served, report, start)), replaceEvery, replaceEvery, TimeUnit.SECONDS);
         }
         if (downloadEvery > 0) {
             AtomicInteger n = new AtomicInteger();
-            timers.scheduleWithFixedDelay(() -> download(server, hub, volume, repo, n.incrementAndGet(), report, start),
+            timers.scheduleWithFixedDelay(guarded(() -> download(server, hub, volume, repo, n.incrementAndGet(), report, start)),
                     downloadEvery / 2, downloadEvery, TimeUnit.SECONDS);
         }
         long next = System.nanoTime();
@@ -285,8 +300,14 @@ public final class SoakCommand implements Callable<Integer> {
             try {
                 callers.execute(() -> {
                     inFlight.incrementAndGet();
+                    Ledger.Result r;
                     try {
-                        ledger.record(kind.label, kind.timed(), sentAt, traffic.send(kind));
+                        r = traffic.send(kind);
+                    } catch (Throwable t) {
+                        r = Ledger.Result.answer("client error", false, String.valueOf(t));
+                    }
+                    try {
+                        ledger.record(kind.label, kind.timed(), sentAt, r);
                     } finally {
                         inFlight.decrementAndGet();
                     }
@@ -298,11 +319,35 @@ public final class SoakCommand implements Callable<Integer> {
         }
         err.println("argus soak: load ended; waiting for the last answers ...");
         callers.shutdown();
-        callers.awaitTermination(deadlineMillis + 30_000, TimeUnit.MILLISECONDS);
+        if (!callers.awaitTermination(deadlineMillis + 30_000, TimeUnit.MILLISECONDS)) {
+            err.println("argus soak: " + inFlight.get() + " request(s) still waiting for an answer long after their deadline");
+        }
+        ledger.unrecorded(inFlight.get());
         timers.shutdownNow();
         timers.awaitTermination(30, TimeUnit.SECONDS);
         report.sample(start, server, inFlight.get());
         report.indexAtEnd = server.get("/v2/repository/index");
+    }
+
+    private Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                err.println("argus soak: a scheduled task failed: " + t);
+            }
+        };
+    }
+
+    /** A line on stderr: how far, what was sent and answered so far, and the server's last sample. */
+    private void progress(Ledger ledger, Report report, long start) {
+        long elapsed = (System.nanoTime() - start) / 1_000_000_000;
+        Report.Sample last = report.samples.isEmpty() ? null : report.samples.get(report.samples.size() - 1);
+        err.printf(Locale.ROOT, "argus soak: %d:%02d of %d:%02d; sent %d, answered %d, cancelled on purpose %d, unanswered %d, "
+                        + "unexpected %d, late %d%s%n", elapsed / 60, elapsed % 60, durationSeconds / 60, durationSeconds % 60,
+                ledger.sent.get(), ledger.answered.get(), ledger.cancelled.get(), ledger.unanswered.get(), ledger.unexpected.get(),
+                ledger.late.get(), last == null ? "" : String.format(Locale.ROOT, "; server RSS %d MiB, %d threads, %d open files, ready %s",
+                        last.rssBytes() >> 20, last.threads(), last.fds(), last.ready() == 200 ? "yes" : "NO (" + last.ready() + ")"));
     }
 
     /** Rewrites the served model file in place, in pieces, as {@code cp} over it would: a poll may see it half written. */
@@ -333,10 +378,13 @@ public final class SoakCommand implements Callable<Integer> {
         boolean full = volume.usable() && n % 2 == 1;
         String name = "download-" + n;
         Path folder = repo.resolve(name);
+        Path staged = repo.resolveSibling("staged-" + name);
         try {
             hub.failNextDownload = full;
-            Files.createDirectories(folder);
-            Files.writeString(folder.resolve("model.properties"), "required=false\nargus.model=hf://soak/" + name + "/model.onnx\n");
+            // made beside the repository and moved in whole, so that no poll sees a folder without its properties
+            Files.createDirectories(staged);
+            Files.writeString(staged.resolve("model.properties"), "required=false\nargus.model=hf://soak/" + name + "/model.onnx\n");
+            Files.move(staged, folder, StandardCopyOption.ATOMIC_MOVE);
             String state = awaitLoad(server, name, 120);
             report.downloads.add(new Report.Download(n, full, state));
             report.event(start, (full ? "download into a full disk: " : "download: ") + state);
@@ -347,7 +395,11 @@ public final class SoakCommand implements Callable<Integer> {
         } finally {
             hub.failNextDownload = false;
             volume.unfill();
+            deleteTree(staged);
             deleteTree(folder);
+            // the cached download goes too, or the small volume fills up with them
+            deleteTree(volume.dir().resolve("models/soak/" + name));
+            deleteTree(volume.dir().resolve("models/.argus/soak/" + name));
         }
     }
 

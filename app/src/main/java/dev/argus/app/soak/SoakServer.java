@@ -67,10 +67,18 @@ final class SoakServer implements AutoCloseable {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         PrintStream file = new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        // readLine blocks: a server that hangs silently is ended by this watchdog, which ends the loop below too
+        java.util.concurrent.CompletableFuture<Void> started = new java.util.concurrent.CompletableFuture<>();
+        started.completeOnTimeout(null, 180, TimeUnit.SECONDS).thenRun(() -> {
+            if (!started.isCancelled()) {
+                p.destroyForcibly();
+            }
+        });
         for (String line = out.readLine(); line != null && System.nanoTime() < deadline; line = out.readLine()) {
             file.println(line);
             Matcher m = PORTS.matcher(line);
             if (line.contains("Argus is serving") && m.find()) {
+                started.cancel(false);
                 SoakServer s = new SoakServer(p, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
                 s.drain(out, file);
                 return s;

@@ -33,6 +33,8 @@ final class Stubs {
         private final long hangMillis;
         final AtomicLong answered = new AtomicLong();
         final AtomicLong hung = new AtomicLong();
+        /** Hangs only once armed: the server warms the remote model up at start, and must be able to. */
+        volatile boolean armed;
 
         Cloudflare(double hangShare, long hangMillis) throws IOException {
             this.hangShare = hangShare;
@@ -50,7 +52,7 @@ final class Stubs {
         private void handle(HttpExchange ex) throws IOException {
             try (ex; InputStream in = ex.getRequestBody()) {
                 in.transferTo(OutputStream.nullOutputStream());
-                if (ThreadLocalRandom.current().nextDouble() < hangShare) {
+                if (armed && ThreadLocalRandom.current().nextDouble() < hangShare) {
                     hung.incrementAndGet();
                     try {
                         Thread.sleep(hangMillis); // the caller's attempt timeout ends this first
@@ -144,7 +146,10 @@ final class Stubs {
                     }
                     fillDisk.run();
                 }
-                out.write(file, first, file.length - first);
+                // in pieces: the JDK's server copies each write into a buffer of its size (one write of 100 MB took the heap)
+                for (int off = first; off < file.length; off += 1 << 16) {
+                    out.write(file, off, Math.min(1 << 16, file.length - off));
+                }
             } catch (IOException e) {
                 // the server stopped reading (its disk is full): expected
             }

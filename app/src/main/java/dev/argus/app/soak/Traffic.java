@@ -115,9 +115,12 @@ final class Traffic {
     private final HttpClient http;
     /** The first answer's label for each channel and photo: later answers must agree (a reload must not change them). */
     private final Map<String, String> expectedLabels = new ConcurrentHashMap<>();
+    /** What no answer may reveal (the code review's finding 7): the backends' addresses, paths, injected fault texts. */
+    private final List<String> internals;
 
     Traffic(String restBase, int restPort, ManagedChannel channel, List<byte[]> photos, long deadlineMillis,
-            boolean injectedFailures) {
+            boolean injectedFailures, List<String> internals) {
+        this.internals = List.copyOf(internals);
         this.restBase = restBase;
         this.restPort = restPort;
         this.channel = channel;
@@ -177,10 +180,31 @@ final class Traffic {
         return HttpRequest.newBuilder(URI.create(restBase + path)).timeout(Duration.ofMillis(deadlineMillis + graceMillis()));
     }
 
+    /**
+     * Sends and waits for the whole answer at most the deadline and the grace: HttpClient's own timeout covers only the
+     * wait for the headers, so a body that stalls would block for ever.
+     */
+    private HttpResponse<String> exchange(HttpRequest request) throws IOException, InterruptedException {
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> f = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        try {
+            return f.get(deadlineMillis + graceMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            f.cancel(true);
+            throw new HttpTimeoutException("no complete answer within " + (deadlineMillis + graceMillis()) + " ms");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            throw e;
+        }
+    }
+
     private Ledger.Result restPhoto() throws IOException, InterruptedException {
         byte[] p = photo();
-        HttpResponse<String> r = http.send(post(CF_ROUTE).POST(HttpRequest.BodyPublishers.ofByteArray(p)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = exchange(post(CF_ROUTE).POST(HttpRequest.BodyPublishers.ofByteArray(p)).build());
         return goodPhotoOutcome(r, "rest:" + System.identityHashCode(p));
     }
 
@@ -190,28 +214,27 @@ final class Traffic {
             json.append(i == 0 ? "" : ",").append(smallPhoto[i] & 0xff);
         }
         json.append("]}");
-        HttpResponse<String> r = http.send(post(CF_ROUTE).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = exchange(post(CF_ROUTE).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.toString())).build());
         return goodPhotoOutcome(r, "rest:" + System.identityHashCode(smallPhoto));
     }
 
     private Ledger.Result restBad() throws IOException, InterruptedException {
         byte[] bad = badFiles.get(ThreadLocalRandom.current().nextInt(badFiles.size()));
-        HttpResponse<String> r = http.send(post(CF_ROUTE).POST(HttpRequest.BodyPublishers.ofByteArray(bad)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = exchange(post(CF_ROUTE).POST(HttpRequest.BodyPublishers.ofByteArray(bad)).build());
         int s = r.statusCode();
         String outcome = restOutcome(r);
         boolean ok = (s >= 400 && s < 500 && s != 404) || s == 503;
-        return Ledger.Result.answer(outcome, ok, snippet(r.body()));
+        return unrevealing(Ledger.Result.answer(outcome, ok, snippet(r.body())), r.body());
     }
 
     private Ledger.Result remoteModel() throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(post("/v1/models/remote/classify").POST(HttpRequest.BodyPublishers.ofByteArray(photo()))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = exchange(post("/v1/models/remote/classify").POST(HttpRequest.BodyPublishers.ofByteArray(photo()))
+                .build());
         int s = r.statusCode();
         // the stand-in answers or hangs: a timed-out backend is 502/503/504, an open breaker 503
         boolean ok = s == 200 || s == 429 || s == 408 || s == 502 || s == 503 || s == 504;
-        return Ledger.Result.answer(restOutcome(r), ok, snippet(r.body()));
+        return unrevealing(Ledger.Result.answer(restOutcome(r), ok, snippet(r.body())), r.body());
     }
 
     private Ledger.Result goodPhotoOutcome(HttpResponse<String> r, String key) {
@@ -220,7 +243,7 @@ final class Traffic {
         if (s == 200) {
             return labelled(outcome, key, first(LABEL, r.body()), r.body());
         }
-        return Ledger.Result.answer(outcome, refusalOrDeadline(s) || injected(s, r.body()), snippet(r.body()));
+        return unrevealing(Ledger.Result.answer(outcome, refusalOrDeadline(s) || injected(s, r.body()), snippet(r.body())), r.body());
     }
 
     private Ledger.Result labelled(String outcome, String key, String label, String body) {
@@ -232,6 +255,16 @@ final class Traffic {
             return Ledger.Result.answer(outcome + " with another label", false, "was " + before + ", now " + label);
         }
         return Ledger.Result.answer(outcome, true, "");
+    }
+
+    /** {@code r} itself, or an unexpected outcome when its text reveals an internal detail. */
+    private Ledger.Result unrevealing(Ledger.Result r, String text) {
+        for (String secret : internals) {
+            if (text != null && text.contains(secret)) {
+                return Ledger.Result.answer(r.outcome() + " revealing an internal detail", false, "'" + secret + "' in: " + snippet(text));
+            }
+        }
+        return r;
     }
 
     private static boolean refusalOrDeadline(int status) {
@@ -262,25 +295,43 @@ final class Traffic {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", restPort), 5_000);
             s.setSoTimeout((int) (deadlineMillis + graceMillis()));
-            OutputStream out = s.getOutputStream();
-            out.write(("POST " + CF_ROUTE + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/jpeg\r\nContent-Length: "
-                    + p.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            int piece = (p.length + 9) / 10;
-            for (int off = 0; off < p.length; off += piece) {
-                out.write(p, off, Math.min(piece, p.length - off));
-                out.flush();
-                sleep(300);
+            // writes have no timeout of their own: a watchdog closes the socket once the answer is overdue
+            java.util.concurrent.ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> closeQuietly(s),
+                    deadlineMillis + graceMillis(), TimeUnit.MILLISECONDS);
+            try {
+                try {
+                    OutputStream out = s.getOutputStream();
+                    out.write(("POST " + CF_ROUTE + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/jpeg\r\nContent-Length: "
+                            + p.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    int piece = (p.length + 9) / 10;
+                    for (int off = 0; off < p.length; off += piece) {
+                        out.write(p, off, Math.min(piece, p.length - off));
+                        out.flush();
+                        sleep(300);
+                    }
+                } catch (IOException e) {
+                    // the server may have answered early (a refusal) and closed its side: read what it said
+                }
+                String response;
+                try {
+                    response = readAll(s.getInputStream());
+                } catch (IOException e) {
+                    response = "";
+                }
+                int status = statusOf(response);
+                if (status < 0) {
+                    return Ledger.Result.noAnswer("slow client: " + (s.isClosed() ? "no answer within " + (deadlineMillis
+                            + graceMillis()) + " ms" : "the connection ended without an answer"));
+                }
+                if (status == 200) {
+                    return labelled("200", "rest:" + System.identityHashCode(p), first(LABEL, response), response);
+                }
+                String code = first(CODE, response);
+                return unrevealing(Ledger.Result.answer(status + (code == null ? "" : "/" + code),
+                        status == 408 || refusalOrDeadline(status) || injected(status, response), snippet(response)), response);
+            } finally {
+                watchdog.cancel(false);
             }
-            String response = readAll(s.getInputStream());
-            int status = statusOf(response);
-            if (status == 200) {
-                return labelled("200", "rest:" + System.identityHashCode(p), first(LABEL, response), response);
-            }
-            String code = first(CODE, response);
-            return Ledger.Result.answer(status + (code == null ? "" : "/" + code),
-                    status == 408 || refusalOrDeadline(status) || injected(status, response), snippet(response));
-        } catch (java.net.SocketTimeoutException e) {
-            return Ledger.Result.noAnswer("slow client: no answer within " + (deadlineMillis + graceMillis()) + " ms");
         }
     }
 
@@ -289,15 +340,30 @@ final class Traffic {
         byte[] p = photo();
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", restPort), 5_000);
-            s.setSoLinger(true, 0);
-            OutputStream out = s.getOutputStream();
-            out.write(("POST " + CF_ROUTE + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + p.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.write(p, 0, p.length / 2);
-            out.flush();
-            sleep(ThreadLocalRandom.current().nextInt(50));
+            try {
+                s.setSoLinger(true, 0);
+                OutputStream out = s.getOutputStream();
+                out.write(("POST " + CF_ROUTE + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + p.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(p, 0, p.length / 2);
+                out.flush();
+                sleep(ThreadLocalRandom.current().nextInt(50));
+            } catch (IOException e) {
+                // the server closed first (a refusal): the client was leaving anyway
+            }
         }
         return Ledger.Result.cancelled();
+    }
+
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Stubs.daemon("soak-socket-watchdog"));
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // closed already
+        }
     }
 
     private static String readAll(InputStream in) throws IOException {
@@ -319,16 +385,18 @@ final class Traffic {
 
     private Ledger.Result grpcUnary() {
         byte[] p = photo();
+        long t0 = System.nanoTime();
         try {
             ClassifyResponse r = blocking().classify(request(p));
             return labelled("grpc OK", "grpc:" + System.identityHashCode(p),
                     r.getClassificationsCount() == 0 ? null : r.getClassifications(0).getLabel(), r.toString());
         } catch (StatusRuntimeException e) {
-            return grpcFailure(e, true);
+            return grpcFailure(e, t0);
         }
     }
 
     private Ledger.Result grpcBatch() {
+        long t0 = System.nanoTime();
         ClassifyBatchRequest.Builder b = ClassifyBatchRequest.newBuilder().setTopK(5);
         byte[][] chosen = {photo(), photo(), photo()};
         for (byte[] p : chosen) {
@@ -357,11 +425,12 @@ final class Traffic {
             }
             return Ledger.Result.answer("grpc OK", true, "");
         } catch (StatusRuntimeException e) {
-            return grpcFailure(e, true);
+            return grpcFailure(e, t0);
         }
     }
 
     private Ledger.Result grpcStream() throws InterruptedException {
+        long t0 = System.nanoTime();
         CountDownLatch done = new CountDownLatch(1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Map<String, ClassifyStreamResponse> answers = new ConcurrentHashMap<>();
@@ -393,7 +462,7 @@ final class Traffic {
             return Ledger.Result.noAnswer("stream: not completed within " + (deadlineMillis + graceMillis()) + " ms");
         }
         if (failure.get() != null) {
-            return grpcFailure(Status.fromThrowable(failure.get()).asRuntimeException(), true);
+            return grpcFailure(Status.fromThrowable(failure.get()).asRuntimeException(), t0);
         }
         if (answers.size() != chosen.length) {
             return Ledger.Result.answer("grpc OK with " + answers.size() + " of 3 answers", false, answers.keySet().toString());
@@ -419,7 +488,8 @@ final class Traffic {
     private Ledger.Result itemFailure(dev.argus.grpc.v1.Error error) {
         Status.Code code = Status.fromCodeValue(error.getCode()).getCode();
         boolean allowed = REFUSALS.contains(code) || (injectedFailures && code == Status.Code.INTERNAL);
-        return Ledger.Result.answer("grpc OK, a photo failed with " + code + "/" + error.getReason(), allowed, error.getMessage());
+        return unrevealing(Ledger.Result.answer("grpc OK, a photo failed with " + code + "/" + error.getReason(), allowed,
+                error.getMessage()), error.getMessage());
     }
 
     /** Starts a call and cancels it a few milliseconds later, as a client whose user gave up. */
@@ -447,11 +517,19 @@ final class Traffic {
     private static final Set<Status.Code> REFUSALS = Set.of(Status.Code.RESOURCE_EXHAUSTED, Status.Code.UNAVAILABLE,
             Status.Code.DEADLINE_EXCEEDED);
 
-    private Ledger.Result grpcFailure(StatusRuntimeException e, boolean goodInput) {
+    /**
+     * A failed call of good photos. DEADLINE_EXCEEDED at the deadline is the client giving up, not an answer: the
+     * server never answered in time. Earlier, it is the server's own refusal of a request it could not finish in time.
+     */
+    private Ledger.Result grpcFailure(StatusRuntimeException e, long startNanos) {
         Status.Code code = e.getStatus().getCode();
-        boolean ok = REFUSALS.contains(code) || (injectedFailures && code == Status.Code.INTERNAL)
-                || (!goodInput && code == Status.Code.INVALID_ARGUMENT);
-        return Ledger.Result.answer("grpc " + code, ok, String.valueOf(e.getStatus().getDescription()));
+        long elapsedMillis = (System.nanoTime() - startNanos) / 1_000_000;
+        if (code == Status.Code.DEADLINE_EXCEEDED && elapsedMillis >= deadlineMillis - 20) {
+            return Ledger.Result.noAnswer("gRPC: no answer before the " + deadlineMillis + " ms deadline (" + elapsedMillis + " ms)");
+        }
+        boolean ok = REFUSALS.contains(code) || (injectedFailures && code == Status.Code.INTERNAL);
+        return unrevealing(Ledger.Result.answer("grpc " + code, ok, String.valueOf(e.getStatus().getDescription())),
+                e.getStatus().getDescription());
     }
 
     private static void sleep(long millis) {

@@ -9,13 +9,17 @@ import java.util.function.DoubleSupplier;
 /**
  * An engine that fails a share of its calls on purpose ({@code argus.faults.engine-failure-rate}), so that a soak test
  * can show what the server does when the engine fails under load: the calls it fails give {@code INFERENCE_FAILED},
- * exactly as a native engine error does, and every other call goes to the real engine.
+ * exactly as a native engine error does, and every other call goes to the real engine. Its first
+ * {@link #SPARED_CALLS} calls are spared: they are the model's warm-up, which a server needs to start serving at all.
  */
 final class FaultInjectingEngine implements InferenceEngine {
     private final InferenceEngine engine;
     private final double rate;
     private final DoubleSupplier random;
+    /** More than a warm-up makes ({@code argus.server.warmup-rounds}, 3 by default, one call each). */
+    static final long SPARED_CALLS = 16;
     private final AtomicLong injected = new AtomicLong();
+    private final AtomicLong calls = new AtomicLong();
 
     FaultInjectingEngine(InferenceEngine engine, double rate, DoubleSupplier random) {
         if (!(rate > 0 && rate <= 1)) {
@@ -39,7 +43,7 @@ final class FaultInjectingEngine implements InferenceEngine {
 
     @Override
     public FloatTensor infer(FloatTensor input) {
-        if (random.getAsDouble() < rate) {
+        if (calls.incrementAndGet() > SPARED_CALLS && random.getAsDouble() < rate) {
             long n = injected.incrementAndGet();
             throw ArgusException.inferenceFailed("Injected engine failure #" + n + " (argus.faults.engine-failure-rate = "
                     + rate + ")", null);
