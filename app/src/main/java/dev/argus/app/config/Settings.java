@@ -52,14 +52,33 @@ public final class Settings {
         return this;
     }
 
-    /** Applies environment variables: {@code ARGUS_*} for every key, and the Hugging Face conventions. */
+    /** {@code ARGUS_*} variables that are not keys but are read elsewhere: the launcher's, the CLI's and the build's. */
+    static final java.util.Set<String> OTHER_VARIABLES = java.util.Set.of("ARGUS_JAVA_OPTS", "ARGUS_CONFIG", "ARGUS_KUBECTL",
+            "ARGUS_DEBIAN_MIRROR");
+    /** The suffix of a variable naming a file that holds a secret ({@code ARGUS_REST_AUTH_TOKENS_FILE}). */
+    static final String FILE_SUFFIX = "_FILE";
+    private static final long MAX_SECRET_FILE_BYTES = 64 * 1024;
+
+    /**
+     * Applies environment variables: {@code ARGUS_*} for every key, {@code ARGUS_*_FILE} for secrets (a file holding
+     * the value, as Kubernetes mounts secrets), and the Hugging Face conventions. An {@code ARGUS_*} variable that is
+     * no key is logged as a warning, with the key it most resembles.
+     */
     public Settings withEnvironment(Map<String, String> env) {
         for (Key k : Key.values()) {
             String v = env.get(k.envName());
+            String file = k.secret() ? env.get(k.envName() + FILE_SUFFIX) : null;
+            if (v != null && file != null) {
+                throw ArgusException.configuration("Both " + k.envName() + " and " + k.envName() + FILE_SUFFIX
+                        + " are set: set one (" + k.envName() + FILE_SUFFIX + " names a file holding the value).");
+            }
             if (v != null) {
                 set(k, v.trim(), "env " + k.envName());
+            } else if (file != null) {
+                set(k, secretFile(k, file.trim()), "file " + file.trim() + " (env " + k.envName() + FILE_SUFFIX + ")");
             }
         }
+        unknownVariables(env).forEach(w -> System.getLogger(Settings.class.getName()).log(System.Logger.Level.WARNING, w));
         if (env.containsKey("HF_ENDPOINT") && !env.containsKey(Key.HUB_ENDPOINT.envName())) {
             set(Key.HUB_ENDPOINT, env.get("HF_ENDPOINT").trim(), "env HF_ENDPOINT");
         }
@@ -73,6 +92,71 @@ public final class Settings {
             set(Key.HUB_OFFLINE, String.valueOf(offline.equals("1") || offline.equalsIgnoreCase("true")), "env HF_HUB_OFFLINE");
         }
         return this;
+    }
+
+    /** The value in {@code file}: its text without the line end a secret file usually has. */
+    private static String secretFile(Key k, String file) {
+        Path p = Path.of(file);
+        try {
+            if (Files.size(p) > MAX_SECRET_FILE_BYTES) {
+                throw ArgusException.configuration(k.envName() + FILE_SUFFIX + " names " + file + ", which is larger than "
+                        + MAX_SECRET_FILE_BYTES / 1024 + " KiB: not a secret file.");
+            }
+            return Files.readString(p, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw ArgusException.configuration("Cannot read " + file + " (named by " + k.envName() + FILE_SUFFIX + "): "
+                    + e.getMessage());
+        }
+    }
+
+    /** A warning for every {@code ARGUS_*} variable that is no key (nor another variable Argus reads), sorted. */
+    static java.util.List<String> unknownVariables(Map<String, String> env) {
+        java.util.Set<String> known = new java.util.HashSet<>(OTHER_VARIABLES);
+        for (Key k : Key.values()) {
+            known.add(k.envName());
+            if (k.secret()) {
+                known.add(k.envName() + FILE_SUFFIX);
+            }
+        }
+        return env.keySet().stream().filter(n -> n.startsWith("ARGUS_") && !known.contains(n)).sorted()
+                .map(n -> "Ignoring environment variable " + n + ": it is no Argus configuration key" + closest(n)
+                        + ". A key's variable is the key in capitals with '.' and '-' as '_' (argus config lists the keys).")
+                .toList();
+    }
+
+    /** " (did you mean X, for key?)" for the key whose variable name is nearest, when one is near. */
+    private static String closest(String name) {
+        Key best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (Key k : Key.values()) {
+            int d = distance(name, k.envName());
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = k;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, name.length() / 6)
+                ? " (did you mean " + best.envName() + ", for " + best.key() + "?)" : "";
+    }
+
+    /** Levenshtein distance. */
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     /** A conventional environment variable for a key, unless the ARGUS_ one is set too. */
