@@ -10,18 +10,23 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Lets a call through only with metadata {@code authorization: Bearer <token>}. Tokens are compared as SHA-256
- * digests with a constant-time comparison, so neither content nor length leaks through timing; the token is never
- * logged or echoed. Installed on the Classifier service only: health and reflection stay open.
+ * Lets a call through only with metadata {@code authorization: Bearer <token>}, the token one of those configured
+ * (several: tokens can be rotated without a gap). Tokens are compared as SHA-256 digests with a constant-time
+ * comparison against every configured one, without an early exit, so neither content nor length nor which token
+ * matched leaks through timing; tokens are never logged or echoed. Installed on the Classifier service only: health
+ * and reflection stay open.
  */
 final class BearerTokenInterceptor implements ServerInterceptor {
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final String PREFIX = "Bearer ";
 
-    private final byte[] expected;
+    private final java.util.List<byte[]> expected;
 
-    BearerTokenInterceptor(String token) {
-        this.expected = sha256(token);
+    BearerTokenInterceptor(java.util.Set<String> tokens) {
+        if (tokens.isEmpty()) {
+            throw new IllegalArgumentException("no tokens");
+        }
+        this.expected = tokens.stream().map(BearerTokenInterceptor::sha256).toList();
     }
 
     @Override
@@ -30,7 +35,12 @@ final class BearerTokenInterceptor implements ServerInterceptor {
         if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
             return refuse(call, "Missing credentials: send metadata 'authorization: Bearer <token>'.");
         }
-        if (!MessageDigest.isEqual(sha256(header.substring(PREFIX.length()).trim()), expected)) {
+        byte[] given = sha256(header.substring(PREFIX.length()).trim());
+        boolean ok = false;
+        for (byte[] e : expected) {
+            ok |= MessageDigest.isEqual(given, e);
+        }
+        if (!ok) {
             return refuse(call, "Invalid bearer token.");
         }
         return next.startCall(call, headers);

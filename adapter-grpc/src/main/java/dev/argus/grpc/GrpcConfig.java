@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * How the gRPC server listens. Immutable and validated on construction; {@link #toString()} never shows the token.
@@ -16,8 +17,9 @@ import java.util.Optional;
  *                               protobuf overhead fits; gRPC's own default (4 MiB) would refuse ordinary photos
  * @param maxConcurrentCalls     inference calls served at once (unary, batch, and each stream message); one more
  *                               fails at once with RESOURCE_EXHAUSTED instead of queueing without bound
- * @param authToken              when present, every Classifier call needs metadata {@code authorization: Bearer
- *                               <token>}; health and reflection stay open
+ * @param authTokens             when not empty, every Classifier call needs metadata {@code authorization: Bearer
+ *                               <token>} with one of them (several: tokens can be rotated without a gap); health and
+ *                               reflection stay open. Blank entries are dropped
  * @param tlsCertChain           PEM certificate chain; TLS is on when this and {@code tlsPrivateKey} are set
  * @param tlsPrivateKey          PEM private key (PKCS#8) for the certificate chain
  * @param keepAliveTime          how often the server pings an idle connection
@@ -31,7 +33,7 @@ import java.util.Optional;
  * @param maxConnectionAge       connections are closed (gracefully) after this long, so that none holds its share for ever
  */
 public record GrpcConfig(String host, int port, int maxInboundMessageBytes, int maxConcurrentCalls,
-                         Optional<String> authToken, Optional<Path> tlsCertChain, Optional<Path> tlsPrivateKey,
+                         Set<String> authTokens, Optional<Path> tlsCertChain, Optional<Path> tlsPrivateKey,
                          Duration keepAliveTime, Duration keepAliveTimeout, Duration permitKeepAliveTime,
                          Duration shutdownGrace, long maxBytesInFlight, int maxCallsPerConnection, Duration maxConnectionAge) {
 
@@ -46,7 +48,7 @@ public record GrpcConfig(String host, int port, int maxInboundMessageBytes, int 
 
     public GrpcConfig {
         Objects.requireNonNull(host, "host");
-        Objects.requireNonNull(authToken, "authToken");
+        authTokens = tokens(Objects.requireNonNull(authTokens, "authTokens"));
         Objects.requireNonNull(tlsCertChain, "tlsCertChain");
         Objects.requireNonNull(tlsPrivateKey, "tlsPrivateKey");
         if (host.isBlank()) {
@@ -61,9 +63,6 @@ public record GrpcConfig(String host, int port, int maxInboundMessageBytes, int 
         }
         if (maxConcurrentCalls < 1) {
             throw ArgusException.configuration("gRPC max concurrent calls must be at least 1, got " + maxConcurrentCalls + ".");
-        }
-        if (authToken.isPresent() && authToken.get().isBlank()) {
-            authToken = Optional.empty();
         }
         if (tlsCertChain.isPresent() != tlsPrivateKey.isPresent()) {
             throw ArgusException.configuration("gRPC TLS needs both a certificate chain and a private key file (or neither).");
@@ -91,10 +90,10 @@ public record GrpcConfig(String host, int port, int maxInboundMessageBytes, int 
     }
 
     /** The settings before the memory limits existed, with their defaults. */
-    public GrpcConfig(String host, int port, int maxInboundMessageBytes, int maxConcurrentCalls, Optional<String> authToken,
+    public GrpcConfig(String host, int port, int maxInboundMessageBytes, int maxConcurrentCalls, Set<String> authTokens,
                       Optional<Path> tlsCertChain, Optional<Path> tlsPrivateKey, Duration keepAliveTime,
                       Duration keepAliveTimeout, Duration permitKeepAliveTime, Duration shutdownGrace) {
-        this(host, port, maxInboundMessageBytes, maxConcurrentCalls, authToken, tlsCertChain, tlsPrivateKey, keepAliveTime,
+        this(host, port, maxInboundMessageBytes, maxConcurrentCalls, authTokens, tlsCertChain, tlsPrivateKey, keepAliveTime,
                 keepAliveTimeout, permitKeepAliveTime, shutdownGrace, defaultMaxBytesInFlight(maxInboundMessageBytes),
                 DEFAULT_MAX_CALLS_PER_CONNECTION, DEFAULT_MAX_CONNECTION_AGE);
     }
@@ -107,7 +106,7 @@ public record GrpcConfig(String host, int port, int maxInboundMessageBytes, int 
 
     /** These limits on memory, calls per connection and connection age. */
     public GrpcConfig withLimits(long bytesInFlight, int callsPerConnection, Duration connectionAge) {
-        return new GrpcConfig(host, port, maxInboundMessageBytes, maxConcurrentCalls, authToken, tlsCertChain, tlsPrivateKey,
+        return new GrpcConfig(host, port, maxInboundMessageBytes, maxConcurrentCalls, authTokens, tlsCertChain, tlsPrivateKey,
                 keepAliveTime, keepAliveTimeout, permitKeepAliveTime, shutdownGrace, bytesInFlight, callsPerConnection,
                 connectionAge);
     }
@@ -122,45 +121,72 @@ public record GrpcConfig(String host, int port, int maxInboundMessageBytes, int 
     /** Port 50051 on all interfaces, 16 MiB messages, 64 concurrent calls, no auth, no TLS, 10 s shutdown grace. */
     public static GrpcConfig defaults() {
         return new GrpcConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_INBOUND_MESSAGE_BYTES, DEFAULT_MAX_CONCURRENT_CALLS,
-                Optional.empty(), Optional.empty(), Optional.empty(),
+                Set.of(), Optional.empty(), Optional.empty(),
                 Duration.ofMinutes(2), Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(10));
     }
 
     public GrpcConfig withAddress(String newHost, int newPort) {
-        return new GrpcConfig(newHost, newPort, maxInboundMessageBytes, maxConcurrentCalls, authToken, tlsCertChain,
+        return new GrpcConfig(newHost, newPort, maxInboundMessageBytes, maxConcurrentCalls, authTokens, tlsCertChain,
                 tlsPrivateKey, keepAliveTime, keepAliveTimeout, permitKeepAliveTime, shutdownGrace, maxBytesInFlight,
                 maxCallsPerConnection, maxConnectionAge);
     }
 
     /** The largest message; the bytes in flight grow to twice it where they were less. */
     public GrpcConfig withMaxInboundMessageBytes(int bytes) {
-        return new GrpcConfig(host, port, bytes, maxConcurrentCalls, authToken, tlsCertChain, tlsPrivateKey,
+        return new GrpcConfig(host, port, bytes, maxConcurrentCalls, authTokens, tlsCertChain, tlsPrivateKey,
                 keepAliveTime, keepAliveTimeout, permitKeepAliveTime, shutdownGrace,
                 Math.max(maxBytesInFlight, 2L * bytes), maxCallsPerConnection, maxConnectionAge);
     }
 
     public GrpcConfig withMaxConcurrentCalls(int calls) {
-        return new GrpcConfig(host, port, maxInboundMessageBytes, calls, authToken, tlsCertChain, tlsPrivateKey,
+        return new GrpcConfig(host, port, maxInboundMessageBytes, calls, authTokens, tlsCertChain, tlsPrivateKey,
                 keepAliveTime, keepAliveTimeout, permitKeepAliveTime, shutdownGrace, maxBytesInFlight, maxCallsPerConnection,
                 maxConnectionAge);
     }
 
+    /** One token (null or blank: none). */
     public GrpcConfig withAuthToken(String token) {
-        return new GrpcConfig(host, port, maxInboundMessageBytes, maxConcurrentCalls, Optional.ofNullable(token),
+        return withAuthTokens(token == null ? Set.of() : Set.of(token));
+    }
+
+    /** Any of these tokens (empty: no authentication). */
+    public GrpcConfig withAuthTokens(Set<String> tokens) {
+        return new GrpcConfig(host, port, maxInboundMessageBytes, maxConcurrentCalls, tokens,
                 tlsCertChain, tlsPrivateKey, keepAliveTime, keepAliveTimeout, permitKeepAliveTime, shutdownGrace,
                 maxBytesInFlight, maxCallsPerConnection, maxConnectionAge);
     }
 
     public GrpcConfig withTls(Path certChain, Path privateKey) {
-        return new GrpcConfig(host, port, maxInboundMessageBytes, maxConcurrentCalls, authToken,
+        return new GrpcConfig(host, port, maxInboundMessageBytes, maxConcurrentCalls, authTokens,
                 Optional.of(certChain), Optional.of(privateKey), keepAliveTime, keepAliveTimeout, permitKeepAliveTime,
                 shutdownGrace, maxBytesInFlight, maxCallsPerConnection, maxConnectionAge);
     }
 
     public GrpcConfig withShutdownGrace(Duration grace) {
-        return new GrpcConfig(host, port, maxInboundMessageBytes, maxConcurrentCalls, authToken, tlsCertChain,
+        return new GrpcConfig(host, port, maxInboundMessageBytes, maxConcurrentCalls, authTokens, tlsCertChain,
                 tlsPrivateKey, keepAliveTime, keepAliveTimeout, permitKeepAliveTime, grace, maxBytesInFlight,
                 maxCallsPerConnection, maxConnectionAge);
+    }
+
+    /** The tokens, trimmed, blank ones dropped; each must be printable ASCII without spaces (as REST's). */
+    private static Set<String> tokens(Set<String> given) {
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (String t : given) {
+            if (t == null || t.isBlank()) {
+                continue;
+            }
+            if (t.trim().chars().anyMatch(c -> c <= ' ' || c > '~')) {
+                throw ArgusException.configuration("gRPC auth tokens (argus.grpc.token) must be printable ASCII without "
+                        + "spaces, separated by commas.");
+            }
+            out.add(t.trim());
+        }
+        return java.util.Collections.unmodifiableSet(out);
+    }
+
+    /** Whether calls need a bearer token. */
+    public boolean authEnabled() {
+        return !authTokens.isEmpty();
     }
 
     public boolean tls() {
@@ -170,7 +196,8 @@ public record GrpcConfig(String host, int port, int maxInboundMessageBytes, int 
     @Override
     public String toString() {
         return "GrpcConfig[host=" + host + ", port=" + port + ", maxInboundMessageBytes=" + maxInboundMessageBytes
-                + ", maxConcurrentCalls=" + maxConcurrentCalls + ", authToken=" + (authToken.isPresent() ? "****" : "none")
+                + ", maxConcurrentCalls=" + maxConcurrentCalls
+                + ", authTokens=" + (authTokens.isEmpty() ? "none" : "**** (" + authTokens.size() + ", hidden)")
                 + ", tlsCertChain=" + tlsCertChain.map(Path::toString).orElse("none")
                 + ", tlsPrivateKey=" + tlsPrivateKey.map(Path::toString).orElse("none")
                 + ", keepAliveTime=" + keepAliveTime + ", keepAliveTimeout=" + keepAliveTimeout

@@ -111,7 +111,8 @@ public final class GrpcServer implements AutoCloseable {
                         + "{5} MiB of messages in flight, auth {6})",
                 config.host(), String.valueOf(server.port()), config.tls() ? "TLS" : "plaintext",
                 String.valueOf(config.maxInboundMessageBytes()), config.maxConcurrentCalls(),
-                String.valueOf(config.maxBytesInFlight() >> 20), config.authToken().isPresent() ? "bearer token" : "off");
+                String.valueOf(config.maxBytesInFlight() >> 20),
+                config.authEnabled() ? config.authTokens().size() + " bearer token(s)" : "off");
         return server;
     }
 
@@ -167,8 +168,8 @@ public final class GrpcServer implements AutoCloseable {
         java.util.Set<String> repositoryControl = java.util.Set.of(
                 dev.argus.grpc.v1.ModelRepositoryGrpc.getLoadMethod().getFullMethodName(),
                 dev.argus.grpc.v1.ModelRepositoryGrpc.getUnloadMethod().getFullMethodName());
-        if (config.authToken().isPresent()) {
-            BearerTokenInterceptor inference = new BearerTokenInterceptor(config.authToken().get());
+        if (config.authEnabled()) {
+            BearerTokenInterceptor inference = new BearerTokenInterceptor(config.authTokens());
             classifier = ServerInterceptors.intercept(classifier, inference);
             // everything needs the inference token but load and unload, which take the admin token instead
             repository = ServerInterceptors.intercept(repository, GrpcCalls.except(repositoryControl, inference));
@@ -183,8 +184,8 @@ public final class GrpcServer implements AutoCloseable {
         java.util.Set<String> oipControl = java.util.Set.of(
                 dev.argus.grpc.inference.GRPCInferenceServiceGrpc.getRepositoryModelLoadMethod().getFullMethodName(),
                 dev.argus.grpc.inference.GRPCInferenceServiceGrpc.getRepositoryModelUnloadMethod().getFullMethodName());
-        if (config.authToken().isPresent()) {
-            BearerTokenInterceptor inference = new BearerTokenInterceptor(config.authToken().get());
+        if (config.authEnabled()) {
+            BearerTokenInterceptor inference = new BearerTokenInterceptor(config.authTokens());
             oip = ServerInterceptors.intercept(oip, GrpcCalls.except(oipControl, inference));
         }
         oip = ServerInterceptors.intercept(oip, new AdminTokenInterceptor(oipControl, adminTokens));

@@ -18,7 +18,7 @@ class GrpcConfigTest {
         assertThat(d.port()).isEqualTo(50051);
         assertThat(d.maxInboundMessageBytes()).isEqualTo(16 * 1024 * 1024).isGreaterThan(10 * 1024 * 1024 + 1024);
         assertThat(d.maxConcurrentCalls()).isEqualTo(64);
-        assertThat(d.authToken()).isEmpty();
+        assertThat(d.authTokens()).isEmpty();
         assertThat(d.tls()).isFalse();
         assertThat(d.keepAliveTime()).isEqualTo(Duration.ofMinutes(2));
         assertThat(d.keepAliveTimeout()).isEqualTo(Duration.ofSeconds(20));
@@ -37,18 +37,18 @@ class GrpcConfigTest {
                 .hasMessageContaining("/nonexistent/cert.pem");
         GrpcConfig d = GrpcConfig.defaults();
         assertThatThrownBy(() -> new GrpcConfig(d.host(), d.port(), d.maxInboundMessageBytes(), d.maxConcurrentCalls(),
-                d.authToken(), Optional.of(Path.of("cert.pem")), Optional.empty(), d.keepAliveTime(), d.keepAliveTimeout(),
+                d.authTokens(), Optional.of(Path.of("cert.pem")), Optional.empty(), d.keepAliveTime(), d.keepAliveTimeout(),
                 d.permitKeepAliveTime(), d.shutdownGrace())).hasMessageContaining("both");
     }
 
     @Test
     void aBlankTokenMeansNoAuth() {
-        assertThat(GrpcConfig.defaults().withAuthToken("  ").authToken()).isEmpty();
+        assertThat(GrpcConfig.defaults().withAuthToken("  ").authTokens()).isEmpty();
     }
 
     @Test
     void toStringNeverShowsTheToken() {
-        assertThat(GrpcConfig.defaults().withAuthToken("hunter2").toString()).doesNotContain("hunter2").contains("authToken=****");
+        assertThat(GrpcConfig.defaults().withAuthToken("hunter2").toString()).doesNotContain("hunter2").contains("authTokens=****");
         assertThat(GrpcClientConfig.of("h:1").withToken("hunter2").toString()).doesNotContain("hunter2").contains("token=****");
     }
 

@@ -29,6 +29,11 @@ final class Exchange {
         };
     }
 
+    /** Labels a request that no route handles (e.g. a CORS preflight) for logs and metrics. */
+    static void label(Context ctx, String name) {
+        ctx.attribute(ROUTE, name);
+    }
+
     static String route(Context ctx) {
         String r = ctx.attribute(ROUTE);
         return r == null ? "unmatched" : r;

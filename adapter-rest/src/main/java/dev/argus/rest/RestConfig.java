@@ -31,12 +31,13 @@ import java.util.Set;
  * @param maxConnections        open connections at most; further ones wait in the kernel's accept queue until one closes
  * @param headerTimeout         a request's line and headers must arrive within this of its first byte, else 408 and the
  *                              connection is closed (a client trickling header bytes would otherwise hold it for days)
+ * @param cors                  which browser origins may call the server ({@link Cors#OFF}: none, no CORS headers)
  */
 public record RestConfig(String host, int port, Set<String> authTokens, long maxBodyBytes, Duration requestTimeout,
                          int maxConcurrentRequests, int maxImagesPerRequest, String cloudflareModel,
                          Duration shutdownGrace, long maxImageBytes, long maxBodyBytesInFlight,
                          java.util.Optional<java.nio.file.Path> tlsCertChain, java.util.Optional<java.nio.file.Path> tlsPrivateKey,
-                         Duration admissionWait, int maxConnections, Duration headerTimeout) {
+                         Duration admissionWait, int maxConnections, Duration headerTimeout, Cors cors) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
@@ -128,6 +129,72 @@ public record RestConfig(String host, int port, Set<String> authTokens, long max
             throw ArgusException.configuration("REST body bytes in flight (" + maxBodyBytesInFlight + ") must be at least twice "
                     + "the largest body (" + maxBodyBytes + "): one body and what is parsed out of it must fit.");
         }
+        Objects.requireNonNull(cors, "cors");
+    }
+
+    /** The settings before CORS existed: CORS off. */
+    public RestConfig(String host, int port, Set<String> authTokens, long maxBodyBytes, Duration requestTimeout,
+                      int maxConcurrentRequests, int maxImagesPerRequest, String cloudflareModel,
+                      Duration shutdownGrace, long maxImageBytes, long maxBodyBytesInFlight,
+                      java.util.Optional<java.nio.file.Path> tlsCertChain, java.util.Optional<java.nio.file.Path> tlsPrivateKey,
+                      Duration admissionWait, int maxConnections, Duration headerTimeout) {
+        this(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel,
+                shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections,
+                headerTimeout, Cors.OFF);
+    }
+
+    /**
+     * Cross-origin access for browsers (CORS). Off ({@link #OFF}, no origins) by default: no CORS header is ever sent.
+     *
+     * @param origins the origins allowed, each exactly as a browser sends it in {@code Origin}
+     *                ({@code scheme://host[:port]}, no path, no trailing slash), or the single entry {@code *} for any
+     * @param maxAge  how long a browser may cache a preflight's answer ({@code Access-Control-Max-Age})
+     */
+    public record Cors(java.util.List<String> origins, Duration maxAge) {
+        /** Most browsers cap {@code Access-Control-Max-Age} lower (Chromium: 2 h); a day is Firefox's cap. */
+        public static final Duration MAX_MAX_AGE = Duration.ofDays(1);
+        public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(10);
+        private static final java.util.regex.Pattern ORIGIN =
+                java.util.regex.Pattern.compile("[a-z][a-z0-9+.-]*://[a-z0-9._~%\\[\\]:-]+");
+        public static final Cors OFF = new Cors(java.util.List.of(), DEFAULT_MAX_AGE);
+
+        public Cors {
+            origins = java.util.List.copyOf(Objects.requireNonNull(origins, "origins"));
+            Objects.requireNonNull(maxAge, "maxAge");
+            if (origins.contains("*") && origins.size() > 1) {
+                throw ArgusException.configuration("REST CORS origins (argus.rest.cors-origins) must be either * alone or a "
+                        + "list of origins, not both.");
+            }
+            for (String o : origins) {
+                if (!o.equals("*") && !ORIGIN.matcher(o).matches()) {
+                    throw ArgusException.configuration("REST CORS origin '" + o + "' (argus.rest.cors-origins) is not an "
+                            + "origin: write it as the browser sends it, scheme://host[:port] in lower case, without a "
+                            + "path or trailing slash (e.g. https://app.example.com), or * for any.");
+                }
+            }
+            if (maxAge.isNegative() || maxAge.compareTo(MAX_MAX_AGE) > 0 || maxAge.toMillis() % 1000 != 0) {
+                throw ArgusException.configuration("REST CORS max age (argus.rest.cors-max-age-s) must be 0.."
+                        + MAX_MAX_AGE.toSeconds() + " whole seconds, got " + maxAge + ".");
+            }
+        }
+
+        /** These origins ({@code *} for any) with the default max age. */
+        public static Cors of(String... origins) {
+            return new Cors(java.util.List.of(origins), DEFAULT_MAX_AGE);
+        }
+
+        public boolean enabled() {
+            return !origins.isEmpty();
+        }
+
+        /** Whether a request with this {@code Origin} header may read the answer. */
+        public boolean allows(String origin) {
+            return origin != null && (origins.contains("*") || origins.contains(origin));
+        }
+
+        public Cors withMaxAge(Duration age) {
+            return new Cors(origins, age);
+        }
     }
 
     /** 15% of this JVM's maximum heap (at least 2 MiB): with decodes (35%) and gRPC (10%), 60% of the heap at most. */
@@ -144,67 +211,72 @@ public record RestConfig(String host, int port, Set<String> authTokens, long max
         return new RestConfig(DEFAULT_HOST, DEFAULT_PORT, Set.of(), defaultMaxBodyBytes(), DEFAULT_REQUEST_TIMEOUT,
                 DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_IMAGES_PER_REQUEST, DEFAULT_CLOUDFLARE_MODEL,
                 DEFAULT_SHUTDOWN_GRACE, DEFAULT_MAX_IMAGE_BYTES, defaultMaxBodyBytesInFlight(),
-                java.util.Optional.empty(), java.util.Optional.empty(), DEFAULT_ADMISSION_WAIT, DEFAULT_MAX_CONNECTIONS, DEFAULT_HEADER_TIMEOUT);
+                java.util.Optional.empty(), java.util.Optional.empty(), DEFAULT_ADMISSION_WAIT, DEFAULT_MAX_CONNECTIONS, DEFAULT_HEADER_TIMEOUT, Cors.OFF);
     }
 
     /** How long a request past {@code maxConcurrentRequests} waits for a place before 429. */
     public RestConfig withAdmissionWait(Duration wait) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, wait, maxConnections, headerTimeout);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, wait, maxConnections, headerTimeout, cors);
     }
 
     /** At most {@code max} open connections; a request head must arrive within {@code headerTimeout} of its first byte. */
     public RestConfig withConnections(int max, Duration timeout) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, max, timeout);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, max, timeout, cors);
     }
 
     public RestConfig withHost(String h) {
-        return new RestConfig(h, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout);
+        return new RestConfig(h, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout, cors);
     }
 
     public RestConfig withPort(int p) {
-        return new RestConfig(host, p, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout);
+        return new RestConfig(host, p, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout, cors);
     }
 
     public RestConfig withAuthTokens(Set<String> tokens) {
-        return new RestConfig(host, port, tokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout);
+        return new RestConfig(host, port, tokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout, cors);
     }
 
     /** The largest body; the bytes in flight grow to twice it where they were less. */
     public RestConfig withMaxBodyBytes(long bytes) {
-        return new RestConfig(host, port, authTokens, bytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, Math.max(maxBodyBytesInFlight, 2 * bytes), tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout);
+        return new RestConfig(host, port, authTokens, bytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, Math.max(maxBodyBytesInFlight, 2 * bytes), tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout, cors);
     }
 
     public RestConfig withRequestTimeout(Duration timeout) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, timeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, timeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout, cors);
     }
 
     public RestConfig withMaxConcurrentRequests(int n) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, n, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, n, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout, cors);
     }
 
     public RestConfig withMaxImagesPerRequest(int n) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, n, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, n, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout, cors);
     }
 
     public RestConfig withCloudflareModel(String model) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, model, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, model, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout, cors);
     }
 
     public RestConfig withShutdownGrace(Duration grace) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, grace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, grace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout, cors);
     }
 
     public RestConfig withMaxImageBytes(long bytes) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, bytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, bytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout, cors);
     }
 
     public RestConfig withMaxBodyBytesInFlight(long bytes) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, bytes, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, bytes, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout, cors);
     }
 
     /** HTTPS with this PEM certificate chain and PKCS#8 private key. */
     public RestConfig withTls(java.nio.file.Path certChain, java.nio.file.Path privateKey) {
-        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, java.util.Optional.of(certChain), java.util.Optional.of(privateKey), admissionWait, maxConnections, headerTimeout);
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, java.util.Optional.of(certChain), java.util.Optional.of(privateKey), admissionWait, maxConnections, headerTimeout, cors);
+    }
+
+    /** Cross-origin access for browsers ({@link Cors#OFF}: none). */
+    public RestConfig withCors(Cors c) {
+        return new RestConfig(host, port, authTokens, maxBodyBytes, requestTimeout, maxConcurrentRequests, maxImagesPerRequest, cloudflareModel, shutdownGrace, maxImageBytes, maxBodyBytesInFlight, tlsCertChain, tlsPrivateKey, admissionWait, maxConnections, headerTimeout, c);
     }
 
     public boolean tls() {
@@ -223,6 +295,7 @@ public record RestConfig(String host, int port, Set<String> authTokens, long max
                 + ", maxConcurrentRequests=" + maxConcurrentRequests + ", maxImagesPerRequest=" + maxImagesPerRequest
                 + ", cloudflareModel=" + cloudflareModel + ", shutdownGrace=" + shutdownGrace + ", maxImageBytes=" + maxImageBytes
                 + ", maxBodyBytesInFlight=" + maxBodyBytesInFlight + ", maxConnections=" + maxConnections
-                + ", headerTimeout=" + headerTimeout + ", tls=" + (tls() ? tlsCertChain.get() : "off") + "]";
+                + ", headerTimeout=" + headerTimeout + ", tls=" + (tls() ? tlsCertChain.get() : "off")
+                + ", cors=" + (cors.enabled() ? cors.origins() + " max-age " + cors.maxAge().toSeconds() + " s" : "off") + "]";
     }
 }

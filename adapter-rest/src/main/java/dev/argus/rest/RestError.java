@@ -88,6 +88,15 @@ final class RestError extends RuntimeException {
         return new RestError(404, 3042, "No route " + method + " " + path + ". See /docs for the routes this server has.");
     }
 
+    /**
+     * A path a route serves, asked with a method it does not answer. 10405 is Cloudflare's API code for a method not
+     * allowed; the {@code Allow} header lists the methods.
+     */
+    static RestError methodNotAllowed(String method, String path, java.util.List<String> allowed) {
+        return new RestError(405, 10405, "Method " + method + " is not allowed on " + path + "; it answers "
+                + String.join(", ", allowed) + ".");
+    }
+
     /** Open Inference Protocol: a model name or version this server does not serve. */
     static RestError notFoundModel(String message) {
         return new RestError(404, 3042, message);

@@ -9,6 +9,7 @@ import java.util.List;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Objects;
@@ -37,6 +38,7 @@ public final class RestServer implements AutoCloseable {
     private final BooleanSupplier ready;
     private final BearerAuth auth;
     private final BearerAuth admin;
+    private final CrossOrigin cors;
     private final dev.argus.ports.in.ModelControl control;
     static final String CONTROL_PATH = "/v2/repository/models/";
     private final Admission admission;
@@ -108,6 +110,7 @@ public final class RestServer implements AutoCloseable {
         Objects.requireNonNull(catalog, "catalog");
         this.ready = Objects.requireNonNull(ready, "ready");
         this.auth = new BearerAuth(config.authTokens());
+        this.cors = new CrossOrigin(config.cors());
         this.admission = new Admission(new Admission.Limits("REST requests", config.maxConcurrentRequests(),
                 "argus.rest.max-concurrent-requests", config.maxBodyBytesInFlight(), "argus.rest.max-body-bytes-in-flight",
                 config.admissionWait(), config.requestTimeout()), shared);
@@ -141,7 +144,7 @@ public final class RestServer implements AutoCloseable {
         app.get("/openapi.json", Exchange.route("/openapi.json", pages::openapi));
         app.exception(RestError.class, (e, ctx) -> fail(ctx, e));
         app.exception(ArgusException.class, (e, ctx) -> fail(ctx, RestError.of(e)));
-        app.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, fromJavalin(e, ctx, config.maxBodyBytes())));
+        app.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, fromJavalin(e, ctx)));
         app.exception(Exception.class, (e, ctx) -> {
             LOG.log(System.Logger.Level.ERROR, "Unexpected failure handling " + ctx.method() + " " + ctx.path()
                     + " (request " + Exchange.id(ctx) + ")", e);
@@ -211,12 +214,9 @@ public final class RestServer implements AutoCloseable {
         String rest = ModelPath.decode(uri.substring(uri.indexOf(CONTROL_PATH) + CONTROL_PATH.length()));
         String action = rest.endsWith("/load") ? "load" : rest.endsWith("/unload") ? "unload" : "";
         // the admin token first: without it, nothing is told (not even whether the route or the model exists)
-        if (!admin.enabled()) {
-            throw new RestError(403, 10000, "Model control needs an admin token: set argus.server.admin-tokens and send "
-                    + "'Authorization: Bearer <admin token>'.");
-        }
-        if (!admin.allows(ctx.header("Authorization"))) {
-            throw new RestError(401, 10000, "Model control needs 'Authorization: Bearer <admin token>' (argus.server.admin-tokens).");
+        RestError refused = adminRefusal(ctx);
+        if (refused != null) {
+            throw refused;
         }
         if (action.isEmpty() || control == null) {
             throw RestError.notFound("POST", ctx.path());
@@ -237,6 +237,18 @@ public final class RestServer implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.INFO, "Model control: {0} ''{1}'' done (request {2})", action, name, Exchange.id(ctx));
         Exchange.json(ctx, 200, Json.object());
+    }
+
+    /** Why model control refuses this caller (403: no admin token configured; 401: none or a wrong one sent), or null. */
+    private RestError adminRefusal(Context ctx) {
+        if (!admin.enabled()) {
+            return new RestError(403, 10000, "Model control needs an admin token: set argus.server.admin-tokens and send "
+                    + "'Authorization: Bearer <admin token>'.");
+        }
+        if (!admin.allows(ctx.header("Authorization"))) {
+            return new RestError(401, 10000, "Model control needs 'Authorization: Bearer <admin token>' (argus.server.admin-tokens).");
+        }
+        return null;
     }
 
     /** Binds and starts serving; returns once the port is open. */
@@ -315,6 +327,16 @@ public final class RestServer implements AutoCloseable {
     private void before(Context ctx) {
         String id = ctx.header(Exchange.REQUEST_ID_HEADER);
         Exchange.begin(ctx, id != null && GOOD_REQUEST_ID.matcher(id).matches() ? id : UUID.randomUUID().toString());
+        cors.decorate(ctx); // first: every answer from here on, refusals included, names an allowed origin
+        if (cors.allowedPreflight(ctx)) { // answered before auth (browsers send no token with it), for routes only
+            List<String> methods = methodsFor(ctx);
+            if (!methods.isEmpty()) {
+                cors.answerPreflight(ctx, methods);
+                Exchange.label(ctx, "preflight");
+                ctx.skipRemainingHandlers();
+                return;
+            }
+        }
         if (auth.enabled() && isProtected(ctx.path()) && !auth.allows(ctx.header("Authorization"))) {
             throw RestError.unauthorized();
         }
@@ -349,13 +371,52 @@ public final class RestServer implements AutoCloseable {
         Exchange.error(ctx, e);
     }
 
-    private static RestError fromJavalin(HttpResponseException e, Context ctx, long maxBody) {
+    private RestError fromJavalin(HttpResponseException e, Context ctx) {
         return switch (e.getStatus()) {
-            case 404, 405 -> RestError.notFound(ctx.method().name(), ctx.path());
-            case 413 -> RestError.tooLarge(maxBody);
+            case 404, 405 -> notFoundOrWrongMethod(ctx);
+            case 413 -> RestError.tooLarge(config.maxBodyBytes());
             default -> RestError.invalid("Bad request: " + e.getMessage());
         };
     }
+
+    /**
+     * No route answered: 404 for a path no route serves; 405 with {@code Allow} for a path that a route serves with
+     * another method. Authentication comes first, as for the route itself: a protected path without a valid token got
+     * its 401 in {@link #before}, and model control's paths need the admin token here, so a wrong method tells nobody
+     * more than the right one would.
+     */
+    private RestError notFoundOrWrongMethod(Context ctx) {
+        String method = ctx.req().getMethod();
+        List<String> methods = methodsFor(ctx);
+        if (methods.isEmpty() || methods.contains(method)) {
+            return RestError.notFound(method, ctx.path());
+        }
+        if (ctx.path().startsWith(CONTROL_PATH)) {
+            RestError refused = adminRefusal(ctx);
+            if (refused != null) {
+                return refused;
+            }
+        }
+        ctx.header("Allow", String.join(", ", methods));
+        return RestError.methodNotAllowed(method, ctx.path(), methods);
+    }
+
+    /** The methods the routes serving this request's path answer (HEAD wherever GET is, as Javalin answers it); empty: none. */
+    private List<String> methodsFor(Context ctx) {
+        String path = ctx.path().startsWith(ctx.contextPath()) ? ctx.path().substring(ctx.contextPath().length()) : ctx.path();
+        io.javalin.router.InternalRouter router = app.unsafeConfig().pvt.internalRouter;
+        List<String> methods = new java.util.ArrayList<>();
+        for (HandlerType t : ROUTE_METHODS) {
+            if (router.findHttpHandlerEntries(t, path).findFirst().isPresent()
+                    || t == HandlerType.HEAD && methods.contains(HandlerType.GET.name())) {
+                methods.add(t.name());
+            }
+        }
+        return methods;
+    }
+
+    private static final List<HandlerType> ROUTE_METHODS = List.of(HandlerType.GET, HandlerType.HEAD, HandlerType.POST,
+            HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
 
     private final RefusalLog refusals = new RefusalLog(ACCESS, java.time.Duration.ofSeconds(1));
 

@@ -130,7 +130,7 @@ class CloudflareRouteTest {
     @Test
     void answersUnknownRoutesWith404InTheEnvelope() {
         assertError(s.get("/nothing/here"), 404, 3042);
-        assertError(s.send(s.request(CF_PATH).GET().build()), 404, 3042);
+        assertError(s.send(s.request(CF_PATH).GET().build()), 405, 10405); // a route's path, another method
     }
 
     static JsonNode assertError(HttpResponse<String> r, int status, int code) {

@@ -25,6 +25,7 @@ class RestConfigTest {
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.maxConnections()).isEqualTo(1000);
         assertThat(c.headerTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.cors().enabled()).isFalse();
     }
 
     @Test

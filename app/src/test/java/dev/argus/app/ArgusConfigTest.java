@@ -240,7 +240,7 @@ class ArgusConfigTest {
         assertThat(grpc.host()).isEqualTo("127.0.0.1");
         assertThat(grpc.port()).isEqualTo(50051);
         assertThat(grpc.maxInboundMessageBytes()).isGreaterThan(10 * 1024 * 1024);
-        assertThat(grpc.authToken()).isEmpty();
+        assertThat(grpc.authTokens()).isEmpty();
         assertThat(ServingConfig.from(Settings.defaults().set(Key.GRPC_ENABLED, "false", "t")).grpc()).isEmpty();
         var rest = c.rest().orElseThrow();
         assertThat(rest.host()).isEqualTo("127.0.0.1");

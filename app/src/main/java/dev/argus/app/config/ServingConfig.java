@@ -30,7 +30,7 @@ public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration s
             rest.filter(c -> !c.authEnabled() && !loopback(c.host())).ifPresent(c -> {
                 throw r.bad(Key.REST_HOST, openServing("REST", "argus.rest.auth-tokens"));
             });
-            grpc.filter(c -> c.authToken().isEmpty() && !loopback(c.host())).ifPresent(c -> {
+            grpc.filter(c -> !c.authEnabled() && !loopback(c.host())).ifPresent(c -> {
                 throw r.bad(Key.GRPC_HOST, openServing("gRPC", "argus.grpc.token"));
             });
         }
@@ -61,12 +61,8 @@ public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration s
     private static RestConfig rest(ConfigReader r, Duration grace) {
         String host = r.string(Key.REST_HOST);
         int port = r.intIn(Key.REST_PORT, 0, 65535);
-        Set<String> tokens = new LinkedHashSet<>();
-        for (String t : r.string(Key.REST_AUTH_TOKENS).split(",")) {
-            if (!t.isBlank()) {
-                tokens.add(t.trim());
-            }
-        }
+        Set<String> tokens = tokens(r, Key.REST_AUTH_TOKENS);
+        RestConfig.Cors cors = cors(r);
         long maxBody = r.longIn(Key.REST_MAX_BODY_BYTES, 1024, Integer.MAX_VALUE);
         Duration timeout = r.millis(Key.REST_REQUEST_TIMEOUT_MS, 1, 3_600_000);
         int maxRequests = r.intIn(Key.REST_MAX_CONCURRENT_REQUESTS, 1, 100_000);
@@ -94,7 +90,38 @@ public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration s
         return r.wrap(Key.REST_TLS_CERT_CHAIN, () -> new RestConfig(host, port, tokens, body, timeout, maxRequests,
                 maxImages, model, grace, maxImageBytes, inFlightBodies, r.path(Key.REST_TLS_CERT_CHAIN), r.path(Key.REST_TLS_PRIVATE_KEY),
                 Duration.ofMillis(r.longIn(Key.REST_ADMISSION_WAIT_MS, 0, 3_600_000)),
-                r.intIn(Key.REST_MAX_CONNECTIONS, 1, 1_000_000), r.millis(Key.REST_HEADER_TIMEOUT_MS, 1, 3_600_000)));
+                r.intIn(Key.REST_MAX_CONNECTIONS, 1, 1_000_000), r.millis(Key.REST_HEADER_TIMEOUT_MS, 1, 3_600_000), cors));
+    }
+
+    /** Comma-separated bearer tokens (blank entries dropped), each printable ASCII without spaces; never shown. */
+    private static Set<String> tokens(ConfigReader r, Key k) {
+        Set<String> tokens = new LinkedHashSet<>();
+        for (String t : r.string(k).split(",")) {
+            if (t.isBlank()) {
+                continue;
+            }
+            if (t.trim().chars().anyMatch(c -> c <= ' ' || c > '~')) {
+                throw r.bad(k, "Tokens must be printable ASCII without spaces, separated by commas");
+            }
+            tokens.add(t.trim());
+        }
+        return tokens;
+    }
+
+    private static RestConfig.Cors cors(ConfigReader r) {
+        java.util.List<String> origins = new java.util.ArrayList<>();
+        for (String o : r.string(Key.REST_CORS_ORIGINS).split(",")) {
+            if (!o.isBlank()) {
+                origins.add(o.trim());
+            }
+        }
+        java.time.Duration maxAge = java.time.Duration.ofSeconds(r.longIn(Key.REST_CORS_MAX_AGE_S, 0,
+                RestConfig.Cors.MAX_MAX_AGE.toSeconds()));
+        try {
+            return new RestConfig.Cors(origins, maxAge);
+        } catch (dev.argus.domain.ArgusException e) {
+            throw r.bad(Key.REST_CORS_ORIGINS, e.getMessage().replaceAll("\\.$", ""));
+        }
     }
 
     private static GrpcConfig grpc(ConfigReader r, Duration grace) {
@@ -113,7 +140,8 @@ public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration s
         long messages = inFlight == 0 ? GrpcConfig.defaultMaxBytesInFlight(maxBytes) : inFlight;
         int perConnection = r.intIn(Key.GRPC_MAX_CALLS_PER_CONNECTION, 1, 100_000);
         Duration age = r.millis(Key.GRPC_MAX_CONNECTION_AGE_MS, 1, 86_400_000L * 365);
-        return r.wrap(Key.GRPC_TLS_CERT_CHAIN, () -> new GrpcConfig(host, port, maxBytes, maxCalls, r.optional(Key.GRPC_TOKEN),
+        Set<String> tokens = tokens(r, Key.GRPC_TOKEN);
+        return r.wrap(Key.GRPC_TLS_CERT_CHAIN, () -> new GrpcConfig(host, port, maxBytes, maxCalls, tokens,
                 r.path(Key.GRPC_TLS_CERT_CHAIN), r.path(Key.GRPC_TLS_PRIVATE_KEY), keepAlive, keepAliveTimeout, permit, grace,
                 messages, perConnection, age));
     }
