@@ -54,11 +54,15 @@ class CliIT {
     }
 
     private Run argusWithEnv(Map<String, String> extraEnv, String... args) {
+        return argus(java.io.InputStream.nullInputStream(), extraEnv, args);
+    }
+
+    private Run argus(java.io.InputStream stdin, Map<String, String> extraEnv, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put("ARGUS_DATA_DIR", tmp.resolve("data").toString());
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), env);
+        int code = Main.run(args, stdin, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), env);
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -187,6 +191,40 @@ class CliIT {
         Run r = classifyWithProbe(f.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.json().get("result").get(0).get("label").asText()).isEqualTo(LabelStyle.CLOUDFLARE.apply(probe.expectedLabel()));
+    }
+
+    @Test
+    void dashReadsOneImageFromStandardInputAloneOrAmongFiles() throws Exception {
+        List<ProbeCase> cases = ProbeCase.all();
+        ProbeCase piped = cases.get(0);
+        ProbeCase file = cases.get(1);
+        String model = TestModels.probeOnnx().toString();
+
+        Run alone = argus(new java.io.ByteArrayInputStream(piped.bytes()), Map.of(), "classify", "-q", "--model", model, "-");
+        assertThat(alone.exit()).as(alone.err()).isZero();
+        assertThat(alone.json().at("/result/0/label").asText()).isEqualTo(LabelStyle.CLOUDFLARE.apply(piped.expectedLabel()));
+
+        Run mixed = argus(new java.io.ByteArrayInputStream(piped.bytes()), Map.of(), "classify", "-q", "--no-progress",
+                "--model", model, file.file().toString(), "-");
+        assertThat(mixed.exit()).as(mixed.err()).isZero();
+        List<JsonNode> lines = mixed.lines();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0).get("file").asText()).isEqualTo(file.file().toString());
+        assertThat(lines.get(0).at("/result/0/label").asText()).isEqualTo(LabelStyle.CLOUDFLARE.apply(file.expectedLabel()));
+        assertThat(lines.get(1).get("file").asText()).isEqualTo("-");
+        assertThat(lines.get(1).at("/result/0/label").asText()).isEqualTo(LabelStyle.CLOUDFLARE.apply(piped.expectedLabel()));
+    }
+
+    @Test
+    void standardInputOverTheByteLimitIsRefusedClearly() throws Exception {
+        ProbeCase probe = ProbeCase.all().get(0);
+        byte[] bytes = probe.bytes();
+        Run r = argus(new java.io.ByteArrayInputStream(bytes), Map.of(), "classify", "-q", "--model", TestModels.probeOnnx().toString(),
+                "-D", "argus.limits.max-bytes=" + (bytes.length - 1), "-");
+        assertThat(r.exit()).isEqualTo(ExitCodes.SOME_INPUTS_FAILED);
+        assertThat(r.json().get("success").asBoolean()).isFalse();
+        assertThat(r.err()).startsWith("argus: stdin: Standard input holds more than " + (bytes.length - 1) + " bytes")
+                .doesNotContain("\tat ");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.argus.app.bench;
 
 import dev.argus.app.cli.ConfigOptions;
 import dev.argus.app.cli.ExitCodes;
+import dev.argus.app.cli.Terminal;
 import dev.argus.app.config.Backends;
 import dev.argus.bench.report.BenchReport;
 import dev.argus.bench.report.Machine;
@@ -14,6 +15,7 @@ import dev.argus.bench.run.Orchestrator;
 import dev.argus.bench.run.Worker;
 import dev.argus.bench.run.WorkerResult;
 import dev.argus.domain.ArgusException;
+import dev.argus.domain.ErrorCode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -28,6 +30,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -122,11 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (configOptions.backendFlag() != null || configOptions.modelFlag() != null) {
-            throw ArgusException.configuration("argus bench takes its backends and models from --backends "
-                    + "(e.g. --backends onnx=model.onnx,djl-pytorch=model.pt), not from --backend/--model.");
-        }
-        BenchPlan plan = plan();
+        BenchPlan plan = checkFlags();
         Corpus corpus = images != null ? Corpus.load(images, maxImages) : Corpus.generated(generatedImages);
         if (worker != null) {
             return runWorker(plan, corpus);
@@ -134,7 +133,7 @@ public final class BenchCommand implements Callable<Integer> {
         // fail on bad configuration here, once, rather than in every worker
         ArgusBenchTargets targets = new ArgusBenchTargets(() -> configOptions.settings(env), env);
         plan.backends().forEach(targets::config);
-        boolean bar = progress != null ? progress : System.console() != null;
+        boolean bar = progress != null ? progress : Terminal.isTerminal(err);
         BenchProgress p = new BenchProgress(err, bar);
         err.println("argus bench: " + plan.backends().size() + " backend(s) x " + plan.settings().size() + " setting(s) x "
                 + plan.repetitions() + " repetition(s) on " + corpus.source() + ", " + corpus.size() + " images");
@@ -162,6 +161,35 @@ public final class BenchCommand implements Callable<Integer> {
             return ExitCodes.CONFIGURATION;
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Every flag, checked before a model is read or a worker JVM started: a wrong one is a usage error (exit 2) saying
+     * which flag and what it takes.
+     */
+    private BenchPlan checkFlags() {
+        if (configOptions.backendFlag() != null || configOptions.modelFlag() != null) {
+            throw usage("argus bench takes its backends and models from --backends "
+                    + "(e.g. --backends onnx=model.onnx,djl-pytorch=model.pt), not from --backend/--model.", null);
+        }
+        if (maxImages < 1) {
+            throw usage("--max-images must be at least 1, got " + maxImages, null);
+        }
+        if (images != null && !Files.isDirectory(images)) {
+            throw usage("--images must be a directory of images; " + images + " is not one", null);
+        }
+        try {
+            return plan(); // BackendSpec and BenchPlan check --backends, --reference and the numbers
+        } catch (ArgusException e) {
+            if (e.code() != ErrorCode.CONFIGURATION) {
+                throw e;
+            }
+            throw usage(e.getMessage(), e);
+        }
+    }
+
+    private ParameterException usage(String message, Throwable cause) {
+        return new ParameterException(spec.commandLine(), message, cause);
     }
 
     private BenchPlan plan() {

@@ -5,20 +5,15 @@ import dev.argus.app.wiring.Argus;
 import dev.argus.domain.ArgusException;
 import dev.argus.domain.ClassificationOutcome;
 import dev.argus.domain.ClassifyOptions;
-import dev.argus.domain.ErrorCode;
-import dev.argus.domain.ImageInput;
 import dev.argus.domain.LabelStyle;
 import dev.argus.domain.Outcomes;
 import dev.argus.ports.in.ClassifyImageUseCase;
-import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,8 +27,6 @@ import picocli.CommandLine.Parameters;
         description = {"Classify image files. One file: Cloudflare's JSON envelope. Several files or directories: one JSON line per file.",
                 "A .json file is read as Cloudflare's request body {\"image\": [byte values 0..255]}."})
 final class ClassifyCommand implements Callable<Integer> {
-    private static final List<String> IMAGE_EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp");
-
     @Mixin
     ConfigOptions configOptions;
 
@@ -56,15 +49,17 @@ final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--model-version", paramLabel = "V", description = "With --model-name: the version (default: the newest served).")
     String modelVersion;
 
-    @Parameters(paramLabel = "FILE|DIR", arity = "1..*", description = "Image files, or directories (searched recursively for "
-            + ".jpg .jpeg .png .gif .bmp .webp).")
+    @Parameters(paramLabel = "FILE|DIR|-", arity = "1..*", description = "Image files, directories (searched recursively for "
+            + ".jpg .jpeg .png .gif .bmp .webp), or - for one image (or JSON body) on standard input, named \"-\" in the output.")
     List<Path> inputs;
 
+    private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
     private final java.util.Map<String, String> env;
 
-    ClassifyCommand(PrintStream out, PrintStream err, java.util.Map<String, String> env) {
+    ClassifyCommand(InputStream in, PrintStream out, PrintStream err, java.util.Map<String, String> env) {
+        this.in = in;
         this.out = out;
         this.err = err;
         this.env = env;
@@ -87,47 +82,83 @@ final class ClassifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ClassifyOptions options = new ClassifyOptions(output.topK(), LabelStyle.parse(output.labelStyle()));
-        List<Path> files = expand();
+        ClassifyOptions options = checkFlags();
+        List<Path> files = ClassifyInputs.expand(inputs);
         if (files.isEmpty()) {
             throw ArgusException.invalidInput("No image files found in " + inputs + ".");
         }
         ArgusConfig config = config();
-        boolean single = files.size() == 1 && inputs.size() == 1 && !Files.isDirectory(inputs.get(0));
-        boolean showProgress = progress != null ? progress : System.console() != null;
+        ClassifyInputs reader = new ClassifyInputs(in, config.limits().maxBytes());
+        boolean single = files.size() == 1 && inputs.size() == 1
+                && (ClassifyInputs.isStdin(inputs.get(0)) || !Files.isDirectory(inputs.get(0)));
+        boolean terminal = Terminal.isTerminal(err);
+        boolean showProgress = progress != null ? progress : terminal;
         try (Argus argus = Argus.start(config, Main.downloadProgress(err, showProgress))) {
             ClassifyImageUseCase useCase = argus.useCase();
             if (single) {
-                return classifyOne(useCase, files.get(0), options, config.limits().maxBytes());
+                return classifyOne(useCase, files.get(0), options, reader);
             }
             ArgusConfig.Inference sized = argus.config().inference(); // with a tuned setting where one applies
             int batch = batchSize != null ? batchSize : sized.workers() * sized.maxBatch();
-            if (batch < 1) {
-                throw ArgusException.invalidInput("--batch-size must be >= 1, got " + batch + ".");
-            }
-            return classifyMany(useCase, files, options, batch, showProgress, config.limits().maxBytes());
+            ProgressBar bar = showProgress ? new ProgressBar(err, "images", files.size(), terminal) : null;
+            return classifyMany(useCase, files, options, Math.max(1, batch), bar, reader);
         }
     }
 
-    private int classifyOne(ClassifyImageUseCase useCase, Path file, ClassifyOptions options, long maxBytes) {
-        ClassificationOutcome outcome = classify(useCase, List.of(file), options, maxBytes).get(0);
+    /**
+     * Every flag, checked before configuration is read or a model loaded: a wrong one is a usage error (exit 2) that
+     * says which flag and what it takes, however long the model would have taken to load or download.
+     */
+    private ClassifyOptions checkFlags() {
+        int topK = output.topK();
+        if (topK < 1 || topK > ClassifyOptions.MAX_TOP_K) {
+            throw usage("--top-k must be 1.." + ClassifyOptions.MAX_TOP_K + ", got " + topK + ".");
+        }
+        LabelStyle style;
+        try {
+            style = LabelStyle.parse(output.labelStyle());
+        } catch (ArgusException e) {
+            throw usage("--label-style must be cloudflare or imagenet, got '" + output.labelStyle() + "'.");
+        }
+        if (batchSize != null && batchSize < 1) {
+            throw usage("--batch-size must be at least 1, got " + batchSize + ".");
+        }
+        if (modelName != null && modelName.isBlank()) {
+            throw usage("--model-name must name a model (or an alias), got an empty name.");
+        }
+        if (modelVersion != null && !modelVersion.strip().matches("[0-9]{1,18}")) {
+            throw usage("--model-version must be a version number (a folder of the model in the repository), got '"
+                    + modelVersion + "'.");
+        }
+        if (inputs.stream().filter(ClassifyInputs::isStdin).count() > 1) {
+            throw usage("'-' (an image on standard input) can be given once; standard input holds one image.");
+        }
+        return new ClassifyOptions(topK, style);
+    }
+
+    private picocli.CommandLine.ParameterException usage(String message) {
+        return new picocli.CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    private int classifyOne(ClassifyImageUseCase useCase, Path file, ClassifyOptions options, ClassifyInputs reader) {
+        ClassificationOutcome outcome = classify(useCase, List.of(file), options, reader).get(0);
         if (outcome instanceof ClassificationOutcome.Success s) {
             out.println(CloudflareJson.write(CloudflareJson.success(s.result())));
             return ExitCodes.OK;
         }
         ClassificationOutcome.Failure f = (ClassificationOutcome.Failure) outcome;
         out.println(CloudflareJson.write(CloudflareJson.failure(f.code(), f.message())));
-        err.println("argus: " + file + ": " + f.message());
+        err.println("argus: " + ClassifyInputs.describe(file) + ": " + f.message());
         return ExitCodes.of(f.code());
     }
 
+    /** One JSON line per file, in batches; {@code bar} null for no progress. */
     private int classifyMany(ClassifyImageUseCase useCase, List<Path> files, ClassifyOptions options, int batch,
-                             boolean showProgress, long maxBytes) {
-        ProgressBar bar = new ProgressBar(err, "images", files.size(), System.console() != null);
+                             ProgressBar bar, ClassifyInputs reader) {
         int failed = 0;
         for (int start = 0; start < files.size(); start += batch) {
             List<Path> chunk = files.subList(start, Math.min(files.size(), start + batch));
-            List<ClassificationOutcome> outcomes = classify(useCase, chunk, options, maxBytes);
+            List<ClassificationOutcome> outcomes = classify(useCase, chunk, options, reader);
             for (int i = 0; i < chunk.size(); i++) {
                 var line = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("file", chunk.get(i).toString());
                 if (outcomes.get(i) instanceof ClassificationOutcome.Success s) {
@@ -140,7 +171,7 @@ final class ClassifyCommand implements Callable<Integer> {
                 out.println(CloudflareJson.write(line));
             }
             out.flush();
-            if (showProgress) {
+            if (bar != null) {
                 bar.update(start + chunk.size());
             }
         }
@@ -152,49 +183,11 @@ final class ClassifyCommand implements Callable<Integer> {
     }
 
     /**
-     * Reads the files and classifies them as one batch. A file that cannot be read, or is over the byte limit (not
-     * read at all then), fails alone with a clear message.
+     * Reads the inputs and classifies them as one batch. One that cannot be read, or is over the byte limit, fails
+     * alone with a clear message.
      */
     private static List<ClassificationOutcome> classify(ClassifyImageUseCase useCase, List<Path> files, ClassifyOptions options,
-                                                        long maxBytes) {
-        return Outcomes.classify(files, f -> read(f, maxBytes), images -> useCase.classifyBatch(images, options));
-    }
-
-    /** One file as an image input: refused unread when over the byte limit, a clear error when it cannot be read. */
-    private static ImageInput read(Path f, long maxBytes) {
-        try {
-            long size = Files.size(f);
-            if (size > maxBytes) {
-                throw ArgusException.tooLarge("The file is " + size + " bytes; the limit is " + maxBytes
-                        + " bytes (argus.limits.max-bytes).");
-            }
-            byte[] bytes = Files.readAllBytes(f);
-            return f.getFileName().toString().endsWith(".json") ? CloudflareRequest.parse(bytes) : ImageInput.of(bytes);
-        } catch (IOException e) {
-            throw ArgusException.invalidInput("Cannot read " + f + ": " + e);
-        }
-    }
-
-    private List<Path> expand() {
-        List<Path> files = new ArrayList<>();
-        for (Path p : inputs) {
-            if (Files.isDirectory(p)) {
-                try (Stream<Path> walk = Files.walk(p)) {
-                    walk.filter(Files::isRegularFile).filter(ClassifyCommand::looksLikeImage).sorted().forEach(files::add);
-                } catch (IOException e) {
-                    throw ArgusException.invalidInput("Cannot read directory " + p + ": " + e.getMessage());
-                }
-            } else if (Files.exists(p)) {
-                files.add(p);
-            } else {
-                throw new ArgusException(ErrorCode.INVALID_INPUT, "No such file: " + p);
-            }
-        }
-        return files;
-    }
-
-    private static boolean looksLikeImage(Path p) {
-        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return IMAGE_EXTENSIONS.stream().anyMatch(name::endsWith);
+                                                        ClassifyInputs reader) {
+        return Outcomes.classify(files, reader::read, images -> useCase.classifyBatch(images, options));
     }
 }

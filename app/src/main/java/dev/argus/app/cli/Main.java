@@ -2,6 +2,7 @@ package dev.argus.app.cli;
 
 import dev.argus.domain.ArgusException;
 import dev.argus.ports.out.ModelSource;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Map;
 import picocli.CommandLine;
@@ -20,17 +21,23 @@ public final class Main {
         System.exit(run(args, System.out, System.err, System.getenv()));
     }
 
-    /** Runs a command and returns its exit code (see {@link ExitCodes}). Never throws. */
+    /** Runs a command with this process's stdin and returns its exit code (see {@link ExitCodes}). Never throws. */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        return run(args, System.in, out, err, env);
+    }
+
+    /** Runs a command and returns its exit code (see {@link ExitCodes}). Never throws. {@code in}: what "-" reads. */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
         Logging.configure(args);
         CommandLine cli = new CommandLine(new Main());
-        cli.addSubcommand(new CommandLine(new ClassifyCommand(out, err, env)));
+        cli.addSubcommand(new CommandLine(new ClassifyCommand(in, out, err, env)));
         cli.addSubcommand(new CommandLine(new ConfigCommand(out, env)));
         cli.addSubcommand(new CommandLine(new ModelCommand(out, err, env)));
         cli.addSubcommand(new CommandLine(new dev.argus.app.serve.ServeCommand(err, env)));
         cli.addSubcommand(new CommandLine(new dev.argus.app.bench.BenchCommand(out, err, env)));
         cli.addSubcommand(new CommandLine(new dev.argus.app.tune.TuneCommand(out, err, env)));
         cli.addSubcommand(new CommandLine(new dev.argus.app.soak.SoakCommand(out, err, env)));
+        cli.addSubcommand(new CommandLine(new CompletionCommand(out)));
         // a later single-valued option wins over an earlier one (wrapper scripts put their defaults first)
         cli.setOverwrittenOptionsAllowed(true);
         cli.setOut(new java.io.PrintWriter(out, true));
@@ -52,7 +59,7 @@ public final class Main {
         if (!show) {
             return ModelSource.ProgressListener.NONE;
         }
-        ProgressBar bar = new ProgressBar(err, "bytes", -1, System.console() != null);
+        ProgressBar bar = new ProgressBar(err, "bytes", -1, Terminal.isTerminal(err));
         return (done, total) -> {
             bar.total(total);
             bar.update(done);

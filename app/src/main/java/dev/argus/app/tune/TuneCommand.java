@@ -24,7 +24,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code argus tune}: measures, on this machine, with this model and engine, which setting (workers x threads x
@@ -62,6 +65,9 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--no-save", description = "Measure and report only; do not store the chosen setting.")
     boolean noSave;
 
+    @Spec
+    CommandSpec spec;
+
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> env;
@@ -74,22 +80,14 @@ public final class TuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        checkFlags();
         ArgusConfig given = ArgusConfig.from(configOptions.settings(env), env);
         if (Backends.isRemote(given.backend())) {
             throw ArgusException.configuration("argus tune measures engines that run here; backend " + given.backend()
                     + " answers from elsewhere. Tune the server it calls.");
         }
-        if (!(p99BoundMillis > 0) || !(seconds > 0) || !(warmupSeconds >= 0)) {
-            throw ArgusException.configuration("--p99-ms and --seconds must be > 0, --warmup-seconds >= 0");
-        }
         List<Integer> w = workers != null ? workers
                 : given.backend().equals(Backends.TENSORRT) ? List.of(1, 2, 4) : Tuner.divisors(given.inference().cpus());
-        for (int x : w) {
-            check(x, "--workers");
-        }
-        for (int b : batchSizes) {
-            check(b, "--batch-sizes");
-        }
         dev.argus.app.wiring.ModelFiles.Local local = dev.argus.app.wiring.ModelFiles.localize(given, ModelSource.ProgressListener.NONE);
         ArgusConfig base = local.config(); // a repository location: described from its downloaded folder
         Path model = local.model();
@@ -189,10 +187,39 @@ public final class TuneCommand implements Callable<Integer> {
         return (System.nanoTime() - t0) / 1e6 / n;
     }
 
-    private static void check(int v, String option) {
-        if (v < 1 || v > 1024) {
-            throw ArgusException.configuration(option + " values must be in 1..1024, got " + v);
+    /**
+     * Every flag, checked before configuration is read or the model found or downloaded: a wrong one is a usage error
+     * (exit 2) saying which flag and what it takes.
+     */
+    private void checkFlags() {
+        if (!(p99BoundMillis > 0) || Double.isInfinite(p99BoundMillis)) {
+            throw usage("--p99-ms must be a number > 0, got " + p99BoundMillis);
         }
+        if (!(seconds > 0) || Double.isInfinite(seconds)) {
+            throw usage("--seconds must be a number > 0, got " + seconds);
+        }
+        if (!(warmupSeconds >= 0) || Double.isInfinite(warmupSeconds)) {
+            throw usage("--warmup-seconds must be a number >= 0, got " + warmupSeconds);
+        }
+        for (int x : workers == null ? List.<Integer>of() : workers) {
+            check(x, "--workers");
+        }
+        for (int b : batchSizes) {
+            check(b, "--batch-sizes");
+        }
+        if (images != null && !java.nio.file.Files.isDirectory(images)) {
+            throw usage("--images must be a directory of images; " + images + " is not one");
+        }
+    }
+
+    private void check(int v, String option) {
+        if (v < 1 || v > 1024) {
+            throw usage(option + " values must be in 1..1024, got " + v);
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
     }
 
     private static String fmt(double v) {
