@@ -1,7 +1,11 @@
 """PIL baseline for the preprocessing benchmark: median ms per photo for decode + exif_transpose + RGB + bicubic
-resize (short side 256) + centre crop 224 + normalise + NCHW, exactly the reference pipeline of REFERENCE.md.
+resize (short side 256) + centre crop 224 + normalise + NCHW, exactly the reference pipeline of docs/reference.md,
+"Preprocessing". PIL's figure on the shared photos (~8 ms): docs/engines.md, "Decode and preprocessing cost".
 
 Usage: /usr/bin/python3 tools/bench/pil_preprocess.py [IMAGES_DIR]   (default ../shared/images)
+The default folder is optional and outside the repository (docs/README.md, "Optional material outside the
+repository"); without it, or with a folder holding no *.jpg, there is nothing to measure and the script fails at the
+mean: pass a folder of JPEGs.
 Compare with: bench/jmh PreprocessBenchmark (same machine, same run of the session).
 """
 import io

@@ -62,10 +62,10 @@ resnet50-savedmodel/, probe-savedmodel/, probe-nhwc-savedmodel/ (not written her
 MANIFEST.txt
     One line per file: "<sha256> <size in bytes> <path relative to OUTDIR>", single spaces, sorted by path.
 
-Reference preprocessing (REFERENCE.md, microsoft/resnet-50's image processor): EXIF transpose, convert RGB,
-resize the short side to int(224 / 0.875) = 256 (long side int(256 * long / short); skipped when the short side
-is already 256) with PIL bicubic, centre crop 224 (top = (H-224)//2, left = (W-224)//2), /255, normalise with
-mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225), NCHW float32.
+Reference preprocessing (docs/reference.md, "Preprocessing": microsoft/resnet-50's image processor): EXIF transpose,
+convert RGB, resize the short side to int(224 / 0.875) = 256 (long side int(256 * long / short); skipped when the
+short side is already 256) with PIL bicubic, centre crop 224 (top = (H-224)//2, left = (W-224)//2), /255, normalise
+with mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225), NCHW float32.
 
 The ONNX files are not executed here (no onnxruntime in Debian's Python); the Java tests do that. The script
 only reads back their opset and input/output signature with a small protobuf reader.
@@ -84,9 +84,12 @@ from pathlib import Path
 
 STAMP_NAME = ".make_models.stamp"
 LIBS = ("torch", "torchvision", "Pillow", "numpy")
+# Optional, outside the repository (docs/README.md, "Optional material outside the repository"): when the file is
+# absent the cross-check is skipped and the built-in labels of CLASSES are used. The same list ships in
+# domain/src/main/resources/dev/argus/domain/imagenet-1k-labels.txt.
 LABELS_FILE_DEFAULT = "/work/shared/data/imagenet-1k-labels.txt"
 
-# --- preprocessing constants (REFERENCE.md) ---
+# --- preprocessing constants (docs/reference.md, "Preprocessing") ---
 MEAN = (0.485, 0.456, 0.406)
 STD = (0.229, 0.224, 0.225)
 CROP = 224
@@ -511,7 +514,8 @@ def make_probe_images(img_dir, Image):
 
 
 def preprocess(path, variant, Image, ImageOps, np, torch):
-    """Reference preprocessing (REFERENCE.md); `variant` simulates one bug (None = correct). [1,3,224,224]."""
+    """Reference preprocessing (docs/reference.md, "Preprocessing"); `variant` simulates one bug (None = correct).
+    [1,3,224,224]."""
     img = Image.open(path)
     img.load()
     if variant == "no_exif":

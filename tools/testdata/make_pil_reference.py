@@ -7,9 +7,9 @@ Writes synthetic test images in every supported format to OUTDIR/images/, and fo
 in SHARED_IMAGES_DIR (when given and present) the reference tensor as raw little-endian float32, plus OUTDIR/index.tsv.
 Run it with Debian's /usr/bin/python3 (python3-pil, python3-numpy), not another python3 on PATH.
 
-Reference (docs REFERENCE.md): ImageOps.exif_transpose -> convert('RGB') -> resize the short side to 256 (long side
-int(256 * long / short), skipped when the short side is already 256) with Image.BICUBIC -> centre crop 224x224
-(top = (H - 224) // 2) -> /255 -> (x - mean) / std -> NCHW float32.
+Reference (docs/reference.md, "Preprocessing"): ImageOps.exif_transpose -> convert('RGB') -> resize the short side
+to 256 (long side int(256 * long / short), skipped when the short side is already 256) with Image.BICUBIC -> centre
+crop 224x224 (top = (H - 224) // 2) -> /255 -> (x - mean) / std -> NCHW float32.
 A few images also get a "stretch" reference: resize straight to 299x199 (width x height), no crop.
 
 Hugging Face image processors: for every tools/testdata/hf-processors/*.json (but resnet-50.json, which is the

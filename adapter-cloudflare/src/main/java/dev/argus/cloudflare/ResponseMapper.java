@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The one mapping of Cloudflare's answers (HTTP status, envelope, error codes; see REFERENCE.md) to {@link Verdict}s.
+ * The one mapping of Cloudflare's answers (HTTP status, envelope, error codes; see docs/reference.md, "Envelope" and
+ * "Error codes") to {@link Verdict}s.
  *
  * <table>
  * <tr><th>answer</th><th>verdict</th></tr>

@@ -30,7 +30,7 @@ final class FakeCloudflare implements AutoCloseable {
     static final String TOKEN = "cf-test-token-S3CR3T";
     static final String MODEL = "@cf/microsoft/resnet-50";
     static final String ROUTE = "/client/v4/accounts/" + ACCOUNT + "/ai/run/" + MODEL;
-    /** The documentation's example answer for a cat photo (REFERENCE.md). */
+    /** The documentation's example answer for a cat photo (docs/reference.md, "Example answer"). */
     static final String DOCUMENTED_RESULT = "[{\"label\":\"PERSIAN CAT\",\"score\":0.4071},"
             + "{\"label\":\"PEKINESE\",\"score\":0.2344},{\"label\":\"FEATHER BOA\",\"score\":0.2256},"
             + "{\"label\":\"POMERANIAN\",\"score\":0.0333},{\"label\":\"JAPANESE SPANIEL\",\"score\":0.0242}]";

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Every DJL engine against ONNX Runtime on the same generated ResNet-50: logits within 1e-4 and the same top-5, on the
  * shared photos and on synthetic images (PIL-preprocessed by the test setup), at batch 1 and batch 8. Also prints
- * latency and throughput of all engines measured in this one run.
+ * latency and throughput of all engines measured in this one run. The shared photos are optional and outside the
+ * repository: without them only the synthetic images are compared (docs/README.md, "Optional material outside the
+ * repository").
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DjlVsOnnxRuntimeTest {

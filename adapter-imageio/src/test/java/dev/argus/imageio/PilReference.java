@@ -44,6 +44,8 @@ final class PilReference {
         Path dir = directory();
         Path index = dir.resolve("index.tsv");
         if (!Files.isRegularFile(index)) {
+            // ../shared/images in the hint is optional (docs/README.md, "Optional material outside the repository"):
+            // without it the script writes references for its synthetic images only.
             fail("The PIL reference tensors are missing (no " + index + "). Generate them with `bash .ci/setup-test-data`"
                     + " (or /usr/bin/python3 tools/testdata/make_pil_reference.py build/test-data/pil ../shared/images).");
         }

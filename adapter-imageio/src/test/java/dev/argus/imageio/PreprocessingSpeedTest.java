@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Prints decode + resize + crop + normalise time per shared photo (median after warm-up), to compare with PIL's
- * ~8 ms (docs ENGINES.md). Reports only: timing is never asserted, machines differ too much.
+ * ~8 ms (docs/engines.md, "Decode and preprocessing cost"). Reports only: timing is never asserted, machines differ
+ * too much. The photos are optional and outside the repository: without them this test is skipped (docs/README.md,
+ * "Optional material outside the repository").
  */
 class PreprocessingSpeedTest {
     private static final int WARMUP = 10;

@@ -6,7 +6,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The real photos in {@code shared/images} (system property {@code argus.shared.dir}, else {@code ../../shared}). */
+/**
+ * The real photos in {@code shared/images} (system property {@code argus.shared.dir}, else {@code ../../shared} from
+ * the module directory). Optional and outside the repository: when absent the list is empty and the tests that need
+ * it skip (docs/README.md, "Optional material outside the repository").
+ */
 final class SharedPhotos {
     private SharedPhotos() {
     }

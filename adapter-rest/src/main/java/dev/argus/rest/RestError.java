@@ -27,7 +27,8 @@ final class RestError extends RuntimeException {
     }
 
     /**
-     * The one mapping of domain error codes to HTTP statuses and Cloudflare codes (REFERENCE.md). A server-side
+     * The one mapping of domain error codes to HTTP statuses and Cloudflare codes (docs/reference.md, "Error codes";
+     * the resulting table is in adapter-rest/README.md, "Errors"). A server-side
      * failure's message (which may name hosts, files and library internals) goes to the log under a reference; the
      * caller gets a fixed message with that reference.
      */

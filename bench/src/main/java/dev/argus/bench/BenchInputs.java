@@ -13,7 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Where benchmarks find their inputs: {@code -Dargus.bench.images} (default ../shared/images) and the test models. */
+/**
+ * Where benchmarks find their inputs: {@code -Dargus.bench.images} (default ../shared/images) and the test models. The
+ * default photo folder is optional and outside the repository (docs/README.md, "Optional material outside the
+ * repository"); without it {@link #photo} fails the photo benchmarks' set-up, naming the property to set.
+ */
 final class BenchInputs {
     private BenchInputs() {
     }

@@ -21,7 +21,10 @@ public final class RepoPaths {
         return p;
     }
 
-    /** {@code ../shared/images} (seven real photos) when present: it is not part of the product. */
+    /**
+     * {@code ../shared/images} (seven real photos) when present: it is not part of the product and lies outside the
+     * repository, so empty when absent (docs/README.md, "Optional material outside the repository").
+     */
     public static Optional<Path> sharedImages() {
         String prop = System.getProperty("argus.shared.dir");
         Path shared = prop != null && !prop.isBlank() ? Paths.get(prop) : root().resolveSibling("shared");

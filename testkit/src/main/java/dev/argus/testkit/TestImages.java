@@ -82,7 +82,11 @@ public final class TestImages {
         return "This is not an image, it is a text file.\n".getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The photos in {@code ../shared/images}, sorted; empty when the shared folder is absent. */
+    /**
+     * The photos in {@code ../shared/images}, sorted; empty when the shared folder is absent. It is optional and
+     * outside the repository: callers fall back to generated images or skip (docs/README.md, "Optional material
+     * outside the repository").
+     */
     public static List<Path> sharedPhotos() {
         return RepoPaths.sharedImages().map(dir -> {
             try (Stream<Path> s = Files.list(dir)) {

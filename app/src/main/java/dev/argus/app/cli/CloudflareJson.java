@@ -41,7 +41,7 @@ final class CloudflareJson {
         return env;
     }
 
-    /** Cloudflare's numeric error codes (see REFERENCE.md) for Argus's error codes. */
+    /** Cloudflare's numeric error codes (see docs/reference.md, "Error codes") for Argus's error codes. */
     static int cloudflareCode(ErrorCode code) {
         return switch (code) {
             case INVALID_INPUT -> 5006;
