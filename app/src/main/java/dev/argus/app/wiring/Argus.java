@@ -105,8 +105,12 @@ public final class Argus implements AutoCloseable {
         return injector.getInstance(ImageClassifier.class);
     }
 
+    /** Closes the engine; what a local engine freed goes back to the kernel (an unloaded or replaced model's memory). */
     @Override
     public void close() {
         classifier().close();
+        if (engine().isPresent()) {
+            NativeMemory.trim();
+        }
     }
 }
