@@ -56,7 +56,7 @@ public enum Key {
             "How long an engine worker holding a part batch waits for more images, as Triton's max_queue_delay_microseconds; 0 = run what is waiting (batches still grow under load, while the engine is busy)."),
     FAULTS_ENGINE_FAILURE_RATE("argus.faults.engine-failure-rate", "0",
             "For soak tests (tools/soak/run): the share of engine calls, 0..1, that fail with an injected error as if the engine had "
-                    + "failed (REST 500/3043, gRPC INTERNAL); each model's first 16 calls (its warm-up) are spared. 0 injects nothing; any other value is logged as a warning at start."),
+                    + "failed (REST 500/3043, gRPC INTERNAL); each model's first 16 calls (its warm-up, at most 16 rounds of argus.server.warmup-rounds) are spared. 0 injects nothing; any other value is logged as a warning at start."),
     TUNING("argus.inference.tuning", "true",
             "Use the setting `argus tune` measured for this model, backend, device and CPU, when there is one (workers, threads, max-batch); "
                     + "sizing keys you set win over it. false = the sizing rule."),

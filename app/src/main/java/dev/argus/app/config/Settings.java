@@ -82,7 +82,7 @@ public final class Settings {
         if (env.containsKey("HF_ENDPOINT") && !env.containsKey(Key.HUB_ENDPOINT.envName())) {
             set(Key.HUB_ENDPOINT, env.get("HF_ENDPOINT").trim(), "env HF_ENDPOINT");
         }
-        if (env.containsKey("HF_TOKEN") && !env.containsKey(Key.HUB_TOKEN.envName())) {
+        if (env.containsKey("HF_TOKEN") && !setByArgusVariable(env, Key.HUB_TOKEN)) {
             set(Key.HUB_TOKEN, env.get("HF_TOKEN").trim(), "env HF_TOKEN");
         }
         alias(env, "CLOUDFLARE_ACCOUNT_ID", Key.CLOUDFLARE_ACCOUNT_ID);
@@ -97,12 +97,17 @@ public final class Settings {
     /** The value in {@code file}: its text without the line end a secret file usually has. */
     private static String secretFile(Key k, String file) {
         Path p = Path.of(file);
-        try {
-            if (Files.size(p) > MAX_SECRET_FILE_BYTES) {
+        if (!Files.isRegularFile(p)) {
+            throw ArgusException.configuration(k.envName() + FILE_SUFFIX + " names " + file + ", which is no regular file "
+                    + "(missing, a folder, a device or a pipe).");
+        }
+        try (java.io.InputStream in = Files.newInputStream(p)) {
+            byte[] bytes = in.readNBytes((int) MAX_SECRET_FILE_BYTES + 1); // a size the file system reports is not trusted
+            if (bytes.length > MAX_SECRET_FILE_BYTES) {
                 throw ArgusException.configuration(k.envName() + FILE_SUFFIX + " names " + file + ", which is larger than "
                         + MAX_SECRET_FILE_BYTES / 1024 + " KiB: not a secret file.");
             }
-            return Files.readString(p, StandardCharsets.UTF_8).strip();
+            return new String(bytes, StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
             throw ArgusException.configuration("Cannot read " + file + " (named by " + k.envName() + FILE_SUFFIX + "): "
                     + e.getMessage());
@@ -159,9 +164,14 @@ public final class Settings {
         return prev[b.length()];
     }
 
+    /** Whether {@code ARGUS_<KEY>} or, for a secret, {@code ARGUS_<KEY>_FILE} is set: those win over the conventional names. */
+    private static boolean setByArgusVariable(Map<String, String> env, Key key) {
+        return env.containsKey(key.envName()) || (key.secret() && env.containsKey(key.envName() + FILE_SUFFIX));
+    }
+
     /** A conventional environment variable for a key, unless the ARGUS_ one is set too. */
     private void alias(Map<String, String> env, String name, Key key) {
-        if (env.containsKey(name) && !env.containsKey(key.envName())) {
+        if (env.containsKey(name) && !setByArgusVariable(env, key)) {
             set(key, env.get(name).trim(), "env " + name);
         }
     }

@@ -518,15 +518,12 @@ final class Traffic {
             Status.Code.DEADLINE_EXCEEDED);
 
     /**
-     * A failed call of good photos. DEADLINE_EXCEEDED at the deadline is the client giving up, not an answer: the
-     * server never answered in time. Earlier, it is the server's own refusal of a request it could not finish in time.
+     * A failed call of good photos. A gRPC client cannot tell the server's DEADLINE_EXCEEDED at the deadline (the server
+     * ends the call there, as REST answers 408) from its own: both count as timed out at the deadline, an answer the
+     * kind allows. A handler that hangs past its call shows as threads that grow (the flatness check), not here.
      */
     private Ledger.Result grpcFailure(StatusRuntimeException e, long startNanos) {
         Status.Code code = e.getStatus().getCode();
-        long elapsedMillis = (System.nanoTime() - startNanos) / 1_000_000;
-        if (code == Status.Code.DEADLINE_EXCEEDED && elapsedMillis >= deadlineMillis - 20) {
-            return Ledger.Result.noAnswer("gRPC: no answer before the " + deadlineMillis + " ms deadline (" + elapsedMillis + " ms)");
-        }
         boolean ok = REFUSALS.contains(code) || (injectedFailures && code == Status.Code.INTERNAL);
         return unrevealing(Ledger.Result.answer("grpc " + code, ok, String.valueOf(e.getStatus().getDescription())),
                 e.getStatus().getDescription());

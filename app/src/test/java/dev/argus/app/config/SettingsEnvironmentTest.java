@@ -26,13 +26,33 @@ class SettingsEnvironmentTest {
     @Test
     void aSecretFileThatIsMissingTooLargeOrDoubledBySetTheVariableIsAConfigurationError() throws Exception {
         assertThatThrownBy(() -> Settings.defaults().withEnvironment(Map.of("ARGUS_GRPC_TOKEN_FILE", dir.resolve("none").toString())))
-                .isInstanceOf(ArgusException.class).hasMessageContaining("ARGUS_GRPC_TOKEN_FILE").hasMessageContaining("none");
+                .isInstanceOf(ArgusException.class).hasMessageContaining("ARGUS_GRPC_TOKEN_FILE").hasMessageContaining("none")
+                .hasMessageContaining("no regular file");
         Path big = Files.write(dir.resolve("big"), new byte[100_000]);
         assertThatThrownBy(() -> Settings.defaults().withEnvironment(Map.of("ARGUS_GRPC_TOKEN_FILE", big.toString())))
                 .isInstanceOf(ArgusException.class).hasMessageContaining("not a secret file");
         Path t = Files.writeString(dir.resolve("t"), "x");
         assertThatThrownBy(() -> Settings.defaults().withEnvironment(Map.of("ARGUS_GRPC_TOKEN_FILE", t.toString(),
                 "ARGUS_GRPC_TOKEN", "y"))).isInstanceOf(ArgusException.class).hasMessageContaining("Both ARGUS_GRPC_TOKEN and");
+    }
+
+    @Test
+    void anArgusFileVariableWinsOverTheConventionalNames() throws Exception {
+        Path hub = Files.writeString(dir.resolve("hub"), "from-file\n");
+        Path cf = Files.writeString(dir.resolve("cf"), "cf-from-file\n");
+        Settings s = Settings.defaults().withEnvironment(Map.of("ARGUS_HUB_TOKEN_FILE", hub.toString(), "HF_TOKEN", "hf-env",
+                "ARGUS_CLOUDFLARE_API_TOKEN_FILE", cf.toString(), "CLOUDFLARE_API_TOKEN", "cf-env"));
+        assertThat(s.get(Key.HUB_TOKEN)).isEqualTo("from-file");
+        assertThat(s.get(Key.CLOUDFLARE_API_TOKEN)).isEqualTo("cf-from-file");
+        assertThat(Settings.defaults().withEnvironment(Map.of("HF_TOKEN", "hf-env")).get(Key.HUB_TOKEN)).isEqualTo("hf-env");
+    }
+
+    @Test
+    void aSecretFileMustBeARegularFile() {
+        assertThatThrownBy(() -> Settings.defaults().withEnvironment(Map.of("ARGUS_GRPC_TOKEN_FILE", "/dev/zero")))
+                .isInstanceOf(ArgusException.class).hasMessageContaining("no regular file");
+        assertThatThrownBy(() -> Settings.defaults().withEnvironment(Map.of("ARGUS_GRPC_TOKEN_FILE", dir.toString())))
+                .isInstanceOf(ArgusException.class).hasMessageContaining("no regular file");
     }
 
     @Test
