@@ -2,7 +2,6 @@ package dev.argus.app.soak;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -173,12 +172,5 @@ final class Ledger {
         }
         int i = (int) Math.ceil(p * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
-    }
-
-    /** Totals by outcome over every kind. */
-    Map<String, Long> byOutcome() {
-        Map<String, Long> out = new LinkedHashMap<>();
-        counts().values().forEach(m -> m.forEach((o, n) -> out.merge(o, n, Long::sum)));
-        return out;
     }
 }

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -179,9 +178,5 @@ final class Report {
         Files.writeString(dir.resolve("windows.csv"), windows, StandardCharsets.UTF_8);
         out.print(md);
         return passed;
-    }
-
-    static String fmt(long[] v) {
-        return Arrays.toString(v);
     }
 }

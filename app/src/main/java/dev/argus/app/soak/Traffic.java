@@ -48,6 +48,7 @@ final class Traffic {
     static final String CF_ROUTE = "/client/v4/accounts/soak/ai/run/@cf/microsoft/resnet-50";
     private static final Pattern LABEL = Pattern.compile("\"label\"\\s*:\\s*\"([^\"]*)\"");
     private static final Pattern CODE = Pattern.compile("\"code\"\\s*:\\s*(\\d+)");
+    private static final Pattern STATUS_LINE = Pattern.compile("^HTTP/1\\.[01] (\\d{3})");
 
     /** A kind of request: its share of arrivals and how many images it gives the local engine. */
     enum Kind {
@@ -111,6 +112,8 @@ final class Traffic {
     private final byte[] smallPhoto;
     private final List<byte[]> badFiles;
     private final long deadlineMillis;
+    /** The server's deadline and 5 s of grace: a client waits this long for an answer before counting it as never given. */
+    private final long answerWithinMillis;
     private final boolean injectedFailures;
     private final HttpClient http;
     /** The first answer's label for each channel and photo: later answers must agree (a reload must not change them). */
@@ -128,6 +131,7 @@ final class Traffic {
         this.smallPhoto = photos.stream().min(java.util.Comparator.comparingInt(b -> b.length)).orElseThrow();
         this.badFiles = badFiles(photos.get(0));
         this.deadlineMillis = deadlineMillis;
+        this.answerWithinMillis = deadlineMillis + 5_000;
         this.injectedFailures = injectedFailures;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
     }
@@ -156,7 +160,7 @@ final class Traffic {
                 case GRPC_CANCEL -> grpcCancel();
             };
         } catch (HttpTimeoutException e) {
-            return Ledger.Result.noAnswer("no answer within " + (deadlineMillis + graceMillis()) + " ms");
+            return Ledger.Result.noAnswer("no answer within " + answerWithinMillis + " ms");
         } catch (IOException e) {
             return Ledger.Result.answer("connection failed", false, String.valueOf(e));
         } catch (InterruptedException e) {
@@ -167,17 +171,13 @@ final class Traffic {
         }
     }
 
-    /** How long after the server's deadline a client still waits for the answer before counting it as never given. */
-    long graceMillis() {
-        return 5_000;
-    }
 
     private byte[] photo() {
         return photos.get(ThreadLocalRandom.current().nextInt(photos.size()));
     }
 
     private HttpRequest.Builder post(String path) {
-        return HttpRequest.newBuilder(URI.create(restBase + path)).timeout(Duration.ofMillis(deadlineMillis + graceMillis()));
+        return HttpRequest.newBuilder(URI.create(restBase + path)).timeout(Duration.ofMillis(answerWithinMillis));
     }
 
     /**
@@ -187,10 +187,10 @@ final class Traffic {
     private HttpResponse<String> exchange(HttpRequest request) throws IOException, InterruptedException {
         java.util.concurrent.CompletableFuture<HttpResponse<String>> f = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
         try {
-            return f.get(deadlineMillis + graceMillis(), TimeUnit.MILLISECONDS);
+            return f.get(answerWithinMillis, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             f.cancel(true);
-            throw new HttpTimeoutException("no complete answer within " + (deadlineMillis + graceMillis()) + " ms");
+            throw new HttpTimeoutException("no complete answer within " + answerWithinMillis + " ms");
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
@@ -294,10 +294,10 @@ final class Traffic {
         byte[] p = photo();
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", restPort), 5_000);
-            s.setSoTimeout((int) (deadlineMillis + graceMillis()));
+            s.setSoTimeout((int) answerWithinMillis);
             // writes have no timeout of their own: a watchdog closes the socket once the answer is overdue
             java.util.concurrent.ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> closeQuietly(s),
-                    deadlineMillis + graceMillis(), TimeUnit.MILLISECONDS);
+                    answerWithinMillis, TimeUnit.MILLISECONDS);
             try {
                 try {
                     OutputStream out = s.getOutputStream();
@@ -320,8 +320,8 @@ final class Traffic {
                 }
                 int status = statusOf(response);
                 if (status < 0) {
-                    return Ledger.Result.noAnswer("slow client: " + (s.isClosed() ? "no answer within " + (deadlineMillis
-                            + graceMillis()) + " ms" : "the connection ended without an answer"));
+                    return Ledger.Result.noAnswer("slow client: " + (s.isClosed() ? "no answer within " + answerWithinMillis
+                            + " ms" : "the connection ended without an answer"));
                 }
                 if (status == 200) {
                     return labelled("200", "rest:" + System.identityHashCode(p), first(LABEL, response), response);
@@ -371,7 +371,7 @@ final class Traffic {
     }
 
     private static int statusOf(String response) {
-        Matcher m = Pattern.compile("^HTTP/1\\.[01] (\\d{3})").matcher(response);
+        Matcher m = STATUS_LINE.matcher(response);
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
@@ -385,18 +385,16 @@ final class Traffic {
 
     private Ledger.Result grpcUnary() {
         byte[] p = photo();
-        long t0 = System.nanoTime();
         try {
             ClassifyResponse r = blocking().classify(request(p));
             return labelled("grpc OK", "grpc:" + System.identityHashCode(p),
                     r.getClassificationsCount() == 0 ? null : r.getClassifications(0).getLabel(), r.toString());
         } catch (StatusRuntimeException e) {
-            return grpcFailure(e, t0);
+            return grpcFailure(e);
         }
     }
 
     private Ledger.Result grpcBatch() {
-        long t0 = System.nanoTime();
         ClassifyBatchRequest.Builder b = ClassifyBatchRequest.newBuilder().setTopK(5);
         byte[][] chosen = {photo(), photo(), photo()};
         for (byte[] p : chosen) {
@@ -425,12 +423,11 @@ final class Traffic {
             }
             return Ledger.Result.answer("grpc OK", true, "");
         } catch (StatusRuntimeException e) {
-            return grpcFailure(e, t0);
+            return grpcFailure(e);
         }
     }
 
     private Ledger.Result grpcStream() throws InterruptedException {
-        long t0 = System.nanoTime();
         CountDownLatch done = new CountDownLatch(1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Map<String, ClassifyStreamResponse> answers = new ConcurrentHashMap<>();
@@ -458,11 +455,11 @@ final class Traffic {
             requests.onNext(ClassifyStreamRequest.newBuilder().setId("img-" + i).setRequest(request(chosen[i])).build());
         }
         requests.onCompleted();
-        if (!done.await(deadlineMillis + graceMillis(), TimeUnit.MILLISECONDS)) {
-            return Ledger.Result.noAnswer("stream: not completed within " + (deadlineMillis + graceMillis()) + " ms");
+        if (!done.await(answerWithinMillis, TimeUnit.MILLISECONDS)) {
+            return Ledger.Result.noAnswer("stream: not completed within " + answerWithinMillis + " ms");
         }
         if (failure.get() != null) {
-            return grpcFailure(Status.fromThrowable(failure.get()).asRuntimeException(), t0);
+            return grpcFailure(Status.fromThrowable(failure.get()).asRuntimeException());
         }
         if (answers.size() != chosen.length) {
             return Ledger.Result.answer("grpc OK with " + answers.size() + " of 3 answers", false, answers.keySet().toString());
@@ -522,7 +519,7 @@ final class Traffic {
      * ends the call there, as REST answers 408) from its own: both count as timed out at the deadline, an answer the
      * kind allows. A handler that hangs past its call shows as threads that grow (the flatness check), not here.
      */
-    private Ledger.Result grpcFailure(StatusRuntimeException e, long startNanos) {
+    private Ledger.Result grpcFailure(StatusRuntimeException e) {
         Status.Code code = e.getStatus().getCode();
         boolean ok = REFUSALS.contains(code) || (injectedFailures && code == Status.Code.INTERNAL);
         return unrevealing(Ledger.Result.answer("grpc " + code, ok, String.valueOf(e.getStatus().getDescription())),
