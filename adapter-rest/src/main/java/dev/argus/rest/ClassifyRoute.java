@@ -91,7 +91,7 @@ final class ClassifyRoute {
     private void single(Context ctx, ClassifyImageUseCase useCase, ImageInput image, ClassifyOptions options) {
         metrics.batch(1);
         ClassificationResult r = useCase.classify(image, options);
-        Exchange.json(ctx, 200, Json.success(Json.v1Result(r)));
+        Exchange.json(ctx, 200, RestCloudflareWire.success(Json.v1Result(r)));
     }
 
     private void batch(Context ctx, ClassifyImageUseCase useCase, List<ImageInput> images, List<String> names, ClassifyOptions options) {
@@ -117,7 +117,7 @@ final class ClassifyRoute {
             }
             items.add(item);
         }
-        Exchange.json(ctx, 200, Json.success(result));
+        Exchange.json(ctx, 200, RestCloudflareWire.success(result));
     }
 
     private void multipart(Context ctx, ClassifyImageUseCase useCase, Deadline deadline, Body body) {

@@ -47,7 +47,7 @@ final class CloudflareRoute {
                     ? ImageJson.parseCloudflare(body, maxImageBytes) : ImageInput.of(body.toByteArray());
             metrics.batch(1);
             ClassificationResult r = model.useCase().classify(image, ClassifyOptions.defaults().withDeadline(ticket.deadline()));
-            Exchange.json(ctx, 200, Json.success(Json.labelsAndScores(r.classifications())));
+            Exchange.json(ctx, 200, RestCloudflareWire.success(RestCloudflareWire.result(r.classifications())));
         }
     }
 

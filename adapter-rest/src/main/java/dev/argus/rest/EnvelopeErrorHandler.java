@@ -38,6 +38,6 @@ final class EnvelopeErrorHandler extends ErrorHandler {
         int code = status == 413 ? 3006 : status == 404 ? 3042 : 6003;
         String message = "The HTTP request is malformed (" + status + (reason == null || reason.isBlank() ? "" : ": " + reason)
                 + "); check the request line, URL encoding and headers.";
-        return new String(Json.bytes(Json.failure(code, message)), StandardCharsets.UTF_8);
+        return new String(Json.bytes(RestCloudflareWire.failure(code, message)), StandardCharsets.UTF_8);
     }
 }

@@ -111,7 +111,7 @@ final class Exchange {
         if (style(ctx) == Style.INFERENCE_PROTOCOL) {
             json(ctx, e.status(), Json.object().put("error", e.getMessage()));
         } else {
-            json(ctx, e.status(), Json.failure(e.cloudflareCode(), e.getMessage()));
+            json(ctx, e.status(), RestCloudflareWire.failure(e.cloudflareCode(), e.getMessage()));
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.argus.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,7 +9,7 @@ import dev.argus.domain.ClassificationResult;
 import dev.argus.domain.Timings;
 import java.util.List;
 
-/** The JSON this server writes: Cloudflare's envelope and the bodies inside it. */
+/** The JSON this server writes besides Cloudflare's envelope ({@link RestCloudflareWire}): the bodies of {@code /v1}. */
 final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -19,35 +18,6 @@ final class Json {
 
     static ObjectNode object() {
         return MAPPER.createObjectNode();
-    }
-
-    /** {@code {"result": ..., "success": true, "errors": [], "messages": []}}, in that field order. */
-    static ObjectNode success(JsonNode result) {
-        ObjectNode env = object();
-        env.set("result", result);
-        env.put("success", true);
-        env.putArray("errors");
-        env.putArray("messages");
-        return env;
-    }
-
-    /** {@code {"result": null, "success": false, "errors": [{"code", "message"}], "messages": []}}. */
-    static ObjectNode failure(int code, String message) {
-        ObjectNode env = object();
-        env.putNull("result");
-        env.put("success", false);
-        env.putArray("errors").addObject().put("code", code).put("message", message);
-        env.putArray("messages");
-        return env;
-    }
-
-    /** Cloudflare's result: {@code [{"label", "score"}]}, best first. */
-    static ArrayNode labelsAndScores(List<Classification> classes) {
-        ArrayNode arr = MAPPER.createArrayNode();
-        for (Classification c : classes) {
-            arr.addObject().put("label", c.label()).put("score", c.score());
-        }
-        return arr;
     }
 
     /** The {@code /v1/classify} form of one result: predictions with class indices, backend, model, timings. */

@@ -11,11 +11,22 @@ import dev.argus.domain.ErrorCode;
 final class RestError extends RuntimeException {
     private final int status;
     private final int cloudflareCode;
+    private final ErrorCode code; // null for transport-level conditions
 
     RestError(int status, int cloudflareCode, String message) {
+        this(status, cloudflareCode, null, message);
+    }
+
+    private RestError(int status, int cloudflareCode, ErrorCode code, String message) {
         super(message, null, false, false);
         this.status = status;
         this.cloudflareCode = cloudflareCode;
+        this.code = code;
+    }
+
+    /** The domain code this error was made from, if any. */
+    java.util.Optional<ErrorCode> code() {
+        return java.util.Optional.ofNullable(code);
     }
 
     int status() {
@@ -27,8 +38,8 @@ final class RestError extends RuntimeException {
     }
 
     /**
-     * The one mapping of domain error codes to HTTP statuses and Cloudflare codes (docs/reference.md, "Error codes";
-     * the resulting table is in adapter-rest/README.md, "Errors"). A server-side
+     * An error answer for a domain code, with the status and Cloudflare code of {@link RestCloudflareWire#status} (the
+     * resulting table is in adapter-rest/README.md, "Errors"). A server-side
      * failure's message (which may name hosts, files and library internals) goes to the log under a reference; the
      * caller gets a fixed message with that reference.
      */
@@ -37,23 +48,19 @@ final class RestError extends RuntimeException {
     }
 
     private static RestError of(ErrorCode code, String message, Throwable cause) {
+        RestCloudflareWire.Status wire = RestCloudflareWire.status(code);
         return switch (code) {
-            case INVALID_INPUT -> new RestError(400, 5006, message);
-            case INPUT_TOO_LARGE -> new RestError(413, 3006, message);
-            case OVERLOADED -> new RestError(429, 3040, message);
-            case TIMEOUT -> new RestError(408, 3007, message);
-            case MODEL_UNAVAILABLE -> logged(503, 5007, code, message, cause);
-            case INFERENCE_FAILED, CONFIGURATION -> logged(500, 3043, code, message, cause);
-            case REMOTE_FAILURE -> logged(502, 3043, code, message, cause);
+            case INVALID_INPUT, INPUT_TOO_LARGE, OVERLOADED, TIMEOUT -> new RestError(wire.http(), wire.code(), code, message);
+            case MODEL_UNAVAILABLE, INFERENCE_FAILED, CONFIGURATION, REMOTE_FAILURE -> logged(wire, code, message, cause);
         };
     }
 
     private static final System.Logger LOG = System.getLogger("dev.argus.rest.errors");
 
-    private static RestError logged(int status, int cloudflareCode, ErrorCode code, String detail, Throwable cause) {
+    private static RestError logged(RestCloudflareWire.Status wire, ErrorCode code, String detail, Throwable cause) {
         String reference = ErrorCode.newReference();
-        LOG.log(System.Logger.Level.WARNING, status + " " + code + " (reference " + reference + "): " + detail, cause);
-        return new RestError(status, cloudflareCode, code.publicMessage(reference));
+        LOG.log(System.Logger.Level.WARNING, wire.http() + " " + code + " (reference " + reference + "): " + detail, cause);
+        return new RestError(wire.http(), wire.code(), code, code.publicMessage(reference));
     }
 
     static RestError of(ArgusException e) {

@@ -8,6 +8,7 @@ import dev.argus.domain.ClassifyOptions;
 import dev.argus.domain.LabelStyle;
 import dev.argus.domain.Outcomes;
 import dev.argus.ports.in.ClassifyImageUseCase;
+import dev.argus.rest.RestCloudflareWire;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -143,11 +144,11 @@ final class ClassifyCommand implements Callable<Integer> {
     private int classifyOne(ClassifyImageUseCase useCase, Path file, ClassifyOptions options, ClassifyInputs reader) {
         ClassificationOutcome outcome = classify(useCase, List.of(file), options, reader).get(0);
         if (outcome instanceof ClassificationOutcome.Success s) {
-            out.println(CloudflareJson.write(CloudflareJson.success(s.result())));
+            out.println(RestCloudflareWire.write(RestCloudflareWire.success(RestCloudflareWire.result(s.result().classifications()))));
             return ExitCodes.OK;
         }
         ClassificationOutcome.Failure f = (ClassificationOutcome.Failure) outcome;
-        out.println(CloudflareJson.write(CloudflareJson.failure(f.code(), f.message())));
+        out.println(RestCloudflareWire.write(RestCloudflareWire.failure(RestCloudflareWire.status(f.code()).code(), f.message())));
         err.println("argus: " + ClassifyInputs.describe(file) + ": " + f.message());
         return ExitCodes.of(f.code());
     }
@@ -162,13 +163,13 @@ final class ClassifyCommand implements Callable<Integer> {
             for (int i = 0; i < chunk.size(); i++) {
                 var line = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("file", chunk.get(i).toString());
                 if (outcomes.get(i) instanceof ClassificationOutcome.Success s) {
-                    line.set("result", CloudflareJson.result(s.result().classifications()));
+                    line.set("result", RestCloudflareWire.result(s.result().classifications()));
                 } else {
                     ClassificationOutcome.Failure f = (ClassificationOutcome.Failure) outcomes.get(i);
-                    line.putObject("error").put("code", CloudflareJson.cloudflareCode(f.code())).put("message", f.message());
+                    line.putObject("error").put("code", RestCloudflareWire.status(f.code()).code()).put("message", f.message());
                     failed++;
                 }
-                out.println(CloudflareJson.write(line));
+                out.println(RestCloudflareWire.write(line));
             }
             out.flush();
             if (bar != null) {

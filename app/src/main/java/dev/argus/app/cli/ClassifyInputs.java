@@ -3,6 +3,7 @@ package dev.argus.app.cli;
 import dev.argus.domain.ArgusException;
 import dev.argus.domain.ErrorCode;
 import dev.argus.domain.ImageInput;
+import dev.argus.rest.RestCloudflareWire;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -64,7 +65,7 @@ final class ClassifyInputs {
     ImageInput read(Path f) {
         if (isStdin(f)) {
             byte[] bytes = readStdin();
-            return looksLikeJson(bytes) ? CloudflareRequest.parse(bytes) : ImageInput.of(bytes);
+            return looksLikeJson(bytes) ? RestCloudflareWire.parseRequest(bytes, maxBytes) : ImageInput.of(bytes);
         }
         try {
             long size = Files.size(f);
@@ -73,7 +74,7 @@ final class ClassifyInputs {
                         + " bytes (argus.limits.max-bytes).");
             }
             byte[] bytes = Files.readAllBytes(f);
-            return f.getFileName().toString().endsWith(".json") ? CloudflareRequest.parse(bytes) : ImageInput.of(bytes);
+            return f.getFileName().toString().endsWith(".json") ? RestCloudflareWire.parseRequest(bytes, maxBytes) : ImageInput.of(bytes);
         } catch (IOException e) {
             throw ArgusException.invalidInput("Cannot read " + f + ": " + e);
         }

@@ -62,11 +62,11 @@ class ClassifyInputsTest {
     }
 
     @Test
-    void aCloudflareJsonBodyOnStandardInputIsReadAsNumbers() {
+    void aCloudflareJsonBodyOnStandardInputIsReadAsTheServerReadsIt() {
         byte[] body = "  {\"image\": [137, 80, 78, 71]}".getBytes(StandardCharsets.UTF_8);
         ImageInput image = new ClassifyInputs(new ByteArrayInputStream(body), 1000).read(ClassifyInputs.STDIN);
-        assertThat(image).isInstanceOfSatisfying(ImageInput.Numbers.class,
-                n -> assertThat(n.values()).containsExactly(137, 80, 78, 71));
+        assertThat(image).isInstanceOfSatisfying(ImageInput.Encoded.class,
+                e -> assertThat(e.bytes()).containsExactly((byte) 137, (byte) 80, (byte) 78, (byte) 71));
     }
 
     @Test
