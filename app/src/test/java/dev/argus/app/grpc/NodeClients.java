@@ -26,7 +26,8 @@ final class NodeClients {
         });
     }
 
-    private static String missing() throws InterruptedException {
+    /** Why the Node clients cannot run here, or null when they can. */
+    static String missing() throws InterruptedException {
         for (String p : PACKAGES) {
             if (!Files.isRegularFile(DIR.resolve("node_modules").resolve(p).resolve("package.json"))) {
                 return "npm package " + p + " not installed in " + DIR.resolve("node_modules");
