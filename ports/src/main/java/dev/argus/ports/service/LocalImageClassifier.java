@@ -241,7 +241,13 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
         for (int i = 0; i < decoded.size(); i++) {
             BatchScheduler.Result r = results.get(i);
             long t2 = System.nanoTime();
-            var top = TopK.classify(r.logits(), 0, classes, options.topK(), model.labels(), options.labelStyle());
+            List<dev.argus.domain.Classification> top;
+            try {
+                top = TopK.classify(r.logits(), 0, classes, options.topK(), model.labels(), options.labelStyle());
+            } catch (ArgusException e) {
+                out.add(ClassificationOutcome.Failure.of(e)); // this image's logits alone (a NaN from the engine)
+                continue;
+            }
             long post = System.nanoTime() - t2;
             out.add(new ClassificationOutcome.Success(new ClassificationResult(top, backend, model.name(),
                     new Timings(decoded.get(i).decodeNanos(), r.inferenceNanos() / r.batchSize(), post))));

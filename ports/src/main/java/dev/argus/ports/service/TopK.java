@@ -1,12 +1,17 @@
 package dev.argus.ports.service;
 
+import dev.argus.domain.ArgusException;
 import dev.argus.domain.Classification;
 import dev.argus.domain.LabelSet;
 import dev.argus.domain.LabelStyle;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Softmax over logits and selection of the best classes. Numerically stable; no allocation per class. */
+/**
+ * Softmax over logits and selection of the best classes. Numerically stable; no allocation per class. Logits that are
+ * not finite fail as {@code INFERENCE_FAILED} (the engine's fault), a label set that does not fit the model as
+ * {@code CONFIGURATION}: errors of Argus's own family, which every front end maps, never a bare runtime exception.
+ */
 public final class TopK {
     private TopK() {
     }
@@ -18,14 +23,14 @@ public final class TopK {
             max = Math.max(max, logits[offset + i]);
         }
         if (Double.isNaN(max) || Double.isInfinite(max)) {
-            throw new IllegalStateException("logits are not finite (max = " + max + ")");
+            throw ArgusException.inferenceFailed("The engine returned logits that are not finite (max = " + max + ").", null);
         }
         double[] p = new double[n];
         double sum = 0;
         for (int i = 0; i < n; i++) {
             double e = Math.exp(logits[offset + i] - max);
             if (Double.isNaN(e)) {
-                throw new IllegalStateException("logit " + i + " is NaN");
+                throw ArgusException.inferenceFailed("The engine returned a NaN logit (class " + i + ").", null);
             }
             p[i] = e;
             sum += e;
@@ -59,8 +64,8 @@ public final class TopK {
     /** Softmax then the top {@code k} classes as labelled classifications. */
     public static List<Classification> classify(float[] logits, int offset, int n, int k, LabelSet labels, LabelStyle style) {
         if (n != labels.size()) {
-            throw new IllegalStateException("the model returns " + n + " classes but the label set '" + labels.name()
-                    + "' has " + labels.size());
+            throw ArgusException.configuration("The model returns " + n + " classes but the label set '" + labels.name()
+                    + "' has " + labels.size() + ".");
         }
         double[] p = softmax(logits, offset, n);
         int[] idx = topIndices(p, k);

@@ -73,6 +73,23 @@ class LocalImageClassifierTest {
     }
 
     @Test
+    void anEngineThatReturnsNanFailsItsImagesAsInferenceFailedNotAsABareException() {
+        FakeEngine engine = new FakeEngine() {
+            @Override
+            public synchronized FloatTensor infer(FloatTensor input) {
+                FloatTensor out = super.infer(input);
+                out.data()[0] = Float.NaN;
+                return out;
+            }
+        };
+        try (LocalImageClassifier c = new LocalImageClassifier("fake", MODEL, new FakePreprocessor(), engine, 1, 1, 1000)) {
+            List<ClassificationOutcome> out = c.classify(List.of(image(3)), ClassifyOptions.defaults());
+            assertThat(out).singleElement().isInstanceOfSatisfying(ClassificationOutcome.Failure.class,
+                    f -> assertThat(f.code()).isEqualTo(ErrorCode.INFERENCE_FAILED));
+        }
+    }
+
+    @Test
     void splitsLargeRequestsIntoBatchesAndKeepsTheOrder() {
         FakeEngine engine = new FakeEngine();
         LocalImageClassifier c = new LocalImageClassifier("fake", MODEL, new FakePreprocessor(), engine, 4, 1, 1000);

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.argus.domain.ArgusException;
 import dev.argus.domain.Classification;
+import dev.argus.domain.ErrorCode;
 import dev.argus.domain.LabelSet;
 import dev.argus.domain.LabelStyle;
 import java.util.Arrays;
@@ -26,7 +28,10 @@ class TopKTest {
 
     @Test
     void refusesNanLogits() {
-        assertThatThrownBy(() -> TopK.softmax(new float[] {1f, Float.NaN}, 0, 2)).hasMessageContaining("NaN");
+        assertThatThrownBy(() -> TopK.softmax(new float[] {1f, Float.NaN}, 0, 2)).hasMessageContaining("NaN")
+                .isInstanceOfSatisfying(ArgusException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INFERENCE_FAILED));
+        assertThatThrownBy(() -> TopK.softmax(new float[] {1f, Float.POSITIVE_INFINITY}, 0, 2)).hasMessageContaining("not finite")
+                .isInstanceOfSatisfying(ArgusException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INFERENCE_FAILED));
     }
 
     @Test
@@ -69,6 +74,7 @@ class TopKTest {
     @Test
     void refusesAModelWhoseClassCountDoesNotMatchTheLabels() {
         assertThatThrownBy(() -> TopK.classify(new float[10], 0, 10, 5, LabelSet.imagenet1k(), LabelStyle.CLOUDFLARE))
-                .hasMessageContaining("10 classes").hasMessageContaining("1000");
+                .hasMessageContaining("10 classes").hasMessageContaining("1000")
+                .isInstanceOfSatisfying(ArgusException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION));
     }
 }
