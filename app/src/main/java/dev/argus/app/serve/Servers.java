@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -34,15 +35,17 @@ public final class Servers implements AutoCloseable {
     private final ModelCatalog catalog;
     private final Optional<RestServer> rest;
     private final Optional<GrpcServer> grpc;
+    private final Optional<MetricsListener> metrics;
     private final AtomicBoolean ready;
     private final String restHost;
     private final java.time.Duration shutdownDelay;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Servers(AutoCloseable models, ModelCatalog catalog, Optional<RestServer> rest,
-                    Optional<GrpcServer> grpc, AtomicBoolean ready, String restHost, java.time.Duration shutdownDelay) {
+    private Servers(AutoCloseable models, ModelCatalog catalog, Optional<RestServer> rest, Optional<GrpcServer> grpc,
+                    Optional<MetricsListener> metrics, AtomicBoolean ready, String restHost, java.time.Duration shutdownDelay) {
         this.models = models;
+        this.metrics = metrics;
         this.catalog = catalog;
         this.shutdownDelay = shutdownDelay;
         this.restHost = restHost;
@@ -119,7 +122,8 @@ public final class Servers implements AutoCloseable {
 
     /**
      * Starts the servers over {@code catalog} (not ready), warms up each model, then reports ready. Every server's
-     * series, the engine stage's and the JVM's go to one registry, served on REST's {@code /metrics}.
+     * series, the engine stage's and the JVM's go to one registry, served on REST's {@code /metrics} and on the
+     * metrics listener, whichever are enabled.
      *
      * @param models    what holds the models' engines, closed last
      * @param engines   what each model version runs with, for the metrics
@@ -144,7 +148,13 @@ public final class Servers implements AutoCloseable {
             Optional<GrpcServer> grpc = serving.grpc().map(c -> GrpcServer.start(c, catalog, together, control, adminTokens));
             grpc.ifPresent(started::add);
             grpc.ifPresent(g -> GrpcMetrics.register(registry, g.metrics()::snapshot));
-            Servers servers = new Servers(models, catalog, rest, grpc, ready,
+            Optional<MetricsListener> metrics = serving.metrics().map(c -> MetricsListener.start(c, registry));
+            metrics.ifPresent(started::add);
+            if (rest.isEmpty() && metrics.isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "No /metrics: REST is disabled; set argus.metrics.port to serve it on a "
+                        + "listener of its own");
+            }
+            Servers servers = new Servers(models, catalog, rest, grpc, metrics, ready,
                     serving.rest().map(RestConfig::host).orElse(""), serving.shutdownDelay());
             warmUp.run();
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
@@ -185,10 +195,16 @@ public final class Servers implements AutoCloseable {
         return grpc;
     }
 
+    /** The metrics listener's port ({@code argus.metrics.port}), when it is set. */
+    public OptionalInt metricsPort() {
+        return metrics.map(m -> OptionalInt.of(m.port())).orElse(OptionalInt.empty());
+    }
+
     public String describe() {
         List<String> parts = new ArrayList<>();
         rest.ifPresent(r -> parts.add("REST on " + r.scheme() + "://" + restHost + ":" + r.port() + "/"));
         grpc.ifPresent(g -> parts.add("gRPC on " + g.config().host() + ":" + g.port()));
+        metrics.ifPresent(m -> parts.add("metrics on " + m.describe()));
         return String.join(", ", parts);
     }
 
@@ -219,6 +235,7 @@ public final class Servers implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "Shutting down: refusing new requests, draining in-flight ones");
         rest.ifPresent(Servers::closeQuietly);
         grpc.ifPresent(Servers::closeQuietly);
+        metrics.ifPresent(Servers::closeQuietly); // scrapes see the drain to its end
         closeQuietly(models);
         stopped.countDown();
         LOG.log(System.Logger.Level.INFO, "Stopped");
