@@ -50,9 +50,11 @@ public final class GrpcServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Whether the server is ready, for the Open Inference Protocol's ServerReady and ModelReady. */
     private final AtomicBoolean serving;
+    private final GrpcServerMetrics metrics;
 
     private GrpcServer(Server server, HealthStatusManager health, ExecutorService executor, GrpcConfig config,
-                       MemoryBudget memory, AtomicBoolean serving) {
+                       MemoryBudget memory, AtomicBoolean serving, GrpcServerMetrics metrics) {
+        this.metrics = metrics;
         this.memory = memory;
         this.server = server;
         this.health = health;
@@ -190,6 +192,9 @@ public final class GrpcServer implements AutoCloseable {
         }
         oip = ServerInterceptors.intercept(oip, new AdminTokenInterceptor(oipControl, adminTokens));
         repository = ServerInterceptors.intercept(repository, new AdminTokenInterceptor(repositoryControl, adminTokens));
+        // every call counted, outside the services' own interceptors (the token check, admission)
+        GrpcServerMetrics metrics = new GrpcServerMetrics();
+        builder.intercept(new CallMetrics(metrics));
         builder.executor(executor)
                 .maxInboundMessageSize(config.maxInboundMessageBytes())
                 .addService(classifier)
@@ -199,7 +204,7 @@ public final class GrpcServer implements AutoCloseable {
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .addService(reflectionV1Alpha());
         try {
-            return new GrpcServer(builder.build().start(), health, executor, config, memory, ready);
+            return new GrpcServer(builder.build().start(), health, executor, config, memory, ready, metrics);
         } catch (IOException e) {
             executor.shutdownNow();
             throw ArgusException.configuration("Cannot start the gRPC server on " + config.host() + ":" + config.port()
@@ -245,6 +250,11 @@ public final class GrpcServer implements AutoCloseable {
 
     public GrpcConfig config() {
         return config;
+    }
+
+    /** The calls this server has had, by method and status: for the app's metrics. */
+    public GrpcServerMetrics metrics() {
+        return metrics;
     }
 
     /** Message memory granted to calls now, in bytes (for tests and metrics). */

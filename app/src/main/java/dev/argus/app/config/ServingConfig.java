@@ -17,9 +17,14 @@ import java.util.Optional;
  * @param rest          the REST server, when enabled
  * @param grpc          the gRPC server, when enabled
  * @param maxConcurrentRequests requests in progress over every enabled server together
+ * @param metrics       the metrics listener of its own ({@code argus.metrics.port}), when set
  */
 public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration shutdownGrace, Optional<RestConfig> rest,
-                            Optional<GrpcConfig> grpc, int maxConcurrentRequests) {
+                            Optional<GrpcConfig> grpc, int maxConcurrentRequests, Optional<Metrics> metrics) {
+
+    /** Where the metrics listener binds: {@code argus.metrics.host} and {@code argus.metrics.port} (0 = random). */
+    public record Metrics(String host, int port) {
+    }
 
     public static ServingConfig from(Settings s) {
         ConfigReader r = new ConfigReader(s);
@@ -38,8 +43,10 @@ public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration s
         if (together == 0) { // never the binding limit: each API keeps its own places, as before there was a total
             together = rest.map(RestConfig::maxConcurrentRequests).orElse(0) + grpc.map(GrpcConfig::maxConcurrentCalls).orElse(0);
         }
+        Optional<Metrics> metrics = r.optional(Key.METRICS_PORT).isEmpty() ? Optional.empty()
+                : Optional.of(new Metrics(r.string(Key.METRICS_HOST), r.intIn(Key.METRICS_PORT, 0, 65535)));
         return new ServingConfig(r.intIn(Key.SERVER_WARMUP_ROUNDS, 0, 1000), r.millis(Key.SERVER_SHUTDOWN_DELAY_MS, 0, 600_000), grace,
-                rest, grpc, together);
+                rest, grpc, together, metrics);
     }
 
     private static String openServing(String server, String tokenKey) {

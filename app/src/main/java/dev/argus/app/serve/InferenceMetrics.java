@@ -5,7 +5,12 @@ import dev.argus.ports.in.ModelCatalog;
 import dev.argus.ports.in.ServedModel;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -14,12 +19,16 @@ import java.util.function.ToDoubleFunction;
  * of images; durations in microseconds, summed over images, each image charged its whole batch's time.
  * {@code argus_inference_exec_count_total{batch_size}} is the histogram of executed batch sizes (Triton's per-batch-size
  * statistics). {@code argus_model_version_ready} is 1 for each model version that is ready.
+ *
+ * <p>Beside them, what each version runs with ({@link EngineFacts}): {@code argus_model_version_info{backend,device,sizing}},
+ * {@code argus_model_version_load_seconds}, and for a local backend the sizing in force,
+ * {@code argus_inference_workers}, {@code argus_inference_threads_per_worker} and {@code argus_inference_max_batch_size}.
  */
 final class InferenceMetrics {
     private InferenceMetrics() {
     }
 
-    static void register(PrometheusRegistry registry, ModelCatalog catalog) {
+    static void register(PrometheusRegistry registry, ModelCatalog catalog, EngineFacts engines) {
         counter(registry, "argus_inference_request_success", "Images that got logits", catalog, s -> s.success());
         counter(registry, "argus_inference_request_failure",
                 "Images that did not: refused at a full queue, given up by their caller, or in a failed engine call",
@@ -59,6 +68,47 @@ final class InferenceMetrics {
                         cb.call(m.isReady() ? 1 : 0, m.name(), m.version());
                     }
                 }).register(registry);
+        registry.register(new VersionInfo(catalog, engines));
+        fact(registry, "argus_model_version_load_seconds", "Seconds the model version took to fetch (when not cached) and "
+                + "load, before its warm-up", catalog, engines, f -> true, EngineFacts.Facts::loadSeconds);
+        fact(registry, "argus_inference_workers", "Engine calls the model version runs at once (argus.inference.workers "
+                + "in force)", catalog, engines, EngineFacts.Facts::local, EngineFacts.Facts::workers);
+        fact(registry, "argus_inference_threads_per_worker", "Engine threads per engine call", catalog, engines,
+                EngineFacts.Facts::local, EngineFacts.Facts::threadsPerWorker);
+        fact(registry, "argus_inference_max_batch_size", "Most images per engine call (argus.inference.max-batch in force)",
+                catalog, engines, EngineFacts.Facts::local, EngineFacts.Facts::maxBatch);
+    }
+
+    private static void fact(PrometheusRegistry registry, String name, String help, ModelCatalog catalog, EngineFacts engines,
+                             Predicate<EngineFacts.Facts> applies,
+                             ToDoubleFunction<EngineFacts.Facts> value) {
+        GaugeWithCallback.builder().name(name).help(help).labelNames("model", "version")
+                .callback(cb -> {
+                    for (ServedModel m : catalog.models()) {
+                        engines.of(m).filter(applies).ifPresent(f -> cb.call(value.applyAsDouble(f), m.name(), m.version()));
+                    }
+                }).register(registry);
+    }
+
+    /** {@code argus_model_version_info}: 1 per served version, labelled with its backend, device and sizing. */
+    private record VersionInfo(ModelCatalog catalog, EngineFacts engines) implements Collector {
+        @Override
+        public MetricSnapshot collect() {
+            InfoSnapshot.Builder info = InfoSnapshot.builder().name("argus_model_version")
+                    .help("What each model version runs on: backend, device, and where its sizing came from (tuned, "
+                            + "configured, rule)");
+            for (ServedModel m : catalog.models()) {
+                engines.of(m).ifPresent(f -> info.dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder()
+                        .labels(Labels.of("model", m.name(), "version", m.version(), "backend", f.backend(), "device",
+                                f.device(), "sizing", f.sizing())).build()));
+            }
+            return info.build();
+        }
+
+        @Override
+        public String getPrometheusName() {
+            return "argus_model_version";
+        }
     }
 
     private static void counter(PrometheusRegistry registry, String name, String help, ModelCatalog catalog,

@@ -56,13 +56,15 @@ final class ModelManager implements ModelControl, AutoCloseable {
         }
     }
 
-    /** A version being served, and what it was loaded from. */
-    private record Loaded(Argus argus, DrainableModel drainable, ServedModel served, AtomicBoolean warm, String fingerprint) {
+    /** A version being served, what it was loaded from, and what it runs with (for the metrics). */
+    private record Loaded(Argus argus, DrainableModel drainable, ServedModel served, AtomicBoolean warm, String fingerprint,
+                          EngineFacts.Facts facts) {
     }
 
     private final Settings settings;
     private final Map<String, String> env;
     private final ModelCatalog catalog;
+    private final EngineFacts engines;
     private final SharedCpus shared;
     private final Mode mode;
     private final int warmupRounds;
@@ -74,9 +76,10 @@ final class ModelManager implements ModelControl, AutoCloseable {
     private ScheduledExecutorService poller;
     private boolean closed;
 
-    ModelManager(Settings settings, Map<String, String> env, ModelCatalog catalog, SharedCpus shared, int warmupRounds,
-                 Duration drainMax) {
+    ModelManager(Settings settings, Map<String, String> env, ModelCatalog catalog, EngineFacts engines, SharedCpus shared,
+                 int warmupRounds, Duration drainMax) {
         this.settings = settings;
+        this.engines = engines;
         this.env = env;
         this.catalog = catalog;
         this.shared = shared;
@@ -129,7 +132,7 @@ final class ModelManager implements ModelControl, AutoCloseable {
                 continue;
             }
             loaded.put(key(e.name(), e.version()), l);
-            catalog.put(l.served());
+            serve(l);
         }
         if (catalog.models().isEmpty() && mode != Mode.EXPLICIT) {
             throw ArgusException.configuration("No model of the repository " + settings.get(Key.REPOSITORY)
@@ -174,7 +177,7 @@ final class ModelManager implements ModelControl, AutoCloseable {
                 String name = l.served().name();
                 String version = l.served().version();
                 loaded.remove(key(name, version));
-                catalog.remove(name, version);
+                withdraw(name, version);
                 l.argus().close();
                 failedAtStart(name, version, "its warm-up failed: " + e.getMessage(), l.served().required());
             }
@@ -311,7 +314,7 @@ final class ModelManager implements ModelControl, AutoCloseable {
         }
         for (Loaded l : fresh) {
             Loaded old = loaded.put(key(name, l.served().version()), l);
-            catalog.put(l.served());
+            serve(l);
             if (old != null) {
                 retire(old, () -> catalog.find(name, old.served().version()));
             }
@@ -322,7 +325,7 @@ final class ModelManager implements ModelControl, AutoCloseable {
         for (Loaded l : List.copyOf(loaded.values())) {
             if (l.served().name().equals(name) && !versions.contains(l.served().version())) {
                 loaded.remove(key(name, l.served().version()));
-                catalog.remove(name, l.served().version());
+                withdraw(name, l.served().version());
                 retire(l, () -> catalog.find(name, ""));
                 LOG.log(System.Logger.Level.INFO, "Unloaded model ''{0}'' version {1} (no longer in its version policy)",
                         name, l.served().version());
@@ -344,11 +347,23 @@ final class ModelManager implements ModelControl, AutoCloseable {
         for (Loaded l : List.copyOf(loaded.values())) {
             if (l.served().name().equals(name)) {
                 loaded.remove(key(name, l.served().version()));
-                catalog.remove(name, l.served().version());
+                withdraw(name, l.served().version());
                 retire(l, Optional::empty);
                 LOG.log(System.Logger.Level.INFO, "Unloaded model ''{0}'' version {1}", name, l.served().version());
             }
         }
+    }
+
+    /** Into service: requests may name it now. */
+    private void serve(Loaded l) {
+        engines.put(l.served().name(), l.served().version(), l.facts());
+        catalog.put(l.served());
+    }
+
+    /** Out of the catalog (and the metrics): requests no longer find it. */
+    private void withdraw(String name, String version) {
+        catalog.remove(name, version);
+        engines.remove(name, version);
     }
 
     /** Out of service: late calls go to the successor; the engine is released once the calls in flight have finished. */
@@ -364,14 +379,16 @@ final class ModelManager implements ModelControl, AutoCloseable {
     private Loaded start(ModelRepository.Entry e) {
         LOG.log(System.Logger.Level.INFO, "Loading model ''{0}'' version {1}", e.name(), e.version());
         String fingerprint = fingerprint(e);
+        long t0 = System.nanoTime();
         Argus argus = Argus.start(ArgusConfig.from(e.settings(), env), ModelSource.ProgressListener.NONE, shared);
+        EngineFacts.Facts facts = EngineFacts.Facts.of(argus.config(), (System.nanoTime() - t0) / 1e9);
         try {
             DrainableModel d = new DrainableModel("'" + e.name() + "' version " + e.version(), argus.useCase(),
                     argus.tensorUseCase().orElse(null));
             AtomicBoolean warm = new AtomicBoolean();
             ServedModel served = new ServedModel(e.name(), e.version(), d, d.tensors(), e.aliases(), e.required(), warm::get,
                     argus.statistics());
-            return new Loaded(argus, d, served, warm, fingerprint);
+            return new Loaded(argus, d, served, warm, fingerprint, facts);
         } catch (RuntimeException x) {
             argus.close();
             throw x;

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -34,15 +35,17 @@ public final class Servers implements AutoCloseable {
     private final ModelCatalog catalog;
     private final Optional<RestServer> rest;
     private final Optional<GrpcServer> grpc;
+    private final Optional<MetricsListener> metrics;
     private final AtomicBoolean ready;
     private final String restHost;
     private final java.time.Duration shutdownDelay;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Servers(AutoCloseable models, ModelCatalog catalog, Optional<RestServer> rest,
-                    Optional<GrpcServer> grpc, AtomicBoolean ready, String restHost, java.time.Duration shutdownDelay) {
+    private Servers(AutoCloseable models, ModelCatalog catalog, Optional<RestServer> rest, Optional<GrpcServer> grpc,
+                    Optional<MetricsListener> metrics, AtomicBoolean ready, String restHost, java.time.Duration shutdownDelay) {
         this.models = models;
+        this.metrics = metrics;
         this.catalog = catalog;
         this.shutdownDelay = shutdownDelay;
         this.restHost = restHost;
@@ -56,6 +59,8 @@ public final class Servers implements AutoCloseable {
         checkEnabled(serving);
         long t0 = System.nanoTime();
         Argus argus = Argus.start(config, progress);
+        EngineFacts engines = new EngineFacts();
+        engines.put(argus.config().model().name(), "1", EngineFacts.Facts.of(argus.config(), (System.nanoTime() - t0) / 1e9));
         AtomicBoolean warm = new AtomicBoolean();
         String cloudflareId = serving.rest().map(RestConfig::cloudflareModel).orElse("");
         // the configured name: a remote backend is not asked at start (it may be down; it is asked per request)
@@ -65,7 +70,7 @@ public final class Servers implements AutoCloseable {
             WarmUp.run(argus.useCase(), serving.warmupRounds());
             warm.set(true);
         };
-        return serve(argus, catalog, warmUp, null, java.util.Set.of(), serving, t0);
+        return serve(argus, catalog, engines, warmUp, null, java.util.Set.of(), serving, t0);
     }
 
     /**
@@ -80,8 +85,10 @@ public final class Servers implements AutoCloseable {
         checkEnabled(serving);
         long t0 = System.nanoTime();
         ModelCatalog catalog = new ModelCatalog();
+        EngineFacts engines = new EngineFacts();
         SharedCpus shared = new SharedCpus(ArgusConfig.from(settings, env).inference().cpus());
-        ModelManager manager = new ModelManager(settings, env, catalog, shared, serving.warmupRounds(), serving.shutdownGrace());
+        ModelManager manager = new ModelManager(settings, env, catalog, engines, shared, serving.warmupRounds(),
+                serving.shutdownGrace());
         try {
             manager.loadAll();
         } catch (RuntimeException x) {
@@ -96,7 +103,7 @@ public final class Servers implements AutoCloseable {
                 adminTokens.add(t.strip());
             }
         }
-        Servers servers = serve(manager, catalog, manager::warmUp, manager, adminTokens, serving, t0);
+        Servers servers = serve(manager, catalog, engines, manager::warmUp, manager, adminTokens, serving, t0);
         manager.startPolling();
         return servers;
     }
@@ -113,13 +120,17 @@ public final class Servers implements AutoCloseable {
         }
     }
 
-    /** Starts the servers over {@code catalog} (not ready), warms up each model, then reports ready. */
     /**
+     * Starts the servers over {@code catalog} (not ready), warms up each model, then reports ready. Every server's
+     * series, the engine stage's and the JVM's go to one registry, served on REST's {@code /metrics} and on the
+     * metrics listener, whichever are enabled.
+     *
      * @param models    what holds the models' engines, closed last
+     * @param engines   what each model version runs with, for the metrics
      * @param warmUp    warms up every model and marks each ready
      * @param control   model control for the REST server, or null
      */
-    private static Servers serve(AutoCloseable models, ModelCatalog catalog, Runnable warmUp,
+    private static Servers serve(AutoCloseable models, ModelCatalog catalog, EngineFacts engines, Runnable warmUp,
                                  dev.argus.ports.in.ModelControl control, java.util.Set<String> adminTokens,
                                  ServingConfig serving, long t0) {
         AtomicBoolean ready = new AtomicBoolean();
@@ -128,13 +139,22 @@ public final class Servers implements AutoCloseable {
             // one bound over both APIs: each admits into its own limits and into this
             Admission.Shared together = new Admission.Shared(serving.maxConcurrentRequests(),
                     Key.SERVER_MAX_CONCURRENT_REQUESTS.key());
-            Optional<RestServer> rest = serving.rest().map(c -> new RestServer(c, catalog, ready::get, new PrometheusRegistry(),
+            PrometheusRegistry registry = new PrometheusRegistry();
+            JvmMetrics.register(registry);
+            InferenceMetrics.register(registry, catalog, engines);
+            Optional<RestServer> rest = serving.rest().map(c -> new RestServer(c, catalog, ready::get, registry,
                     together, control, adminTokens).start());
             rest.ifPresent(started::add);
-            rest.ifPresent(r -> InferenceMetrics.register(r.registry(), catalog));
             Optional<GrpcServer> grpc = serving.grpc().map(c -> GrpcServer.start(c, catalog, together, control, adminTokens));
             grpc.ifPresent(started::add);
-            Servers servers = new Servers(models, catalog, rest, grpc, ready,
+            grpc.ifPresent(g -> GrpcMetrics.register(registry, g.metrics()::snapshot));
+            Optional<MetricsListener> metrics = serving.metrics().map(c -> MetricsListener.start(c, registry));
+            metrics.ifPresent(started::add);
+            if (rest.isEmpty() && metrics.isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "No /metrics: REST is disabled; set argus.metrics.port to serve it on a "
+                        + "listener of its own");
+            }
+            Servers servers = new Servers(models, catalog, rest, grpc, metrics, ready,
                     serving.rest().map(RestConfig::host).orElse(""), serving.shutdownDelay());
             warmUp.run();
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
@@ -175,10 +195,16 @@ public final class Servers implements AutoCloseable {
         return grpc;
     }
 
+    /** The metrics listener's port ({@code argus.metrics.port}), when it is set. */
+    public OptionalInt metricsPort() {
+        return metrics.map(m -> OptionalInt.of(m.port())).orElse(OptionalInt.empty());
+    }
+
     public String describe() {
         List<String> parts = new ArrayList<>();
         rest.ifPresent(r -> parts.add("REST on " + r.scheme() + "://" + restHost + ":" + r.port() + "/"));
         grpc.ifPresent(g -> parts.add("gRPC on " + g.config().host() + ":" + g.port()));
+        metrics.ifPresent(m -> parts.add("metrics on " + m.describe()));
         return String.join(", ", parts);
     }
 
@@ -209,6 +235,7 @@ public final class Servers implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "Shutting down: refusing new requests, draining in-flight ones");
         rest.ifPresent(Servers::closeQuietly);
         grpc.ifPresent(Servers::closeQuietly);
+        metrics.ifPresent(Servers::closeQuietly); // scrapes see the drain to its end
         closeQuietly(models);
         stopped.countDown();
         LOG.log(System.Logger.Level.INFO, "Stopped");
