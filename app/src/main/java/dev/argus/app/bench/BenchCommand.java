@@ -148,6 +148,7 @@ public final class BenchCommand implements Callable<Integer> {
         // fail on bad configuration here, once, rather than in every worker
         ArgusBenchTargets targets = new ArgusBenchTargets(() -> configOptions.settings(env), env);
         plan.backends().forEach(targets::config);
+        Set<String> halfPrecision = halfPrecision(plan.backends());
         boolean bar = progress != null ? progress : Terminal.isTerminal(err);
         BenchProgress p = new BenchProgress(err, bar);
         err.println("argus bench: " + plan.backends().size() + " backend(s) x " + plan.settings().size() + " setting(s) x "
@@ -160,7 +161,7 @@ public final class BenchCommand implements Callable<Integer> {
             p.finish();
             deleteTree(work);
         }
-        BenchReport report = BenchReport.build(plan, corpus, runs, Machine.here(), tolerance, halfPrecision(plan));
+        BenchReport report = BenchReport.build(plan, corpus, runs, Machine.here(), tolerance, halfPrecision);
         ReportWriter.Files3 files = ReportWriter.write(report, out);
         stdout.print(MarkdownReport.render(report));
         stdout.flush();
@@ -196,10 +197,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** The backends that compute in half precision (TensorRT at fp16), as each worker's configuration will say. */
-    private Set<String> halfPrecision(BenchPlan plan) {
+    /**
+     * The backends (ids) that compute in half precision, TensorRT at fp16, as each worker's configuration will say: this
+     * command's configuration and environment with the backend's own variables on top.
+     */
+    Set<String> halfPrecision(List<BackendSpec> specs) {
         Set<String> half = new HashSet<>();
-        for (BackendSpec spec : plan.backends()) {
+        for (BackendSpec spec : specs) {
             if (!spec.backend().equals(Backends.TENSORRT)) {
                 continue;
             }
