@@ -54,11 +54,11 @@ probe.onnx, probe.pt, probe-images/, probe.json
     must change the top-1. Any failure exits non-zero.
 weights/resnet50/, weights/probe/
     Both models' state_dict for builders in other languages (the TensorFlow SavedModels are built from them in
-    Java by adapter-djl's tests): index.json lists every float tensor in state_dict order, {"name", "shape",
+    Java by tools/testdata/make_savedmodels): index.json lists every float tensor in state_dict order, {"name", "shape",
     "file"}, plus "architecture" and BatchNorm's "bn_eps"; each tensor is one raw little-endian float32 file
     (C order, no header) named after it. Integer buffers (BatchNorm's num_batches_tracked) are left out.
 resnet50-savedmodel/, probe-savedmodel/, probe-nhwc-savedmodel/ (not written here)
-    Built from weights/ by adapter-djl's tests and cached there; this script's stamp and MANIFEST ignore them.
+    Built from weights/ by tools/testdata/make_savedmodels; this script's stamp and MANIFEST ignore them.
 MANIFEST.txt
     One line per file: "<sha256> <size in bytes> <path relative to OUTDIR>", single spaces, sorted by path.
 
@@ -211,7 +211,7 @@ def recipe_hash():
 
 
 def output_files(out):
-    """What this script writes: everything but the stamp, temp files, the SavedModels the Java tests build and the
+    """What this script writes: everything but the stamp, temp files, the SavedModels make_savedmodels builds and the
     zoo/ that make_zoo.py writes beside it (it keeps its own stamp and manifest)."""
     return sorted(p for p in out.rglob("*") if p.is_file() and p.name != STAMP_NAME
                   and not p.name.endswith(".tmp")

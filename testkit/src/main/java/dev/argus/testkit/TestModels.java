@@ -46,8 +46,8 @@ public final class TestModels {
         Path p = directory().resolve(name);
         if (!Files.exists(p)) {
             throw new IllegalStateException("Test model " + p + " is missing. Generate the test models with "
-                    + "'bash .ci/setup-test-data' (needs Debian's python3-torch); the TensorFlow SavedModels are built "
-                    + "from them by adapter-djl's tests ('mvn -pl adapter-djl -am verify').");
+                    + "'bash .ci/setup-test-data' (needs Debian's python3-torch, and Maven for the TensorFlow SavedModels, "
+                    + "which tools/testdata/make_savedmodels builds from the same weights).");
         }
         return p;
     }

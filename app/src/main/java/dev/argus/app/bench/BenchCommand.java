@@ -4,6 +4,8 @@ import dev.argus.app.cli.ConfigOptions;
 import dev.argus.app.cli.ExitCodes;
 import dev.argus.app.cli.Terminal;
 import dev.argus.app.config.Backends;
+import dev.argus.bench.report.AgreementTolerance;
+import dev.argus.bench.report.AgreementVerdict;
 import dev.argus.bench.report.BenchReport;
 import dev.argus.bench.report.Machine;
 import dev.argus.bench.report.MarkdownReport;
@@ -22,9 +24,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,7 +45,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmark backends head to head: throughput, latency, time split, cold start, memory, CPU and agreement.",
-                "Writes bench.json, bench.md and bench.html (self-contained) into --out."})
+                "Writes bench.json, bench.md and bench.html (self-contained) into --out.",
+                "Exit code 0; 5 when a backend disagrees with the reference beyond --agreement-tolerance (the reports are "
+                        + "written and mark it); 3 when no backend could run; 2 on a wrong flag."})
 public final class BenchCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions;
@@ -95,6 +102,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--baseline", negatable = true, description = "Also time the bare engine on pre-made tensors (default true).")
     boolean baseline = true;
 
+    @Option(names = "--agreement-tolerance", paramLabel = "TOL", description = "How far a backend that runs here may differ "
+            + "from the reference, as they are taken to run the same weights: its largest logit difference on an image as a "
+            + "fraction of the reference's logit range there, top-1 equal except near ties. A backend outside it is marked "
+            + "DISAGREES in the reports and the exit code is 5. TOL: " + AgreementTolerance.SYNTAX
+            + " (default fp32=0.001,fp16=0.05); off for backends running different models.")
+    String agreementTolerance;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Where the reports go (default ./argus-bench).")
     Path out = Path.of("argus-bench");
 
@@ -126,6 +140,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         BenchPlan plan = checkFlags();
+        Optional<AgreementTolerance> tolerance = tolerance();
         Corpus corpus = images != null ? Corpus.load(images, maxImages) : Corpus.generated(generatedImages);
         if (worker != null) {
             return runWorker(plan, corpus);
@@ -133,6 +148,7 @@ public final class BenchCommand implements Callable<Integer> {
         // fail on bad configuration here, once, rather than in every worker
         ArgusBenchTargets targets = new ArgusBenchTargets(() -> configOptions.settings(env), env);
         plan.backends().forEach(targets::config);
+        Set<String> halfPrecision = halfPrecision(plan.backends());
         boolean bar = progress != null ? progress : Terminal.isTerminal(err);
         BenchProgress p = new BenchProgress(err, bar);
         err.println("argus bench: " + plan.backends().size() + " backend(s) x " + plan.settings().size() + " setting(s) x "
@@ -145,7 +161,7 @@ public final class BenchCommand implements Callable<Integer> {
             p.finish();
             deleteTree(work);
         }
-        BenchReport report = BenchReport.build(plan, corpus, runs, Machine.here());
+        BenchReport report = BenchReport.build(plan, corpus, runs, Machine.here(), tolerance, halfPrecision);
         ReportWriter.Files3 files = ReportWriter.write(report, out);
         stdout.print(MarkdownReport.render(report));
         stdout.flush();
@@ -160,7 +176,45 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("argus: no backend could run; see the reasons above.");
             return ExitCodes.CONFIGURATION;
         }
+        List<AgreementVerdict> disagreeing = report.agreement().disagreeing();
+        for (AgreementVerdict v : disagreeing) {
+            err.println("argus bench: " + v.backend() + " vs " + v.reference() + ": " + v.summary());
+        }
+        if (!disagreeing.isEmpty()) {
+            err.println("argus: " + disagreeing.size() + " backend(s) disagree with " + report.agreement().reference()
+                    + " beyond --agreement-tolerance (exit " + ExitCodes.DISAGREEMENT + "); the reports are written.");
+            return ExitCodes.DISAGREEMENT;
+        }
         return ExitCodes.OK;
+    }
+
+    /** {@code --agreement-tolerance}, checked with the other flags: empty when off. */
+    private Optional<AgreementTolerance> tolerance() {
+        try {
+            return agreementTolerance == null ? Optional.of(AgreementTolerance.DEFAULT) : AgreementTolerance.parse(agreementTolerance);
+        } catch (ArgusException e) {
+            throw usage(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The backends (ids) that compute in half precision, TensorRT at fp16, as each worker's configuration will say: this
+     * command's configuration and environment with the backend's own variables on top.
+     */
+    Set<String> halfPrecision(List<BackendSpec> specs) {
+        Set<String> half = new HashSet<>();
+        for (BackendSpec spec : specs) {
+            if (!spec.backend().equals(Backends.TENSORRT)) {
+                continue;
+            }
+            Map<String, String> workerEnv = new HashMap<>(env);
+            spec.applyEnv(workerEnv);
+            if (new ArgusBenchTargets(() -> configOptions.settings(workerEnv), workerEnv).config(spec).tensorRt().precision()
+                    .equals("fp16")) {
+                half.add(spec.id());
+            }
+        }
+        return half;
     }
 
     /**

@@ -14,6 +14,11 @@ public final class ExitCodes {
     public static final int CONFIGURATION = 3;
     /** The engine or a remote backend failed at run time. */
     public static final int BACKEND_FAILURE = 4;
+    /**
+     * {@code argus bench}: a backend's answers are outside the agreement tolerance for backends that run the same weights
+     * as the reference ({@code --agreement-tolerance}); the reports are written and mark it.
+     */
+    public static final int DISAGREEMENT = 5;
 
     private ExitCodes() {
     }

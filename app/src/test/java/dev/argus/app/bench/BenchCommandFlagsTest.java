@@ -31,6 +31,8 @@ class BenchCommandFlagsTest {
             "--arrivals|bursty|--arrivals spaces the calls of an open loop",
             "--model|other.onnx|not from --backend/--model",
             "--images|no-such-dir|--images must be a directory of images; no-such-dir is not one",
+            "--agreement-tolerance|fp8=0.1|--agreement-tolerance takes off, a fraction of the logit range",
+            "--agreement-tolerance|0|fp32 must be a fraction of the logit range in (0, 1], got 0.0",
     })
     void aWrongFlagIsAUsageErrorReportedBeforeTheModelIsLookedFor(String flag, String value, String message) {
         List<String> args = new ArrayList<>(List.of("bench", "--backends", "onnx=" + tmp.resolve("missing.onnx"),

@@ -116,6 +116,8 @@ class BenchCommandIT {
             assertThat(pair.get("top5OverlapMin").asInt()).as(what).isEqualTo(5);
             assertThat(pair.get("maxLogitDiff").asDouble()).as(what).isLessThan(1e-3);
         }
+        assertThat(agreement.get("verdicts")).as("tensorrt never answered").hasSize(2).allSatisfy(v ->
+                assertThat(v.get("verdict").asText()).as(v.get("summary").asText()).isEqualTo("agrees"));
         assertThat(Files.exists(dir.resolve("report/bench.md"))).isTrue();
     }
 

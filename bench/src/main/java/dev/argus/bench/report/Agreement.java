@@ -10,20 +10,28 @@ import java.util.Set;
 
 /**
  * How far two backends agree on the same images: top-1 equal, top-5 overlap, the largest score difference over the
- * classes both report, and the largest logit difference where both expose logits.
+ * classes both report, and the largest logit difference where both expose logits, also as a fraction of the first
+ * backend's logit range (max - min over the classes) on that image, which makes it comparable across models.
  */
 public final class Agreement {
     private Agreement() {
     }
 
-    /** One image, compared. {@code maxLogitDiff} is null where either backend has no logits. */
+    /**
+     * One image, compared. The logit figures are null where either backend has no logits: {@code logitRange} is A's
+     * (max - min), {@code top1Margin} how far A's logit for its own top-1 lies above its logit for B's top-1 (0 when
+     * they agree).
+     */
     public record ImageAgreement(String image, int top1A, int top1B, boolean top1Equal, int top5Overlap,
-                                 double maxScoreDiff, Double maxLogitDiff) {
+                                 double maxScoreDiff, Double maxLogitDiff, Double logitRange, Double top1Margin) {
     }
 
-    /** Two backends over the images both answered. Fractions in [0, 1]; overlaps as counts out of 5. */
+    /**
+     * Two backends over the images both answered. Fractions in [0, 1]; overlaps as counts out of 5.
+     * {@code maxLogitDiffOfRange}: the largest of each image's max logit difference over A's logit range.
+     */
     public record Pair(String a, String b, int images, double top1Agreement, double top5OverlapMean, int top5OverlapMin,
-                       double maxScoreDiff, Double maxLogitDiff, List<ImageAgreement> perImage) {
+                       double maxScoreDiff, Double maxLogitDiff, Double maxLogitDiffOfRange, List<ImageAgreement> perImage) {
     }
 
     public static Pair compare(String a, List<WorkerResult.Answer> answersA, String b, List<WorkerResult.Answer> answersB) {
@@ -44,7 +52,13 @@ public final class Agreement {
         double maxScore = per.stream().mapToDouble(ImageAgreement::maxScoreDiff).max().orElse(0);
         boolean logits = n > 0 && per.stream().allMatch(p -> p.maxLogitDiff() != null);
         Double maxLogit = logits ? per.stream().mapToDouble(ImageAgreement::maxLogitDiff).max().orElse(0) : null;
-        return new Pair(a, b, n, top1, overlap, minOverlap, maxScore, maxLogit, per);
+        Double maxOfRange = logits ? per.stream().mapToDouble(Agreement::ofRange).max().orElse(0) : null;
+        return new Pair(a, b, n, top1, overlap, minOverlap, maxScore, maxLogit, maxOfRange, per);
+    }
+
+    /** The image's max logit difference over A's logit range (over 1 where A's logits are all equal: no range). */
+    static double ofRange(ImageAgreement i) {
+        return i.logitRange() > 0 ? i.maxLogitDiff() / i.logitRange() : i.maxLogitDiff();
     }
 
     static ImageAgreement image(WorkerResult.Answer x, WorkerResult.Answer y) {
@@ -68,15 +82,26 @@ public final class Agreement {
             }
         }
         Double maxLogit = null;
-        if (x.logits() != null && y.logits() != null && x.logits().length == y.logits().length) {
+        Double range = null;
+        Double margin = null;
+        float[] lx = x.logits();
+        if (lx != null && y.logits() != null && lx.length == y.logits().length && lx.length > 0) {
             double m = 0;
-            for (int i = 0; i < x.logits().length; i++) {
-                m = Math.max(m, Math.abs(x.logits()[i] - y.logits()[i]));
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < lx.length; i++) {
+                m = Math.max(m, Math.abs(lx[i] - y.logits()[i]));
+                lo = Math.min(lo, lx[i]);
+                hi = Math.max(hi, lx[i]);
             }
             maxLogit = m;
+            range = hi - lo;
+            int cx = x.classes()[0];
+            int cy = y.classes()[0];
+            margin = cx >= 0 && cy >= 0 && cx < lx.length && cy < lx.length ? (double) lx[cx] - lx[cy] : null;
         }
         return new ImageAgreement(x.image(), x.classes()[0], y.classes()[0], x.classes()[0] == y.classes()[0] && x.classes()[0] >= 0,
-                overlap, maxScore, maxLogit);
+                overlap, maxScore, maxLogit, range, margin);
     }
 
     private static Set<Integer> top(int[] classes, int k) {

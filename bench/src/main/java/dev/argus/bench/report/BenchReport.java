@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -81,14 +83,39 @@ public record BenchReport(String schema, String createdAt, Machine machine, Plan
         }
     }
 
-    /** Every pair of backends that answered; per-image details for the pairs with the reference. */
-    public record AgreementInfo(String reference, List<String> backends, List<Agreement.Pair> pairs) {
+    /**
+     * Every pair of backends that answered; per-image details for the pairs with the reference. {@code tolerance}: the
+     * bound for backends that run the same weights, null when judging was turned off; {@code verdicts}: each backend
+     * that answered, against the reference (none when off).
+     */
+    public record AgreementInfo(String reference, List<String> backends, List<Agreement.Pair> pairs,
+                                AgreementTolerance tolerance, List<AgreementVerdict> verdicts) {
         public Agreement.Pair pair(String a, String b) {
             return pairs.stream().filter(p -> p.a().equals(a) && p.b().equals(b)).findFirst().orElse(null);
         }
+
+        /** The verdict on {@code backend}, or null. */
+        public AgreementVerdict verdict(String backend) {
+            return verdicts.stream().filter(v -> v.backend().equals(backend)).findFirst().orElse(null);
+        }
+
+        /** The backends outside the tolerance. */
+        public List<AgreementVerdict> disagreeing() {
+            return verdicts.stream().filter(AgreementVerdict::disagrees).toList();
+        }
     }
 
+    /** With the default tolerance, every backend in single precision. */
     public static BenchReport build(BenchPlan plan, Corpus corpus, List<Orchestrator.Run> runs, Machine machine) {
+        return build(plan, corpus, runs, machine, Optional.of(AgreementTolerance.DEFAULT), Set.of());
+    }
+
+    /**
+     * @param tolerance     the agreement bound for backends that run the same weights; empty: not judged
+     * @param halfPrecision the backends (ids) that compute in half precision, judged with the tolerance's fp16 bound
+     */
+    public static BenchReport build(BenchPlan plan, Corpus corpus, List<Orchestrator.Run> runs, Machine machine,
+                                    Optional<AgreementTolerance> tolerance, Set<String> halfPrecision) {
         PlanInfo info = new PlanInfo(plan.backends().stream().map(BackendSpec::toString).toList(), plan.reference(),
                 corpus.source(), corpus.size(), corpus.bytes(), plan.warmup(), plan.requests(), plan.durationSeconds(),
                 plan.batchSizes(), plan.concurrency(), plan.repetitions(), plan.baseline(), plan.arrivalRate(),
@@ -98,7 +125,8 @@ public record BenchReport(String schema, String createdAt, Machine machine, Plan
             backends.add(backend(spec, runs.stream().filter(r -> r.result().backendId().equals(spec.id())).toList()));
         }
         List<Row> rows = rows(plan, runs);
-        return new BenchReport(SCHEMA, Instant.now().toString(), machine, info, backends, rows, agreement(plan, runs));
+        return new BenchReport(SCHEMA, Instant.now().toString(), machine, info, backends, rows,
+                agreement(plan, runs, tolerance, halfPrecision));
     }
 
     private static BackendInfo backend(BackendSpec spec, List<Orchestrator.Run> runs) {
@@ -195,7 +223,8 @@ public record BenchReport(String schema, String createdAt, Machine machine, Plan
         return Spread.of(ms.stream().map(m -> f.applyAsDouble(m)).toList());
     }
 
-    private static AgreementInfo agreement(BenchPlan plan, List<Orchestrator.Run> runs) {
+    private static AgreementInfo agreement(BenchPlan plan, List<Orchestrator.Run> runs, Optional<AgreementTolerance> tolerance,
+                                           Set<String> halfPrecision) {
         Map<String, List<WorkerResult.Answer>> answers = new LinkedHashMap<>();
         for (BackendSpec spec : plan.backends()) {
             runs.stream().filter(r -> r.result().backendId().equals(spec.id()) && !r.result().answers().isEmpty())
@@ -212,12 +241,15 @@ public record BenchReport(String schema, String createdAt, Machine machine, Plan
                 Agreement.Pair p = Agreement.compare(a, answers.get(a), b, answers.get(b));
                 if (!a.equals(plan.reference())) {
                     p = new Agreement.Pair(p.a(), p.b(), p.images(), p.top1Agreement(), p.top5OverlapMean(),
-                            p.top5OverlapMin(), p.maxScoreDiff(), p.maxLogitDiff(), List.of());
+                            p.top5OverlapMin(), p.maxScoreDiff(), p.maxLogitDiff(), p.maxLogitDiffOfRange(), List.of());
                 }
                 pairs.add(p);
             }
         }
-        return new AgreementInfo(plan.reference(), ids, pairs);
+        List<AgreementVerdict> verdicts = new ArrayList<>();
+        tolerance.ifPresent(t -> pairs.stream().filter(p -> p.a().equals(plan.reference())).forEach(p -> verdicts.add(
+                AgreementVerdict.judge(p, halfPrecision.contains(p.a()) || halfPrecision.contains(p.b()), t))));
+        return new AgreementInfo(plan.reference(), ids, pairs, tolerance.orElse(null), verdicts);
     }
 
     /** The row, or null. */

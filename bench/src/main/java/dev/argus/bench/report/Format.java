@@ -46,6 +46,19 @@ final class Format {
         return d == 0 ? "0" : String.format(Locale.ROOT, "%.1e", d);
     }
 
+    /** Two significant digits, plainly written: 3, 0.25, 0.000032. */
+    static String twoSig(Double v) {
+        if (v == null || v.isNaN() || v.isInfinite()) {
+            return NONE;
+        }
+        return v == 0 ? "0" : new java.math.BigDecimal(v).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString();
+    }
+
+    /** A fraction as a percentage with two significant digits: 0.5 is 50%, 0.001 is 0.1%, 6.1e-6 is 0.00061%. */
+    static String share(Double fraction) {
+        return fraction == null || fraction.isNaN() || fraction.isInfinite() ? NONE : twoSig(fraction * 100) + "%";
+    }
+
     static String spread(BenchReport.Spread s) {
         if (s.median() == null) {
             return NONE;

@@ -25,6 +25,8 @@ public final class HtmlReport {
             .chart{width:100%;height:auto;background:#fff}.chart.matrix{max-width:100%}
             svg text{font-family:inherit;fill:#222}svg .grid{stroke:#e5e5e5}svg .whisker{stroke-width:1.5}
             figure{margin:0}figcaption{font-size:.8rem;color:#555;max-width:640px}
+            .disagreement{border:2px solid #cf222e;background:#ffebe9;padding:.5rem 1rem;margin:1rem 0}
+            td.verdict-disagrees,.disagreement strong{color:#cf222e;font-weight:bold}td.verdict-agrees{color:#1a7f37}
             """;
 
     private HtmlReport() {
@@ -45,6 +47,7 @@ public final class HtmlReport {
                         + " calls/s, latency from arrival" : "").append("; ")
                 .append(p.repetitions()).append(" repetition(s), backends in alternation, each in its own JVM. Medians over ")
                 .append("repetitions; whiskers and <em>spread</em> show min–max. Compare numbers within this report only.</p>\n");
+        disagreement(h, r);
         backends(h, r);
         throughputCharts(h, r);
         splitChart(h, r);
@@ -210,7 +213,8 @@ public final class HtmlReport {
         }
         h.append("<div class=\"charts\"><figure>").append(Svg.matrix("Top-1 agreement", ids, v, tips)).append("</figure></div>");
         h.append("<table id=\"agreement\"><tr><th class=\"l\">").append(esc(a.reference())).append(" vs</th><th>images</th>")
-                .append("<th>top-1 equal</th><th>top-5 overlap mean (min) of 5</th><th>max |score diff|</th><th>max |logit diff|</th></tr>");
+                .append("<th>top-1 equal</th><th>top-5 overlap mean (min) of 5</th><th>max |score diff|</th><th>max |logit diff|</th>")
+                .append("<th class=\"l\">verdict</th></tr>");
         Map<String, Agreement.Pair> withRef = new LinkedHashMap<>();
         for (String b : ids) {
             Agreement.Pair p = a.pair(a.reference(), b);
@@ -223,10 +227,30 @@ public final class HtmlReport {
             cells(h, String.valueOf(p.images()), Format.percent(p.top1Agreement()),
                     Format.num(p.top5OverlapMean(), 2) + " (" + p.top5OverlapMin() + ")", Format.diff(p.maxScoreDiff()),
                     Format.diff(p.maxLogitDiff()));
-            h.append("</tr>");
+            AgreementVerdict verdict = a.verdict(b);
+            h.append("<td class=\"l verdict-").append(verdict == null ? "none" : verdict.verdict().replace(' ', '-')).append("\">")
+                    .append(verdict == null ? Format.NONE : esc(verdict.summary())).append("</td></tr>");
         });
-        h.append("</table><p class=\"meta\">Score differences are over the classes both backends report (all 1000 for local ")
+        h.append("</table><p class=\"meta\">").append(esc(MarkdownReport.toleranceNote(a))).append("</p>")
+                .append("<p class=\"meta\">Score differences are over the classes both backends report (all 1000 for local ")
                 .append("engines; remote APIs may return only their top 5). Logits exist only for engines that run here.</p>\n");
+    }
+
+    /** A box at the top, above everything, when a backend's answers are outside the tolerance. */
+    private static void disagreement(StringBuilder h, BenchReport r) {
+        List<AgreementVerdict> off = r.agreement().disagreeing();
+        if (off.isEmpty()) {
+            return;
+        }
+        h.append("<div class=\"disagreement\" id=\"disagreement\"><p><strong>DISAGREEMENT.</strong> ")
+                .append(esc(String.join(", ", off.stream().map(AgreementVerdict::backend).toList())))
+                .append(off.size() == 1 ? " answers" : " answer").append(" outside the tolerance for backends that run the same ")
+                .append("weights as ").append(esc(r.agreement().reference())).append(" (see <a href=\"#agreement\">Agreement</a>): ")
+                .append(off.size() == 1 ? "its" : "their").append(" figures time wrong answers.</p><ul>");
+        for (AgreementVerdict v : off) {
+            h.append("<li>").append(esc(v.backend())).append(": ").append(esc(v.summary())).append("</li>");
+        }
+        h.append("</ul></div>\n");
     }
 
     private static void cells(StringBuilder h, String... values) {

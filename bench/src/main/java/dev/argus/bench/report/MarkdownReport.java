@@ -22,6 +22,7 @@ public final class MarkdownReport {
                         + " a second, on at most *callers* connections, latency counted from arrival" : "")
                 .append("; ").append(p.repetitions()).append(" repetition(s), backends in alternation, each in its own JVM. ")
                 .append("Figures are medians over repetitions; *spread* is the min–max of throughput.\n\n");
+        disagreement(md, r);
         backends(md, r);
         rows(md, r);
         agreement(md, r);
@@ -83,17 +84,20 @@ public final class MarkdownReport {
             md.append("Only one backend answered: nothing to compare.\n");
             return;
         }
-        md.append("| backend | images | top-1 equal | top-5 overlap mean (min) of 5 | max abs score diff | max abs logit diff |\n")
-                .append("| --- | ---: | ---: | ---: | ---: | ---: |\n");
+        md.append("| backend | images | top-1 equal | top-5 overlap mean (min) of 5 | max abs score diff | max abs logit diff | verdict |\n")
+                .append("| --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
         for (String b : ids) {
             Agreement.Pair p = a.pair(a.reference(), b);
             if (p == null) {
                 continue;
             }
+            AgreementVerdict v = a.verdict(b);
             md.append("| ").append(b).append(" | ").append(p.images()).append(" | ").append(Format.percent(p.top1Agreement()))
                     .append(" | ").append(Format.num(p.top5OverlapMean(), 2)).append(" (").append(p.top5OverlapMin()).append(") | ")
-                    .append(Format.diff(p.maxScoreDiff())).append(" | ").append(Format.diff(p.maxLogitDiff())).append(" |\n");
+                    .append(Format.diff(p.maxScoreDiff())).append(" | ").append(Format.diff(p.maxLogitDiff())).append(" | ")
+                    .append(v == null ? Format.NONE : v.disagrees() ? "**" + cell(v.summary()) + "**" : cell(v.summary())).append(" |\n");
         }
+        md.append('\n').append(toleranceNote(a)).append('\n');
         md.append("\nTop-1 agreement matrix (row vs column):\n\n| |");
         ids.forEach(id -> md.append(' ').append(id).append(" |"));
         md.append("\n| --- |").append(" ---: |".repeat(ids.size())).append('\n');
@@ -105,6 +109,34 @@ public final class MarkdownReport {
             }
             md.append('\n');
         }
+    }
+
+    /** A line at the top, above everything, when a backend's answers are outside the tolerance. */
+    private static void disagreement(StringBuilder md, BenchReport r) {
+        List<AgreementVerdict> off = r.agreement().disagreeing();
+        if (off.isEmpty()) {
+            return;
+        }
+        md.append("> **DISAGREEMENT.** ").append(String.join(", ", off.stream().map(AgreementVerdict::backend).toList()))
+                .append(off.size() == 1 ? " answers" : " answer").append(" outside the tolerance for backends that run the same ")
+                .append("weights as ").append(r.agreement().reference()).append(" (see *Agreement*): ")
+                .append(off.size() == 1 ? "its" : "their").append(" figures time wrong answers.\n");
+        for (AgreementVerdict v : off) {
+            md.append(">\n> - ").append(v.backend()).append(": ").append(v.summary()).append('\n');
+        }
+        md.append('\n');
+    }
+
+    /** What the verdict column means, and how to change it. */
+    static String toleranceNote(BenchReport.AgreementInfo a) {
+        if (a.tolerance() == null) {
+            return "Verdicts: none (--agreement-tolerance off: the backends are not taken to run the same weights).\n";
+        }
+        return "Verdicts: backends that run here are taken to run the same weights as " + a.reference() + ", so each may differ "
+                + "from it by at most " + a.tolerance().describe() + " on every image, and pick the same top-1 except on "
+                + "near ties (the reference's own two picks within that much). --agreement-tolerance changes the bound; "
+                + "off turns verdicts off, for backends running different models. Remote backends have no logits and are "
+                + "not judged.\n";
     }
 
     private static String cell(String s) {

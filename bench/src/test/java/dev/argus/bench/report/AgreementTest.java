@@ -84,6 +84,22 @@ class AgreementTest {
     }
 
     @Test
+    void theLogitDifferenceIsAlsoAFractionOfTheFirstBackendsLogitRangeOnThatImage() {
+        // a.jpg: range 2, differences up to 0.5; b.jpg: range 4, differences up to 0.5
+        List<WorkerResult.Answer> first = List.of(answer("a.jpg", new int[] {2, 1, 0}, SCORES_A, LOGITS),
+                answer("b.jpg", new int[] {2, 1, 0}, SCORES_A, new float[] {-1f, 2f, 3f}));
+        List<WorkerResult.Answer> second = List.of(answer("a.jpg", new int[] {1, 2, 0}, SCORES_A, new float[] {1f, 2.5f, 2.5f}),
+                answer("b.jpg", new int[] {2, 1, 0}, SCORES_A, new float[] {-0.5f, 2f, 3f}));
+        Agreement.Pair p = Agreement.compare("onnx", first, "djl", second);
+        assertThat(p.perImage()).extracting(Agreement.ImageAgreement::logitRange).containsExactly(2.0, 4.0);
+        assertThat(p.maxLogitDiffOfRange()).isEqualTo(0.25);
+        // a.jpg: the first backend's logit for its top-1 (class 2: 3) over its logit for the other's top-1 (class 1: 2)
+        assertThat(p.perImage()).extracting(Agreement.ImageAgreement::top1Margin).containsExactly(1.0, 0.0);
+        assertThat(Agreement.compare("onnx", first, "cf", List.of(answer("a.jpg", CLASSES_A, SCORES_A, null)))
+                .perImage().get(0).logitRange()).isNull();
+    }
+
+    @Test
     void theLogitDifferenceIsNullWhenEitherSideHasNoLogits() {
         List<WorkerResult.Answer> none = List.of(answer("a.jpg", CLASSES_A, SCORES_A, null));
         assertThat(Agreement.compare("onnx", twoImages().subList(0, 1), "cf", none).maxLogitDiff()).isNull();
@@ -120,6 +136,7 @@ class AgreementTest {
         assertThat(p.top5OverlapMean()).isZero();
         assertThat(p.maxScoreDiff()).isZero();
         assertThat(p.maxLogitDiff()).isNull();
+        assertThat(p.maxLogitDiffOfRange()).isNull();
         assertThat(p.perImage()).isEmpty();
     }
 

@@ -316,4 +316,97 @@ class BenchReportTest {
             assertThat(HtmlReport.render(r, ReportWriter.json(r))).contains("calls arrive " + words);
         }
     }
+
+    // djl-pytorch's answers differ from onnx's: 0.5 on a logit range of 2 (25%), and top-1 on b.jpg
+
+    private static final String DJL_VERDICT = "DISAGREES: max logit diff 0.5 is 25% of the logit range, over the 0.1% allowed "
+            + "for fp32; top-1 differs on 1 of 2 images (near ties left out)";
+
+    @Test
+    void judgesEveryBackendThatAnsweredAgainstTheReference() {
+        BenchReport.AgreementInfo a = report().agreement();
+        assertThat(a.tolerance()).isEqualTo(AgreementTolerance.DEFAULT);
+        assertThat(a.verdicts()).extracting(AgreementVerdict::backend).containsExactly("djl-pytorch");
+        AgreementVerdict djl = a.verdict("djl-pytorch");
+        assertThat(djl.verdict()).isEqualTo(AgreementVerdict.DISAGREES);
+        assertThat(djl.summary()).isEqualTo(DJL_VERDICT);
+        assertThat(a.disagreeing()).containsExactly(djl);
+        assertThat(a.verdict("grpc")).as("it never answered").isNull();
+    }
+
+    @Test
+    void aHalfPrecisionBackendIsJudgedWithTheFp16Bound() {
+        BenchReport r = BenchReport.build(PLAN, CORPUS, runs(), MACHINE, Optional.of(new AgreementTolerance(0.001, 0.3)),
+                java.util.Set.of("djl-pytorch"));
+        AgreementVerdict djl = r.agreement().verdict("djl-pytorch");
+        assertThat(djl.precision()).isEqualTo("fp16");
+        assertThat(djl.tolerance()).isEqualTo(0.3);
+        assertThat(djl.summary()).as("logits within 30%, the top-1 still differs")
+                .startsWith("DISAGREES: max logit diff 0.5 is 25% of the logit range (within 30%); top-1 differs on 1 of 2");
+    }
+
+    @Test
+    void marksADisagreeingBackendAtTheTopOfTheMarkdownAndInItsAgreementRow() {
+        String md = MarkdownReport.render(report());
+        assertThat(md).contains("> **DISAGREEMENT.** djl-pytorch answers outside the tolerance for backends that run the same "
+                + "weights as onnx (see *Agreement*): its figures time wrong answers.\n>\n> - djl-pytorch: " + DJL_VERDICT);
+        assertThat(md.indexOf("DISAGREEMENT")).as("above the tables").isLessThan(md.indexOf("## Backends"));
+        assertThat(md).contains("| max abs logit diff | verdict |", "| djl-pytorch | 2 | 50% | 5.00 (5) | 3.0e-01 | 5.0e-01 | **"
+                + DJL_VERDICT + "** |");
+        assertThat(md).contains("may differ from it by at most 0.1% of the reference's logit range (fp32), 5% (fp16) on every image");
+    }
+
+    @Test
+    void marksADisagreeingBackendAtTheTopOfTheHtmlAndInItsAgreementRow() throws IOException {
+        BenchReport r = report();
+        String html = HtmlReport.render(r, ReportWriter.json(r));
+        assertThat(html).contains("<div class=\"disagreement\" id=\"disagreement\"><p><strong>DISAGREEMENT.</strong> djl-pytorch "
+                + "answers outside the tolerance", "<li>djl-pytorch: " + DJL_VERDICT + "</li>");
+        assertThat(html.indexOf("id=\"disagreement\"")).as("above the tables").isLessThan(html.indexOf("<h2>Backends</h2>"));
+        assertThat(html).contains("<th class=\"l\">verdict</th>", "<td class=\"l verdict-disagrees\">" + DJL_VERDICT + "</td>");
+    }
+
+    @Test
+    void benchJsonCarriesTheToleranceAndEveryVerdict() throws IOException {
+        JsonNode a = JSON.readTree(ReportWriter.json(report())).get("agreement");
+        assertThat(a.at("/tolerance/fp32").asDouble()).isEqualTo(0.001);
+        assertThat(a.at("/tolerance/fp16").asDouble()).isEqualTo(0.05);
+        assertThat(a.get("verdicts")).hasSize(1);
+        JsonNode v = a.get("verdicts").get(0);
+        assertThat(v.get("backend").asText()).isEqualTo("djl-pytorch");
+        assertThat(v.get("reference").asText()).isEqualTo("onnx");
+        assertThat(v.get("verdict").asText()).isEqualTo("disagrees");
+        assertThat(v.get("maxLogitDiffOfRange").asDouble()).isEqualTo(0.25);
+        assertThat(v.get("top1Differences").asInt()).isEqualTo(1);
+        assertThat(a.at("/pairs/0/maxLogitDiffOfRange").isNumber()).isTrue();
+    }
+
+    @Test
+    void backendsThatAgreeAreNotMarked() throws IOException {
+        List<Orchestrator.Run> same = runs().stream().map(run -> run.result().backendId().equals("djl-pytorch")
+                && !run.result().answers().isEmpty() ? withAnswers(run, answers("onnx")) : run).toList();
+        BenchReport r = BenchReport.build(PLAN, CORPUS, same, MACHINE);
+        assertThat(r.agreement().verdict("djl-pytorch").verdict()).isEqualTo(AgreementVerdict.AGREES);
+        assertThat(r.agreement().disagreeing()).isEmpty();
+        assertThat(MarkdownReport.render(r)).doesNotContain("DISAGREE").contains("| agrees: max logit diff 0 is 0% of the logit range");
+        assertThat(HtmlReport.render(r, ReportWriter.json(r))).doesNotContain("DISAGREE").contains("verdict-agrees");
+    }
+
+    @Test
+    void withTheToleranceOffNothingIsJudgedOrMarked() throws IOException {
+        BenchReport r = BenchReport.build(PLAN, CORPUS, runs(), MACHINE, Optional.empty(), java.util.Set.of());
+        assertThat(r.agreement().tolerance()).isNull();
+        assertThat(r.agreement().verdicts()).isEmpty();
+        String md = MarkdownReport.render(r);
+        assertThat(md).doesNotContain("DISAGREE").contains("| 5.0e-01 | – |", "Verdicts: none (--agreement-tolerance off");
+        assertThat(HtmlReport.render(r, ReportWriter.json(r))).doesNotContain("DISAGREE");
+        assertThat(JSON.readTree(ReportWriter.json(r)).at("/agreement/tolerance").isNull()).isTrue();
+    }
+
+    private static Orchestrator.Run withAnswers(Orchestrator.Run run, List<WorkerResult.Answer> answers) {
+        WorkerResult w = run.result();
+        return new Orchestrator.Run(new WorkerResult(w.backendId(), w.repetition(), w.status(), w.reason(), w.engine(), w.model(),
+                w.loadMillis(), w.firstAnswerMillis(), w.rssAfterLoadBytes(), w.heapAfterLoadBytes(), w.peakRssPerPhase(), w.cpus(),
+                w.measurements(), answers), run.coldStartMillis());
+    }
 }
