@@ -1,6 +1,7 @@
 package dev.argus.app.config;
 
 import dev.argus.grpc.GrpcConfig;
+import dev.argus.otlp.OtlpConfig;
 import dev.argus.rest.RestConfig;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -17,9 +18,10 @@ import java.util.Optional;
  * @param rest          the REST server, when enabled
  * @param grpc          the gRPC server, when enabled
  * @param maxConcurrentRequests requests in progress over every enabled server together
+ * @param otlp          where spans are exported, when {@code argus.tracing.otlp-endpoint} is set
  */
 public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration shutdownGrace, Optional<RestConfig> rest,
-                            Optional<GrpcConfig> grpc, int maxConcurrentRequests) {
+                            Optional<GrpcConfig> grpc, int maxConcurrentRequests, Optional<OtlpConfig> otlp) {
 
     public static ServingConfig from(Settings s) {
         ConfigReader r = new ConfigReader(s);
@@ -39,7 +41,20 @@ public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration s
             together = rest.map(RestConfig::maxConcurrentRequests).orElse(0) + grpc.map(GrpcConfig::maxConcurrentCalls).orElse(0);
         }
         return new ServingConfig(r.intIn(Key.SERVER_WARMUP_ROUNDS, 0, 1000), r.millis(Key.SERVER_SHUTDOWN_DELAY_MS, 0, 600_000), grace,
-                rest, grpc, together);
+                rest, grpc, together, otlp(r));
+    }
+
+    private static Optional<OtlpConfig> otlp(ConfigReader r) {
+        int queue = r.intIn(Key.TRACING_QUEUE_SIZE, 1, 1_000_000);
+        Optional<String> url = r.optional(Key.TRACING_OTLP_ENDPOINT);
+        if (url.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(OtlpConfig.of(java.net.URI.create(url.get())).withQueueSize(queue));
+        } catch (IllegalArgumentException | dev.argus.domain.ArgusException e) {
+            throw r.bad(Key.TRACING_OTLP_ENDPOINT, "Give the collector's OTLP/HTTP base URL, such as http://localhost:4318");
+        }
     }
 
     private static String openServing(String server, String tokenKey) {

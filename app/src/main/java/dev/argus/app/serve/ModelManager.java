@@ -64,6 +64,7 @@ final class ModelManager implements ModelControl, AutoCloseable {
     private final Map<String, String> env;
     private final ModelCatalog catalog;
     private final SharedCpus shared;
+    private final dev.argus.ports.service.Tracing tracing;
     private final Mode mode;
     private final int warmupRounds;
     private final Duration drainMax;
@@ -75,8 +76,9 @@ final class ModelManager implements ModelControl, AutoCloseable {
     private boolean closed;
 
     ModelManager(Settings settings, Map<String, String> env, ModelCatalog catalog, SharedCpus shared, int warmupRounds,
-                 Duration drainMax) {
+                 Duration drainMax, dev.argus.ports.service.Tracing tracing) {
         this.settings = settings;
+        this.tracing = tracing;
         this.env = env;
         this.catalog = catalog;
         this.shared = shared;
@@ -364,7 +366,7 @@ final class ModelManager implements ModelControl, AutoCloseable {
     private Loaded start(ModelRepository.Entry e) {
         LOG.log(System.Logger.Level.INFO, "Loading model ''{0}'' version {1}", e.name(), e.version());
         String fingerprint = fingerprint(e);
-        Argus argus = Argus.start(ArgusConfig.from(e.settings(), env), ModelSource.ProgressListener.NONE, shared);
+        Argus argus = Argus.start(ArgusConfig.from(e.settings(), env), ModelSource.ProgressListener.NONE, shared, tracing);
         try {
             DrainableModel d = new DrainableModel("'" + e.name() + "' version " + e.version(), argus.useCase(),
                     argus.tensorUseCase().orElse(null));

@@ -6,7 +6,9 @@ import dev.argus.app.config.ServingConfig;
 import dev.argus.app.wiring.Argus;
 import dev.argus.domain.ArgusException;
 import dev.argus.grpc.GrpcServer;
+import dev.argus.otlp.OtlpSpanExporter;
 import dev.argus.ports.service.Admission;
+import dev.argus.ports.service.Tracing;
 import dev.argus.rest.RestConfig;
 import dev.argus.rest.RestServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -31,6 +33,7 @@ public final class Servers implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Servers.class.getName());
 
     private final AutoCloseable models;
+    private final AutoCloseable spans;
     private final ModelCatalog catalog;
     private final Optional<RestServer> rest;
     private final Optional<GrpcServer> grpc;
@@ -40,9 +43,10 @@ public final class Servers implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Servers(AutoCloseable models, ModelCatalog catalog, Optional<RestServer> rest,
+    private Servers(AutoCloseable models, AutoCloseable spans, ModelCatalog catalog, Optional<RestServer> rest,
                     Optional<GrpcServer> grpc, AtomicBoolean ready, String restHost, java.time.Duration shutdownDelay) {
         this.models = models;
+        this.spans = spans;
         this.catalog = catalog;
         this.shutdownDelay = shutdownDelay;
         this.restHost = restHost;
@@ -55,7 +59,14 @@ public final class Servers implements AutoCloseable {
     public static Servers start(ArgusConfig config, ServingConfig serving, ModelSource.ProgressListener progress) {
         checkEnabled(serving);
         long t0 = System.nanoTime();
-        Argus argus = Argus.start(config, progress);
+        Exporter spans = Exporter.start(serving);
+        Argus argus;
+        try {
+            argus = Argus.start(config, progress, null, spans.tracing());
+        } catch (RuntimeException e) {
+            spans.close();
+            throw e;
+        }
         AtomicBoolean warm = new AtomicBoolean();
         String cloudflareId = serving.rest().map(RestConfig::cloudflareModel).orElse("");
         // the configured name: a remote backend is not asked at start (it may be down; it is asked per request)
@@ -65,7 +76,7 @@ public final class Servers implements AutoCloseable {
             WarmUp.run(argus.useCase(), serving.warmupRounds());
             warm.set(true);
         };
-        return serve(argus, catalog, warmUp, null, java.util.Set.of(), serving, t0);
+        return serve(argus, spans, catalog, warmUp, null, java.util.Set.of(), serving, t0);
     }
 
     /**
@@ -81,11 +92,14 @@ public final class Servers implements AutoCloseable {
         long t0 = System.nanoTime();
         ModelCatalog catalog = new ModelCatalog();
         SharedCpus shared = new SharedCpus(ArgusConfig.from(settings, env).inference().cpus());
-        ModelManager manager = new ModelManager(settings, env, catalog, shared, serving.warmupRounds(), serving.shutdownGrace());
+        Exporter spans = Exporter.start(serving);
+        ModelManager manager = new ModelManager(settings, env, catalog, shared, serving.warmupRounds(), serving.shutdownGrace(),
+                spans.tracing());
         try {
             manager.loadAll();
         } catch (RuntimeException x) {
             manager.close();
+            spans.close();
             throw x;
         }
         LOG.log(System.Logger.Level.INFO, "Serving {0} from {1}, sharing {2} CPU(s); model control {3}", catalog.describe(),
@@ -96,7 +110,7 @@ public final class Servers implements AutoCloseable {
                 adminTokens.add(t.strip());
             }
         }
-        Servers servers = serve(manager, catalog, manager::warmUp, manager, adminTokens, serving, t0);
+        Servers servers = serve(manager, spans, catalog, manager::warmUp, manager, adminTokens, serving, t0);
         manager.startPolling();
         return servers;
     }
@@ -115,11 +129,12 @@ public final class Servers implements AutoCloseable {
 
     /** Starts the servers over {@code catalog} (not ready), warms up each model, then reports ready. */
     /**
-     * @param models    what holds the models' engines, closed last
+     * @param models    what holds the models' engines, closed after the servers
+     * @param spans     span export, closed last (the spans of the last requests go out)
      * @param warmUp    warms up every model and marks each ready
      * @param control   model control for the REST server, or null
      */
-    private static Servers serve(AutoCloseable models, ModelCatalog catalog, Runnable warmUp,
+    private static Servers serve(AutoCloseable models, Exporter spans, ModelCatalog catalog, Runnable warmUp,
                                  dev.argus.ports.in.ModelControl control, java.util.Set<String> adminTokens,
                                  ServingConfig serving, long t0) {
         AtomicBoolean ready = new AtomicBoolean();
@@ -129,12 +144,13 @@ public final class Servers implements AutoCloseable {
             Admission.Shared together = new Admission.Shared(serving.maxConcurrentRequests(),
                     Key.SERVER_MAX_CONCURRENT_REQUESTS.key());
             Optional<RestServer> rest = serving.rest().map(c -> new RestServer(c, catalog, ready::get, new PrometheusRegistry(),
-                    together, control, adminTokens).start());
+                    together, control, adminTokens, spans.tracing()).start());
             rest.ifPresent(started::add);
             rest.ifPresent(r -> InferenceMetrics.register(r.registry(), catalog));
-            Optional<GrpcServer> grpc = serving.grpc().map(c -> GrpcServer.start(c, catalog, together, control, adminTokens));
+            Optional<GrpcServer> grpc = serving.grpc().map(c -> GrpcServer.start(c, catalog, together, control, adminTokens,
+                    spans.tracing()));
             grpc.ifPresent(started::add);
-            Servers servers = new Servers(models, catalog, rest, grpc, ready,
+            Servers servers = new Servers(models, spans, catalog, rest, grpc, ready,
                     serving.rest().map(RestConfig::host).orElse(""), serving.shutdownDelay());
             warmUp.run();
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
@@ -147,6 +163,7 @@ public final class Servers implements AutoCloseable {
                 closeQuietly(c);
             }
             closeQuietly(models);
+            closeQuietly(spans);
             throw e;
         }
     }
@@ -210,8 +227,22 @@ public final class Servers implements AutoCloseable {
         rest.ifPresent(Servers::closeQuietly);
         grpc.ifPresent(Servers::closeQuietly);
         closeQuietly(models);
+        closeQuietly(spans);
         stopped.countDown();
         LOG.log(System.Logger.Level.INFO, "Stopped");
+    }
+
+    /** Span export to the configured collector, or none; and the tracing every part of the server shares. */
+    private record Exporter(Optional<OtlpSpanExporter> exporter, Tracing tracing) implements AutoCloseable {
+        static Exporter start(ServingConfig serving) {
+            Optional<OtlpSpanExporter> e = serving.otlp().map(OtlpSpanExporter::start);
+            return new Exporter(e, e.<Tracing>map(Tracing::new).orElse(Tracing.OFF));
+        }
+
+        @Override
+        public void close() {
+            exporter.ifPresent(OtlpSpanExporter::close);
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {
