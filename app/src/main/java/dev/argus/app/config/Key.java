@@ -165,8 +165,10 @@ public enum Key {
                     + "appended), service.name argus; empty = no export. W3C traceparent is accepted, answered and sent on to the "
                     + "remote backends either way."),
     TRACING_QUEUE_SIZE("argus.tracing.queue-size", "2048",
-            "Spans waiting for export at most; past it they are dropped and counted (a warning a minute), never waited for.");
-
+            "Spans waiting for export at most; past it they are dropped and counted (a warning a minute), never waited for."),
+    LOG_FORMAT("argus.log.format", "text",
+            "text (one line: time, level, logger, message) or json (one object a line: time, level, logger, message, thread, "
+                    + "exception, trace_id where the line names one), on stderr.");
 
     private final String name;
     private final String defaultValue;
