@@ -1,5 +1,6 @@
 package dev.argus.cloudflare;
 
+import dev.argus.domain.TraceContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -54,14 +55,24 @@ final class CloudflareHttp {
      * @throws IOException          when the connection failed or dropped
      */
     Response post(byte[] image, Duration timeout) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(config.endpoint())
+        return post(image, timeout, TraceContext.NONE);
+    }
+
+    /** As {@link #post(byte[], Duration)}, sending {@code span} as {@code traceparent} (and tracestate) when present. */
+    Response post(byte[] image, Duration timeout, TraceContext span) throws IOException, InterruptedException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(config.endpoint())
                 .timeout(timeout)
                 .header("Authorization", "Bearer " + config.apiToken())
                 .header("Content-Type", "application/octet-stream")
                 .header("Accept", "application/json")
-                .header("User-Agent", "argus-cloudflare-backend")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(image))
-                .build();
+                .header("User-Agent", "argus-cloudflare-backend");
+        if (span.isPresent()) {
+            builder.header("traceparent", span.traceparent());
+            if (!span.traceState().isEmpty()) {
+                builder.header("tracestate", span.traceState());
+            }
+        }
+        HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(image)).build();
         CompletableFuture<HttpResponse<byte[]>> pending =
                 client.sendAsync(request, info -> new LimitedBody(MAX_RESPONSE_BYTES));
         try {

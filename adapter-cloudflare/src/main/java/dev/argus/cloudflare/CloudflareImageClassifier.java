@@ -5,8 +5,11 @@ import dev.argus.domain.ClassificationOutcome;
 import dev.argus.domain.ClassifyOptions;
 import dev.argus.domain.ErrorCode;
 import dev.argus.domain.LabelSet;
+import dev.argus.domain.TraceContext;
 import dev.argus.ports.in.ModelInfo;
 import dev.argus.ports.out.ImageClassifier;
+import dev.argus.ports.out.Span;
+import dev.argus.ports.service.Tracing;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,6 +34,8 @@ import java.util.function.LongSupplier;
  *   <li>Results hold what Cloudflare returned (its top 5): top_k above that gets those 5, never padding.</li>
  *   <li>Labels come back in the requested style, with class indices where the label is unambiguous
  *       ({@link CloudflareLabels}).</li>
+ *   <li>A traced request's image is a client span, child of the request's, sent as {@code traceparent} (and
+ *       {@code tracestate}) with every attempt.</li>
  * </ul>
  */
 public final class CloudflareImageClassifier implements ImageClassifier {
@@ -43,15 +48,26 @@ public final class CloudflareImageClassifier implements ImageClassifier {
     private final RetryingCaller caller;
     private final BatchRunner batches;
     private final ResultMapper results;
+    private final Tracing tracing;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public CloudflareImageClassifier(CloudflareConfig config) {
-        this(config, System::nanoTime);
+        this(config, Tracing.OFF);
+    }
+
+    /** As above, recording the client spans of traced requests with {@code tracing}. */
+    public CloudflareImageClassifier(CloudflareConfig config, Tracing tracing) {
+        this(config, System::nanoTime, tracing);
     }
 
     /** With a clock for the circuit breaker and deadlines (tests). */
     CloudflareImageClassifier(CloudflareConfig config, LongSupplier nanoClock) {
+        this(config, nanoClock, Tracing.OFF);
+    }
+
+    private CloudflareImageClassifier(CloudflareConfig config, LongSupplier nanoClock, Tracing tracing) {
         this.config = Objects.requireNonNull(config, "config");
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.pool = Executors.newCachedThreadPool(daemonThreads());
         this.http = new CloudflareHttp(config, pool);
         CircuitBreaker breaker = new CircuitBreaker(config.breakerFailureThreshold(), config.breakerOpenDuration(),
@@ -74,14 +90,34 @@ public final class CloudflareImageClassifier implements ImageClassifier {
 
     private ClassificationOutcome classifyOne(byte[] image, ClassifyOptions options) {
         options.deadline().check();
+        TraceContext span = options.trace().child(); // NONE when not traced
         long start = System.nanoTime();
-        Verdict verdict = caller.call(image, options.deadline().remainingNanos());
+        Verdict verdict;
+        try {
+            verdict = caller.call(image, options.deadline().remainingNanos(), span);
+        } catch (ArgusException e) {
+            if (tracing.recording(span)) {
+                record(span, start, e.code() + ": " + e.getMessage());
+            }
+            throw e;
+        }
         long httpDone = System.nanoTime();
+        if (tracing.recording(span)) {
+            record(span, start, verdict instanceof Verdict.ImageRefused refused ? refused.code() + ": " + refused.message() : "");
+        }
         if (verdict instanceof Verdict.ImageRefused refused) {
             return new ClassificationOutcome.Failure(refused.code(), refused.message());
         }
         return new ClassificationOutcome.Success(
                 results.map(((Verdict.Answered) verdict).entries(), options, httpDone - start, httpDone));
+    }
+
+    /** The client span of one image's call (its attempts), an error when {@code failure} says why. */
+    private void record(TraceContext span, long start, String failure) {
+        java.net.URI endpoint = config.endpoint();
+        tracing.record(span, "POST", Span.Kind.CLIENT, start, System.nanoTime(), java.util.Map.of("http.request.method", "POST",
+                "server.address", endpoint.getHost(), "url.full", endpoint.toString().replace(config.accountId(), "{account_id}")),
+                !failure.isEmpty(), failure);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.argus.cloudflare;
 
 import dev.argus.domain.ArgusException;
 import dev.argus.domain.ErrorCode;
+import dev.argus.domain.TraceContext;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpTimeoutException;
@@ -50,6 +51,11 @@ final class RetryingCaller {
      * told of a fault: a caller in a hurry says nothing about Cloudflare's health.
      */
     Verdict call(byte[] image, long requestNanos) {
+        return call(image, requestNanos, TraceContext.NONE);
+    }
+
+    /** As {@link #call(byte[], long)}, every attempt sent as the client span {@code span} (when present). */
+    Verdict call(byte[] image, long requestNanos, TraceContext span) {
         long start = clock.getAsLong();
         boolean requestBound = requestNanos < config.deadline().toNanos();
         long deadline = start + Math.min(config.deadline().toNanos(), requestNanos);
@@ -65,7 +71,8 @@ final class RetryingCaller {
             boolean cutByRequest = requestBound && remaining < config.attemptTimeout().toNanos();
             Verdict verdict = remaining <= 0
                     ? new Verdict.Retryable("the deadline passed", Optional.empty(), false, ErrorCode.REMOTE_FAILURE)
-                    : attempt(image, Duration.ofNanos(Math.min(config.attemptTimeout().toNanos(), remaining)), cutByRequest);
+                    : attempt(image, Duration.ofNanos(Math.min(config.attemptTimeout().toNanos(), remaining)), cutByRequest,
+                            span);
             if (verdict == null) { // the attempt ran out of the request's time, not Cloudflare's
                 breaker.onNeutral();
                 throw requestTimeout(requestNanos);
@@ -105,10 +112,10 @@ final class RetryingCaller {
     }
 
     /** One attempt; null when it timed out and {@code cutByRequest} (its timeout was what the request had left). */
-    private Verdict attempt(byte[] image, Duration timeout, boolean cutByRequest) {
+    private Verdict attempt(byte[] image, Duration timeout, boolean cutByRequest, TraceContext span) {
         CloudflareHttp.Response response;
         try {
-            response = http.post(image, timeout);
+            response = http.post(image, timeout, span);
         } catch (HttpTimeoutException e) {
             if (cutByRequest) {
                 return null;

@@ -41,7 +41,8 @@ final class FakeCloudflare implements AutoCloseable {
         void send(HttpExchange ex) throws IOException;
     }
 
-    record Request(String method, String path, String authorization, String contentType, byte[] body, int clientPort) {
+    record Request(String method, String path, String authorization, String contentType, byte[] body, int clientPort,
+                   String traceparent, String tracestate) {
         String bodyText() {
             return new String(body, StandardCharsets.UTF_8);
         }
@@ -103,7 +104,8 @@ final class FakeCloudflare implements AutoCloseable {
             }
             requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().getRawPath(),
                     ex.getRequestHeaders().getFirst("Authorization"), ex.getRequestHeaders().getFirst("Content-Type"),
-                    body, ex.getRemoteAddress().getPort()));
+                    body, ex.getRemoteAddress().getPort(), ex.getRequestHeaders().getFirst("traceparent"),
+                    ex.getRequestHeaders().getFirst("tracestate")));
             Reply scripted = script.poll();
             (scripted != null ? scripted : fallback.apply(body)).send(ex);
         } finally {

@@ -70,9 +70,11 @@ final class CallAdmission implements ServerInterceptor {
         }
         Admitted<Q, R> a = new Admitted<>(call, headers, next, method.equals(batchMethod), Math.min(perCall, memory.capacity()),
                 ticket);
+        // the call's Context (its deadline, cancellation and trace) goes with it to the thread that starts it
+        io.grpc.Context context = io.grpc.Context.current();
         a.waiter = memory.request(a.bytes, () -> {
             a.granted();
-            executor.execute(a::start);
+            executor.execute(context.wrap(a::start));
         });
         return a;
     }

@@ -33,6 +33,11 @@ final class GrpcCalls {
         return mine.orWhen(context::isCancelled);
     }
 
+    /** The call's server span ({@link TraceInterceptor}), {@code NONE} when it is not traced. */
+    static dev.argus.domain.TraceContext callTrace() {
+        return TraceInterceptor.TRACE.get();
+    }
+
     /** Runs engine work (the call was admitted before it got here), unless the caller has already given up. */
     static <T> T unlessCancelled(Supplier<T> work) {
         Context context = Context.current();

@@ -85,7 +85,8 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
                 throw ArgusException.invalidInput(tooManyImages(String.valueOf(request.getImagesCount())));
             }
             ClassifyImageUseCase useCase = model(request.getModel(), request.getVersion()).useCase();
-            ClassifyOptions options = ProtoMapper.options(request.getTopK(), request.getLabelStyle()).withDeadline(GrpcCalls.callDeadline());
+            ClassifyOptions options = ProtoMapper.options(request.getTopK(), request.getLabelStyle())
+                    .withDeadline(GrpcCalls.callDeadline()).withTrace(GrpcCalls.callTrace());
             List<ClassificationOutcome> outcomes = Outcomes.classify(request.getImagesList(), ProtoMapper::image,
                     images -> GrpcCalls.unlessCancelled(() -> useCase.classifyBatch(images, options)));
             ClassifyBatchResponse.Builder b = ClassifyBatchResponse.newBuilder();
@@ -131,7 +132,8 @@ public final class GrpcClassificationService extends ClassifierGrpc.ClassifierIm
     private ClassifyResponse classifyOne(ClassifyRequest request) {
         ClassifyImageUseCase useCase = model(request.getModel(), request.getVersion()).useCase();
         ImageInput image = ProtoMapper.image(request);
-        ClassifyOptions options = ProtoMapper.options(request.getTopK(), request.getLabelStyle()).withDeadline(GrpcCalls.callDeadline());
+        ClassifyOptions options = ProtoMapper.options(request.getTopK(), request.getLabelStyle())
+                .withDeadline(GrpcCalls.callDeadline()).withTrace(GrpcCalls.callTrace());
         return ProtoMapper.response(GrpcCalls.unlessCancelled(() -> useCase.classify(image, options)));
     }
 }

@@ -5,6 +5,7 @@ import dev.argus.domain.ArgusException;
 import dev.argus.domain.ClassificationOutcome;
 import dev.argus.domain.ClassifyOptions;
 import dev.argus.domain.ErrorCode;
+import dev.argus.domain.TraceContext;
 import dev.argus.grpc.v1.ClassifierGrpc;
 import dev.argus.grpc.v1.ClassifyBatchRequest;
 import dev.argus.grpc.v1.ClassifyBatchResponse;
@@ -13,6 +14,8 @@ import dev.argus.grpc.v1.Image;
 import dev.argus.grpc.v1.ImageOutcome;
 import dev.argus.ports.in.ModelInfo;
 import dev.argus.ports.out.ImageClassifier;
+import dev.argus.ports.out.Span;
+import dev.argus.ports.service.Tracing;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -32,7 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The {@code grpc} backend: classifies by calling another Argus over gRPC ({@code argus.v1.Classifier}). Each
  * {@link #classify} is one ClassifyBatch call (several when the images do not fit one message), with the configured
  * deadline, retried on UNAVAILABLE by gRPC's retry policy. Remote statuses come back as the {@link ArgusException}s they
- * stand for. {@link #info()} asks GetModel once and caches the answer.
+ * stand for. {@link #info()} asks GetModel once and caches the answer. A traced request's call is a client span, child of
+ * the request's, sent on as {@code traceparent} (and {@code tracestate}) metadata.
  */
 public final class GrpcImageClassifier implements ImageClassifier {
     /** The backend name this classifier reports. */
@@ -43,18 +47,29 @@ public final class GrpcImageClassifier implements ImageClassifier {
     private final ManagedChannel channel;
     private final ClassifierGrpc.ClassifierBlockingStub stub;
     private final GrpcClientConfig config;
+    private final Tracing tracing;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile ModelInfo info;
 
     /** Opens a channel to {@code config.target()} (connects lazily, on the first call). */
     public GrpcImageClassifier(GrpcClientConfig config) {
-        this(configure(Grpc.newChannelBuilder(config.target(), credentials(config)), config).build(), config);
+        this(config, Tracing.OFF);
+    }
+
+    /** As above, recording the client spans of traced requests with {@code tracing}. */
+    public GrpcImageClassifier(GrpcClientConfig config, Tracing tracing) {
+        this(configure(Grpc.newChannelBuilder(config.target(), credentials(config)), config).build(), config, tracing);
     }
 
     /** Uses {@code channel} (configured with {@link #configure}); closing this classifier shuts the channel down. */
     GrpcImageClassifier(ManagedChannel channel, GrpcClientConfig config) {
+        this(channel, config, Tracing.OFF);
+    }
+
+    GrpcImageClassifier(ManagedChannel channel, GrpcClientConfig config, Tracing tracing) {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.config = Objects.requireNonNull(config, "config");
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
         ClassifierGrpc.ClassifierBlockingStub s = ClassifierGrpc.newBlockingStub(channel);
         if (config.token().isPresent()) {
             s = s.withCallCredentials(new BearerTokenCredentials(config.token().get()));
@@ -131,7 +146,9 @@ public final class GrpcImageClassifier implements ImageClassifier {
         }
         options.deadline().check();
         long left = options.deadline().remainingNanos();
-        ClassifyBatchResponse response = call(s -> s.classifyBatch(request.build()), left);
+        ClassifyBatchResponse response = options.trace().isPresent()
+                ? tracedCall(options.trace().child(), request.build(), left)
+                : call(stub, s -> s.classifyBatch(request.build()), left);
         if (response.getOutcomesCount() != images.size()) {
             throw new ArgusException(ErrorCode.REMOTE_FAILURE, "The Argus gRPC backend at " + config.target()
                     + " answered " + response.getOutcomesCount() + " outcomes for " + images.size() + " images.");
@@ -155,12 +172,42 @@ public final class GrpcImageClassifier implements ImageClassifier {
         return cached;
     }
 
+    /** ClassifyBatch as the client span {@code span}: its traceparent sent along, the span recorded however it ends. */
+    private ClassifyBatchResponse tracedCall(TraceContext span, ClassifyBatchRequest request, long requestNanos) {
+        io.grpc.Metadata headers = new io.grpc.Metadata();
+        headers.put(TraceInterceptor.TRACEPARENT, span.traceparent());
+        if (!span.traceState().isEmpty()) {
+            headers.put(TraceInterceptor.TRACESTATE, span.traceState());
+        }
+        ClassifierGrpc.ClassifierBlockingStub traced = stub.withInterceptors(
+                io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+        long start = System.nanoTime();
+        io.grpc.Status status = io.grpc.Status.UNKNOWN;
+        try {
+            ClassifyBatchResponse response = call(traced, s -> s.classifyBatch(request), requestNanos);
+            status = io.grpc.Status.OK;
+            return response;
+        } catch (ArgusException e) {
+            status = e.getCause() instanceof StatusRuntimeException sre ? sre.getStatus() : io.grpc.Status.UNKNOWN;
+            throw e;
+        } finally {
+            if (tracing.recording(span)) {
+                String method = ClassifierGrpc.getClassifyBatchMethod().getFullMethodName();
+                tracing.record(span, method, Span.Kind.CLIENT, start, System.nanoTime(), Map.of("rpc.system", "grpc",
+                                "rpc.service", ClassifierGrpc.SERVICE_NAME, "rpc.method", "ClassifyBatch",
+                                "server.address", config.target(), "rpc.grpc.status_code", (long) status.getCode().value()),
+                        !status.isOk(), status.isOk() ? "" : status.getCode().toString());
+            }
+        }
+    }
+
     private <T> T call(java.util.function.Function<ClassifierGrpc.ClassifierBlockingStub, T> rpc) {
-        return call(rpc, Long.MAX_VALUE);
+        return call(stub, rpc, Long.MAX_VALUE);
     }
 
     /** One call, within the configured deadline and {@code requestNanos} (what the request's own deadline leaves). */
-    private <T> T call(java.util.function.Function<ClassifierGrpc.ClassifierBlockingStub, T> rpc, long requestNanos) {
+    private <T> T call(ClassifierGrpc.ClassifierBlockingStub stub,
+                       java.util.function.Function<ClassifierGrpc.ClassifierBlockingStub, T> rpc, long requestNanos) {
         try {
             long nanos = Math.min(config.deadline().toNanos(), requestNanos);
             return rpc.apply(stub.withDeadlineAfter(nanos, TimeUnit.NANOSECONDS));

@@ -6,6 +6,7 @@ import dev.argus.domain.ArgusException;
 import dev.argus.grpc.v1.ClassifierGrpc;
 import dev.argus.ports.in.ClassifyImageUseCase;
 import dev.argus.ports.in.ModelCatalog;
+import dev.argus.ports.service.Tracing;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerCredentials;
@@ -91,6 +92,17 @@ public final class GrpcServer implements AutoCloseable {
      */
     public static GrpcServer start(GrpcConfig config, ModelCatalog catalog, Admission.Shared shared,
                                    dev.argus.ports.in.ModelControl control, java.util.Set<String> adminTokens) {
+        return start(config, catalog, shared, control, adminTokens, Tracing.OFF);
+    }
+
+    /**
+     * As above, tracing calls with {@code tracing}: a call with {@code traceparent} metadata (or every call, when spans
+     * are exported) gets a server span, answered as {@code traceparent} and carried with the request to the pipeline
+     * and the remote backends.
+     */
+    public static GrpcServer start(GrpcConfig config, ModelCatalog catalog, Admission.Shared shared,
+                                   dev.argus.ports.in.ModelControl control, java.util.Set<String> adminTokens,
+                                   Tracing tracing) {
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         NettyServerBuilder builder = NettyServerBuilder.forAddress(address, credentials(config))
                 .keepAliveTime(config.keepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
@@ -108,7 +120,7 @@ public final class GrpcServer implements AutoCloseable {
                         new io.grpc.netty.shaded.io.netty.channel.AdaptiveRecvByteBufAllocator(64, 4096, READ_BUFFER_BYTES))
                 .maxConnectionAge(config.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
                 .maxConnectionAgeGrace(config.shutdownGrace().toMillis() + 1_000, TimeUnit.MILLISECONDS);
-        GrpcServer server = assemble(builder, config, catalog, shared, control, adminTokens);
+        GrpcServer server = assemble(builder, config, catalog, shared, control, adminTokens, tracing);
         LOG.log(Level.INFO, "gRPC server listening on {0}:{1} ({2}, max message {3} bytes, {4} concurrent calls, "
                         + "{5} MiB of messages in flight, auth {6})",
                 config.host(), String.valueOf(server.port()), config.tls() ? "TLS" : "plaintext",
@@ -120,7 +132,12 @@ public final class GrpcServer implements AutoCloseable {
 
     /** The same server on another transport (tests: in-process). TLS, address and keepalive settings do not apply. */
     static GrpcServer start(ServerBuilder<?> transport, GrpcConfig config, ClassifyImageUseCase useCase) {
-        return assemble(transport, config, single(useCase), null, null, java.util.Set.of());
+        return start(transport, config, useCase, Tracing.OFF);
+    }
+
+    /** As above, with tracing (tests: in-process). */
+    static GrpcServer start(ServerBuilder<?> transport, GrpcConfig config, ClassifyImageUseCase useCase, Tracing tracing) {
+        return assemble(transport, config, single(useCase), null, null, java.util.Set.of(), tracing);
     }
 
     private static ServerCredentials credentials(GrpcConfig config) {
@@ -139,12 +156,12 @@ public final class GrpcServer implements AutoCloseable {
     /** The same server on another transport with a model catalog and control (tests: in-process). */
     static GrpcServer start(ServerBuilder<?> transport, GrpcConfig config, ModelCatalog catalog,
                             dev.argus.ports.in.ModelControl control, java.util.Set<String> adminTokens) {
-        return assemble(transport, config, catalog, null, control, adminTokens);
+        return assemble(transport, config, catalog, null, control, adminTokens, Tracing.OFF);
     }
 
     private static GrpcServer assemble(ServerBuilder<?> builder, GrpcConfig config, ModelCatalog catalog,
                                        Admission.Shared shared, dev.argus.ports.in.ModelControl control,
-                                       java.util.Set<String> adminTokens) {
+                                       java.util.Set<String> adminTokens, Tracing tracing) {
         HealthStatusManager health = new HealthStatusManager();
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
         health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
@@ -192,6 +209,11 @@ public final class GrpcServer implements AutoCloseable {
         }
         oip = ServerInterceptors.intercept(oip, new AdminTokenInterceptor(oipControl, adminTokens));
         repository = ServerInterceptors.intercept(repository, new AdminTokenInterceptor(repositoryControl, adminTokens));
+        // outermost: refused calls get their span and traceparent too
+        TraceInterceptor trace = new TraceInterceptor(tracing);
+        classifier = ServerInterceptors.intercept(classifier, trace);
+        repository = ServerInterceptors.intercept(repository, trace);
+        oip = ServerInterceptors.intercept(oip, trace);
         // every call counted, outside the services' own interceptors (the token check, admission)
         GrpcServerMetrics metrics = new GrpcServerMetrics();
         builder.intercept(new CallMetrics(metrics));

@@ -373,7 +373,8 @@ final class InferenceProtocolService extends GRPCInferenceServiceGrpc.GRPCInfere
             }
             files = input.getContents().getBytesContentsList().stream().map(ByteString::toByteArray).toList();
         }
-        ClassifyOptions options = options(request, wanted.get(0).classification()).withDeadline(deadline);
+        ClassifyOptions options = options(request, wanted.get(0).classification()).withDeadline(deadline)
+                .withTrace(GrpcCalls.callTrace());
         List<ImageInput> images = files.stream().map(ImageInput::of).toList();
         List<ClassificationResult> results = new ArrayList<>();
         if (images.size() == 1) {

@@ -13,12 +13,16 @@ final class InProcess implements AutoCloseable {
     final String name;
 
     InProcess(GrpcConfig config, FakeUseCase useCase, ServerInterceptor... extra) {
+        this(config, useCase, dev.argus.ports.service.Tracing.OFF, extra);
+    }
+
+    InProcess(GrpcConfig config, FakeUseCase useCase, dev.argus.ports.service.Tracing tracing, ServerInterceptor... extra) {
         name = InProcessServerBuilder.generateName();
         InProcessServerBuilder builder = InProcessServerBuilder.forName(name);
         for (ServerInterceptor i : extra) {
             builder.intercept(i);
         }
-        server = GrpcServer.start(builder, config, useCase);
+        server = GrpcServer.start(builder, config, useCase, tracing);
         channel = InProcessChannelBuilder.forName(name).maxInboundMessageSize(32 << 20).build();
     }
 

@@ -90,7 +90,7 @@ final class ClassifyRoute {
 
     private void single(Context ctx, ClassifyImageUseCase useCase, ImageInput image, ClassifyOptions options) {
         metrics.batch(1);
-        ClassificationResult r = useCase.classify(image, options);
+        ClassificationResult r = useCase.classify(image, options.withTrace(Exchange.trace(ctx)));
         Exchange.json(ctx, 200, RestCloudflareWire.success(Json.v1Result(r)));
     }
 
@@ -100,7 +100,7 @@ final class ClassifyRoute {
                     + config.maxImagesPerRequest() + " per request.");
         }
         metrics.batch(images.size());
-        List<ClassificationOutcome> outcomes = useCase.classifyBatch(images, options);
+        List<ClassificationOutcome> outcomes = useCase.classifyBatch(images, options.withTrace(Exchange.trace(ctx)));
         ObjectNode result = Json.object();
         ArrayNode items = result.putArray("items");
         for (int i = 0; i < outcomes.size(); i++) {

@@ -46,7 +46,8 @@ final class CloudflareRoute {
             ImageInput image = RequestBody.isJson(ctx.contentType(), body)
                     ? ImageJson.parseCloudflare(body, maxImageBytes) : ImageInput.of(body.toByteArray());
             metrics.batch(1);
-            ClassificationResult r = model.useCase().classify(image, ClassifyOptions.defaults().withDeadline(ticket.deadline()));
+            ClassificationResult r = model.useCase().classify(image, ClassifyOptions.defaults().withDeadline(ticket.deadline())
+                    .withTrace(Exchange.trace(ctx)));
             Exchange.json(ctx, 200, RestCloudflareWire.success(RestCloudflareWire.result(r.classifications())));
         }
     }

@@ -17,7 +17,7 @@ final class CrossOrigin {
     static final String ALLOW_HEADERS = "Authorization, Content-Type, Inference-Header-Content-Length, traceparent, "
             + "tracestate, X-Request-Id";
     /** Response headers a script may read beyond the safelisted ones. */
-    static final String EXPOSE_HEADERS = "X-Request-Id, Retry-After, Inference-Header-Content-Length, WWW-Authenticate";
+    static final String EXPOSE_HEADERS = "X-Request-Id, Retry-After, Inference-Header-Content-Length, WWW-Authenticate, traceparent";
 
     private final RestConfig.Cors cors;
 

@@ -1,11 +1,15 @@
 package dev.argus.rest;
 
+import dev.argus.domain.TraceContext;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 
 /** Per-request bookkeeping (route label, request id, bytes) and the one place that writes answers. */
 final class Exchange {
     static final String REQUEST_ID_HEADER = "X-Request-Id";
+    static final String TRACEPARENT = "traceparent";
+    static final String TRACESTATE = "tracestate";
+    private static final String TRACE = "argus.trace";
     private static final String ROUTE = "argus.route";
     private static final String ID = "argus.id";
     private static final String OUT_BYTES = "argus.out";
@@ -53,9 +57,27 @@ final class Exchange {
         return ctx.req().getContentLengthLong() > 0 || ctx.req().getHeader("Transfer-Encoding") != null;
     }
 
+    /** The request's server span; its {@code traceparent} goes back to the caller. */
+    static void trace(Context ctx, TraceContext span) {
+        ctx.attribute(TRACE, span);
+        ctx.header(TRACEPARENT, span.traceparent());
+    }
+
+    /** The request's server span, {@link TraceContext#NONE} when it is not traced. */
+    static TraceContext trace(Context ctx) {
+        TraceContext t = ctx.attribute(TRACE);
+        return t == null ? TraceContext.NONE : t;
+    }
+
     static String id(Context ctx) {
         String id = ctx.attribute(ID);
         return id == null ? "-" : id;
+    }
+
+    /** When the request began ({@link System#nanoTime()}); now for one that never began. */
+    static long start(Context ctx) {
+        Long start = ctx.attribute(START);
+        return start == null ? System.nanoTime() : start;
     }
 
     static double seconds(Context ctx) {

@@ -311,9 +311,10 @@ final class InferRequest {
         }
     }
 
-    /** Runs the request, until {@code deadline}. */
-    JsonNode run(ClassifyImageUseCase useCase, RawTensorInference tensors, dev.argus.domain.Deadline deadline) {
-        return images != null ? classify(useCase, options.withDeadline(deadline)) : logits(tensors, deadline);
+    /** Runs the request, until {@code deadline}, in the span {@code trace}. */
+    JsonNode run(ClassifyImageUseCase useCase, RawTensorInference tensors, dev.argus.domain.Deadline deadline,
+                 dev.argus.domain.TraceContext trace) {
+        return images != null ? classify(useCase, options.withDeadline(deadline).withTrace(trace)) : logits(tensors, deadline);
     }
 
     private JsonNode classify(ClassifyImageUseCase useCase, ClassifyOptions options) {

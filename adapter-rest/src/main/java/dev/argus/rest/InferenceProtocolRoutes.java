@@ -145,7 +145,7 @@ final class InferenceProtocolRoutes {
                         + config.maxImagesPerRequest() + " per request.");
             }
             metrics.batch(request.batchSize());
-            JsonNode output = request.run(model.useCase(), tensors, ticket.deadline());
+            JsonNode output = request.run(model.useCase(), tensors, ticket.deadline(), Exchange.trace(ctx));
             ObjectNode response = Json.object().put("model_name", model.name()).put("model_version", model.version());
             if (request.id() != null) {
                 response.put("id", request.id());

@@ -5,6 +5,8 @@ import dev.argus.ports.service.Admission;
 import dev.argus.domain.ErrorCode;
 import dev.argus.ports.in.ClassifyImageUseCase;
 import dev.argus.ports.in.ModelCatalog;
+import dev.argus.ports.out.Span;
+import dev.argus.ports.service.Tracing;
 import java.util.List;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -39,6 +41,7 @@ public final class RestServer implements AutoCloseable {
     private final BearerAuth auth;
     private final BearerAuth admin;
     private final CrossOrigin cors;
+    private final Tracing tracing;
     private final dev.argus.ports.in.ModelControl control;
     static final String CONTROL_PATH = "/v2/repository/models/";
     private final Admission admission;
@@ -104,7 +107,19 @@ public final class RestServer implements AutoCloseable {
      */
     public RestServer(RestConfig config, ModelCatalog catalog, BooleanSupplier ready, PrometheusRegistry registry,
                       Admission.Shared shared, dev.argus.ports.in.ModelControl control, java.util.Set<String> adminTokens) {
+        this(config, catalog, ready, registry, shared, control, adminTokens, Tracing.OFF);
+    }
+
+    /**
+     * As above, tracing requests with {@code tracing}: a request that arrives with {@code traceparent} (or every request,
+     * when spans are exported) gets a server span, whose {@code traceparent} is answered and whose trace id is in the
+     * access log; its context travels with the request to the pipeline and the remote backends.
+     */
+    public RestServer(RestConfig config, ModelCatalog catalog, BooleanSupplier ready, PrometheusRegistry registry,
+                      Admission.Shared shared, dev.argus.ports.in.ModelControl control, java.util.Set<String> adminTokens,
+                      Tracing tracing) {
         this.config = Objects.requireNonNull(config, "config");
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.control = control;
         this.admin = new BearerAuth(adminTokens);
         Objects.requireNonNull(catalog, "catalog");
@@ -327,6 +342,10 @@ public final class RestServer implements AutoCloseable {
     private void before(Context ctx) {
         String id = ctx.header(Exchange.REQUEST_ID_HEADER);
         Exchange.begin(ctx, id != null && GOOD_REQUEST_ID.matcher(id).matches() ? id : UUID.randomUUID().toString());
+        String traceparent = ctx.header(Exchange.TRACEPARENT);
+        if (traceparent != null || tracing.exporting()) { // otherwise not traced, at no cost
+            Exchange.trace(ctx, tracing.serverSpan(traceparent, traceState(ctx)));
+        }
         cors.decorate(ctx); // first: every answer from here on, refusals included, names an allowed origin
         if (cors.allowedPreflight(ctx)) { // answered before auth (browsers send no token with it), for routes only
             List<String> methods = methodsFor(ctx);
@@ -418,20 +437,50 @@ public final class RestServer implements AutoCloseable {
     private static final List<HandlerType> ROUTE_METHODS = List.of(HandlerType.GET, HandlerType.HEAD, HandlerType.POST,
             HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
 
+    /** Every {@code tracestate} line, joined as one list (the specification allows it split over several). */
+    private static String traceState(Context ctx) {
+        java.util.Enumeration<String> lines = ctx.req().getHeaders(Exchange.TRACESTATE);
+        if (lines == null || !lines.hasMoreElements()) {
+            return null;
+        }
+        String first = lines.nextElement();
+        if (!lines.hasMoreElements()) {
+            return first;
+        }
+        StringBuilder all = new StringBuilder(first);
+        while (lines.hasMoreElements() && all.length() <= dev.argus.domain.TraceContext.MAX_TRACE_STATE) {
+            all.append(',').append(lines.nextElement());
+        }
+        return all.toString();
+    }
+
     private final RefusalLog refusals = new RefusalLog(ACCESS, java.time.Duration.ofSeconds(1));
 
     private void access(Context ctx, Float ms) {
         String route = Exchange.route(ctx);
         int status = ctx.statusCode();
         metrics.request(route, ctx.method().name(), status, Exchange.seconds(ctx));
+        dev.argus.domain.TraceContext trace = Exchange.trace(ctx);
+        if (tracing.recording(trace)) {
+            serverSpan(ctx, trace, route, status);
+        }
         if (status == 429) {
             refusals.refused(); // summed, not a line each: under overload, logging refusals would cost more than refusing
             return;
         }
         if (ACCESS.isLoggable(System.Logger.Level.INFO)) {
             ACCESS.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
-                    "id=%s method=%s route=%s status=%d ms=%.1f in=%d out=%d", Exchange.id(ctx), ctx.method().name(),
-                    route, status, ms, Exchange.bytesIn(ctx), Exchange.bytesOut(ctx)));
+                    "id=%s method=%s route=%s status=%d ms=%.1f in=%d out=%d%s", Exchange.id(ctx), ctx.method().name(),
+                    route, status, ms, Exchange.bytesIn(ctx), Exchange.bytesOut(ctx),
+                    trace.isPresent() ? " trace_id=" + trace.traceId() : ""));
         }
+    }
+
+    /** The request's server span, named and described as OpenTelemetry's HTTP conventions say; 5xx is an error. */
+    private void serverSpan(Context ctx, dev.argus.domain.TraceContext trace, String route, int status) {
+        String method = ctx.method().name();
+        tracing.record(trace, method + " " + route, Span.Kind.SERVER, Exchange.start(ctx), System.nanoTime(), java.util.Map.of(
+                "http.request.method", method, "http.route", route, "http.response.status_code", (long) status,
+                "url.scheme", scheme(), "argus.request_id", Exchange.id(ctx)), status >= 500, status >= 500 ? "HTTP " + status : "");
     }
 }

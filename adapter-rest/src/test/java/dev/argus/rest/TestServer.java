@@ -22,16 +22,24 @@ final class TestServer implements AutoCloseable {
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     TestServer() {
-        this(RestConfig.defaults(), null);
+        this(RestConfig.defaults(), (RawTensorInference) null);
     }
 
     TestServer(RestConfig config) {
-        this(config, null);
+        this(config, (RawTensorInference) null);
     }
 
     TestServer(RestConfig config, RawTensorInference tensors) {
         server = new RestServer(config.withPort(0), useCase, ready::get,
                 new io.prometheus.metrics.model.registry.PrometheusRegistry(), tensors).start();
+    }
+
+    /** With tracing (the one model's Cloudflare id from {@code config}). */
+    TestServer(RestConfig config, dev.argus.ports.service.Tracing tracing) {
+        RestConfig c = config.withPort(0);
+        server = new RestServer(c, dev.argus.ports.in.ModelCatalog.alone(useCase, java.util.Optional.empty(),
+                java.util.List.of(c.cloudflareModel()), ready::get), ready::get,
+                new io.prometheus.metrics.model.registry.PrometheusRegistry(), null, null, java.util.Set.of(), tracing).start();
     }
 
     URI uri(String path) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** The hexagonal dependency rule, enforced on the production classes of every module. */
 class ArchitectureTest {
     private static final List<String> ADAPTERS = List.of("dev.argus.onnx..", "dev.argus.djl..", "dev.argus.tensorrt..", "dev.argus.imageio..", "dev.argus.modelhub..",
-            "dev.argus.grpc..", "dev.argus.rest..", "dev.argus.cloudflare..");
+            "dev.argus.grpc..", "dev.argus.rest..", "dev.argus.cloudflare..", "dev.argus.otlp..");
     private static JavaClasses classes;
 
     @BeforeAll
@@ -76,6 +76,9 @@ class ArchitectureTest {
                 .check(classes);
         classes().that().resideInAPackage("dev.argus.cloudflare..").and().areTopLevelClasses().and().arePublic()
                 .should().haveSimpleNameStartingWith("Cloudflare")
+                .check(classes);
+        classes().that().resideInAPackage("dev.argus.otlp..").and().areTopLevelClasses().and().arePublic()
+                .should().haveSimpleNameStartingWith("Otlp")
                 .check(classes);
         classes().that().resideInAPackage("dev.argus.grpc").and().areTopLevelClasses().and().arePublic()
                 .should().haveSimpleNameStartingWith("Grpc")

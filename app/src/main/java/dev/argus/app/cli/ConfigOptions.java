@@ -63,6 +63,7 @@ public final class ConfigOptions {
         if (model != null) {
             s.set(Key.MODEL, model, "flag --model");
         }
+        Logging.use(dev.argus.app.config.LogFormat.from(s));
         return s;
     }
 

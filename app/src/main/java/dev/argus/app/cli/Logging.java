@@ -1,17 +1,26 @@
 package dev.argus.app.cli;
 
+import dev.argus.app.config.LogFormat;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
-/** One-line log messages on stderr; Argus at INFO (WARNING with --quiet), libraries at WARNING. */
+/**
+ * One-line log messages on stderr, text or JSON ({@code argus.log.format}); Argus at INFO (WARNING with --quiet),
+ * libraries at WARNING. A JUL configuration file ({@code -Djava.util.logging.config.file}) wins over all of it.
+ */
 final class Logging {
     private Logging() {
     }
 
-    static void configure(String[] args) {
+    /**
+     * Installs the handler; JSON at once when {@code ARGUS_LOG_FORMAT=json} (so that reading the configuration logs
+     * as JSON too), else text until {@link #use} applies the configured format.
+     */
+    static void configure(String[] args, Map<String, String> env) {
         if (System.getProperty("java.util.logging.config.file") != null) {
             return;
         }
@@ -22,10 +31,23 @@ final class Logging {
             root.removeHandler(h);
         }
         ConsoleHandler handler = new ConsoleHandler();
-        handler.setFormatter(new SimpleFormatter());
+        handler.setFormatter("json".equalsIgnoreCase(env.getOrDefault("ARGUS_LOG_FORMAT", "").strip())
+                ? new JsonLogFormatter() : new SimpleFormatter());
         handler.setLevel(Level.ALL);
         root.addHandler(handler);
         root.setLevel(Level.WARNING);
         Logger.getLogger("dev.argus").setLevel(quiet ? Level.WARNING : Level.INFO);
+    }
+
+    /** Writes what is logged from now on in {@code format} (unless a JUL configuration file is in charge). */
+    static void use(LogFormat format) {
+        if (System.getProperty("java.util.logging.config.file") != null) {
+            return;
+        }
+        for (java.util.logging.Handler h : Logger.getLogger("").getHandlers()) {
+            if (h instanceof ConsoleHandler && (format == LogFormat.JSON) != (h.getFormatter() instanceof JsonLogFormatter)) {
+                h.setFormatter(format == LogFormat.JSON ? new JsonLogFormatter() : new SimpleFormatter());
+            }
+        }
     }
 }

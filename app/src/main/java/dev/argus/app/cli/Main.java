@@ -28,7 +28,7 @@ public final class Main {
 
     /** Runs a command and returns its exit code (see {@link ExitCodes}). Never throws. {@code in}: what "-" reads. */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
-        Logging.configure(args);
+        Logging.configure(args, env);
         CommandLine cli = new CommandLine(new Main());
         cli.addSubcommand(new CommandLine(new ClassifyCommand(in, out, err, env)));
         cli.addSubcommand(new CommandLine(new ConfigCommand(out, env)));

@@ -162,7 +162,16 @@ public enum Key {
             "For backend grpc: send the token without TLS to a host that is not loopback (off: that is a configuration error)."),
     GRPC_BACKEND_TLS("argus.grpc-backend.tls", "false", "For backend grpc: use TLS."),
     GRPC_BACKEND_TRUSTED_CERTS("argus.grpc-backend.trusted-certs", "", "For backend grpc: PEM CA certificates to trust; empty = the JVM's."),
-    GRPC_BACKEND_MAX_MESSAGE_BYTES("argus.grpc-backend.max-message-bytes", "16777216", "For backend grpc: largest message sent or received.");
+    GRPC_BACKEND_MAX_MESSAGE_BYTES("argus.grpc-backend.max-message-bytes", "16777216", "For backend grpc: largest message sent or received."),
+    TRACING_OTLP_ENDPOINT("argus.tracing.otlp-endpoint", "",
+            "In argus serve: export spans to this OpenTelemetry collector over OTLP/HTTP with JSON (http://HOST:4318; /v1/traces is "
+                    + "appended), service.name argus; empty = no export. W3C traceparent is accepted, answered and sent on to the "
+                    + "remote backends either way."),
+    TRACING_QUEUE_SIZE("argus.tracing.queue-size", "2048",
+            "Spans waiting for export at most; past it they are dropped and counted (a warning a minute), never waited for."),
+    LOG_FORMAT("argus.log.format", "text",
+            "text (one line: time, level, logger, message) or json (one object a line: time, level, logger, message, thread, "
+                    + "exception, trace_id where the line names one), on stderr.");
 
     private final String name;
     private final String defaultValue;

@@ -1,6 +1,7 @@
 package dev.argus.app.config;
 
 import dev.argus.grpc.GrpcConfig;
+import dev.argus.otlp.OtlpConfig;
 import dev.argus.rest.RestConfig;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -18,9 +19,11 @@ import java.util.Optional;
  * @param grpc          the gRPC server, when enabled
  * @param maxConcurrentRequests requests in progress over every enabled server together
  * @param metrics       the metrics listener of its own ({@code argus.metrics.port}), when set
+ * @param otlp          where spans are exported, when {@code argus.tracing.otlp-endpoint} is set
  */
 public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration shutdownGrace, Optional<RestConfig> rest,
-                            Optional<GrpcConfig> grpc, int maxConcurrentRequests, Optional<Metrics> metrics) {
+                            Optional<GrpcConfig> grpc, int maxConcurrentRequests, Optional<Metrics> metrics,
+                            Optional<OtlpConfig> otlp) {
 
     /** Where the metrics listener binds: {@code argus.metrics.host} and {@code argus.metrics.port} (0 = random). */
     public record Metrics(String host, int port) {
@@ -46,7 +49,20 @@ public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration s
         Optional<Metrics> metrics = r.optional(Key.METRICS_PORT).isEmpty() ? Optional.empty()
                 : Optional.of(new Metrics(r.string(Key.METRICS_HOST), r.intIn(Key.METRICS_PORT, 0, 65535)));
         return new ServingConfig(r.intIn(Key.SERVER_WARMUP_ROUNDS, 0, 1000), r.millis(Key.SERVER_SHUTDOWN_DELAY_MS, 0, 600_000), grace,
-                rest, grpc, together, metrics);
+                rest, grpc, together, metrics, otlp(r));
+    }
+
+    private static Optional<OtlpConfig> otlp(ConfigReader r) {
+        int queue = r.intIn(Key.TRACING_QUEUE_SIZE, 1, 1_000_000);
+        Optional<String> url = r.optional(Key.TRACING_OTLP_ENDPOINT);
+        if (url.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(OtlpConfig.of(java.net.URI.create(url.get())).withQueueSize(queue));
+        } catch (IllegalArgumentException | dev.argus.domain.ArgusException e) {
+            throw r.bad(Key.TRACING_OTLP_ENDPOINT, "Give the collector's OTLP/HTTP base URL, such as http://localhost:4318");
+        }
     }
 
     private static String openServing(String server, String tokenKey) {

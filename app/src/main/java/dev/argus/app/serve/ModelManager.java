@@ -66,6 +66,7 @@ final class ModelManager implements ModelControl, AutoCloseable {
     private final ModelCatalog catalog;
     private final EngineFacts engines;
     private final SharedCpus shared;
+    private final dev.argus.ports.service.Tracing tracing;
     private final Mode mode;
     private final int warmupRounds;
     private final Duration drainMax;
@@ -77,9 +78,10 @@ final class ModelManager implements ModelControl, AutoCloseable {
     private boolean closed;
 
     ModelManager(Settings settings, Map<String, String> env, ModelCatalog catalog, EngineFacts engines, SharedCpus shared,
-                 int warmupRounds, Duration drainMax) {
+                 int warmupRounds, Duration drainMax, dev.argus.ports.service.Tracing tracing) {
         this.settings = settings;
         this.engines = engines;
+        this.tracing = tracing;
         this.env = env;
         this.catalog = catalog;
         this.shared = shared;
@@ -380,7 +382,7 @@ final class ModelManager implements ModelControl, AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "Loading model ''{0}'' version {1}", e.name(), e.version());
         String fingerprint = fingerprint(e);
         long t0 = System.nanoTime();
-        Argus argus = Argus.start(ArgusConfig.from(e.settings(), env), ModelSource.ProgressListener.NONE, shared);
+        Argus argus = Argus.start(ArgusConfig.from(e.settings(), env), ModelSource.ProgressListener.NONE, shared, tracing);
         EngineFacts.Facts facts = EngineFacts.Facts.of(argus.config(), (System.nanoTime() - t0) / 1e9);
         try {
             DrainableModel d = new DrainableModel("'" + e.name() + "' version " + e.version(), argus.useCase(),

@@ -6,7 +6,9 @@ import dev.argus.app.config.ServingConfig;
 import dev.argus.app.wiring.Argus;
 import dev.argus.domain.ArgusException;
 import dev.argus.grpc.GrpcServer;
+import dev.argus.otlp.OtlpSpanExporter;
 import dev.argus.ports.service.Admission;
+import dev.argus.ports.service.Tracing;
 import dev.argus.rest.RestConfig;
 import dev.argus.rest.RestServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -32,6 +34,7 @@ public final class Servers implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Servers.class.getName());
 
     private final AutoCloseable models;
+    private final AutoCloseable spans;
     private final ModelCatalog catalog;
     private final Optional<RestServer> rest;
     private final Optional<GrpcServer> grpc;
@@ -42,9 +45,11 @@ public final class Servers implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Servers(AutoCloseable models, ModelCatalog catalog, Optional<RestServer> rest, Optional<GrpcServer> grpc,
-                    Optional<MetricsListener> metrics, AtomicBoolean ready, String restHost, java.time.Duration shutdownDelay) {
+    private Servers(AutoCloseable models, AutoCloseable spans, ModelCatalog catalog, Optional<RestServer> rest,
+                    Optional<GrpcServer> grpc, Optional<MetricsListener> metrics, AtomicBoolean ready, String restHost,
+                    java.time.Duration shutdownDelay) {
         this.models = models;
+        this.spans = spans;
         this.metrics = metrics;
         this.catalog = catalog;
         this.shutdownDelay = shutdownDelay;
@@ -58,7 +63,14 @@ public final class Servers implements AutoCloseable {
     public static Servers start(ArgusConfig config, ServingConfig serving, ModelSource.ProgressListener progress) {
         checkEnabled(serving);
         long t0 = System.nanoTime();
-        Argus argus = Argus.start(config, progress);
+        Exporter spans = Exporter.start(serving);
+        Argus argus;
+        try {
+            argus = Argus.start(config, progress, null, spans.tracing());
+        } catch (RuntimeException e) {
+            spans.close();
+            throw e;
+        }
         EngineFacts engines = new EngineFacts();
         engines.put(argus.config().model().name(), "1", EngineFacts.Facts.of(argus.config(), (System.nanoTime() - t0) / 1e9));
         AtomicBoolean warm = new AtomicBoolean();
@@ -70,7 +82,7 @@ public final class Servers implements AutoCloseable {
             WarmUp.run(argus.useCase(), serving.warmupRounds());
             warm.set(true);
         };
-        return serve(argus, catalog, engines, warmUp, null, java.util.Set.of(), serving, t0);
+        return serve(argus, spans, catalog, engines, warmUp, null, java.util.Set.of(), serving, t0);
     }
 
     /**
@@ -87,12 +99,14 @@ public final class Servers implements AutoCloseable {
         ModelCatalog catalog = new ModelCatalog();
         EngineFacts engines = new EngineFacts();
         SharedCpus shared = new SharedCpus(ArgusConfig.from(settings, env).inference().cpus());
+        Exporter spans = Exporter.start(serving);
         ModelManager manager = new ModelManager(settings, env, catalog, engines, shared, serving.warmupRounds(),
-                serving.shutdownGrace());
+                serving.shutdownGrace(), spans.tracing());
         try {
             manager.loadAll();
         } catch (RuntimeException x) {
             manager.close();
+            spans.close();
             throw x;
         }
         LOG.log(System.Logger.Level.INFO, "Serving {0} from {1}, sharing {2} CPU(s); model control {3}", catalog.describe(),
@@ -103,7 +117,7 @@ public final class Servers implements AutoCloseable {
                 adminTokens.add(t.strip());
             }
         }
-        Servers servers = serve(manager, catalog, engines, manager::warmUp, manager, adminTokens, serving, t0);
+        Servers servers = serve(manager, spans, catalog, engines, manager::warmUp, manager, adminTokens, serving, t0);
         manager.startPolling();
         return servers;
     }
@@ -125,12 +139,13 @@ public final class Servers implements AutoCloseable {
      * series, the engine stage's and the JVM's go to one registry, served on REST's {@code /metrics} and on the
      * metrics listener, whichever are enabled.
      *
-     * @param models    what holds the models' engines, closed last
+     * @param models    what holds the models' engines, closed after the servers
+     * @param spans     span export, closed last (the spans of the last requests go out)
      * @param engines   what each model version runs with, for the metrics
      * @param warmUp    warms up every model and marks each ready
      * @param control   model control for the REST server, or null
      */
-    private static Servers serve(AutoCloseable models, ModelCatalog catalog, EngineFacts engines, Runnable warmUp,
+    private static Servers serve(AutoCloseable models, Exporter spans, ModelCatalog catalog, EngineFacts engines, Runnable warmUp,
                                  dev.argus.ports.in.ModelControl control, java.util.Set<String> adminTokens,
                                  ServingConfig serving, long t0) {
         AtomicBoolean ready = new AtomicBoolean();
@@ -143,9 +158,10 @@ public final class Servers implements AutoCloseable {
             JvmMetrics.register(registry);
             InferenceMetrics.register(registry, catalog, engines);
             Optional<RestServer> rest = serving.rest().map(c -> new RestServer(c, catalog, ready::get, registry,
-                    together, control, adminTokens).start());
+                    together, control, adminTokens, spans.tracing()).start());
             rest.ifPresent(started::add);
-            Optional<GrpcServer> grpc = serving.grpc().map(c -> GrpcServer.start(c, catalog, together, control, adminTokens));
+            Optional<GrpcServer> grpc = serving.grpc().map(c -> GrpcServer.start(c, catalog, together, control, adminTokens,
+                    spans.tracing()));
             grpc.ifPresent(started::add);
             grpc.ifPresent(g -> GrpcMetrics.register(registry, g.metrics()::snapshot));
             Optional<MetricsListener> metrics = serving.metrics().map(c -> MetricsListener.start(c, registry));
@@ -154,7 +170,7 @@ public final class Servers implements AutoCloseable {
                 LOG.log(System.Logger.Level.INFO, "No /metrics: REST is disabled; set argus.metrics.port to serve it on a "
                         + "listener of its own");
             }
-            Servers servers = new Servers(models, catalog, rest, grpc, metrics, ready,
+            Servers servers = new Servers(models, spans, catalog, rest, grpc, metrics, ready,
                     serving.rest().map(RestConfig::host).orElse(""), serving.shutdownDelay());
             warmUp.run();
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
@@ -167,6 +183,7 @@ public final class Servers implements AutoCloseable {
                 closeQuietly(c);
             }
             closeQuietly(models);
+            closeQuietly(spans);
             throw e;
         }
     }
@@ -237,8 +254,22 @@ public final class Servers implements AutoCloseable {
         grpc.ifPresent(Servers::closeQuietly);
         metrics.ifPresent(Servers::closeQuietly); // scrapes see the drain to its end
         closeQuietly(models);
+        closeQuietly(spans);
         stopped.countDown();
         LOG.log(System.Logger.Level.INFO, "Stopped");
+    }
+
+    /** Span export to the configured collector, or none; and the tracing every part of the server shares. */
+    private record Exporter(Optional<OtlpSpanExporter> exporter, Tracing tracing) implements AutoCloseable {
+        static Exporter start(ServingConfig serving) {
+            Optional<OtlpSpanExporter> e = serving.otlp().map(OtlpSpanExporter::start);
+            return new Exporter(e, e.<Tracing>map(Tracing::new).orElse(Tracing.OFF));
+        }
+
+        @Override
+        public void close() {
+            exporter.ifPresent(OtlpSpanExporter::close);
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -29,6 +29,12 @@ public final class Argus implements AutoCloseable {
 
     /** As above, one of several models sharing {@code shared} (CPUs, decoders); null for a model alone. */
     public static Argus start(ArgusConfig config, ModelSource.ProgressListener downloadProgress, SharedCpus shared) {
+        return start(config, downloadProgress, shared, dev.argus.ports.service.Tracing.OFF);
+    }
+
+    /** As above, the pipeline and remote backends recording the spans of traced requests with {@code tracing}. */
+    public static Argus start(ArgusConfig config, ModelSource.ProgressListener downloadProgress, SharedCpus shared,
+                              dev.argus.ports.service.Tracing tracing) {
         java.nio.file.Path model = null;
         if (!dev.argus.app.config.Backends.isRemote(config.backend())) {
             ModelFiles.Local local = ModelFiles.localize(config, downloadProgress);
@@ -41,7 +47,7 @@ public final class Argus implements AutoCloseable {
                     i.cpus(), i.cpusSource(), i.sizing().source());
         }
         try {
-            Argus argus = new Argus(Guice.createInjector(Stage.PRODUCTION, new ArgusModule(config, downloadProgress, model, shared)));
+            Argus argus = new Argus(Guice.createInjector(Stage.PRODUCTION, new ArgusModule(config, downloadProgress, model, shared, tracing)));
             if (model != null) {
                 NativeMemory.trim(); // what loading the model freed goes back to the kernel
             }

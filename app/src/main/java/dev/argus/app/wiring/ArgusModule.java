@@ -17,6 +17,7 @@ import dev.argus.ports.in.ClassifyImageUseCase;
 import dev.argus.ports.out.ImageClassifier;
 import dev.argus.ports.out.ModelSource;
 import dev.argus.ports.service.ClassificationService;
+import dev.argus.ports.service.Tracing;
 import dev.argus.tensorrt.TensorRtConfig;
 import dev.argus.tensorrt.TensorRtModule;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ public final class ArgusModule extends AbstractModule {
     private final ModelSource.ProgressListener downloadProgress;
     private final Path resolvedModel;
     private final SharedCpus shared;
+    private final Tracing tracing;
 
     /** @param resolvedModel the model file already resolved from {@code config.modelLocation()}, or null */
     public ArgusModule(ArgusConfig config, ModelSource.ProgressListener downloadProgress, Path resolvedModel) {
@@ -38,6 +40,13 @@ public final class ArgusModule extends AbstractModule {
 
     /** @param shared what the models of a repository share (CPUs, decoders), or null for a model alone */
     public ArgusModule(ArgusConfig config, ModelSource.ProgressListener downloadProgress, Path resolvedModel, SharedCpus shared) {
+        this(config, downloadProgress, resolvedModel, shared, Tracing.OFF);
+    }
+
+    /** @param tracing where the pipeline and the remote backends record the spans of traced requests */
+    public ArgusModule(ArgusConfig config, ModelSource.ProgressListener downloadProgress, Path resolvedModel, SharedCpus shared,
+                       Tracing tracing) {
+        this.tracing = tracing;
         this.config = config;
         this.downloadProgress = downloadProgress;
         this.resolvedModel = resolvedModel;
@@ -50,11 +59,11 @@ public final class ArgusModule extends AbstractModule {
         switch (config.backend()) {
             case Backends.ONNX -> {
                 install(new OnnxModule(onnxConfig(resolveModel())));
-                install(new LocalPipelineModule(config, shared));
+                install(new LocalPipelineModule(config, shared, tracing));
             }
             case Backends.DJL_PYTORCH, Backends.DJL_TENSORFLOW -> {
                 install(new DjlModule(djlConfig(resolveModel())));
-                install(new LocalPipelineModule(config, shared));
+                install(new LocalPipelineModule(config, shared, tracing));
             }
             case Backends.TENSORRT -> {
                 // JavaCPP unpacks the CUDA/TensorRT JNI wrappers under the data dir, not into ~/.javacpp.
@@ -62,12 +71,12 @@ public final class ArgusModule extends AbstractModule {
                     System.setProperty("org.bytedeco.javacpp.cachedir", config.dataDir().resolve("javacpp").toString());
                 }
                 install(new TensorRtModule(tensorRtConfig(resolveModel())));
-                install(new LocalPipelineModule(config, shared));
+                install(new LocalPipelineModule(config, shared, tracing));
             }
             case Backends.GRPC -> bind(ImageClassifier.class)
-                    .toInstance(new GrpcImageClassifier(config.grpcBackend().orElseThrow()));
+                    .toInstance(new GrpcImageClassifier(config.grpcBackend().orElseThrow(), tracing));
             case Backends.CLOUDFLARE -> bind(ImageClassifier.class)
-                    .toInstance(new CloudflareImageClassifier(config.cloudflareBackend().orElseThrow()));
+                    .toInstance(new CloudflareImageClassifier(config.cloudflareBackend().orElseThrow(), tracing));
             default -> throw ArgusException.configuration("Unknown backend '" + config.backend() + "'. Valid backends: "
                     + String.join(", ", Backends.names()) + ".");
         }

@@ -50,8 +50,13 @@ public final class BatchScheduler implements AutoCloseable {
         }
     }
 
-    /** One image's logits and what its engine call cost (queue times are in {@link #statistics()}). */
-    public record Result(float[] logits, int batchSize, long inferenceNanos) {
+    /**
+     * One image's logits and what its engine call cost (queue times summed are in {@link #statistics()}).
+     *
+     * @param queuedAt  when the image was queued ({@link System#nanoTime()})
+     * @param startedAt when its engine call began ({@link System#nanoTime()}; it lasted {@code inferenceNanos})
+     */
+    public record Result(float[] logits, int batchSize, long inferenceNanos, long queuedAt, long startedAt) {
     }
 
     private final class Item {
@@ -291,7 +296,7 @@ public final class BatchScheduler implements AutoCloseable {
             queueNanos.addAndGet(t0 - it.enqueued);
             room.release();
             success.incrementAndGet(); // counted before the caller can see it done
-            if (!it.done.complete(new Result(rows[i], n, t2 - t1))) {
+            if (!it.done.complete(new Result(rows[i], n, t2 - t1, it.enqueued, t1))) {
                 success.decrementAndGet(); // its caller gave up while it ran
                 failure.incrementAndGet();
             }

@@ -10,6 +10,8 @@ import dev.argus.domain.ModelDescription;
 import dev.argus.domain.Outcomes;
 import dev.argus.domain.PreprocessSpec;
 import dev.argus.domain.Timings;
+import dev.argus.domain.TraceContext;
+import dev.argus.ports.out.Span;
 import dev.argus.ports.in.InferTensorUseCase;
 import dev.argus.ports.in.ModelInfo;
 import dev.argus.ports.out.FloatTensor;
@@ -53,6 +55,7 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
     private final boolean ownDecoders;
     private final RowPool rows;
     private final long queueTimeoutMillis;
+    private final Tracing tracing;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -91,6 +94,18 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
     public LocalImageClassifier(String backend, ModelDescription model, ImagePreprocessor preprocessor,
                                 InferenceEngine engine, int maxBatch, int maxConcurrent, long queueTimeoutMillis,
                                 long maxQueueDelayNanos, int decodeThreads, ExecutorService sharedDecoders) {
+        this(backend, model, preprocessor, engine, maxBatch, maxConcurrent, queueTimeoutMillis, maxQueueDelayNanos,
+                decodeThreads, sharedDecoders, Tracing.OFF);
+    }
+
+    /**
+     * @param tracing where the spans of traced requests go: each image's {@code decode}, {@code queue} and
+     *                {@code inference}, children of the request's span
+     */
+    public LocalImageClassifier(String backend, ModelDescription model, ImagePreprocessor preprocessor,
+                                InferenceEngine engine, int maxBatch, int maxConcurrent, long queueTimeoutMillis,
+                                long maxQueueDelayNanos, int decodeThreads, ExecutorService sharedDecoders,
+                                Tracing tracing) {
         if (maxBatch < 1 || maxConcurrent < 1 || queueTimeoutMillis < 0 || maxQueueDelayNanos < 0 || decodeThreads < 1) {
             throw ArgusException.configuration("maxBatch, maxConcurrent and the decode threads must be >= 1, the queue "
                     + "timeout and delay >= 0");
@@ -102,6 +117,7 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
         this.maxBatch = Math.min(maxBatch, engine.maxBatchSize());
         this.chunk = this.maxBatch * maxConcurrent;
         this.queueTimeoutMillis = queueTimeoutMillis;
+        this.tracing = java.util.Objects.requireNonNull(tracing, "tracing");
         long[] batchShape = model.preprocess().batchShape(1);
         this.scheduler = new BatchScheduler(backend, engine::infer, Arrays.copyOfRange(batchShape, 1, batchShape.length),
                 BatchScheduler.Settings.of(maxConcurrent, this.maxBatch, maxQueueDelayNanos));
@@ -163,7 +179,7 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
                         rows.give(row);
                         throw e;
                     }
-                    return new Row(row, System.nanoTime() - t0);
+                    return new Row(row, t0, System.nanoTime() - t0);
                 }));
             }
         } catch (RejectedExecutionException e) {
@@ -222,8 +238,8 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
         }
     }
 
-    /** One preprocessed image and what decoding and preprocessing it cost. */
-    private record Row(float[] values, long decodeNanos) {
+    /** One preprocessed image, when its decoding began and what decoding and preprocessing it cost. */
+    private record Row(float[] values, long decodeStart, long decodeNanos) {
     }
 
     private List<ClassificationOutcome> infer(List<Row> decoded, ClassifyOptions options) {
@@ -237,6 +253,9 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
             giveBack(decoded, futures);
         }
         int classes = results.get(0).logits().length;
+        if (tracing.recording(options.trace())) {
+            recordSpans(options.trace(), decoded, results);
+        }
         List<ClassificationOutcome> out = new ArrayList<>(decoded.size());
         for (int i = 0; i < decoded.size(); i++) {
             BatchScheduler.Result r = results.get(i);
@@ -253,6 +272,21 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
                     new Timings(decoded.get(i).decodeNanos(), r.inferenceNanos() / r.batchSize(), post))));
         }
         return out;
+    }
+
+    /** Each image's stages as children of the request's span: decode (and preprocess), queue, inference. */
+    private void recordSpans(TraceContext parent, List<Row> decoded, List<BatchScheduler.Result> results) {
+        for (int i = 0; i < decoded.size(); i++) {
+            Row row = decoded.get(i);
+            BatchScheduler.Result r = results.get(i);
+            java.util.Map<String, Object> image = java.util.Map.of("argus.image.index", (long) i);
+            tracing.record(parent.child(), "decode", Span.Kind.INTERNAL, row.decodeStart(),
+                    row.decodeStart() + row.decodeNanos(), image, false, "");
+            tracing.record(parent.child(), "queue", Span.Kind.INTERNAL, r.queuedAt(), r.startedAt(), image, false, "");
+            tracing.record(parent.child(), "inference", Span.Kind.INTERNAL, r.startedAt(), r.startedAt() + r.inferenceNanos(),
+                    java.util.Map.of("argus.image.index", (long) i, "argus.batch.size", (long) r.batchSize(),
+                            "argus.backend", backend, "argus.model", model.name()), false, "");
+        }
     }
 
     /**
