@@ -3,7 +3,6 @@ package dev.argus.grpc;
 import dev.argus.domain.ArgusException;
 import dev.argus.domain.ClassificationOutcome;
 import dev.argus.domain.ClassifyOptions;
-import dev.argus.domain.Deadline;
 import dev.argus.domain.ImageInput;
 import dev.argus.domain.Outcomes;
 import dev.argus.grpc.v1.ClassifierGrpc;

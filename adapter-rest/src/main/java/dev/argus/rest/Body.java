@@ -3,7 +3,6 @@ package dev.argus.rest;
 import dev.argus.ports.service.Admission;
 import dev.argus.ports.service.MemoryBudget;
 
-import dev.argus.domain.ErrorCode;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.util.ArrayList;

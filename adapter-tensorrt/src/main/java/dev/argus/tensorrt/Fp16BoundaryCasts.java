@@ -5,7 +5,6 @@ import dev.argus.tensorrt.onnx.OnnxSubset.GraphProto;
 import dev.argus.tensorrt.onnx.OnnxSubset.NodeProto;
 import dev.argus.tensorrt.onnx.OnnxSubset.TensorProto;
 import dev.argus.tensorrt.onnx.OnnxSubset.ValueInfoProto;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;

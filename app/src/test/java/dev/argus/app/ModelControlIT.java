@@ -10,7 +10,6 @@ import dev.argus.app.config.Settings;
 import dev.argus.app.serve.Servers;
 import dev.argus.ports.out.ModelSource;
 import dev.argus.testkit.TestImages;
-import dev.argus.testkit.TestModels;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

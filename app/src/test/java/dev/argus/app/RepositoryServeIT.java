@@ -25,7 +25,6 @@ import dev.argus.grpc.v1.GetModelRequest;
 import dev.argus.grpc.v1.ModelInfo;
 import dev.argus.ports.out.ModelSource;
 import dev.argus.testkit.TestImages;
-import dev.argus.testkit.TestModels;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;

@@ -7,7 +7,6 @@ import dev.argus.grpc.v1.ClassifierGrpc;
 import dev.argus.grpc.v1.ClassifyBatchRequest;
 import dev.argus.grpc.v1.ClassifyRequest;
 import dev.argus.grpc.v1.ClassifyStreamRequest;
-import dev.argus.grpc.v1.ClassifyStreamResponse;
 import dev.argus.grpc.v1.Image;
 import dev.argus.testkit.HostileImages;
 import io.grpc.ManagedChannel;

@@ -3,9 +3,7 @@ package dev.argus.app.cli;
 import dev.argus.app.config.ArgusConfig;
 import dev.argus.app.wiring.ModelFiles;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

@@ -14,7 +14,6 @@ import dev.argus.ports.out.ModelSource;
 import dev.argus.testkit.ProbeCase;
 import dev.argus.testkit.RepoPaths;
 import dev.argus.testkit.TestImages;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,8 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
