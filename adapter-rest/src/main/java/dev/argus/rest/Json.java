@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.argus.domain.Classification;
 import dev.argus.domain.ClassificationResult;
 import dev.argus.domain.Timings;
-import java.util.List;
 
 /** The JSON this server writes besides Cloudflare's envelope ({@link RestCloudflareWire}): the bodies of {@code /v1}. */
 final class Json {
