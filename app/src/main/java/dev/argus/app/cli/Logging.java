@@ -13,6 +13,13 @@ import java.util.logging.SimpleFormatter;
  * libraries at WARNING. A JUL configuration file ({@code -Djava.util.logging.config.file}) wins over all of it.
  */
 final class Logging {
+    /**
+     * Held for the life of the process: the LogManager keeps loggers only weakly, and a collected "dev.argus" logger
+     * takes its level with it, so that Argus's INFO lines (among them "Argus is serving") stop printing. Seen with a
+     * 256 MiB heap: a server that served but never said so.
+     */
+    private static final Logger ARGUS = Logger.getLogger("dev.argus");
+
     private Logging() {
     }
 
@@ -36,7 +43,7 @@ final class Logging {
         handler.setLevel(Level.ALL);
         root.addHandler(handler);
         root.setLevel(Level.WARNING);
-        Logger.getLogger("dev.argus").setLevel(quiet ? Level.WARNING : Level.INFO);
+        ARGUS.setLevel(quiet ? Level.WARNING : Level.INFO);
     }
 
     /** Writes what is logged from now on in {@code format} (unless a JUL configuration file is in charge). */
