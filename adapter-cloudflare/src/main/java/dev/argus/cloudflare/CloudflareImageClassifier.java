@@ -6,7 +6,7 @@ import dev.argus.domain.ClassifyOptions;
 import dev.argus.domain.ErrorCode;
 import dev.argus.domain.LabelSet;
 import dev.argus.domain.TraceContext;
-import dev.argus.ports.in.ModelInfo;
+import dev.argus.ports.model.ModelInfo;
 import dev.argus.ports.out.ImageClassifier;
 import dev.argus.ports.out.Span;
 import dev.argus.ports.service.Tracing;

@@ -14,7 +14,7 @@ import ai.djl.training.ParameterStore;
 import dev.argus.domain.ArgusException;
 import dev.argus.domain.ErrorCode;
 import dev.argus.domain.TensorLayout;
-import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.model.FloatTensor;
 import dev.argus.ports.out.InferenceEngine;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.util.PairList;
 import dev.argus.domain.ArgusException;
 import dev.argus.domain.TensorLayout;
-import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.model.FloatTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

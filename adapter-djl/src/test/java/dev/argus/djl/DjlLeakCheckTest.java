@@ -2,7 +2,7 @@ package dev.argus.djl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.model.FloatTensor;
 import dev.argus.testkit.Tensors;
 import dev.argus.testkit.TestModels;
 import java.io.IOException;

@@ -51,7 +51,7 @@ class DjlPyTorchInferenceEngineTest extends InferenceEngineContractTest {
     void takesTheOnlyOutputForTheConfiguredNameSinceTorchScriptHasNoNames() {
         DjlConfig cfg = DjlTestSupport.pytorch(TestModels.probeTorchScript()).withNames("pixel_values", "logits");
         try (DjlInferenceEngine e = DjlInferenceEngine.open(cfg)) {
-            assertThat(e.infer(new dev.argus.ports.out.FloatTensor(new long[] {1, 3, 224, 224}, new float[3 * 224 * 224]))
+            assertThat(e.infer(new dev.argus.ports.model.FloatTensor(new long[] {1, 3, 224, 224}, new float[3 * 224 * 224]))
                     .shape()).containsExactly(1, 1000);
         }
     }

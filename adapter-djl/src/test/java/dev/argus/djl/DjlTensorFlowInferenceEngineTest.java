@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.argus.domain.ArgusException;
 import dev.argus.domain.ErrorCode;
 import dev.argus.domain.TensorLayout;
-import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.model.FloatTensor;
 import dev.argus.ports.out.InferenceEngine;
 import dev.argus.testkit.InferenceEngineContractTest;
 import dev.argus.testkit.Tensors;

@@ -1,6 +1,6 @@
 package dev.argus.djl;
 
-import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.model.FloatTensor;
 import java.nio.file.Path;
 
 /** A process that opens a PyTorch model with the given DJL cache dir, classifies one blank image and says "OK". */

@@ -12,7 +12,7 @@ import dev.argus.grpc.v1.ClassifyBatchResponse;
 import dev.argus.grpc.v1.GetModelRequest;
 import dev.argus.grpc.v1.Image;
 import dev.argus.grpc.v1.ImageOutcome;
-import dev.argus.ports.in.ModelInfo;
+import dev.argus.ports.model.ModelInfo;
 import dev.argus.ports.out.ImageClassifier;
 import dev.argus.ports.out.Span;
 import dev.argus.ports.service.Tracing;

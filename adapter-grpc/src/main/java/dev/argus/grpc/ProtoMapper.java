@@ -98,7 +98,7 @@ final class ProtoMapper {
                 .build();
     }
 
-    static ModelInfo modelInfo(dev.argus.ports.in.ModelInfo info, int maxRequestBytes) {
+    static ModelInfo modelInfo(dev.argus.ports.model.ModelInfo info, int maxRequestBytes) {
         ModelInfo.Builder b = ModelInfo.newBuilder()
                 .setModel(info.model())
                 .setBackend(info.backend())
@@ -162,8 +162,8 @@ final class ProtoMapper {
     }
 
     /** This side's view of a remote model: the remote runs it, so no local input spec. */
-    static dev.argus.ports.in.ModelInfo modelInfo(ModelInfo remote, String backend, String target) {
+    static dev.argus.ports.model.ModelInfo modelInfo(ModelInfo remote, String backend, String target) {
         String engine = "Argus gRPC at " + target + " -> " + remote.getBackend() + " (" + remote.getEngine() + ")";
-        return new dev.argus.ports.in.ModelInfo(backend, remote.getModel(), engine, Optional.empty(), remote.getLabelCount());
+        return new dev.argus.ports.model.ModelInfo(backend, remote.getModel(), engine, Optional.empty(), remote.getLabelCount());
     }
 }

@@ -10,7 +10,7 @@ import dev.argus.domain.InputLimits;
 import dev.argus.domain.PreprocessSpec;
 import dev.argus.domain.Timings;
 import dev.argus.ports.in.ClassifyImageUseCase;
-import dev.argus.ports.in.ModelInfo;
+import dev.argus.ports.model.ModelInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

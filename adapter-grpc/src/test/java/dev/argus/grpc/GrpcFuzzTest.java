@@ -33,7 +33,7 @@ class GrpcFuzzTest {
             ModelCatalog catalog = ModelCatalog.of(new ServedModel("fake/model", "1", new FakeUseCase(), Optional.empty(),
                     List.of(), true, () -> true));
             catalog.put(new ServedModel("tensor-net", "1", new FakeUseCase(), Optional.of((input, deadline) ->
-                    new dev.argus.ports.out.FloatTensor(new long[] {input.batchSize(), 3}, new float[input.batchSize() * 3])),
+                    new dev.argus.ports.model.FloatTensor(new long[] {input.batchSize(), 3}, new float[input.batchSize() * 3])),
                     List.of(), true, () -> true));
             String name = InProcessServerBuilder.generateName();
             GrpcServer server = GrpcServer.start(InProcessServerBuilder.forName(name), GrpcConfig.defaults(), catalog, null, Set.of());

@@ -44,7 +44,7 @@ class InferenceProtocolServiceTest {
         // a model with tensor inference that counts its calls: logits = the input's first value, 3 classes
         catalog.put(new ServedModel("tensor-net", "1", fake, Optional.of((input, deadline) -> {
             tensorCalls.incrementAndGet();
-            return new dev.argus.ports.out.FloatTensor(new long[] {1, 3}, new float[] {input.data()[0], 0, 0});
+            return new dev.argus.ports.model.FloatTensor(new long[] {1, 3}, new float[] {input.data()[0], 0, 0});
         }), List.of(), true, () -> true));
         ModelControl control = new ModelControl() {
             @Override

@@ -10,7 +10,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.argus.domain.ArgusException;
 import dev.argus.domain.ErrorCode;
-import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.model.FloatTensor;
 import dev.argus.ports.out.InferenceEngine;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;

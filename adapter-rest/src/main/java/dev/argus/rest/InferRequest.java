@@ -12,6 +12,8 @@ import dev.argus.domain.ClassifyOptions;
 import dev.argus.domain.ImageInput;
 import dev.argus.domain.LabelStyle;
 import dev.argus.ports.in.ClassifyImageUseCase;
+import dev.argus.ports.in.InferTensorUseCase;
+import dev.argus.ports.model.FloatTensor;
 import dev.argus.domain.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +36,7 @@ import java.util.Locale;
  * probability; k from the output parameter {@code classification}, else the request parameter {@code top_k}, else 5;
  * label style from the request parameter {@code label_style}, default Cloudflare's).</li>
  * <li>{@code FP32} {@code [N,3,H,W]} (the model's layout): a preprocessed batch, JSON (flat or nested) or binary
- * little-endian. Output {@code logits}: FP32 {@code [N, classes]}. Needs {@link RawTensorInference}.</li>
+ * little-endian. Output {@code logits}: FP32 {@code [N, classes]}. Needs the model's {@link InferTensorUseCase}.</li>
  * </ul>
  * The output comes back as JSON {@code data}, or as binary tensor data after the JSON when the request asks for it
  * ({@link #binaryOutput()}).
@@ -312,7 +314,7 @@ final class InferRequest {
     }
 
     /** Runs the request, until {@code deadline}, in the span {@code trace}. */
-    JsonNode run(ClassifyImageUseCase useCase, RawTensorInference tensors, dev.argus.domain.Deadline deadline,
+    JsonNode run(ClassifyImageUseCase useCase, InferTensorUseCase tensors, dev.argus.domain.Deadline deadline,
                  dev.argus.domain.TraceContext trace) {
         return images != null ? classify(useCase, options.withDeadline(deadline).withTrace(trace)) : logits(tensors, deadline);
     }
@@ -342,12 +344,12 @@ final class InferRequest {
         return out;
     }
 
-    private JsonNode logits(RawTensorInference tensors, dev.argus.domain.Deadline deadline) {
+    private JsonNode logits(InferTensorUseCase tensors, dev.argus.domain.Deadline deadline) {
         if (tensors == null) {
             throw RestError.invalid("This server accepts BYTES inputs only (encoded image files in input '" + IMAGE_INPUT
                     + "'); FP32 tensor input is not enabled.");
         }
-        RawTensorInference.Logits l = tensors.infer(tensor, shape, deadline);
+        FloatTensor l = tensors.infer(new FloatTensor(shape, tensor), deadline);
         ObjectNode out = Json.object().put("name", LOGITS_OUTPUT).put("datatype", "FP32");
         ArrayNode s = out.putArray("shape");
         for (long d : l.shape()) {

@@ -3,10 +3,10 @@ package dev.argus.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.argus.ports.in.InferTensorUseCase;
 import dev.argus.ports.in.ModelCatalog;
-import dev.argus.ports.in.ModelInfo;
 import dev.argus.ports.in.ServedModel;
-import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.model.ModelInfo;
 import dev.argus.ports.service.Admission;
 import io.javalin.http.Context;
 import java.util.function.BooleanSupplier;
@@ -129,7 +129,7 @@ final class InferenceProtocolRoutes {
     void post(Context ctx) {
         ModelPath p = path(ctx);
         ServedModel model = resolve(catalog, p);
-        RawTensorInference tensors = model.tensors().map(InferenceProtocolRoutes::raw).orElse(null);
+        InferTensorUseCase tensors = model.tensors().orElse(null);
         if (!p.action().equals("infer")) {
             throw RestError.notFound("POST", ctx.path());
         }
@@ -163,13 +163,6 @@ final class InferenceProtocolRoutes {
             }
             Exchange.json(ctx, 200, response);
         }
-    }
-
-    private static RawTensorInference raw(dev.argus.ports.in.InferTensorUseCase tensors) {
-        return (data, shape, deadline) -> {
-            FloatTensor out = tensors.infer(new FloatTensor(shape, data), deadline);
-            return new RawTensorInference.Logits(out.data(), out.shape());
-        };
     }
 
     /** What one infer request for {@code model} may hold, checked while it is parsed. */

@@ -4,6 +4,7 @@ import dev.argus.domain.ArgusException;
 import dev.argus.ports.service.Admission;
 import dev.argus.domain.ErrorCode;
 import dev.argus.ports.in.ClassifyImageUseCase;
+import dev.argus.ports.in.InferTensorUseCase;
 import dev.argus.ports.in.ModelCatalog;
 import dev.argus.ports.out.Span;
 import dev.argus.ports.service.Tracing;
@@ -63,7 +64,7 @@ public final class RestServer implements AutoCloseable {
      *                 (encoded images) only
      */
     public RestServer(RestConfig config, ClassifyImageUseCase useCase, BooleanSupplier ready, PrometheusRegistry registry,
-                      RawTensorInference tensors) {
+                      InferTensorUseCase tensors) {
         this(config, useCase, ready, registry, tensors, null);
     }
 
@@ -72,20 +73,15 @@ public final class RestServer implements AutoCloseable {
      * other front ends of the same server share.
      */
     public RestServer(RestConfig config, ClassifyImageUseCase useCase, BooleanSupplier ready, PrometheusRegistry registry,
-                      RawTensorInference tensors, Admission.Shared shared) {
+                      InferTensorUseCase tensors, Admission.Shared shared) {
         this(config, single(useCase, tensors, config, ready), ready, registry, shared);
     }
 
     /** The one model of a single-model server: its name, version 1, Cloudflare's id as its alias. */
-    private static ModelCatalog single(ClassifyImageUseCase useCase, RawTensorInference tensors, RestConfig config,
+    private static ModelCatalog single(ClassifyImageUseCase useCase, InferTensorUseCase tensors, RestConfig config,
                                        BooleanSupplier ready) {
         Objects.requireNonNull(useCase, "useCase");
-        java.util.Optional<dev.argus.ports.in.InferTensorUseCase> t = java.util.Optional.ofNullable(tensors).map(raw ->
-                (input, deadline) -> {
-                    RawTensorInference.Logits l = raw.infer(input.data(), input.shape(), deadline);
-                    return new dev.argus.ports.out.FloatTensor(l.shape(), l.data());
-                });
-        return ModelCatalog.alone(useCase, t, List.of(config.cloudflareModel()), ready);
+        return ModelCatalog.alone(useCase, java.util.Optional.ofNullable(tensors), List.of(config.cloudflareModel()), ready);
     }
 
     /**

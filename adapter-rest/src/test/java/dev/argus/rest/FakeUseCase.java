@@ -11,7 +11,7 @@ import dev.argus.domain.InputLimits;
 import dev.argus.domain.PreprocessSpec;
 import dev.argus.domain.Timings;
 import dev.argus.ports.in.ClassifyImageUseCase;
-import dev.argus.ports.in.ModelInfo;
+import dev.argus.ports.model.ModelInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

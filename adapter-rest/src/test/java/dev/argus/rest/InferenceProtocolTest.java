@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import dev.argus.ports.in.InferenceStatistics;
 import dev.argus.ports.in.ModelCatalog;
 import dev.argus.ports.in.ServedModel;
+import dev.argus.ports.model.FloatTensor;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -29,9 +30,10 @@ class InferenceProtocolTest {
     @BeforeAll
     static void start() {
         // Fake tensor inference: one logit per class, the i-th = sum of image i's values.
-        s = new TestServer(RestConfig.defaults(), (data, shape, deadline) -> {
-            int n = (int) shape[0];
-            int per = data.length / n;
+        s = new TestServer(RestConfig.defaults(), (input, deadline) -> {
+            float[] data = input.data();
+            int n = input.batchSize();
+            int per = input.rowLength();
             float[] logits = new float[n * 3];
             for (int i = 0; i < n; i++) {
                 float sum = 0;
@@ -40,7 +42,7 @@ class InferenceProtocolTest {
                 }
                 logits[i * 3] = sum;
             }
-            return new RawTensorInference.Logits(logits, new long[] {n, 3});
+            return new FloatTensor(new long[] {n, 3}, logits);
         });
         noTensors = new TestServer();
     }
@@ -249,7 +251,7 @@ class InferenceProtocolTest {
     }
 
     @Test
-    void runsFp32TensorsThroughRawTensorInference() {
+    void runsFp32TensorsThroughTheInferTensorUseCase() {
         String body = "{\"inputs\":[{\"name\":\"pixel_values\",\"shape\":[2,1,2,2],\"datatype\":\"FP32\",\"data\":[[[[1,2],[3,4]]],[[[0.5,0.5],[0,0]]]]}]}";
         HttpResponse<String> r = s.post("/v2/models/fake-net/infer", "application/json", body.getBytes(StandardCharsets.UTF_8));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

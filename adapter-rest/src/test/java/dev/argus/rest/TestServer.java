@@ -2,6 +2,7 @@ package dev.argus.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.argus.ports.in.InferTensorUseCase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -22,14 +23,14 @@ final class TestServer implements AutoCloseable {
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     TestServer() {
-        this(RestConfig.defaults(), (RawTensorInference) null);
+        this(RestConfig.defaults(), (InferTensorUseCase) null);
     }
 
     TestServer(RestConfig config) {
-        this(config, (RawTensorInference) null);
+        this(config, (InferTensorUseCase) null);
     }
 
-    TestServer(RestConfig config, RawTensorInference tensors) {
+    TestServer(RestConfig config, InferTensorUseCase tensors) {
         server = new RestServer(config.withPort(0), useCase, ready::get,
                 new io.prometheus.metrics.model.registry.PrometheusRegistry(), tensors).start();
     }

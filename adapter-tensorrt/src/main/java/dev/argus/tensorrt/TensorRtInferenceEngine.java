@@ -2,7 +2,7 @@ package dev.argus.tensorrt;
 
 import dev.argus.domain.ArgusException;
 import dev.argus.domain.ErrorCode;
-import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.model.FloatTensor;
 import dev.argus.ports.out.InferenceEngine;
 import java.nio.file.Files;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package dev.argus.tensorrt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.model.FloatTensor;
 import dev.argus.ports.out.InferenceEngine;
 import dev.argus.testkit.InferenceEngineContractTest;
 import dev.argus.testkit.Tensors;

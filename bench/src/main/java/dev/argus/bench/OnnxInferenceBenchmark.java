@@ -2,7 +2,7 @@ package dev.argus.bench;
 
 import dev.argus.onnx.OnnxConfig;
 import dev.argus.onnx.OnnxInferenceEngine;
-import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.model.FloatTensor;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

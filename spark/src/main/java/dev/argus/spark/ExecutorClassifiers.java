@@ -5,7 +5,7 @@ import dev.argus.app.config.Key;
 import dev.argus.app.wiring.Argus;
 import dev.argus.domain.ArgusException;
 import dev.argus.ports.in.ClassifyImageUseCase;
-import dev.argus.ports.in.ModelInfo;
+import dev.argus.ports.model.ModelInfo;
 import dev.argus.ports.out.ModelSource;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -12,7 +12,7 @@ import dev.argus.domain.ErrorCode;
 import dev.argus.domain.ImageInput;
 import dev.argus.domain.Timings;
 import dev.argus.ports.in.ClassifyImageUseCase;
-import dev.argus.ports.in.ModelInfo;
+import dev.argus.ports.model.ModelInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

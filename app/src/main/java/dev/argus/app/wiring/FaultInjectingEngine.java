@@ -1,7 +1,7 @@
 package dev.argus.app.wiring;
 
 import dev.argus.domain.ArgusException;
-import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.model.FloatTensor;
 import dev.argus.ports.out.InferenceEngine;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;

@@ -9,7 +9,7 @@ import dev.argus.app.config.ArgusConfig;
 import dev.argus.app.config.ServingConfig;
 import dev.argus.app.config.Settings;
 import dev.argus.app.serve.Servers;
-import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.model.FloatTensor;
 import dev.argus.ports.out.ModelSource;
 import dev.argus.testkit.ProbeCase;
 import dev.argus.testkit.RepoPaths;

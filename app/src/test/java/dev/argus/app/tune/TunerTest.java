@@ -8,7 +8,7 @@ import dev.argus.domain.ClassificationOutcome;
 import dev.argus.domain.ClassificationResult;
 import dev.argus.domain.ClassifyOptions;
 import dev.argus.domain.Timings;
-import dev.argus.ports.in.ModelInfo;
+import dev.argus.ports.model.ModelInfo;
 import dev.argus.ports.out.ImageClassifier;
 import java.util.ArrayList;
 import java.util.List;

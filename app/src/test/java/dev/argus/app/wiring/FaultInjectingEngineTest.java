@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.argus.domain.ArgusException;
 import dev.argus.domain.ErrorCode;
-import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.model.FloatTensor;
 import dev.argus.ports.out.InferenceEngine;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.SplittableRandom;

@@ -6,7 +6,7 @@ import dev.argus.domain.ClassificationOutcome;
 import dev.argus.domain.ClassificationResult;
 import dev.argus.domain.ClassifyOptions;
 import dev.argus.domain.LabelStyle;
-import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.model.FloatTensor;
 import dev.argus.ports.out.ImageClassifier;
 import dev.argus.ports.out.InferenceEngine;
 import java.io.PrintStream;

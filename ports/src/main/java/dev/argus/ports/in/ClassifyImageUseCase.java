@@ -4,6 +4,7 @@ import dev.argus.domain.ClassificationOutcome;
 import dev.argus.domain.ClassificationResult;
 import dev.argus.domain.ClassifyOptions;
 import dev.argus.domain.ImageInput;
+import dev.argus.ports.model.ModelInfo;
 import java.util.List;
 
 /** Classify images: what every inbound adapter (CLI, REST, gRPC) calls. */

@@ -1,6 +1,6 @@
 package dev.argus.ports.in;
 
-import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.model.FloatTensor;
 
 /**
  * Runs the model on tensors the caller preprocessed itself (the Open Inference Protocol's FP32 input), returning raw

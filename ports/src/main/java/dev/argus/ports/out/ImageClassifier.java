@@ -2,7 +2,7 @@ package dev.argus.ports.out;
 
 import dev.argus.domain.ClassificationOutcome;
 import dev.argus.domain.ClassifyOptions;
-import dev.argus.ports.in.ModelInfo;
+import dev.argus.ports.model.ModelInfo;
 import java.util.List;
 
 /**

@@ -1,5 +1,7 @@
 package dev.argus.ports.out;
 
+import dev.argus.ports.model.FloatTensor;
+
 /**
  * Tensor-level inference: a batch of preprocessed images in the model's layout in, a batch of logits out. Implemented
  * by ONNX Runtime, DJL (PyTorch, TensorFlow) and TensorRT. Implementations are thread-safe; how many calls may run at

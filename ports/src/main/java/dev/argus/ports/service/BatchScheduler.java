@@ -4,7 +4,7 @@ import dev.argus.domain.ArgusException;
 import dev.argus.domain.Deadline;
 import dev.argus.domain.ErrorCode;
 import dev.argus.ports.in.InferenceStatistics;
-import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.model.FloatTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -8,7 +8,7 @@ import dev.argus.domain.ImageInput;
 import dev.argus.domain.InputLimits;
 import dev.argus.domain.Outcomes;
 import dev.argus.ports.in.ClassifyImageUseCase;
-import dev.argus.ports.in.ModelInfo;
+import dev.argus.ports.model.ModelInfo;
 import dev.argus.ports.out.ImageClassifier;
 import java.util.List;
 import java.util.Objects;

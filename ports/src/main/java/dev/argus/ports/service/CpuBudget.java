@@ -2,7 +2,7 @@ package dev.argus.ports.service;
 
 import dev.argus.domain.ArgusException;
 import dev.argus.domain.ErrorCode;
-import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.model.FloatTensor;
 import dev.argus.ports.out.InferenceEngine;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,6 +6,7 @@ import dev.argus.domain.ClassificationOutcome;
 import dev.argus.domain.ClassificationResult;
 import dev.argus.domain.ClassifyOptions;
 import dev.argus.domain.ImageInput;
+import dev.argus.ports.model.ModelInfo;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;

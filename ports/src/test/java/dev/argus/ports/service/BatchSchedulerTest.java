@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.argus.domain.ArgusException;
 import dev.argus.domain.ErrorCode;
-import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.model.FloatTensor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.argus.ports.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.model.FloatTensor;
 import dev.argus.ports.out.InferenceEngine;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,7 +12,7 @@ import dev.argus.domain.ImageInput;
 import dev.argus.domain.InputLimits;
 import dev.argus.domain.ModelDescription;
 import dev.argus.domain.PreprocessSpec;
-import dev.argus.ports.out.FloatTensor;
+import dev.argus.ports.model.FloatTensor;
 import dev.argus.ports.out.ImagePreprocessor;
 import dev.argus.ports.out.InferenceEngine;
 import java.util.ArrayList;

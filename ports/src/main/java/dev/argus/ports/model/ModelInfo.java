@@ -1,4 +1,4 @@
-package dev.argus.ports.in;
+package dev.argus.ports.model;
 
 import dev.argus.domain.LabelSet;
 import dev.argus.domain.PreprocessSpec;

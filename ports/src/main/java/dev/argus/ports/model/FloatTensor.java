@@ -1,10 +1,11 @@
-package dev.argus.ports.out;
+package dev.argus.ports.model;
 
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A dense float32 tensor in row-major order, the currency of {@link InferenceEngine}. The data array is not copied.
+ * A dense float32 tensor in row-major order, the currency of {@link dev.argus.ports.out.InferenceEngine} and of
+ * {@link dev.argus.ports.in.InferTensorUseCase}. The data array is not copied.
  *
  * @param shape dimensions, the first being the batch size
  * @param data  the values, {@code product(shape)} of them
