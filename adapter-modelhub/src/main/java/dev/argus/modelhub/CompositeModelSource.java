@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** Hands each location to the first source that supports it; with none, says which syntaxes are accepted. */
-public final class CompositeModelSource implements ModelSource {
+final class CompositeModelSource implements ModelSource {
     private final List<ModelSource> sources;
 
     public CompositeModelSource(List<? extends ModelSource> sources) {

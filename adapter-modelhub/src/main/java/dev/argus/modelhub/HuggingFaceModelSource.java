@@ -16,7 +16,7 @@ import java.util.Objects;
  * HEAD, to pick up a new commit; one found without a record is checked against the Hub's hash (see
  * {@link CachedCopyCheck}). Thread-safe; concurrent resolves of one file, also from other processes, download it once.
  */
-public final class HuggingFaceModelSource implements ModelSource, LocationSyntax {
+final class HuggingFaceModelSource implements ModelSource, LocationSyntax {
     private static final System.Logger LOG = System.getLogger(HuggingFaceModelSource.class.getName());
 
     private final HubConfig config;
@@ -173,18 +173,5 @@ public final class HuggingFaceModelSource implements ModelSource, LocationSyntax
                     + (size == null ? "" : " (" + size + ")");
         }
         return size;
-    }
-
-    /**
-     * Whether {@code e} says the Hub has no such file (404 for that path): what a caller trying several conventional
-     * paths moves on from, where any other failure (network, auth) is reported.
-     */
-    public static boolean isMissingFile(dev.argus.domain.ArgusException e) {
-        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-            if (t instanceof HubFailure f) {
-                return f.kind() == HubFailure.Kind.NOT_FOUND;
-            }
-        }
-        return false;
     }
 }

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * A model file already on disk: a plain path ({@code /models/model.onnx}, {@code models/model.onnx},
  * {@code ~/models/model.onnx}, {@code C:\models\model.onnx}) or a {@code file:} URI. Checked, never copied.
  */
-public final class LocalFileModelSource implements ModelSource, LocationSyntax {
+final class LocalFileModelSource implements ModelSource, LocationSyntax {
     /** A URI scheme of two or more characters; a single letter is a Windows drive. */
     private static final Pattern OTHER_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:.*", Pattern.DOTALL);
 

@@ -30,7 +30,7 @@ class CompositeModelSourceTest {
 
     @Test
     void unsupportedLocationListsTheAcceptedSyntaxes() {
-        CompositeModelSource sources = ModelSources.standard(HubConfig.defaults(dir));
+        ModelSource sources = HubModelSources.standard(HubConfig.defaults(dir));
 
         assertThat(sources.supports("s3://bucket/model.onnx")).isFalse();
         assertThatThrownBy(() -> sources.resolve("s3://bucket/model.onnx", null))

@@ -10,7 +10,7 @@ import dev.argus.domain.ArgusException;
  * <p>The result for the real natives is computed once per process: after a failed load the JVM only answers
  * "Could not initialize class", which no longer names the cause.
  */
-public final class CudaProbe {
+final class CudaProbe {
     static final String NO_DRIVER = "no NVIDIA driver (libcuda.so.1 not found)";
     static final String NO_DEVICE = "no CUDA device";
     static final String UNTRUSTED_CACHE = "JavaCPP's library cache could not be checked against its jars";

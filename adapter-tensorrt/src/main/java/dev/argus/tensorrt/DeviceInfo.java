@@ -10,7 +10,7 @@ package dev.argus.tensorrt;
  * @param runtimeVersion  CUDA runtime version, same encoding
  * @param tensorRtVersion TensorRT library version, e.g. {@code 11.2.0}
  */
-public record DeviceInfo(String name, int ccMajor, int ccMinor, int driverVersion, int runtimeVersion, String tensorRtVersion) {
+record DeviceInfo(String name, int ccMajor, int ccMinor, int driverVersion, int runtimeVersion, String tensorRtVersion) {
 
     public String computeCapability() {
         return ccMajor + "." + ccMinor;

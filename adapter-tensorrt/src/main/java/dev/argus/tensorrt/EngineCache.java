@@ -33,7 +33,7 @@ import java.util.Objects;
  * entry that is writable by group or others, or owned by another user (root aside), is not trusted: the engine is
  * built in memory instead and nothing is stored there. Replicas that share one cache trust each other (README, Security).
  */
-public final class EngineCache {
+final class EngineCache {
     private static final System.Logger LOG = System.getLogger(EngineCache.class.getName());
     static final byte[] MAGIC = "ARGUSTRT".getBytes(StandardCharsets.US_ASCII);
     static final byte[] END = "ARGUSEND".getBytes(StandardCharsets.US_ASCII);

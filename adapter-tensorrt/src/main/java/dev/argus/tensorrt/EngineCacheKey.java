@@ -22,7 +22,7 @@ import java.util.Objects;
  * @param modelSha256 SHA-256 of the model file, lower-case hex; for a model with external weights, the SHA-256 of the
  *                    model's hash and each external file's name and hash
  */
-public record EngineCacheKey(String modelName, String modelSha256, String tensorRtVersion, String gpuName,
+record EngineCacheKey(String modelName, String modelSha256, String tensorRtVersion, String gpuName,
                              String computeCapability, TensorRtConfig.Precision precision,
                              int minBatch, int optBatch, int maxBatch, long workspaceBytes) {
     /** Bump when the engine build recipe changes so that older cached engines are rebuilt. */

@@ -42,6 +42,16 @@ public final class TensorRtInferenceEngine implements InferenceEngine {
     }
 
     /**
+     * Why TensorRT cannot run on device {@code deviceId} here, in one phrase ({@code no NVIDIA driver}, {@code no CUDA
+     * device}, {@code TensorRT library missing}...), or empty when it can. Quick and safe to call without a GPU: what
+     * {@link #open} checks first, for callers (tests, tools) that decide before starting an engine.
+     */
+    public static java.util.Optional<String> unavailableReason(int deviceId) {
+        return CudaProbe.availability(deviceId) instanceof CudaProbe.Unavailable u ? java.util.Optional.of(u.reason())
+                : java.util.Optional.empty();
+    }
+
+    /**
      * Starts the engine. Fails with {@code MODEL_UNAVAILABLE} when the model is missing or unusable, or when there is
      * no NVIDIA driver, no CUDA device, or no TensorRT library; the message names which.
      */

@@ -1,7 +1,7 @@
 package dev.argus.app.config;
 
 import dev.argus.domain.ArgusException;
-import dev.argus.modelhub.HuggingFaceModelSource;
+import dev.argus.modelhub.HubModelSources;
 import dev.argus.ports.out.ModelSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,7 +88,7 @@ public final class HubRepository {
             try {
                 return inside(folder, source.resolve(file(path), progress));
             } catch (ArgusException e) {
-                if (!HuggingFaceModelSource.isMissingFile(e)) {
+                if (!HubModelSources.isMissingFile(e)) {
                     throw e;
                 }
             }

@@ -2,7 +2,7 @@ package dev.argus.app.wiring;
 
 import dev.argus.app.config.ArgusConfig;
 import dev.argus.modelhub.HubConfig;
-import dev.argus.modelhub.ModelSources;
+import dev.argus.modelhub.HubModelSources;
 import dev.argus.ports.out.ModelSource;
 
 /** Builds the model source from the configuration: local files and the Hugging Face Hub, cached in the data dir. */
@@ -16,7 +16,7 @@ public final class ModelSourceWiring {
                 .withToken(config.hub().token())
                 .withOffline(config.hub().offline())
                 .withLockTimeout(config.hub().lockTimeout());
-        return ModelSources.standard(hub);
+        return HubModelSources.standard(hub);
     }
 
     /** The same sources, never downloading: what the cache already holds, verified, or a refusal. */
@@ -26,6 +26,6 @@ public final class ModelSourceWiring {
                 .withToken(config.hub().token())
                 .withOffline(true)
                 .withLockTimeout(config.hub().lockTimeout());
-        return ModelSources.standard(hub);
+        return HubModelSources.standard(hub);
     }
 }

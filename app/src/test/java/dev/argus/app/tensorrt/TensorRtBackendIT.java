@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.argus.app.cli.ExitCodes;
 import dev.argus.app.cli.Main;
 import dev.argus.domain.LabelStyle;
-import dev.argus.tensorrt.CudaProbe;
+import dev.argus.tensorrt.TensorRtInferenceEngine;
 import dev.argus.testkit.ProbeCase;
 import dev.argus.testkit.RepoPaths;
 import dev.argus.testkit.TestModels;
@@ -35,14 +35,15 @@ class TensorRtBackendIT {
 
     /** Skips the test, printing why, without a usable GPU. */
     private static void requireGpu() {
-        if (CudaProbe.availability(0) instanceof CudaProbe.Unavailable u) {
-            System.out.println("SKIPPED TensorRtBackendIT (GPU test): no usable GPU: " + u.reason());
-            Assumptions.abort("no usable GPU: " + u.reason());
+        java.util.Optional<String> reason = TensorRtInferenceEngine.unavailableReason(0);
+        if (reason.isPresent()) {
+            System.out.println("SKIPPED TensorRtBackendIT (GPU test): no usable GPU: " + reason.get());
+            Assumptions.abort("no usable GPU: " + reason.get());
         }
     }
 
     private static boolean gpuUsable() {
-        return CudaProbe.availability(0) instanceof CudaProbe.Available;
+        return TensorRtInferenceEngine.unavailableReason(0).isEmpty();
     }
 
     @Test
