@@ -3,6 +3,9 @@ package dev.argus.app;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -38,6 +41,25 @@ class ArchitectureTest {
                 .check(classes);
     }
 
+    /**
+     * The inbound ports (what the front ends call) and the outbound ports (what the core calls) are two independent
+     * sides of the hexagon; the types both sides exchange ({@code ModelInfo}, {@code FloatTensor}) live in the neutral
+     * {@code dev.argus.ports.model}, which knows neither side.
+     */
+    @Test
+    void inboundAndOutboundPortsAreIndependentOfEachOther() {
+        noClasses().that().resideInAPackage("dev.argus.ports.in..")
+                .should().dependOnClassesThat().resideInAPackage("dev.argus.ports.out..")
+                .check(classes);
+        noClasses().that().resideInAPackage("dev.argus.ports.out..")
+                .should().dependOnClassesThat().resideInAPackage("dev.argus.ports.in..")
+                .check(classes);
+        noClasses().that().resideInAPackage("dev.argus.ports.model..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.argus.ports.in..", "dev.argus.ports.out..",
+                        "dev.argus.ports.service..")
+                .check(classes);
+    }
+
     @Test
     void adaptersNeverDependOnEachOther() {
         for (String adapter : ADAPTERS) {
@@ -57,8 +79,11 @@ class ArchitectureTest {
 
     @Test
     void guiceLivesOnlyInTheAppAndInEachAdaptersModule() {
+        DescribedPredicate<JavaClass> adapterModule = JavaClass.Predicates.simpleNameEndingWith("Module")
+                .and(JavaClass.Predicates.resideInAnyPackage(ADAPTERS.toArray(String[]::new)))
+                .as("an adapter's *Module");
         noClasses().that().resideOutsideOfPackage("dev.argus.app..")
-                .and().haveSimpleNameNotEndingWith("Module")
+                .and(DescribedPredicate.not(adapterModule))
                 .should().dependOnClassesThat().resideInAnyPackage("com.google.inject..")
                 .check(classes);
     }
@@ -82,6 +107,16 @@ class ArchitectureTest {
                 .check(classes);
         classes().that().resideInAPackage("dev.argus.grpc").and().areTopLevelClasses().and().arePublic()
                 .should().haveSimpleNameStartingWith("Grpc")
+                .check(classes);
+        // the package itself: dev.argus.tensorrt.onnx holds generated protobuf code (the ONNX subset)
+        classes().that().resideInAPackage("dev.argus.tensorrt").and().areTopLevelClasses().and().arePublic()
+                .should().haveSimpleNameStartingWith("TensorRt")
+                .check(classes);
+        classes().that().resideInAPackage("dev.argus.rest..").and().areTopLevelClasses().and().arePublic()
+                .should().haveSimpleNameStartingWith("Rest")
+                .check(classes);
+        classes().that().resideInAPackage("dev.argus.modelhub..").and().areTopLevelClasses().and().arePublic()
+                .should().haveSimpleNameStartingWith("Hub")
                 .check(classes);
     }
 }
