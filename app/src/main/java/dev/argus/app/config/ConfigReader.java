@@ -111,14 +111,6 @@ record ConfigReader(Settings s) {
         };
     }
 
-    String oneOf(Key k, String... valid) {
-        String v = string(k).toLowerCase(Locale.ROOT);
-        if (!java.util.List.of(valid).contains(v)) {
-            throw bad(k, "Valid values: " + String.join(", ", valid));
-        }
-        return v;
-    }
-
     <E extends Enum<E>> E choice(Key k, Class<E> type) {
         String v = string(k).toUpperCase(Locale.ROOT).replace('-', '_');
         try {
