@@ -12,10 +12,9 @@ for m in re.finditer(r'\n    [A-Z_0-9]+\("([^"]+)", "([^"]*)",\s*((?:"(?:[^"\\]|
     key, default, desc = m.groups()
     text = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', desc)).replace('\\"', '"')
     if key == "argus.backend":
-        backends = (root / "app/src/main/java/dev/argus/app/config/Backends.java").read_text()
-        consts = dict(re.findall(r'static final String (\w+) = "([^"]+)"', backends))
-        order = re.findall(r'List\.of\(([^)]*)\)', backends)[0].split(",")
-        text = "Inference backend. Valid: " + ", ".join(consts[n.strip()] for n in order) + "."
+        backends = (root / "app/src/main/java/dev/argus/app/config/Backend.java").read_text()
+        ids = re.findall(r'^    [A-Z_]+\("([^"]+)"\)[,;]', backends, re.M)  # the enum's constants, in order
+        text = "Inference backend. Valid: " + ", ".join(ids) + "."
     rows.append(f"| `{key}` | `{default}` | {text} |" if default else f"| `{key}` | | {text} |")
 table = "| key | default | meaning |\n| --- | --- | --- |\n" + "\n".join(rows)
 readme = (root / "README.md").read_text()

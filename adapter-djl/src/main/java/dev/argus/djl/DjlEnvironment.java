@@ -16,7 +16,7 @@ import java.util.Map;
  */
 final class DjlEnvironment {
     private static final System.Logger LOG = System.getLogger(DjlEnvironment.class.getName());
-    private static final Map<DjlConfig.Engine, Engine> ENGINES = new HashMap<>();
+    private static final Map<DjlModel.Engine, Engine> ENGINES = new HashMap<>();
     private static Path cacheDir;
     private static Path tensorflowNatives;
 
@@ -24,25 +24,26 @@ final class DjlEnvironment {
     }
 
     /**
-     * The started engine for {@code config}, starting it (and configuring the process) on first use. For TensorFlow
+     * The started engine {@code kind}, set up by {@code config}, starting it (and configuring the process) on first use. For TensorFlow
      * the {@code guard} is asked first, every time: on a CPU where TensorFlow's oneDNN answers wrong and the
      * environment does not turn it off, no TensorFlow model is opened, started engine or not.
      */
-    static synchronized Engine engine(DjlConfig config, java.util.function.Supplier<TensorflowCpuGuard> guardFor) {
-        TensorflowCpuGuard guard = config.engine() == DjlConfig.Engine.TENSORFLOW ? guardFor.get() : null;
+    static synchronized Engine engine(DjlModel.Engine kind, DjlConfig config,
+                                      java.util.function.Supplier<TensorflowCpuGuard> guardFor) {
+        TensorflowCpuGuard guard = kind == DjlModel.Engine.TENSORFLOW ? guardFor.get() : null;
         if (guard != null) {
             guard.check();
         }
         configureCaches(config.cacheDir());
-        Path libtorch = config.engine() == DjlConfig.Engine.PYTORCH ? config.nativesDir().map(DjlEnvironment::libtorch).orElse(null) : null;
-        Engine started = ENGINES.get(config.engine());
+        Path libtorch = kind == DjlModel.Engine.PYTORCH ? config.nativesDir().map(DjlEnvironment::libtorch).orElse(null) : null;
+        Engine started = ENGINES.get(kind);
         if (started != null) {
-            checkThreads(config);
+            checkThreads(kind, config);
             return started;
         }
         long t0 = System.nanoTime();
         String natives;
-        if (config.engine() == DjlConfig.Engine.PYTORCH) {
+        if (kind == DjlModel.Engine.PYTORCH) {
             setThreadProperties(config);
             if (libtorch != null) {
                 System.setProperty("PYTORCH_LIBRARY_PATH", libtorch.toString());
@@ -50,17 +51,17 @@ final class DjlEnvironment {
                 System.setProperty("PYTORCH_FLAVOR", config.device() == DjlConfig.Device.GPU ? "cu128" : "cpu");
             }
             checkNativeCache();
-            Engine e = start(config);
+            Engine e = start(kind, config);
             natives = "libtorch " + ai.djl.pytorch.jni.LibUtils.getLibtorchPath();
-            ENGINES.put(config.engine(), e);
+            ENGINES.put(kind, e);
         } else {
             Path dir = TensorflowNatives.locate(config.nativesDir());
             System.setProperty("TENSORFLOW_LIBRARY_PATH", dir.toString());
             tensorflowNatives = dir;
-            ENGINES.put(config.engine(), start(config));
+            ENGINES.put(kind, start(kind, config));
             natives = "TensorFlow natives " + dir + ", " + guard.oneDnnMode() + " on " + guard.cpu().summary();
         }
-        Engine e = ENGINES.get(config.engine());
+        Engine e = ENGINES.get(kind);
         LOG.log(System.Logger.Level.INFO, "DJL {0} engine {1} started in {2} ms: {3}, {4} GPU(s) visible, caches in {5}",
                 e.getEngineName(), e.getVersion(), (System.nanoTime() - t0) / 1_000_000, natives, e.getGpuCount(), cacheDir);
         return e;
@@ -100,12 +101,12 @@ final class DjlEnvironment {
         }
     }
 
-    private static Engine start(DjlConfig config) {
-        String name = config.engine().djlName();
+    private static Engine start(DjlModel.Engine kind, DjlConfig config) {
+        String name = kind.djlName();
         try {
             return Engine.getEngine(name);
         } catch (EngineException | IllegalArgumentException | UnsatisfiedLinkError | IllegalStateException e) {
-            String hint = config.engine() == DjlConfig.Engine.PYTORCH
+            String hint = kind == DjlModel.Engine.PYTORCH
                     ? (config.nativesDir().isPresent()
                         ? "argus.djl.natives-dir=" + config.nativesDir().get() + " must hold libtorch " + LIBTORCH_VERSION
                           + (config.device() == DjlConfig.Device.GPU ? " built for CUDA 12.8, and the machine an NVIDIA "
@@ -162,8 +163,8 @@ final class DjlEnvironment {
     }
 
     /** PyTorch's intra-op thread count can change after start; its inter-op count cannot. */
-    private static void checkThreads(DjlConfig config) {
-        if (config.engine() != DjlConfig.Engine.PYTORCH) {
+    private static void checkThreads(DjlModel.Engine kind, DjlConfig config) {
+        if (kind != DjlModel.Engine.PYTORCH) {
             return; // TensorFlow: per session (ConfigProto)
         }
         if (config.intraOpThreads() > 0 && ai.djl.pytorch.jni.JniUtils.getNumThreads() != config.intraOpThreads()) {

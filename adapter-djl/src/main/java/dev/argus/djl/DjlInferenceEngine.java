@@ -31,6 +31,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class DjlInferenceEngine implements InferenceEngine {
     private static final System.Logger LOG = System.getLogger(DjlInferenceEngine.class.getName());
 
+    private final DjlModel spec;
     private final DjlConfig config;
     private final Engine engine;
     private final Model model;
@@ -38,7 +39,8 @@ public final class DjlInferenceEngine implements InferenceEngine {
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
-    private DjlInferenceEngine(DjlConfig config, Engine engine, Model model, ModelSignature signature) {
+    private DjlInferenceEngine(DjlModel spec, DjlConfig config, Engine engine, Model model, ModelSignature signature) {
+        this.spec = spec;
         this.config = config;
         this.engine = engine;
         this.model = model;
@@ -46,69 +48,69 @@ public final class DjlInferenceEngine implements InferenceEngine {
     }
 
     /**
-     * Starts the engine (once per process) and loads the model. Fails with {@code MODEL_UNAVAILABLE} when the model
-     * is missing or not of the engine's format, the native libraries cannot be loaded, the named tensors do not
+     * Starts the engine (once per process) and loads {@code model} with {@code config}'s settings. Fails with
+     * {@code MODEL_UNAVAILABLE} when the model is missing or not of the engine's format, the native libraries cannot be loaded, the named tensors do not
      * exist, the layout does not fit the model, a GPU was asked for but cannot be used, or TensorFlow would answer
      * wrong on this CPU as the process environment sets it up ({@link TensorflowCpuGuard}).
      */
-    public static DjlInferenceEngine open(DjlConfig config) {
-        return open(config, TensorflowCpuGuard::forThisProcess);
+    public static DjlInferenceEngine open(DjlModel model, DjlConfig config) {
+        return open(model, config, TensorflowCpuGuard::forThisProcess);
     }
 
     /**
-     * {@link #open(DjlConfig)} deciding on TensorFlow's oneDNN workaround for the CPU and environment {@code guard}
+     * {@link #open(DjlModel, DjlConfig)} deciding on TensorFlow's oneDNN workaround for the CPU and environment {@code guard}
      * describes (asked for TensorFlow only).
      */
-    static DjlInferenceEngine open(DjlConfig config, java.util.function.Supplier<TensorflowCpuGuard> guard) {
-        checkModelPath(config);
-        Engine engine = DjlEnvironment.engine(config, guard);
-        Device device = device(config, engine);
+    static DjlInferenceEngine open(DjlModel spec, DjlConfig config, java.util.function.Supplier<TensorflowCpuGuard> guard) {
+        checkModelPath(spec);
+        Engine engine = DjlEnvironment.engine(spec.engine(), config, guard);
+        Device device = device(spec.engine(), config, engine);
         long t0 = System.nanoTime();
-        Model model = Model.newInstance(config.model().getFileName().toString(), device, engine.getEngineName());
+        Model model = Model.newInstance(spec.path().getFileName().toString(), device, engine.getEngineName());
         try {
-            model.load(config.model(), null, ModelOptions.of(config));
-            ModelSignature signature = ModelSignature.probe(config, model);
+            model.load(spec.path(), null, ModelOptions.of(spec.engine(), config));
+            ModelSignature signature = ModelSignature.probe(spec, model);
             LOG.log(System.Logger.Level.INFO, "DJL {0} {1} loaded {2} in {3} ms: {4}, {5}", engine.getEngineName(),
-                    engine.getVersion(), config.model(), (System.nanoTime() - t0) / 1_000_000, signature, describe(config));
-            return new DjlInferenceEngine(config, engine, model, signature);
+                    engine.getVersion(), spec.path(), (System.nanoTime() - t0) / 1_000_000, signature, describe(spec, config));
+            return new DjlInferenceEngine(spec, config, engine, model, signature);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
             if (e instanceof ArgusException ae) {
                 throw ae;
             }
-            throw ArgusException.modelUnavailable("Cannot load " + config.model() + " with DJL " + engine.getEngineName()
-                    + " " + engine.getVersion() + ": " + DjlEnvironment.rootMessage(e) + ". " + formatHint(config), e);
+            throw ArgusException.modelUnavailable("Cannot load " + spec.path() + " with DJL " + engine.getEngineName()
+                    + " " + engine.getVersion() + ": " + DjlEnvironment.rootMessage(e) + ". " + formatHint(spec.engine()), e);
         }
     }
 
-    private static void checkModelPath(DjlConfig config) {
-        if (config.engine() == DjlConfig.Engine.PYTORCH) {
-            if (!Files.isRegularFile(config.model())) {
-                throw ArgusException.modelUnavailable("TorchScript model file " + config.model() + " does not exist"
-                        + (Files.isDirectory(config.model()) ? " (it is a directory: a SavedModel? use djl-tensorflow)" : "")
+    private static void checkModelPath(DjlModel spec) {
+        if (spec.engine() == DjlModel.Engine.PYTORCH) {
+            if (!Files.isRegularFile(spec.path())) {
+                throw ArgusException.modelUnavailable("TorchScript model file " + spec.path() + " does not exist"
+                        + (Files.isDirectory(spec.path()) ? " (it is a directory: a SavedModel? use djl-tensorflow)" : "")
                         + ".", null);
             }
-        } else if (!Files.isRegularFile(config.model().resolve("saved_model.pb"))) {
-            throw ArgusException.modelUnavailable("TensorFlow SavedModel directory " + config.model() + " does not exist "
-                    + "or holds no saved_model.pb" + (Files.isRegularFile(config.model()) ? " (it is a file; a SavedModel is a "
+        } else if (!Files.isRegularFile(spec.path().resolve("saved_model.pb"))) {
+            throw ArgusException.modelUnavailable("TensorFlow SavedModel directory " + spec.path() + " does not exist "
+                    + "or holds no saved_model.pb" + (Files.isRegularFile(spec.path()) ? " (it is a file; a SavedModel is a "
                     + "directory)" : "") + ".", null);
         }
     }
 
-    private static String formatHint(DjlConfig config) {
-        return config.engine() == DjlConfig.Engine.PYTORCH
+    private static String formatHint(DjlModel.Engine kind) {
+        return kind == DjlModel.Engine.PYTORCH
                 ? "djl-pytorch needs a TorchScript file (torch.jit.trace or torch.jit.script, then torch.jit.save)."
                 : "djl-tensorflow needs a TF2 SavedModel directory with a 'serving_default' signature.";
     }
 
-    private static Device device(DjlConfig config, Engine engine) {
+    private static Device device(DjlModel.Engine kind, DjlConfig config, Engine engine) {
         if (config.device() == DjlConfig.Device.CPU) {
             return Device.cpu();
         }
         boolean cuda = engine.hasCapability(StandardCapabilities.CUDA);
         int gpus = cuda ? engine.getGpuCount() : 0;
         if (gpus <= config.gpuId()) {
-            String build = config.engine() == DjlConfig.Engine.PYTORCH
+            String build = kind == DjlModel.Engine.PYTORCH
                     ? (cuda ? "Check the GPU index and the NVIDIA driver"
                             : "This libtorch is the CPU build: set argus.djl.natives-dir to libtorch " + DjlEnvironment.LIBTORCH_VERSION
                               + " for CUDA 12.8 (see adapter-djl/README.md, -Pgpu leaves the CPU one out) and run on a machine "
@@ -172,12 +174,12 @@ public final class DjlInferenceEngine implements InferenceEngine {
     @Override
     public String describe() {
         return "djl " + Engine.getDjlVersion() + " " + engine.getEngineName().toLowerCase(java.util.Locale.ROOT) + " "
-                + engine.getVersion() + " " + describe(config);
+                + engine.getVersion() + " " + describe(spec, config);
     }
 
-    private static String describe(DjlConfig c) {
+    private static String describe(DjlModel spec, DjlConfig c) {
         return c.device() + (c.device() == DjlConfig.Device.GPU ? ":" + c.gpuId() : "")
-                + ", layout " + c.layout()
+                + ", layout " + spec.layout()
                 + ", intra-op threads " + (c.intraOpThreads() == 0 ? "default" : c.intraOpThreads())
                 + ", inter-op " + c.interOpThreads();
     }

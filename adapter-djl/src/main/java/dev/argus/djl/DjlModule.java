@@ -5,17 +5,20 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.argus.ports.out.InferenceEngine;
 
-/** Installs a DJL engine (PyTorch or TensorFlow, as configured) as the {@link InferenceEngine}. */
+/** Installs a DJL engine (PyTorch or TensorFlow, as the model says) as the {@link InferenceEngine}. */
 public final class DjlModule extends AbstractModule {
+    private final DjlModel model;
     private final DjlConfig config;
 
-    public DjlModule(DjlConfig config) {
+    /** @see DjlInferenceEngine#open(DjlModel, DjlConfig) */
+    public DjlModule(DjlModel model, DjlConfig config) {
+        this.model = model;
         this.config = config;
     }
 
     @Provides
     @Singleton
     InferenceEngine engine() {
-        return DjlInferenceEngine.open(config);
+        return DjlInferenceEngine.open(model, config);
     }
 }

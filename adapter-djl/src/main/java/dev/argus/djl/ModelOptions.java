@@ -10,9 +10,9 @@ final class ModelOptions {
     private ModelOptions() {
     }
 
-    static Map<String, Object> of(DjlConfig config) {
+    static Map<String, Object> of(DjlModel.Engine engine, DjlConfig config) {
         Map<String, Object> options = new HashMap<>();
-        if (config.engine() == DjlConfig.Engine.PYTORCH) {
+        if (engine == DjlModel.Engine.PYTORCH) {
             options.put("mapLocation", "true"); // load the weights straight onto the model's device
         } else {
             options.put("Tags", "serve");

@@ -33,15 +33,15 @@ final class ModelSignature {
     }
 
     /** Reads the model's description, reconciles it with the configuration and runs one zero image through it. */
-    static ModelSignature probe(DjlConfig config, Model model) {
-        long[] item = DjlInferenceEngine.expectedItemShape(config.layout(), config.inputSize());
-        String in = config.inputName();
+    static ModelSignature probe(DjlModel spec, Model model) {
+        long[] item = DjlInferenceEngine.expectedItemShape(spec.layout(), spec.inputSize());
+        String in = spec.inputName();
         long[] shape = concat(-1, item);
         PairList<String, Shape> inputs = describe(model);
         if (inputs != null && !inputs.isEmpty()) {
-            in = pick("input", config.inputName(), inputs.keys());
+            in = pick("input", spec.inputName(), inputs.keys());
             long[] declared = inputs.get(in).getShape();
-            shape = reconcile(config, in, declared, shape);
+            shape = reconcile(spec, in, declared, shape);
         }
         long[] dry = shape.clone();
         for (int i = 0; i < dry.length; i++) {
@@ -53,13 +53,13 @@ final class ModelSignature {
             try {
                 out = DjlInferenceEngine.forward(model, in, manager, new FloatTensor(dry, zeros));
             } catch (RuntimeException e) {
-                throw ArgusException.modelUnavailable("The model " + config.model() + " fails on a zero input of shape "
-                        + Arrays.toString(dry) + " (" + config.layout() + ", " + config.inputSize() + "x" + config.inputSize()
+                throw ArgusException.modelUnavailable("The model " + spec.path() + " fails on a zero input of shape "
+                        + Arrays.toString(dry) + " (" + spec.layout() + ", " + spec.inputSize() + "x" + spec.inputSize()
                         + "): " + DjlEnvironment.rootMessage(e) + ". Check argus.model.layout and argus.model.input-size "
                         + "against the model.", e);
             }
             out.attach(manager);
-            int index = pickOutput(config, out);
+            int index = pickOutput(spec, out);
             long[] logits = out.get(index).getShape().getShape();
             if (logits.length != 2 || logits[0] != dry[0]) {
                 throw ArgusException.modelUnavailable("The model's output " + index + " has shape " + Arrays.toString(logits)
@@ -79,7 +79,7 @@ final class ModelSignature {
         }
     }
 
-    private static long[] reconcile(DjlConfig config, String name, long[] declared, long[] wanted) {
+    private static long[] reconcile(DjlModel spec, String name, long[] declared, long[] wanted) {
         boolean fits = declared.length == wanted.length;
         for (int i = 1; fits && i < declared.length; i++) {
             fits = declared[i] < 0 || declared[i] == wanted[i];
@@ -87,29 +87,29 @@ final class ModelSignature {
         if (!fits) {
             String hint = "";
             long[] other = concat(-1, DjlInferenceEngine.expectedItemShape(
-                    config.layout() == TensorLayout.NCHW ? TensorLayout.NHWC : TensorLayout.NCHW, config.inputSize()));
+                    spec.layout() == TensorLayout.NCHW ? TensorLayout.NHWC : TensorLayout.NCHW, spec.inputSize()));
             if (declared.length == 4 && Arrays.equals(Arrays.copyOfRange(declared, 1, 4), Arrays.copyOfRange(other, 1, 4))) {
-                hint = " The model takes " + (config.layout() == TensorLayout.NCHW ? "NHWC" : "NCHW")
+                hint = " The model takes " + (spec.layout() == TensorLayout.NCHW ? "NHWC" : "NCHW")
                         + ": set argus.model.layout accordingly.";
             }
             throw ArgusException.modelUnavailable("The model's input '" + name + "' has shape " + Arrays.toString(declared)
-                    + ", the configuration describes " + Arrays.toString(wanted) + " (" + config.layout() + ", "
-                    + config.inputSize() + "x" + config.inputSize() + ")." + hint, null);
+                    + ", the configuration describes " + Arrays.toString(wanted) + " (" + spec.layout() + ", "
+                    + spec.inputSize() + "x" + spec.inputSize() + ")." + hint, null);
         }
         long[] merged = wanted.clone();
         merged[0] = declared.length > 0 ? declared[0] : -1;
         return merged;
     }
 
-    private static int pickOutput(DjlConfig config, NDList out) {
+    private static int pickOutput(DjlModel spec, NDList out) {
         if (out.isEmpty()) {
-            throw ArgusException.modelUnavailable("The model " + config.model() + " returns no tensors.", null);
+            throw ArgusException.modelUnavailable("The model " + spec.path() + " returns no tensors.", null);
         }
         List<String> names = new ArrayList<>();
         for (NDArray a : out) {
             names.add(a.getName() == null ? "" : a.getName());
         }
-        String wanted = config.outputName();
+        String wanted = spec.outputName();
         if (wanted.isEmpty()) {
             return 0;
         }

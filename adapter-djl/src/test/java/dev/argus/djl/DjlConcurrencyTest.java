@@ -17,19 +17,19 @@ class DjlConcurrencyTest {
 
     @Test
     void pytorchServesConcurrentCallers() throws Exception {
-        hammer(DjlTestSupport.pytorch(TestModels.probeTorchScript()));
+        hammer(DjlTestSupport.pytorch(TestModels.probeTorchScript()), DjlTestSupport.pytorchConfig());
     }
 
     @Test
     void tensorflowServesConcurrentCallers() throws Exception {
-        hammer(DjlTestSupport.tensorflow(SavedModels.probe().orElseThrow()));
+        hammer(DjlTestSupport.tensorflow(SavedModels.probe().orElseThrow()), DjlTestSupport.tensorflowConfig());
     }
 
-    private static void hammer(DjlConfig config) throws Exception {
+    private static void hammer(DjlModel model, DjlConfig config) throws Exception {
         int[] colours = {0xff0000, 0x00ff00, 0x0000ff, 0xffffff};
         int[] classes = {555, 948, 608, 818};
         ExecutorService pool = Executors.newFixedThreadPool(4);
-        try (DjlInferenceEngine engine = DjlInferenceEngine.open(config)) {
+        try (DjlInferenceEngine engine = DjlInferenceEngine.open(model, config)) {
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 int k = t;

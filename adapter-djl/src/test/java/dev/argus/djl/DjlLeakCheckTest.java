@@ -23,7 +23,7 @@ class DjlLeakCheckTest {
 
     @Test
     void pytorchMemoryStaysFlatOver10000Inferences() {
-        run("djl-pytorch", DjlTestSupport.pytorch(TestModels.probeTorchScript()));
+        run("djl-pytorch", DjlTestSupport.pytorch(TestModels.probeTorchScript()), DjlTestSupport.pytorchConfig());
     }
 
     @Test
@@ -33,14 +33,14 @@ class DjlLeakCheckTest {
             System.out.println("SKIPPED tensorflow leak check: no probe SavedModel");
             return;
         }
-        run("djl-tensorflow", DjlTestSupport.tensorflow(probe.get()));
+        run("djl-tensorflow", DjlTestSupport.tensorflow(probe.get()), DjlTestSupport.tensorflowConfig());
     }
 
-    private static void run(String name, DjlConfig config) {
+    private static void run(String name, DjlModel model, DjlConfig config) {
         float[] red = Tensors.solidNchw(0xff0000, 224);
         FloatTensor in = new FloatTensor(new long[] {1, 3, 224, 224}, red);
         List<String> lines = new ArrayList<>();
-        try (DjlInferenceEngine engine = DjlInferenceEngine.open(config)) {
+        try (DjlInferenceEngine engine = DjlInferenceEngine.open(model, config)) {
             long t0 = System.nanoTime();
             lines.add(sample(name, 0, t0));
             for (int i = 1; i <= CALLS; i++) {

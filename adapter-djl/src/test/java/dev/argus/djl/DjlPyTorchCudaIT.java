@@ -38,8 +38,8 @@ class DjlPyTorchCudaIT {
     void cudaReproducesPyTorchLogitsWithinFp32Tolerance() {
         float[] input = Tensors.readF32(TestModels.require("resnet50-reference-input.bin"));
         float[] expected = Tensors.readF32(TestModels.require("resnet50-reference-logits.bin"));
-        DjlConfig cfg = DjlTestSupport.pytorch(TestModels.resnet50TorchScript()).withDevice(DjlConfig.Device.GPU, 0);
-        try (DjlInferenceEngine engine = DjlInferenceEngine.open(cfg)) {
+        DjlConfig cfg = DjlTestSupport.pytorchConfig().withDevice(DjlConfig.Device.GPU, 0);
+        try (DjlInferenceEngine engine = DjlInferenceEngine.open(DjlTestSupport.pytorch(TestModels.resnet50TorchScript()), cfg)) {
             FloatTensor out = engine.infer(new FloatTensor(new long[] {2, 3, 224, 224}, input));
             assertThat(engine.describe()).contains("GPU:0");
             assertThat(Tensors.maxAbsDiff(out.data(), expected)).isLessThan(1e-3);

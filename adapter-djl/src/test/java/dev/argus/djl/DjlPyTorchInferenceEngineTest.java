@@ -28,12 +28,12 @@ class DjlPyTorchInferenceEngineTest extends InferenceEngineContractTest {
 
     @Override
     protected InferenceEngine open(Path model) {
-        return DjlInferenceEngine.open(DjlTestSupport.pytorch(model));
+        return DjlInferenceEngine.open(DjlTestSupport.pytorch(model), DjlTestSupport.pytorchConfig());
     }
 
     @Test
     void describesEngineVersionAndThreads() {
-        try (DjlInferenceEngine e = DjlInferenceEngine.open(DjlTestSupport.pytorch(TestModels.probeTorchScript()))) {
+        try (DjlInferenceEngine e = DjlInferenceEngine.open(DjlTestSupport.pytorch(TestModels.probeTorchScript()), DjlTestSupport.pytorchConfig())) {
             assertThat(e.describe()).contains("pytorch 2.7.1").contains("CPU").contains("intra-op threads 2");
             assertThat(e.inputShape()).containsExactly(-1, 3, 224, 224);
         }
@@ -41,7 +41,7 @@ class DjlPyTorchInferenceEngineTest extends InferenceEngineContractTest {
 
     @Test
     void keepsItsNativeCachesUnderTheConfiguredDirectory() {
-        try (DjlInferenceEngine e = DjlInferenceEngine.open(DjlTestSupport.pytorch(TestModels.probeTorchScript()))) {
+        try (DjlInferenceEngine e = DjlInferenceEngine.open(DjlTestSupport.pytorch(TestModels.probeTorchScript()), DjlTestSupport.pytorchConfig())) {
             assertThat(ai.djl.pytorch.jni.LibUtils.getLibtorchPath()).startsWith(DjlTestSupport.cacheDir().toAbsolutePath().toString());
             assertThat(ai.djl.util.Utils.getCacheDir().toAbsolutePath()).isEqualTo(DjlTestSupport.cacheDir().toAbsolutePath());
         }
@@ -49,8 +49,8 @@ class DjlPyTorchInferenceEngineTest extends InferenceEngineContractTest {
 
     @Test
     void takesTheOnlyOutputForTheConfiguredNameSinceTorchScriptHasNoNames() {
-        DjlConfig cfg = DjlTestSupport.pytorch(TestModels.probeTorchScript()).withNames("pixel_values", "logits");
-        try (DjlInferenceEngine e = DjlInferenceEngine.open(cfg)) {
+        DjlModel m = DjlTestSupport.pytorch(TestModels.probeTorchScript()).withNames("pixel_values", "logits");
+        try (DjlInferenceEngine e = DjlInferenceEngine.open(m, DjlTestSupport.pytorchConfig())) {
             assertThat(e.infer(new dev.argus.ports.model.FloatTensor(new long[] {1, 3, 224, 224}, new float[3 * 224 * 224]))
                     .shape()).containsExactly(1, 1000);
         }
@@ -58,8 +58,8 @@ class DjlPyTorchInferenceEngineTest extends InferenceEngineContractTest {
 
     @Test
     void failsAtStartWhenTheLayoutDoesNotFitTheModel() {
-        DjlConfig cfg = DjlTestSupport.pytorch(TestModels.probeTorchScript()).withLayout(TensorLayout.NCHW, 100);
-        assertThatThrownBy(() -> DjlInferenceEngine.open(cfg))
+        DjlModel m = DjlTestSupport.pytorch(TestModels.probeTorchScript()).withLayout(TensorLayout.NCHW, 100);
+        assertThatThrownBy(() -> DjlInferenceEngine.open(m, DjlTestSupport.pytorchConfig()))
                 .isInstanceOf(ArgusException.class)
                 .hasMessageContaining("layout")
                 .satisfies(e -> assertThat(((ArgusException) e).code()).isEqualTo(ErrorCode.MODEL_UNAVAILABLE));
@@ -67,7 +67,7 @@ class DjlPyTorchInferenceEngineTest extends InferenceEngineContractTest {
 
     @Test
     void failsClearlyForAMissingModelFile(@TempDir Path dir) {
-        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.pytorch(dir.resolve("nope.pt"))))
+        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.pytorch(dir.resolve("nope.pt")), DjlTestSupport.pytorchConfig()))
                 .isInstanceOf(ArgusException.class)
                 .hasMessageContaining("nope.pt")
                 .hasMessageContaining("does not exist");
@@ -76,7 +76,7 @@ class DjlPyTorchInferenceEngineTest extends InferenceEngineContractTest {
     @Test
     void failsClearlyForAFileThatIsNotTorchScript(@TempDir Path dir) throws Exception {
         Path bogus = Files.writeString(dir.resolve("model.pt"), "not a model");
-        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.pytorch(bogus)))
+        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.pytorch(bogus), DjlTestSupport.pytorchConfig()))
                 .isInstanceOf(ArgusException.class)
                 .hasMessageContaining("Cannot load")
                 .hasMessageContaining("TorchScript")
@@ -85,7 +85,7 @@ class DjlPyTorchInferenceEngineTest extends InferenceEngineContractTest {
 
     @Test
     void failsClearlyForAnOnnxFileGivenToPyTorch() {
-        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.pytorch(TestModels.probeOnnx())))
+        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.pytorch(TestModels.probeOnnx()), DjlTestSupport.pytorchConfig()))
                 .isInstanceOf(ArgusException.class)
                 .hasMessageContaining("probe.onnx")
                 .hasMessageContaining("TorchScript");
@@ -93,8 +93,8 @@ class DjlPyTorchInferenceEngineTest extends InferenceEngineContractTest {
 
     @Test
     void refusesANativesDirWithoutLibtorch(@TempDir Path dir) {
-        DjlConfig cfg = DjlTestSupport.pytorch(TestModels.probeTorchScript()).withNativesDir(dir);
-        assertThatThrownBy(() -> DjlInferenceEngine.open(cfg))
+        DjlConfig cfg = DjlTestSupport.pytorchConfig().withNativesDir(dir);
+        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.pytorch(TestModels.probeTorchScript()), cfg))
                 .isInstanceOf(ArgusException.class)
                 .hasMessageContaining("argus.djl.natives-dir=" + dir)
                 .hasMessageContaining("libtorch.so")
@@ -105,8 +105,8 @@ class DjlPyTorchInferenceEngineTest extends InferenceEngineContractTest {
     void refusesAGpuClearlyWhereThereIsNone() {
         org.junit.jupiter.api.Assumptions.assumeTrue(ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount() == 0,
                 "a GPU is visible: DjlPyTorchCudaIT covers it");
-        DjlConfig cfg = DjlTestSupport.pytorch(TestModels.probeTorchScript()).withDevice(DjlConfig.Device.GPU, 0);
-        assertThatThrownBy(() -> DjlInferenceEngine.open(cfg))
+        DjlConfig cfg = DjlTestSupport.pytorchConfig().withDevice(DjlConfig.Device.GPU, 0);
+        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.pytorch(TestModels.probeTorchScript()), cfg))
                 .isInstanceOf(ArgusException.class)
                 .hasMessageContaining("sees 0 GPU(s)")
                 .hasMessageContaining("argus.djl.natives-dir")

@@ -32,20 +32,20 @@ class DjlTensorFlowInferenceEngineTest extends InferenceEngineContractTest {
 
     @Override
     protected InferenceEngine open(Path model) {
-        return DjlInferenceEngine.open(DjlTestSupport.tensorflow(model));
+        return DjlInferenceEngine.open(DjlTestSupport.tensorflow(model), DjlTestSupport.tensorflowConfig());
     }
 
     @Test
     void refusesToOpenAModelOnZen5UnlessTheEnvironmentTurnsOneDnnOff() {
         // The CPU and environment are injected, so this fails wherever it runs if the guard is taken out of open().
         TensorflowCpuGuard oneDnnOn = new TensorflowCpuGuard(CpuSamples.zen5(), Map.of());
-        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.tensorflow(probeModel()), () -> oneDnnOn))
+        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.tensorflow(probeModel()), DjlTestSupport.tensorflowConfig(), () -> oneDnnOn))
                 .isInstanceOf(ArgusException.class)
                 .satisfies(e -> assertThat(((ArgusException) e).code()).isEqualTo(ErrorCode.MODEL_UNAVAILABLE))
                 .hasMessageContaining("djl-tensorflow refuses to start")
                 .hasMessageContaining("TF_ENABLE_ONEDNN_OPTS=0");
         TensorflowCpuGuard oneDnnOff = new TensorflowCpuGuard(CpuSamples.zen5(), Map.of("TF_ENABLE_ONEDNN_OPTS", "0"));
-        try (DjlInferenceEngine e = DjlInferenceEngine.open(DjlTestSupport.tensorflow(probeModel()), () -> oneDnnOff)) {
+        try (DjlInferenceEngine e = DjlInferenceEngine.open(DjlTestSupport.tensorflow(probeModel()), DjlTestSupport.tensorflowConfig(), () -> oneDnnOff)) {
             FloatTensor out = e.infer(new FloatTensor(new long[] {1, 3, 224, 224}, Tensors.solidNchw(0x0000ff, 224)));
             assertThat(Tensors.argmax(out.data(), 0, 1000)).isEqualTo(608); // the probe's "blue"
         }
@@ -60,7 +60,7 @@ class DjlTensorFlowInferenceEngineTest extends InferenceEngineContractTest {
 
     @Test
     void readsNamesShapeAndDynamicBatchFromTheSignature() {
-        try (DjlInferenceEngine e = DjlInferenceEngine.open(DjlTestSupport.tensorflow(probeModel()))) {
+        try (DjlInferenceEngine e = DjlInferenceEngine.open(DjlTestSupport.tensorflow(probeModel()), DjlTestSupport.tensorflowConfig())) {
             assertThat(e.inputShape()).containsExactly(-1, 3, 224, 224);
             assertThat(e.describe()).contains("tensorflow 2.16.1").contains("CPU");
         }
@@ -68,8 +68,8 @@ class DjlTensorFlowInferenceEngineTest extends InferenceEngineContractTest {
 
     @Test
     void runsAnNhwcModelWhenTheLayoutSaysSo() {
-        DjlConfig cfg = DjlTestSupport.tensorflow(SavedModels.probeNhwc()).withLayout(TensorLayout.NHWC, 224);
-        try (DjlInferenceEngine e = DjlInferenceEngine.open(cfg)) {
+        DjlModel m = DjlTestSupport.tensorflow(SavedModels.probeNhwc()).withLayout(TensorLayout.NHWC, 224);
+        try (DjlInferenceEngine e = DjlInferenceEngine.open(m, DjlTestSupport.tensorflowConfig())) {
             assertThat(e.inputShape()).containsExactly(-1, 224, 224, 3);
             float[] nchw = Tensors.solidNchw(0x0000ff, 224);
             float[] nhwc = new float[nchw.length];
@@ -85,7 +85,7 @@ class DjlTensorFlowInferenceEngineTest extends InferenceEngineContractTest {
 
     @Test
     void saysAtStartThatAnNhwcModelNeedsLayoutNhwc() {
-        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.tensorflow(SavedModels.probeNhwc())))
+        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.tensorflow(SavedModels.probeNhwc()), DjlTestSupport.tensorflowConfig()))
                 .isInstanceOf(ArgusException.class)
                 .hasMessageContaining("[-1, 224, 224, 3]")
                 .hasMessageContaining("argus.model.layout");
@@ -93,19 +93,19 @@ class DjlTensorFlowInferenceEngineTest extends InferenceEngineContractTest {
 
     @Test
     void namesTheTensorsTheModelHasWhenConfiguredNamesAreWrong() {
-        DjlConfig cfg = DjlTestSupport.tensorflow(probeModel()).withNames("input_1", "");
-        assertThatThrownBy(() -> DjlInferenceEngine.open(cfg))
+        DjlModel m = DjlTestSupport.tensorflow(probeModel()).withNames("input_1", "");
+        assertThatThrownBy(() -> DjlInferenceEngine.open(m, DjlTestSupport.tensorflowConfig()))
                 .isInstanceOf(ArgusException.class)
                 .hasMessageContaining("'input_1'")
                 .hasMessageContaining("pixel_values")
                 .satisfies(e -> assertThat(((ArgusException) e).code()).isEqualTo(ErrorCode.MODEL_UNAVAILABLE));
-        DjlConfig out = DjlTestSupport.tensorflow(probeModel()).withNames("pixel_values", "probabilities");
-        assertThatThrownBy(() -> DjlInferenceEngine.open(out)).hasMessageContaining("'probabilities'").hasMessageContaining("logits");
+        DjlModel out = DjlTestSupport.tensorflow(probeModel()).withNames("pixel_values", "probabilities");
+        assertThatThrownBy(() -> DjlInferenceEngine.open(out, DjlTestSupport.tensorflowConfig())).hasMessageContaining("'probabilities'").hasMessageContaining("logits");
     }
 
     @Test
     void failsClearlyForAMissingSavedModel(@TempDir Path dir) {
-        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.tensorflow(dir.resolve("nope"))))
+        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.tensorflow(dir.resolve("nope")), DjlTestSupport.tensorflowConfig()))
                 .isInstanceOf(ArgusException.class)
                 .hasMessageContaining("nope")
                 .hasMessageContaining("saved_model.pb");
@@ -114,7 +114,7 @@ class DjlTensorFlowInferenceEngineTest extends InferenceEngineContractTest {
     @Test
     void failsClearlyForADirectoryThatIsNotASavedModel(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("saved_model.pb"), "not a model");
-        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.tensorflow(dir)))
+        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.tensorflow(dir), DjlTestSupport.tensorflowConfig()))
                 .isInstanceOf(ArgusException.class)
                 .hasMessageContaining("Cannot load")
                 .hasMessageContaining("SavedModel");
@@ -122,7 +122,7 @@ class DjlTensorFlowInferenceEngineTest extends InferenceEngineContractTest {
 
     @Test
     void failsClearlyForATorchScriptFileGivenToTensorFlow() {
-        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.tensorflow(TestModels.probeTorchScript())))
+        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.tensorflow(TestModels.probeTorchScript()), DjlTestSupport.tensorflowConfig()))
                 .isInstanceOf(ArgusException.class)
                 .hasMessageContaining("probe.pt")
                 .hasMessageContaining("is a file");
@@ -130,8 +130,8 @@ class DjlTensorFlowInferenceEngineTest extends InferenceEngineContractTest {
 
     @Test
     void refusesAGpuClearly() {
-        DjlConfig cfg = DjlTestSupport.tensorflow(probeModel()).withDevice(DjlConfig.Device.GPU, 0);
-        assertThatThrownBy(() -> DjlInferenceEngine.open(cfg))
+        DjlConfig cfg = DjlTestSupport.tensorflowConfig().withDevice(DjlConfig.Device.GPU, 0);
+        assertThatThrownBy(() -> DjlInferenceEngine.open(DjlTestSupport.tensorflow(probeModel()), cfg))
                 .isInstanceOf(ArgusException.class)
                 .hasMessageContaining("CPU-only")
                 .hasMessageContaining("argus.djl.device=cpu");

@@ -20,12 +20,24 @@ final class DjlTestSupport {
         return dir == null || dir.isBlank() ? Optional.empty() : Optional.of(Paths.get(dir));
     }
 
-    static DjlConfig pytorch(Path model) {
-        DjlConfig c = DjlConfig.defaults(DjlConfig.Engine.PYTORCH, model, cacheDir()).withThreads(2, 1);
+    /** A TorchScript file, NCHW 224x224, names from the model. */
+    static DjlModel pytorch(Path model) {
+        return DjlModel.of(DjlModel.Engine.PYTORCH, model);
+    }
+
+    /** Two intra-op threads, one inter-op, caches under target/, the libtorch of {@link #libtorch()} if given. */
+    static DjlConfig pytorchConfig() {
+        DjlConfig c = DjlConfig.defaults(cacheDir()).withThreads(2, 1);
         return libtorch().map(c::withNativesDir).orElse(c);
     }
 
-    static DjlConfig tensorflow(Path model) {
-        return DjlConfig.defaults(DjlConfig.Engine.TENSORFLOW, model, cacheDir()).withThreads(2, 1);
+    /** A SavedModel directory, NCHW 224x224, names from its signature. */
+    static DjlModel tensorflow(Path model) {
+        return DjlModel.of(DjlModel.Engine.TENSORFLOW, model);
+    }
+
+    /** Two intra-op threads, one inter-op, caches under target/, the TensorFlow natives found automatically. */
+    static DjlConfig tensorflowConfig() {
+        return DjlConfig.defaults(cacheDir()).withThreads(2, 1);
     }
 }

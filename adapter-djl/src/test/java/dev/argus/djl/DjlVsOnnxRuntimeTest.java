@@ -44,9 +44,9 @@ class DjlVsOnnxRuntimeTest {
     @BeforeAll
     void open() {
         onnx = new OnnxRuntimeReference(TestModels.resnet50Onnx(), 2);
-        engines.put("djl-pytorch", DjlInferenceEngine.open(DjlTestSupport.pytorch(TestModels.resnet50TorchScript())));
+        engines.put("djl-pytorch", DjlInferenceEngine.open(DjlTestSupport.pytorch(TestModels.resnet50TorchScript()), DjlTestSupport.pytorchConfig()));
         SavedModels.resnet50().ifPresent(dir -> engines.put("djl-tensorflow",
-                DjlInferenceEngine.open(DjlTestSupport.tensorflow(dir))));
+                DjlInferenceEngine.open(DjlTestSupport.tensorflow(dir), DjlTestSupport.tensorflowConfig())));
         loadInputs();
     }
 

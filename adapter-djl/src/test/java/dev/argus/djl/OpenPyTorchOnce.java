@@ -9,8 +9,8 @@ public final class OpenPyTorchOnce {
     }
 
     public static void main(String[] args) {
-        DjlConfig config = DjlConfig.defaults(DjlConfig.Engine.PYTORCH, Path.of(args[1]), Path.of(args[0])).withThreads(1, 1);
-        try (DjlInferenceEngine e = DjlInferenceEngine.open(config)) {
+        DjlConfig config = DjlConfig.defaults(Path.of(args[0])).withThreads(1, 1);
+        try (DjlInferenceEngine e = DjlInferenceEngine.open(DjlModel.of(DjlModel.Engine.PYTORCH, Path.of(args[1])), config)) {
             FloatTensor out = e.infer(new FloatTensor(new long[] {1, 3, 224, 224}, new float[3 * 224 * 224]));
             System.out.println("OK " + java.util.Arrays.toString(out.shape()));
         } catch (RuntimeException | Error e) {

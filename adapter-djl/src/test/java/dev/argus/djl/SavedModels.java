@@ -101,7 +101,7 @@ final class SavedModels {
         Path weightsDir = weights(models, spec);
         Path target = models.resolve(spec.name());
         // the natives must be loaded before TF Java's classes are used; no model is opened, nothing is inferred
-        DjlEnvironment.engine(DjlTestSupport.tensorflow(target), TensorflowCpuGuard::forThisProcess);
+        DjlEnvironment.engine(DjlModel.Engine.TENSORFLOW, DjlTestSupport.tensorflowConfig(), TensorflowCpuGuard::forThisProcess);
         Path tmp = Files.createTempDirectory(models, spec.name() + ".tmp");
         try {
             Path export = tmp.resolve("model");

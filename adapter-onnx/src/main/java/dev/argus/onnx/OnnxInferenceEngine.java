@@ -14,6 +14,7 @@ import dev.argus.ports.model.FloatTensor;
 import dev.argus.ports.out.InferenceEngine;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -48,13 +49,20 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         this.inputShape = inputShape;
     }
 
+    /** Loads {@code model}, its only input and first output; as {@link #open(Path, String, String, OnnxConfig)}. */
+    public static OnnxInferenceEngine open(Path model, OnnxConfig config) {
+        return open(model, "", "", config);
+    }
+
     /**
-     * Loads the model. Fails with {@code MODEL_UNAVAILABLE} when the file is missing or not an ONNX model, the named
-     * tensors do not exist, or CUDA was asked for but cannot be used.
+     * Loads {@code model} (an {@code .onnx} file) with {@code config}'s settings. {@code inputName} and
+     * {@code outputName} name the tensors to use; empty = the model's only input and first output. Fails with
+     * {@code MODEL_UNAVAILABLE} when the file is missing or not an ONNX model, the named tensors do not exist, or CUDA
+     * was asked for but cannot be used.
      */
-    public static OnnxInferenceEngine open(OnnxConfig config) {
-        if (!Files.isRegularFile(config.model())) {
-            throw ArgusException.modelUnavailable("ONNX model file " + config.model() + " does not exist.", null);
+    public static OnnxInferenceEngine open(Path model, String inputName, String outputName, OnnxConfig config) {
+        if (!Files.isRegularFile(model)) {
+            throw ArgusException.modelUnavailable("ONNX model file " + model + " does not exist.", null);
         }
         OrtEnvironment env = OnnxRuntimeEnvironment.get();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
@@ -62,12 +70,12 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         try {
             configure(options, config);
             long t0 = System.nanoTime();
-            session = env.createSession(config.model().toString(), options);
-            String in = pick("input", config.inputName(), session.getInputInfo());
-            String out = pick("output", config.outputName(), session.getOutputInfo());
+            session = env.createSession(model.toString(), options);
+            String in = pick("input", inputName, session.getInputInfo());
+            String out = pick("output", outputName, session.getOutputInfo());
             long[] shape = ((TensorInfo) session.getInputInfo().get(in).getInfo()).getShape();
             LOG.log(System.Logger.Level.INFO, "ONNX Runtime {0} loaded {1} in {2} ms: {3} {4} -> {5}, {6}",
-                    env.getVersion(), config.model(), (System.nanoTime() - t0) / 1_000_000, in, Arrays.toString(shape), out,
+                    env.getVersion(), model, (System.nanoTime() - t0) / 1_000_000, in, Arrays.toString(shape), out,
                     describe(config));
             return new OnnxInferenceEngine(config, env, options, session, in, out, shape);
         } catch (OrtException | RuntimeException e) {
@@ -76,7 +84,7 @@ public final class OnnxInferenceEngine implements InferenceEngine {
             if (e instanceof ArgusException ae) {
                 throw ae;
             }
-            throw ArgusException.modelUnavailable("Cannot load ONNX model " + config.model() + ": " + e.getMessage(), e);
+            throw ArgusException.modelUnavailable("Cannot load ONNX model " + model + ": " + e.getMessage(), e);
         }
     }
 

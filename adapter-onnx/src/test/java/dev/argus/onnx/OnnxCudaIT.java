@@ -39,8 +39,8 @@ class OnnxCudaIT {
     void cudaReproducesPyTorchLogitsWithinFp32Tolerance() {
         float[] input = Tensors.readF32(TestModels.require("resnet50-reference-input.bin"));
         float[] expected = Tensors.readF32(TestModels.require("resnet50-reference-logits.bin"));
-        OnnxConfig cfg = OnnxConfig.defaults(TestModels.resnet50Onnx()).withDevice(OnnxConfig.Device.CUDA, 0);
-        try (OnnxInferenceEngine engine = OnnxInferenceEngine.open(cfg)) {
+        OnnxConfig cfg = OnnxConfig.defaults().withDevice(OnnxConfig.Device.CUDA, 0);
+        try (OnnxInferenceEngine engine = OnnxInferenceEngine.open(TestModels.resnet50Onnx(), cfg)) {
             FloatTensor out = engine.infer(new FloatTensor(new long[] {2, 3, 224, 224}, input));
             assertThat(engine.describe()).contains("CUDA");
             assertThat(Tensors.maxAbsDiff(out.data(), expected)).isLessThan(1e-3);

@@ -27,12 +27,12 @@ class OnnxInferenceEngineTest extends InferenceEngineContractTest {
 
     @Override
     protected InferenceEngine open(Path model) {
-        return OnnxInferenceEngine.open(OnnxConfig.defaults(model).withThreads(2));
+        return OnnxInferenceEngine.open(model, OnnxConfig.defaults().withThreads(2));
     }
 
     @Test
     void readsInputAndOutputNamesAndTheDynamicBatchFromTheModel() {
-        try (OnnxInferenceEngine e = OnnxInferenceEngine.open(OnnxConfig.defaults(TestModels.probeOnnx()))) {
+        try (OnnxInferenceEngine e = OnnxInferenceEngine.open(TestModels.probeOnnx(), OnnxConfig.defaults())) {
             assertThat(e.inputShape()).containsExactly(-1, 3, 224, 224);
             assertThat(e.describe()).contains("onnxruntime 1.29").contains("CPU");
         }
@@ -40,8 +40,7 @@ class OnnxInferenceEngineTest extends InferenceEngineContractTest {
 
     @Test
     void namesTheTensorsTheModelHasWhenConfiguredNamesAreWrong() {
-        OnnxConfig cfg = OnnxConfig.defaults(TestModels.probeOnnx()).withNames("input_1", "");
-        assertThatThrownBy(() -> OnnxInferenceEngine.open(cfg))
+        assertThatThrownBy(() -> OnnxInferenceEngine.open(TestModels.probeOnnx(), "input_1", "", OnnxConfig.defaults()))
                 .isInstanceOf(ArgusException.class)
                 .hasMessageContaining("'input_1'")
                 .hasMessageContaining("pixel_values")
@@ -50,7 +49,7 @@ class OnnxInferenceEngineTest extends InferenceEngineContractTest {
 
     @Test
     void failsClearlyForAMissingModelFile(@TempDir Path dir) {
-        assertThatThrownBy(() -> OnnxInferenceEngine.open(OnnxConfig.defaults(dir.resolve("nope.onnx"))))
+        assertThatThrownBy(() -> OnnxInferenceEngine.open(dir.resolve("nope.onnx"), OnnxConfig.defaults()))
                 .isInstanceOf(ArgusException.class)
                 .hasMessageContaining("nope.onnx")
                 .hasMessageContaining("does not exist");
@@ -59,30 +58,17 @@ class OnnxInferenceEngineTest extends InferenceEngineContractTest {
     @Test
     void failsClearlyForAFileThatIsNotAnOnnxModel(@TempDir Path dir) throws Exception {
         Path bogus = Files.writeString(dir.resolve("model.onnx"), "not a model");
-        assertThatThrownBy(() -> OnnxInferenceEngine.open(OnnxConfig.defaults(bogus)))
+        assertThatThrownBy(() -> OnnxInferenceEngine.open(bogus, OnnxConfig.defaults()))
                 .isInstanceOf(ArgusException.class)
                 .hasMessageContaining("Cannot load ONNX model");
     }
 
     @Test
     void refusesCudaClearlyWithoutAGpu() {
-        OnnxConfig cfg = OnnxConfig.defaults(TestModels.probeOnnx()).withDevice(OnnxConfig.Device.CUDA, 0);
-        assertThatThrownBy(() -> OnnxInferenceEngine.open(cfg))
+        OnnxConfig cfg = OnnxConfig.defaults().withDevice(OnnxConfig.Device.CUDA, 0);
+        assertThatThrownBy(() -> OnnxInferenceEngine.open(TestModels.probeOnnx(), cfg))
                 .isInstanceOf(ArgusException.class)
                 .hasMessageContaining("CUDA")
                 .hasMessageContaining("argus.onnx.device=cpu");
-    }
-
-    @Test
-    void validatesItsConfiguration() {
-        Path m = Path.of("m.onnx");
-        assertThatThrownBy(() -> new OnnxConfig(m, "", "", -1, 1, OnnxConfig.Optimization.ALL, OnnxConfig.Device.CPU, 0))
-                .hasMessageContaining("intra-op");
-        assertThatThrownBy(() -> new OnnxConfig(m, "", "", 1, 0, OnnxConfig.Optimization.ALL, OnnxConfig.Device.CPU, 0))
-                .hasMessageContaining("inter-op");
-        assertThatThrownBy(() -> OnnxConfig.Device.parse("tpu")).hasMessageContaining("cpu or cuda");
-        assertThatThrownBy(() -> OnnxConfig.Optimization.parse("max")).hasMessageContaining("extended");
-        assertThat(OnnxConfig.defaults(m).optimization()).isEqualTo(OnnxConfig.Optimization.ALL);
-        assertThat(OnnxConfig.defaults(m).device()).isEqualTo(OnnxConfig.Device.CPU);
     }
 }

@@ -40,7 +40,7 @@ final class EngineBuilder {
     private EngineBuilder() {
     }
 
-    static byte[] build(TensorRtConfig config, TrtLogger logger) {
+    static byte[] build(Path model, TensorRtConfig config, TrtLogger logger) {
         List<Pointer> owned = new ArrayList<>();
         long mark = logger.mark();
         try {
@@ -48,13 +48,13 @@ final class EngineBuilder {
             INetworkDefinition network = own(owned,
                     builder.createNetworkV2(1 << nvinfer.NetworkDefinitionCreationFlag.kSTRONGLY_TYPED.value), "createNetworkV2", logger, mark);
             // FP16: the converted model, in native memory the parser reads; released after the parser.
-            BytePointer fp16 = config.precision() == TensorRtConfig.Precision.FP32 ? null : fp16Buffer(config.model(), owned);
+            BytePointer fp16 = config.precision() == TensorRtConfig.Precision.FP32 ? null : fp16Buffer(model, owned);
             IParser parser = check(nvonnxparser.createParser(network, logger), "createParser", logger, mark);
             if (TrtOwnership.ownParser(parser, nvonnxparser.getNvOnnxParserVersion(), BINDINGS_PARSER_VERSION,
                     nvinfer.getInferLibMajorVersion())) {
                 owned.add(parser);
             }
-            if (!parse(parser, config, fp16)) {
+            if (!parse(parser, model, fp16)) {
                 List<String> errors = new ArrayList<>();
                 for (int i = 0; i < parser.getNbErrors(); i++) {
                     IParserError error = parser.getError(i);
@@ -62,10 +62,10 @@ final class EngineBuilder {
                             + error.nodeOperator() + ")";
                     errors.add(error.code() + ": " + error.desc() + where);
                 }
-                throw ArgusException.modelUnavailable("TensorRT cannot parse " + config.model() + ": " + errors, null);
+                throw ArgusException.modelUnavailable("TensorRT cannot parse " + model + ": " + errors, null);
             }
             // Refuse what Argus cannot serve now, not after a build of minutes.
-            TensorIo io = ModelIo.validate(tensors(network), config.minBatch(), config.maxBatch(), "the model " + config.model());
+            TensorIo io = ModelIo.validate(tensors(network), config.minBatch(), config.maxBatch(), "the model " + model);
             IOptimizationProfile profile = builder.createOptimizationProfile();
             String name = io.inputName();
             setBatch(profile, name, nvinfer.OptProfileSelector.kMIN, io.sampleShape(), config.minBatch());
@@ -86,7 +86,7 @@ final class EngineBuilder {
             try (BytePointer data = new BytePointer(plan.data())) {
                 data.capacity(bytes.length).get(bytes);
             }
-            LOG.log(System.Logger.Level.INFO, "TensorRT built an engine for {0} in {1} s ({2} MB)", config.model(),
+            LOG.log(System.Logger.Level.INFO, "TensorRT built an engine for {0} in {1} s ({2} MB)", model,
                     (System.nanoTime() - t0) / 1_000_000_000, bytes.length >> 20);
             return bytes;
         } finally {
@@ -101,11 +101,11 @@ final class EngineBuilder {
      * already uses FLOAT16), parsed from memory; the buffer is released with the builder's objects, after the build
      * and after the parser.
      */
-    private static boolean parse(IParser parser, TensorRtConfig config, BytePointer fp16) {
+    private static boolean parse(IParser parser, Path model, BytePointer fp16) {
         if (fp16 == null) {
-            return parser.parseFromFile(config.model().toString(), ILogger.Severity.kWARNING.value);
+            return parser.parseFromFile(model.toString(), ILogger.Severity.kWARNING.value);
         }
-        return parser.parse(fp16, fp16.capacity(), config.model().toAbsolutePath().toString());
+        return parser.parse(fp16, fp16.capacity(), model.toAbsolutePath().toString());
     }
 
     private static BytePointer fp16Buffer(Path path, List<Pointer> owned) {

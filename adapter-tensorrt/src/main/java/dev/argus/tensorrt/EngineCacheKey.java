@@ -37,9 +37,9 @@ record EngineCacheKey(String modelName, String modelSha256, String tensorRtVersi
         Objects.requireNonNull(precision, "precision");
     }
 
-    /** The key for building {@code config.model()} with {@code config}'s precision and profile on {@code device}. */
-    public static EngineCacheKey of(TensorRtConfig config, DeviceInfo device) {
-        return new EngineCacheKey(config.model().getFileName().toString(), modelSha256(config.model()), device.tensorRtVersion(),
+    /** The key for building {@code model} with {@code config}'s precision and profile on {@code device}. */
+    public static EngineCacheKey of(Path model, TensorRtConfig config, DeviceInfo device) {
+        return new EngineCacheKey(model.getFileName().toString(), modelSha256(model), device.tensorRtVersion(),
                 device.name(), device.computeCapability(), config.precision(),
                 config.minBatch(), config.optBatch(), config.maxBatch(), config.workspaceBytes());
     }

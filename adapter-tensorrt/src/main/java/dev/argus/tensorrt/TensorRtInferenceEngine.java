@@ -5,6 +5,7 @@ import dev.argus.domain.ErrorCode;
 import dev.argus.ports.model.FloatTensor;
 import dev.argus.ports.out.InferenceEngine;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,6 +23,8 @@ import org.bytedeco.cuda.global.cudart;
  */
 public final class TensorRtInferenceEngine implements InferenceEngine {
     private static final System.Logger LOG = System.getLogger(TensorRtInferenceEngine.class.getName());
+    /** Most execution contexts one engine may have. */
+    public static final int MAX_WORKERS = 64;
 
     private final TensorRtConfig config;
     private final DeviceInfo device;
@@ -52,29 +55,35 @@ public final class TensorRtInferenceEngine implements InferenceEngine {
     }
 
     /**
-     * Starts the engine. Fails with {@code MODEL_UNAVAILABLE} when the model is missing or unusable, or when there is
-     * no NVIDIA driver, no CUDA device, or no TensorRT library; the message names which.
+     * Starts the engine for {@code model} (the {@code .onnx} file the engine is built from) with {@code config}'s
+     * settings and {@code workers} execution contexts (each with its own CUDA stream and buffers: the calls that run at
+     * once, 1 to {@value #MAX_WORKERS}). Fails with {@code MODEL_UNAVAILABLE} when the model is missing or unusable, or
+     * when there is no NVIDIA driver, no CUDA device, or no TensorRT library; the message names which.
      */
-    public static TensorRtInferenceEngine open(TensorRtConfig config) {
-        if (!Files.isRegularFile(config.model())) {
-            throw ArgusException.modelUnavailable("ONNX model file " + config.model() + " does not exist.", null);
+    public static TensorRtInferenceEngine open(Path model, int workers, TensorRtConfig config) {
+        if (workers < 1 || workers > MAX_WORKERS) {
+            throw ArgusException.configuration("TensorRT workers (execution contexts) must be 1 to " + MAX_WORKERS + ", got "
+                    + workers);
+        }
+        if (!Files.isRegularFile(model)) {
+            throw ArgusException.modelUnavailable("ONNX model file " + model + " does not exist.", null);
         }
         DeviceInfo device = CudaProbe.require(config.deviceId());
         TrtEngine engine = null;
-        List<ExecutionWorker> workers = new ArrayList<>();
+        List<ExecutionWorker> contexts = new ArrayList<>();
         try {
             Cuda.check(cudart.cudaSetDevice(config.deviceId()), "cudaSetDevice");
-            engine = load(config, device);
-            for (int i = 0; i < config.workers(); i++) {
-                workers.add(new ExecutionWorker(engine.engine, engine.io, config.deviceId(), config.minBatch(), config.maxBatch(), i));
+            engine = load(model, config, device);
+            for (int i = 0; i < workers; i++) {
+                contexts.add(new ExecutionWorker(engine.engine, engine.io, config.deviceId(), config.minBatch(), config.maxBatch(), i));
             }
             LOG.log(System.Logger.Level.INFO, "TensorRT engine ready on {0}: {1} {2} -> {3} {4}, {5}", device,
                     engine.io.inputName(), Arrays.toString(engine.io.sampleShape()), engine.io.outputName(),
-                    Arrays.toString(engine.io.outputSampleShape()), describe(config));
-            return new TensorRtInferenceEngine(config, device, engine, workers);
+                    Arrays.toString(engine.io.outputSampleShape()), describe(config, workers));
+            return new TensorRtInferenceEngine(config, device, engine, contexts);
         } catch (RuntimeException | LinkageError e) {
-            for (int i = workers.size() - 1; i >= 0; i--) {
-                workers.get(i).close();
+            for (int i = contexts.size() - 1; i >= 0; i--) {
+                contexts.get(i).close();
             }
             if (engine != null) {
                 engine.close();
@@ -87,10 +96,10 @@ public final class TensorRtInferenceEngine implements InferenceEngine {
     }
 
     /** From the cache when a verified entry deserialises; otherwise built, cached, and deserialised. */
-    private static TrtEngine load(TensorRtConfig config, DeviceInfo device) {
+    private static TrtEngine load(Path model, TensorRtConfig config, DeviceInfo device) {
         TrtLogger logger = TrtLogger.shared();
         EngineCache cache = new EngineCache(config.cacheDir());
-        EngineCacheKey key = EngineCacheKey.of(config, device);
+        EngineCacheKey key = EngineCacheKey.of(model, config, device);
         long t0 = System.nanoTime();
         String[] refusal = new String[1];
         if (cache.load(key) instanceof EngineCache.Hit hit) {
@@ -109,7 +118,7 @@ public final class TensorRtInferenceEngine implements InferenceEngine {
             }
             cache.invalidate(key, "refused by TensorRT (" + refusal[0] + ")");
         }
-        byte[] plan = EngineBuilder.build(config, logger);
+        byte[] plan = EngineBuilder.build(model, config, logger);
         TrtEngine e;
         try {
             e = TrtEngine.deserialize(logger, plan, config.minBatch(), config.maxBatch(), refusal);
@@ -200,12 +209,12 @@ public final class TensorRtInferenceEngine implements InferenceEngine {
 
     @Override
     public String describe() {
-        return "tensorrt " + device.tensorRtVersion() + " on " + device + ", " + describe(config);
+        return "tensorrt " + device.tensorRtVersion() + " on " + device + ", " + describe(config, workers.size());
     }
 
-    private static String describe(TensorRtConfig c) {
+    private static String describe(TensorRtConfig c, int workers) {
         return c.precision() + ", batch profile " + c.minBatch() + "/" + c.optBatch() + "/" + c.maxBatch() + ", "
-                + c.workers() + " workers, device " + c.deviceId();
+                + workers + " workers, device " + c.deviceId();
     }
 
     /** Waits for running calls, then releases workers (reverse order), the engine and the runtime. */

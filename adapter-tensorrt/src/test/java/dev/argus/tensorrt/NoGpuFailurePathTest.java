@@ -33,11 +33,11 @@ class NoGpuFailurePathTest {
     void openingWithoutADriverFailsInWellUnderASecondNamingTheCause() throws Exception {
         Path model = dir.resolve("m.onnx");
         Files.write(model, new byte[] {1, 2, 3});
-        TensorRtConfig config = TensorRtConfig.defaults(model).withCacheDir(dir.resolve("cache"));
+        TensorRtConfig config = TensorRtConfig.defaults().withCacheDir(dir.resolve("cache"));
         // The first open in this fork pays for class loading and JavaCPP's extraction of the natives into its cache
         // (whichever test gets here first pays it): its time is reported, not asserted.
         long t0 = System.nanoTime();
-        assertThatThrownBy(() -> TensorRtInferenceEngine.open(config))
+        assertThatThrownBy(() -> TensorRtInferenceEngine.open(model, 2, config))
                 .isInstanceOf(ArgusException.class)
                 .hasMessageContaining("no NVIDIA driver (libcuda.so.1 not found)")
                 .extracting(e -> ((ArgusException) e).code()).isEqualTo(ErrorCode.MODEL_UNAVAILABLE);
@@ -46,7 +46,7 @@ class NoGpuFailurePathTest {
 
         // Warm, opening fails at once: the cause is known, nothing is retried or waited for.
         long t1 = System.nanoTime();
-        assertThatThrownBy(() -> TensorRtInferenceEngine.open(config)).hasMessageContaining("libcuda.so.1");
+        assertThatThrownBy(() -> TensorRtInferenceEngine.open(model, 2, config)).hasMessageContaining("libcuda.so.1");
         assertThat((System.nanoTime() - t1) / 1_000_000).as("second attempt, same cause").isLessThan(100);
         assertThat(CudaProbe.availability(0)).isInstanceOf(CudaProbe.Unavailable.class);
         assertThat(config.cacheDir()).as("nothing cached").doesNotExist();
@@ -54,16 +54,24 @@ class NoGpuFailurePathTest {
 
     @Test
     void aMissingModelIsReportedBeforeTouchingNatives() {
-        TensorRtConfig config = TensorRtConfig.defaults(dir.resolve("absent.onnx"));
-        assertThatThrownBy(() -> TensorRtInferenceEngine.open(config)).isInstanceOf(ArgusException.class)
-                .hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> TensorRtInferenceEngine.open(dir.resolve("absent.onnx"), 2, TensorRtConfig.defaults()))
+                .isInstanceOf(ArgusException.class).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void workersOutOfRangeAreRefusedBeforeTouchingNatives() {
+        assertThatThrownBy(() -> TensorRtInferenceEngine.open(dir.resolve("m.onnx"), 0, TensorRtConfig.defaults()))
+                .hasMessageContaining("workers").hasMessageContaining("got 0")
+                .extracting(e -> ((ArgusException) e).code()).isEqualTo(ErrorCode.CONFIGURATION);
+        assertThatThrownBy(() -> TensorRtInferenceEngine.open(dir.resolve("m.onnx"), 65, TensorRtConfig.defaults()))
+                .hasMessageContaining("1 to 64");
     }
 
     @Test
     void theModuleFailsTheSameWay() throws Exception {
         Path model = dir.resolve("m.onnx");
         Files.write(model, new byte[] {1});
-        var injector = com.google.inject.Guice.createInjector(new TensorRtModule(TensorRtConfig.defaults(model)));
+        var injector = com.google.inject.Guice.createInjector(new TensorRtModule(model, 2, TensorRtConfig.defaults()));
         assertThatThrownBy(() -> injector.getInstance(dev.argus.ports.out.InferenceEngine.class))
                 .hasStackTraceContaining("no NVIDIA driver (libcuda.so.1 not found)");
     }

@@ -9,15 +9,14 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class TensorRtConfigTest {
-    private static final TensorRtConfig BASE = TensorRtConfig.defaults(Path.of("m.onnx"));
+    private static final TensorRtConfig BASE = TensorRtConfig.defaults();
 
     @Test
-    void defaultsAreFp32Profile1To32OneGibWorkspaceDeviceZeroTwoWorkers() {
+    void defaultsAreFp32Profile1To32OneGibWorkspaceDeviceZero() {
         assertThat(BASE.precision()).isEqualTo(TensorRtConfig.Precision.FP32);
         assertThat(new int[] {BASE.minBatch(), BASE.optBatch(), BASE.maxBatch()}).containsExactly(1, 8, 32);
         assertThat(BASE.workspaceBytes()).isEqualTo(1L << 30);
         assertThat(BASE.deviceId()).isZero();
-        assertThat(BASE.workers()).isEqualTo(2);
         assertThat(BASE.cacheDir()).endsWithRaw(Path.of("argus", "tensorrt"));
     }
 
@@ -39,16 +38,23 @@ class TensorRtConfigTest {
     }
 
     @Test
-    void rejectsWorkspaceDeviceAndWorkersOutOfRange() {
+    void rejectsWorkspaceAndDeviceOutOfRange() {
         assertThatThrownBy(() -> BASE.withWorkspace(1000)).hasMessageContaining("workspace");
+        assertThatThrownBy(() -> BASE.withWorkspace((1L << 40) + 1)).hasMessageContaining("1 TiB");
         assertThatThrownBy(() -> BASE.withDevice(-1)).hasMessageContaining("device id");
-        assertThatThrownBy(() -> BASE.withWorkers(0)).hasMessageContaining("workers");
-        assertThatThrownBy(() -> BASE.withWorkers(65)).hasMessageContaining("workers");
+        assertThatThrownBy(() -> BASE.withDevice(65)).hasMessageContaining("0 to 64");
+        assertThat(BASE.withWorkspace(1L << 20).withDevice(64).deviceId()).isEqualTo(64);
     }
 
     @Test
-    void requiresModelAndCacheDir() {
+    void eachWitherChangesItsSettingOnly() {
+        TensorRtConfig c = BASE.withPrecision(TensorRtConfig.Precision.FP16).withBatchProfile(2, 4, 16)
+                .withWorkspace(2L << 30).withCacheDir(Path.of("cache")).withDevice(1);
+        assertThat(c).isEqualTo(new TensorRtConfig(TensorRtConfig.Precision.FP16, 2, 4, 16, 2L << 30, Path.of("cache"), 1));
+    }
+
+    @Test
+    void requiresACacheDir() {
         assertThatThrownBy(() -> BASE.withCacheDir(null)).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> TensorRtConfig.defaults(null)).isInstanceOf(NullPointerException.class);
     }
 }

@@ -34,8 +34,11 @@ class TensorRtInferenceEngineIT extends InferenceEngineContractTest {
         Assumptions.assumeTrue(reason == null, reason);
     }
 
-    private static TensorRtConfig config(Path model) {
-        return TensorRtConfig.defaults(model).withCacheDir(CACHE);
+    /** Two execution contexts, as Argus's tensorrt backend has by default. */
+    private static final int WORKERS = 2;
+
+    private static TensorRtConfig config() {
+        return TensorRtConfig.defaults().withCacheDir(CACHE);
     }
 
     @Override
@@ -51,7 +54,7 @@ class TensorRtInferenceEngineIT extends InferenceEngineContractTest {
     @Override
     protected InferenceEngine open(Path model) {
         requireGpu();
-        return TensorRtInferenceEngine.open(config(model));
+        return TensorRtInferenceEngine.open(model, WORKERS, config());
     }
 
     @Test
@@ -59,14 +62,14 @@ class TensorRtInferenceEngineIT extends InferenceEngineContractTest {
         requireGpu();
         float[] input = Tensors.readF32(TestModels.require("resnet50-reference-input.bin"));
         float[] expected = Tensors.readF32(TestModels.require("resnet50-reference-logits.bin"));
-        try (TensorRtInferenceEngine engine = TensorRtInferenceEngine.open(config(resnet50Model()))) {
+        try (TensorRtInferenceEngine engine = TensorRtInferenceEngine.open(resnet50Model(), WORKERS, config())) {
             FloatTensor out = engine.infer(new FloatTensor(new long[] {2, 3, 224, 224}, input));
             assertThat(Tensors.maxAbsDiff(out.data(), expected)).isLessThan(1e-3);
         }
         Path entry = cacheEntries("resnet50").get(0);
         java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(entry);
         long t0 = System.nanoTime();
-        try (TensorRtInferenceEngine again = TensorRtInferenceEngine.open(config(resnet50Model()))) {
+        try (TensorRtInferenceEngine again = TensorRtInferenceEngine.open(resnet50Model(), WORKERS, config())) {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             System.out.println("TensorRT second start (cached engine): " + ms + " ms");
             assertThat(again.describe()).contains("tensorrt");
@@ -91,8 +94,8 @@ class TensorRtInferenceEngineIT extends InferenceEngineContractTest {
                 .addOutput(TinyOnnx.value("y1", OnnxTypes.FLOAT, 1, 4)).addOutput(TinyOnnx.value("y2", OnnxTypes.FLOAT, 1, 4))
                 .addNode(TinyOnnx.node("Relu", "r", TinyOnnx.in("x"), "y1"))
                 .addNode(TinyOnnx.node("Neg", "n", TinyOnnx.in("x"), "y2"))).toByteArray());
-        TensorRtConfig c = TensorRtConfig.defaults(model).withCacheDir(dir.resolve("cache")).withBatchProfile(1, 1, 1);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TensorRtInferenceEngine.open(c))
+        TensorRtConfig c = TensorRtConfig.defaults().withCacheDir(dir.resolve("cache")).withBatchProfile(1, 1, 1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TensorRtInferenceEngine.open(model, WORKERS, c))
                 .isInstanceOf(dev.argus.domain.ArgusException.class)
                 .hasMessageContaining("one input and one output").hasMessageContaining("y2");
         assertThat(dir.resolve("cache")).as("nothing built, nothing cached").satisfiesAnyOf(
@@ -104,8 +107,8 @@ class TensorRtInferenceEngineIT extends InferenceEngineContractTest {
         requireGpu();
         float[] input = Tensors.readF32(TestModels.require("resnet50-reference-input.bin"));
         float[] expected = Tensors.readF32(TestModels.require("resnet50-reference-logits.bin"));
-        TensorRtConfig c = config(resnet50Model()).withPrecision(TensorRtConfig.Precision.FP16);
-        try (TensorRtInferenceEngine engine = TensorRtInferenceEngine.open(c)) {
+        TensorRtConfig c = config().withPrecision(TensorRtConfig.Precision.FP16);
+        try (TensorRtInferenceEngine engine = TensorRtInferenceEngine.open(resnet50Model(), WORKERS, c)) {
             FloatTensor out = engine.infer(new FloatTensor(new long[] {2, 3, 224, 224}, input));
             System.out.println("TensorRT FP16 max |logit diff| against PyTorch FP32: " + Tensors.maxAbsDiff(out.data(), expected));
             for (int row = 0; row < 2; row++) {
@@ -125,8 +128,8 @@ class TensorRtInferenceEngineIT extends InferenceEngineContractTest {
     @Test
     void aCorruptedCacheEntryIsRebuilt() throws Exception {
         requireGpu();
-        TensorRtConfig c = config(probeModel());
-        try (TensorRtInferenceEngine e = TensorRtInferenceEngine.open(c)) {
+        TensorRtConfig c = config();
+        try (TensorRtInferenceEngine e = TensorRtInferenceEngine.open(probeModel(), WORKERS, c)) {
             assertThat(e.maxBatchSize()).isEqualTo(c.maxBatch());
         }
         try (var files = Files.list(CACHE)) {
@@ -136,7 +139,7 @@ class TensorRtInferenceEngineIT extends InferenceEngineContractTest {
                 Files.write(f, b);
             }
         }
-        try (TensorRtInferenceEngine e = TensorRtInferenceEngine.open(c)) {
+        try (TensorRtInferenceEngine e = TensorRtInferenceEngine.open(probeModel(), WORKERS, c)) {
             FloatTensor out = e.infer(new FloatTensor(new long[] {1, 3, 224, 224}, new float[3 * 224 * 224]));
             assertThat(out.shape()).containsExactly(1, 1000);
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.argus.app.config.ArgusConfig;
+import dev.argus.app.config.Backend;
 import dev.argus.app.config.Key;
 import dev.argus.app.config.ServingConfig;
 import dev.argus.app.config.Settings;
@@ -12,6 +13,7 @@ import dev.argus.domain.ChannelOrder;
 import dev.argus.domain.ErrorCode;
 import dev.argus.domain.ResizeMode;
 import dev.argus.domain.TensorLayout;
+import dev.argus.tensorrt.TensorRtConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -24,7 +26,7 @@ class ArgusConfigTest {
     @Test
     void defaultsServeHuggingFacesResNet50WithOnnxRuntime() {
         ArgusConfig c = ArgusConfig.from(Settings.defaults().set(Key.CPUS, "4", "test"), Map.of("XDG_DATA_HOME", "/srv/data"));
-        assertThat(c.backend()).isEqualTo("onnx");
+        assertThat(c.backend()).isEqualTo(Backend.ONNX);
         assertThat(c.modelLocation()).isEqualTo("hf://Xenova/resnet-50/onnx/model.onnx");
         assertThat(c.model().name()).isEqualTo("microsoft/resnet-50");
         assertThat(c.model().preprocess().resizeShortSide()).isEqualTo(256);
@@ -127,12 +129,12 @@ class ArgusConfigTest {
     void tensorRtDefaultsToTwoContextsAndAProfileOf1To32CachedUnderTheDataDir() {
         ArgusConfig c = ArgusConfig.from(Settings.defaults().set(Key.BACKEND, "tensorrt", "t"), Map.of("XDG_DATA_HOME", "/srv/data"));
         assertThat(c.inference().workers()).isEqualTo(2);
-        ArgusConfig.TensorRt t = c.tensorRt();
-        assertThat(t.precision()).isEqualTo("fp32");
+        TensorRtConfig t = c.tensorRt();
+        assertThat(t.precision()).isEqualTo(TensorRtConfig.Precision.FP32);
         assertThat(new int[] {t.minBatch(), t.optBatch(), t.maxBatch()}).containsExactly(1, 8, 32);
         assertThat(t.workspaceBytes()).isEqualTo(1L << 30);
         assertThat(t.cacheDir()).isEqualTo(Path.of("/srv/data/argus/tensorrt"));
-        assertThat(t.device()).isZero();
+        assertThat(t.deviceId()).isZero();
     }
 
     @Test
@@ -140,7 +142,7 @@ class ArgusConfigTest {
         Settings s = Settings.defaults().set(Key.BACKEND, "tensorrt", "t").set(Key.TENSORRT_MIN_BATCH, "4", "t")
                 .set(Key.TENSORRT_OPT_BATCH, "2", "t");
         assertThatThrownBy(() -> ArgusConfig.from(s, NO_ENV)).isInstanceOf(ArgusException.class)
-                .hasMessageContaining("argus.tensorrt.opt-batch").hasMessageContaining("4/2/32");
+                .hasMessageContaining("argus.tensorrt.opt-batch").hasMessageContaining("min 4, opt 2, max 32");
         Settings p = Settings.defaults().set(Key.TENSORRT_PRECISION, "int8", "t");
         assertThatThrownBy(() -> ArgusConfig.from(p, NO_ENV)).hasMessageContaining("argus.tensorrt.precision")
                 .hasMessageContaining("fp32").hasMessageContaining("fp16");
@@ -206,7 +208,7 @@ class ArgusConfigTest {
         assertThatThrownBy(() -> ArgusConfig.from(Settings.defaults().set(Key.MODEL_MEAN, "1,2", "t"), NO_ENV))
                 .hasMessageContaining("three comma-separated");
         assertThatThrownBy(() -> ArgusConfig.from(Settings.defaults().set(Key.ONNX_DEVICE, "tpu", "t"), NO_ENV))
-                .hasMessageContaining("cpu, cuda");
+                .hasMessageContaining("argus.onnx.device").hasMessageContaining("cpu or cuda");
         assertThatThrownBy(() -> ArgusConfig.from(Settings.defaults().set(Key.MAX_BYTES, "0", "t"), NO_ENV))
                 .hasMessageContaining("argus.limits.max-bytes");
         assertThatThrownBy(() -> ArgusConfig.from(Settings.defaults().set(Key.HUB_ENDPOINT, "ftp://x", "t"), NO_ENV))

@@ -36,7 +36,7 @@ public class OnnxInferenceBenchmark {
     @Setup
     public void open() {
         int threads = Integer.getInteger("argus.bench.threads", Runtime.getRuntime().availableProcessors());
-        engine = OnnxInferenceEngine.open(OnnxConfig.defaults(BenchInputs.modelsDir().resolve("resnet50.onnx")).withThreads(threads));
+        engine = OnnxInferenceEngine.open(BenchInputs.modelsDir().resolve("resnet50.onnx"), OnnxConfig.defaults().withThreads(threads));
         batch1 = random(1);
         batch8 = random(8);
     }

@@ -42,11 +42,11 @@ final class ExecutorClassifiers {
         long t0 = System.nanoTime();
         ArgusConfig config = settings.config(System.getenv());
         LOG.log(System.Logger.Level.INFO, "Starting Argus on this executor: backend {0}, {1}, {2} CPUs", config.backend(),
-                config.backend().equals("grpc") ? "Argus at " + settings.values().get(Key.GRPC_BACKEND_TARGET.key())
+                config.backend() == dev.argus.app.config.Backend.GRPC ? "Argus at " + settings.values().get(Key.GRPC_BACKEND_TARGET.key())
                         : "model " + config.modelLocation(),
                 config.inference().cpus());
         Argus argus = Argus.start(config, ModelSource.ProgressListener.NONE);
-        String backend = config.backend();
+        String backend = config.backend().id();
         String model = config.model().name();
         try {
             ModelInfo info = argus.useCase().model();

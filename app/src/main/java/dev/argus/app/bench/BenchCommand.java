@@ -3,7 +3,7 @@ package dev.argus.app.bench;
 import dev.argus.app.cli.ConfigOptions;
 import dev.argus.app.cli.ExitCodes;
 import dev.argus.app.cli.Terminal;
-import dev.argus.app.config.Backends;
+import dev.argus.app.config.Backend;
 import dev.argus.bench.report.AgreementTolerance;
 import dev.argus.bench.report.AgreementVerdict;
 import dev.argus.bench.report.BenchReport;
@@ -204,13 +204,13 @@ public final class BenchCommand implements Callable<Integer> {
     Set<String> halfPrecision(List<BackendSpec> specs) {
         Set<String> half = new HashSet<>();
         for (BackendSpec spec : specs) {
-            if (!spec.backend().equals(Backends.TENSORRT)) {
+            if (!spec.backend().equals(Backend.TENSORRT.id())) {
                 continue;
             }
             Map<String, String> workerEnv = new HashMap<>(env);
             spec.applyEnv(workerEnv);
             if (new ArgusBenchTargets(() -> configOptions.settings(workerEnv), workerEnv).config(spec).tensorRt().precision()
-                    .equals("fp16")) {
+                    == dev.argus.tensorrt.TensorRtConfig.Precision.FP16) {
                 half.add(spec.id());
             }
         }
@@ -247,9 +247,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private BenchPlan plan() {
-        List<BackendSpec> specs = BackendSpec.parseList(String.join(",", backends), Backends.names());
+        List<BackendSpec> specs = BackendSpec.parseList(String.join(",", backends), Backend.names());
         String ref = reference != null ? reference
-                : specs.stream().anyMatch(s -> s.id().equals(Backends.ONNX)) ? Backends.ONNX : specs.get(0).id();
+                : specs.stream().anyMatch(s -> s.id().equals(Backend.ONNX.id())) ? Backend.ONNX.id() : specs.get(0).id();
         return new BenchPlan(specs, ref, Optional.ofNullable(images), generatedImages, warmup, requests, duration, batchSizes,
                 concurrency, repetitions, baseline, true, arrivalRate, arrivals());
     }

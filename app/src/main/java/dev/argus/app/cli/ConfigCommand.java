@@ -29,7 +29,7 @@ final class ConfigCommand implements Callable<Integer> {
 
     /** As a start would: with a tuned setting, looked up only for a model already here; a cached repository's description. */
     private Described sized(ArgusConfig c) {
-        if (dev.argus.app.config.Backends.isRemote(c.backend())) {
+        if (c.backend().remote()) {
             return new Described(c.withSizingSource("none here (remote backend " + c.backend() + ")"), java.util.Optional.empty());
         }
         dev.argus.app.wiring.ModelFiles.Local local;
@@ -69,7 +69,7 @@ final class ConfigCommand implements Callable<Integer> {
         ArgusConfig c = d.config();
         ArgusConfig.Inference i = c.inference();
         out.println("# resolved: data dir " + c.dataDir() + ", " + i.cpus() + " CPUs, " + i.workers() + " worker(s) x "
-                + (c.backend().startsWith("djl-") ? c.djl().intraOpThreads() : c.onnx().intraOpThreads()) + " thread(s), max-batch " + i.maxBatch()
+                + c.engineThreads() + " thread(s), max-batch " + i.maxBatch()
                 + ", decode pool " + i.cpus() + " thread(s)");
         out.println("# CPUs: " + i.cpusSource());
         out.println("# sizing: " + i.sizing().source());

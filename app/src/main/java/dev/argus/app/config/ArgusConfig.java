@@ -17,15 +17,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import dev.argus.cloudflare.CloudflareConfig;
+import dev.argus.djl.DjlConfig;
 import dev.argus.grpc.GrpcClientConfig;
+import dev.argus.onnx.OnnxConfig;
+import dev.argus.tensorrt.TensorRtConfig;
 import java.time.Duration;
 
 /**
  * The typed, validated configuration of one Argus process, built from {@link Settings}. Every bad value fails here,
- * at start, naming the key, the value, where it came from and what is valid.
+ * at start, naming the key, the value, where it came from and what is valid. The engines' settings are the adapters'
+ * own configuration records ({@link OnnxConfig}, {@link DjlConfig}, {@link TensorRtConfig}), read from their keys by
+ * {@link EngineConfigs}; the model they open is not part of them.
  */
-public record ArgusConfig(String backend, String modelLocation, ModelDescription model, Path dataDir, InputLimits limits,
-                          long maxPixels, long decodeMemoryBytes, long decodeWaitMillis, boolean exifOrientation, Inference inference, Onnx onnx, Djl djl, TensorRt tensorRt, Hub hub,
+public record ArgusConfig(Backend backend, String modelLocation, ModelDescription model, Path dataDir, InputLimits limits,
+                          long maxPixels, long decodeMemoryBytes, long decodeWaitMillis, boolean exifOrientation, Inference inference,
+                          OnnxConfig onnx, DjlConfig djl, TensorRtConfig tensorRt, Hub hub,
                           Optional<GrpcClientConfig> grpcBackend, Optional<CloudflareConfig> cloudflareBackend,
                           Optional<FolderKeys> hubFolder) {
 
@@ -77,9 +83,7 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
      * with {@code threads} each, batches of at most {@code maxBatch}; {@code source} says where it was measured.
      */
     public ArgusConfig withSizing(int workers, int threads, int maxBatch, String source) {
-        return sized(workers, threads, maxBatch, source,
-                new Onnx(threads, onnx.interOpThreads(), onnx.optimization(), onnx.device(), onnx.cudaDevice()),
-                new Djl(threads, djl.interOpThreads(), djl.device(), djl.gpuId(), djl.cacheDir(), djl.nativesDir()));
+        return sized(workers, threads, maxBatch, source, onnx.withThreads(threads), djl.withThreads(threads, djl.interOpThreads()));
     }
 
     /** This configuration, its sizing unchanged, with {@code source} saying where the sizing came from. */
@@ -87,7 +91,7 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         return sized(inference.workers(), inference.threadsPerWorker(), inference.maxBatch(), source, onnx, djl);
     }
 
-    private ArgusConfig sized(int workers, int threads, int maxBatch, String source, Onnx onnx, Djl djl) {
+    private ArgusConfig sized(int workers, int threads, int maxBatch, String source, OnnxConfig onnx, DjlConfig djl) {
         Inference i = inference;
         Inference sized = new Inference(workers, maxBatch, i.queueTimeoutMs(), i.maxQueueDelayMicros(), i.cpus(), threads,
                 i.cpusSource(), new Sizing(source, i.sizing().userSet(), i.sizing().tuning()), i.injectedFailureRate());
@@ -98,24 +102,16 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
     /** The device the engine computes on, as {@code argus tune} keys its settings: {@code cpu}, {@code cuda:0}, ... */
     public String engineDevice() {
         return switch (backend) {
-            case Backends.ONNX -> onnx.device().equals("cpu") ? "cpu" : "cuda:" + onnx.cudaDevice();
-            case Backends.DJL_PYTORCH, Backends.DJL_TENSORFLOW -> djl.device().equals("cpu") ? "cpu" : "cuda:" + djl.gpuId();
-            case Backends.TENSORRT -> "cuda:" + tensorRt.device();
-            default -> "remote";
+            case ONNX -> onnx.device() == OnnxConfig.Device.CPU ? "cpu" : "cuda:" + onnx.cudaDeviceId();
+            case DJL_PYTORCH, DJL_TENSORFLOW -> djl.device() == DjlConfig.Device.CPU ? "cpu" : "cuda:" + djl.gpuId();
+            case TENSORRT -> "cuda:" + tensorRt.deviceId();
+            case GRPC, CLOUDFLARE -> "remote";
         };
     }
 
-    /** ONNX Runtime settings ({@code intraOpThreads} already resolved from CPUs / workers when 0). */
-    public record Onnx(int intraOpThreads, int interOpThreads, String optimization, String device, int cudaDevice) {
-    }
-
-    /** DJL settings ({@code intraOpThreads} already resolved from CPUs / workers when 0). */
-    public record Djl(int intraOpThreads, int interOpThreads, String device, int gpuId, Path cacheDir, Optional<Path> nativesDir) {
-    }
-
-    /** TensorRT settings: precision, batch profile, builder workspace, engine cache, CUDA device. */
-    public record TensorRt(String precision, int minBatch, int optBatch, int maxBatch, long workspaceBytes, Path cacheDir,
-                           int device) {
+    /** Engine threads per call: DJL's for the DJL backends, else ONNX Runtime's. */
+    public int engineThreads() {
+        return backend.djl() ? djl.intraOpThreads() : onnx.intraOpThreads();
     }
 
     /** Hugging Face Hub settings. The token is never printed. */
@@ -194,25 +190,23 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
 
     public static ArgusConfig from(Settings s, Map<String, String> env) {
         ConfigReader r = new ConfigReader(s);
-        String backend = r.string(Key.BACKEND).toLowerCase(Locale.ROOT);
-        if (!Backends.names().contains(backend)) {
-            throw r.bad(Key.BACKEND, "Valid backends: " + String.join(", ", Backends.names()));
-        }
+        Backend backend = Backend.byId(r.string(Key.BACKEND).toLowerCase(Locale.ROOT))
+                .orElseThrow(() -> r.bad(Key.BACKEND, "Valid backends: " + String.join(", ", Backend.names())));
         String location = r.string(Key.MODEL);
         if (location.isBlank()) {
             throw r.bad(Key.MODEL, "Give a model file path or an hf:// location");
         }
         Optional<FolderKeys> hubFolder = Optional.empty();
-        if (HubRepository.parse(location).isPresent() && !Backends.isRemote(backend)) {
+        if (HubRepository.parse(location).isPresent() && !backend.remote()) {
             hubFolder = Optional.of(new FolderKeys(!isDefault(s, Key.MODEL_NAME), !isDefault(s, Key.MODEL_LABELS),
                     processorGiven(r)));
             if (!hubFolder.get().processor()) {
                 refuseKeysBeside("the repository's preprocessor_config.json (" + location + ")", s, r);
             }
         }
-        Optional<HuggingFaceFolder> folder = Backends.isRemote(backend) ? Optional.empty() : HuggingFaceFolder.at(location);
+        Optional<HuggingFaceFolder> folder = backend.remote() ? Optional.empty() : HuggingFaceFolder.at(location);
         if (folder.isPresent()) {
-            location = folder.get().modelFile(backend).toString();
+            location = folder.get().modelFile(backend.id()).toString();
         }
         PreprocessSpec spec = folder.isPresent() && !processorGiven(r) ? folder.get().preprocess(s, r) : preprocess(s, r);
         String labels = r.string(Key.MODEL_LABELS);
@@ -235,8 +229,8 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
             // cores, so for djl-pytorch one call per CPU with one thread each is the fast setting (measured 1.8x).
             // TensorRT: two execution contexts overlap one call's copies with the other's kernels.
             workers = switch (backend) {
-                case Backends.DJL_PYTORCH -> cpus;
-                case Backends.TENSORRT -> 2;
+                case DJL_PYTORCH -> cpus;
+                case TENSORRT -> 2;
                 default -> 1;
             };
         }
@@ -251,25 +245,10 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
         Inference inference = new Inference(workers, r.intIn(Key.MAX_BATCH, 1, 1024),
                 r.longIn(Key.QUEUE_TIMEOUT_MS, 0, 3_600_000), r.longIn(Key.MAX_QUEUE_DELAY_US, 0, 10_000_000), cpus, threads,
                 cpusSource, new Sizing(Sizing.RULE, java.util.List.copyOf(userSet), r.bool(Key.TUNING)), failureRate(r));
-        int intra = r.intIn(Key.ONNX_INTRA_OP_THREADS, 0, 1024);
-        Onnx onnx = new Onnx(intra == 0 ? threads : intra, r.intIn(Key.ONNX_INTER_OP_THREADS, 1, 1024),
-                r.oneOf(Key.ONNX_OPTIMIZATION, "none", "basic", "extended", "all"), r.oneOf(Key.ONNX_DEVICE, "cpu", "cuda"),
-                r.intIn(Key.ONNX_CUDA_DEVICE, 0, 64));
-        int djlIntra = r.intIn(Key.DJL_INTRA_OP_THREADS, 0, 1024);
         Path dataDir = dataDir(r.string(Key.DATA_DIR), env);
-        Djl djl = new Djl(djlIntra == 0 ? threads : djlIntra, r.intIn(Key.DJL_INTER_OP_THREADS, 1, 1024),
-                r.oneOf(Key.DJL_DEVICE, "cpu", "gpu", "cuda"), r.intIn(Key.DJL_GPU_ID, 0, 64),
-                r.path(Key.DJL_CACHE_DIR).orElse(dataDir.resolve("djl")), r.path(Key.DJL_NATIVES_DIR));
-        int trtMin = r.intIn(Key.TENSORRT_MIN_BATCH, 1, 1024);
-        int trtOpt = r.intIn(Key.TENSORRT_OPT_BATCH, 1, 1024);
-        int trtMax = r.intIn(Key.TENSORRT_MAX_BATCH, 1, 1024);
-        if (trtOpt < trtMin || trtMax < trtOpt) {
-            throw r.bad(Key.TENSORRT_OPT_BATCH, "The batch profile needs min-batch <= opt-batch <= max-batch, got "
-                    + trtMin + "/" + trtOpt + "/" + trtMax);
-        }
-        TensorRt tensorRt = new TensorRt(r.oneOf(Key.TENSORRT_PRECISION, "fp32", "fp16"), trtMin, trtOpt, trtMax,
-                r.longIn(Key.TENSORRT_WORKSPACE_MB, 1, 1L << 20) << 20,
-                r.path(Key.TENSORRT_CACHE_DIR).orElse(dataDir.resolve("tensorrt")), r.intIn(Key.TENSORRT_DEVICE, 0, 64));
+        OnnxConfig onnx = EngineConfigs.onnx(r, threads);
+        DjlConfig djl = EngineConfigs.djl(r, threads, dataDir);
+        TensorRtConfig tensorRt = EngineConfigs.tensorRt(r, dataDir);
         URI endpoint = r.wrap(Key.HUB_ENDPOINT, () -> URI.create(r.string(Key.HUB_ENDPOINT).replaceAll("/+$", "")));
         if (endpoint.getScheme() == null || !endpoint.getScheme().startsWith("http")) {
             throw r.bad(Key.HUB_ENDPOINT, "Give an http(s) URL");
@@ -279,19 +258,16 @@ public record ArgusConfig(String backend, String modelLocation, ModelDescription
                 r.wrap(Key.MAX_BYTES, () -> new InputLimits(r.longIn(Key.MAX_BYTES, 1, Integer.MAX_VALUE - 8))),
                 r.longIn(Key.MAX_PIXELS, 1, 400_000_000L), decodeMemory(r), r.longIn(Key.DECODE_WAIT_MS, 0, 3_600_000),
                 r.bool(Key.EXIF_ORIENTATION), inference, onnx, djl, tensorRt, hub,
-                backend.equals(Backends.GRPC) ? Optional.of(grpcBackend(r)) : Optional.empty(),
-                backend.equals(Backends.CLOUDFLARE) ? Optional.of(cloudflareBackend(r)) : Optional.empty(), hubFolder);
+                backend == Backend.GRPC ? Optional.of(grpcBackend(r)) : Optional.empty(),
+                backend == Backend.CLOUDFLARE ? Optional.of(cloudflareBackend(r)) : Optional.empty(), hubFolder);
     }
 
     /**
      * The keys that size the engine stage for a backend: set by the user, they win over a tuned setting. (The CPU
      * count is not one of them: a setting is measured for a CPU count and looked up by it.)
      */
-    private static java.util.List<Key> sizingKeys(String backend) {
-        Key threads = switch (backend) {
-            case Backends.DJL_PYTORCH, Backends.DJL_TENSORFLOW -> Key.DJL_INTRA_OP_THREADS;
-            default -> Key.ONNX_INTRA_OP_THREADS;
-        };
+    private static java.util.List<Key> sizingKeys(Backend backend) {
+        Key threads = backend.djl() ? Key.DJL_INTRA_OP_THREADS : Key.ONNX_INTRA_OP_THREADS;
         return java.util.List.of(Key.WORKERS, Key.MAX_BATCH, threads);
     }
 

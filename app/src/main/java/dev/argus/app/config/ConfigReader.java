@@ -34,13 +34,41 @@ record ConfigReader(Settings s) {
         }
     }
 
-    long longIn(Key k, long min, long max) {
-        long v;
+    /**
+     * {@code current} changed by {@code change}, which sets the value of {@code k} on an adapter's configuration: the
+     * record's constructor is the one place its range is checked, and when it refuses, the error names {@code k}, its
+     * value and where it came from, with the adapter's reason. The other settings in {@code current} are valid
+     * already, so a refusal is about {@code k}.
+     */
+    <C> C checked(Key k, C current, java.util.function.UnaryOperator<C> change) {
         try {
-            v = Long.parseLong(string(k));
+            return change.apply(current);
+        } catch (ArgusException e) {
+            if (e.code() != dev.argus.domain.ErrorCode.CONFIGURATION) {
+                throw e;
+            }
+            throw bad(k, e.getMessage().replaceFirst("\\.$", ""));
+        } catch (IllegalArgumentException e) {
+            throw bad(k, e.getMessage());
+        }
+    }
+
+    /** A whole number of any size: the range is the business of whoever takes it (an adapter's configuration). */
+    long whole(Key k) {
+        try {
+            return Long.parseLong(string(k));
         } catch (NumberFormatException e) {
             throw bad(k, "Expected a whole number");
         }
+    }
+
+    /** As {@link #whole}, an {@code int}. */
+    int integer(Key k) {
+        return (int) longIn(k, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    }
+
+    long longIn(Key k, long min, long max) {
+        long v = whole(k);
         if (v < min || v > max) {
             throw bad(k, "Expected " + min + ".." + max);
         }
@@ -81,14 +109,6 @@ record ConfigReader(Settings s) {
             case "false", "no", "0", "off" -> false;
             default -> throw bad(k, "Expected true or false");
         };
-    }
-
-    String oneOf(Key k, String... valid) {
-        String v = string(k).toLowerCase(Locale.ROOT);
-        if (!java.util.List.of(valid).contains(v)) {
-            throw bad(k, "Valid values: " + String.join(", ", valid));
-        }
-        return v;
     }
 
     <E extends Enum<E>> E choice(Key k, Class<E> type) {

@@ -9,7 +9,7 @@ import java.util.Optional;
  * are refused), environment-variable names and the README's reference table.
  */
 public enum Key {
-    BACKEND("argus.backend", "onnx", "Inference backend. Valid: " + String.join(", ", Backends.names()) + "."),
+    BACKEND("argus.backend", "onnx", "Inference backend. Valid: " + String.join(", ", Backend.names()) + "."),
     MODEL("argus.model", "hf://Xenova/resnet-50/onnx/model.onnx",
             "Model location: a local file, a Hugging Face model folder, hf://OWNER/REPO/PATH[@REVISION][#sha256=HEX] "
                     + "downloaded into the data dir, or hf://OWNER/REPO[@REVISION] (the repository's ONNX export and its "

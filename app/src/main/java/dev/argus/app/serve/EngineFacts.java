@@ -1,7 +1,6 @@
 package dev.argus.app.serve;
 
 import dev.argus.app.config.ArgusConfig;
-import dev.argus.app.config.Backends;
 import dev.argus.ports.in.ServedModel;
 import java.util.Map;
 import java.util.Optional;
@@ -25,11 +24,11 @@ final class EngineFacts {
     record Facts(String backend, String device, String sizing, int workers, int threadsPerWorker, int maxBatch,
                  double loadSeconds) {
         static Facts of(ArgusConfig config, double loadSeconds) {
-            if (Backends.isRemote(config.backend())) {
-                return new Facts(config.backend(), config.engineDevice(), "none", 0, 0, 0, loadSeconds);
+            if (config.backend().remote()) {
+                return new Facts(config.backend().id(), config.engineDevice(), "none", 0, 0, 0, loadSeconds);
             }
             ArgusConfig.Inference i = config.inference();
-            return new Facts(config.backend(), config.engineDevice(), sizing(i.sizing().source()), i.workers(),
+            return new Facts(config.backend().id(), config.engineDevice(), sizing(i.sizing().source()), i.workers(),
                     i.threadsPerWorker(), i.maxBatch(), loadSeconds);
         }
 

@@ -3,7 +3,7 @@ package dev.argus.app.tune;
 import dev.argus.app.cli.ConfigOptions;
 import dev.argus.app.cli.ExitCodes;
 import dev.argus.app.config.ArgusConfig;
-import dev.argus.app.config.Backends;
+import dev.argus.app.config.Backend;
 import dev.argus.app.config.Key;
 import dev.argus.app.config.Settings;
 import dev.argus.app.wiring.Argus;
@@ -82,12 +82,12 @@ public final class TuneCommand implements Callable<Integer> {
     public Integer call() {
         checkFlags();
         ArgusConfig given = ArgusConfig.from(configOptions.settings(env), env);
-        if (Backends.isRemote(given.backend())) {
+        if (given.backend().remote()) {
             throw ArgusException.configuration("argus tune measures engines that run here; backend " + given.backend()
                     + " answers from elsewhere. Tune the server it calls.");
         }
         List<Integer> w = workers != null ? workers
-                : given.backend().equals(Backends.TENSORRT) ? List.of(1, 2, 4) : Tuner.divisors(given.inference().cpus());
+                : given.backend() == Backend.TENSORRT ? List.of(1, 2, 4) : Tuner.divisors(given.inference().cpus());
         dev.argus.app.wiring.ModelFiles.Local local = dev.argus.app.wiring.ModelFiles.localize(given, ModelSource.ProgressListener.NONE);
         ArgusConfig base = local.config(); // a repository location: described from its downloaded folder
         Path model = local.model();
@@ -162,12 +162,12 @@ public final class TuneCommand implements Callable<Integer> {
     }
 
     /** The user's configuration with one candidate's sizing on top. */
-    private ArgusConfig candidateConfig(String backend, Tuner.Candidate c) {
+    private ArgusConfig candidateConfig(Backend backend, Tuner.Candidate c) {
         Settings s = configOptions.settings(env);
         String source = "argus tune";
         s.set(Key.WORKERS, String.valueOf(c.workers()), source);
         s.set(Key.MAX_BATCH, String.valueOf(c.maxBatch()), source);
-        s.set(backend.startsWith("djl-") ? Key.DJL_INTRA_OP_THREADS : Key.ONNX_INTRA_OP_THREADS, String.valueOf(c.threads()), source);
+        s.set(backend.djl() ? Key.DJL_INTRA_OP_THREADS : Key.ONNX_INTRA_OP_THREADS, String.valueOf(c.threads()), source);
         s.set(Key.TUNING, "false", source);
         return ArgusConfig.from(s, env);
     }

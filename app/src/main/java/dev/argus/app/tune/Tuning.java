@@ -1,7 +1,6 @@
 package dev.argus.app.tune;
 
 import dev.argus.app.config.ArgusConfig;
-import dev.argus.app.config.Backends;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -21,7 +20,7 @@ public final class Tuning {
 
     /** {@code config} sized by its tuned setting where there is one that may be used; the sizing source says which. */
     public static Lookup apply(ArgusConfig config, Path model) {
-        if (Backends.isRemote(config.backend())) {
+        if (config.backend().remote()) {
             return new Lookup(Optional.empty(), config);
         }
         ArgusConfig.Sizing sizing = config.inference().sizing();
@@ -53,7 +52,7 @@ public final class Tuning {
     }
 
     public static TuningStore.Subject subject(ArgusConfig config, Path model) {
-        return new TuningStore.Subject(config.backend(), config.engineDevice(), ModelHash.of(model),
+        return new TuningStore.Subject(config.backend().id(), config.engineDevice(), ModelHash.of(model),
                 CpuIdentity.here(config.inference().cpus()));
     }
 

@@ -36,7 +36,7 @@ public final class Argus implements AutoCloseable {
     public static Argus start(ArgusConfig config, ModelSource.ProgressListener downloadProgress, SharedCpus shared,
                               dev.argus.ports.service.Tracing tracing) {
         java.nio.file.Path model = null;
-        if (!dev.argus.app.config.Backends.isRemote(config.backend())) {
+        if (!config.backend().remote()) { // the model is fetched here, before the injector: building it does no I/O
             ModelFiles.Local local = ModelFiles.localize(config, downloadProgress);
             config = local.config();
             model = local.model();
@@ -47,7 +47,7 @@ public final class Argus implements AutoCloseable {
                     i.cpus(), i.cpusSource(), i.sizing().source());
         }
         try {
-            Argus argus = new Argus(Guice.createInjector(Stage.PRODUCTION, new ArgusModule(config, downloadProgress, model, shared, tracing)));
+            Argus argus = new Argus(Guice.createInjector(Stage.PRODUCTION, new ArgusModule(config, model, shared, tracing)));
             if (model != null) {
                 NativeMemory.trim(); // what loading the model freed goes back to the kernel
             }

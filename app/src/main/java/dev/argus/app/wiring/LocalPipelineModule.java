@@ -42,10 +42,10 @@ final class LocalPipelineModule extends AbstractModule {
         ArgusConfig.Inference i = config.inference();
         InferenceEngine engine = FaultInjectingEngine.wrap(realEngine, i.injectedFailureRate());
         if (shared == null) {
-            return new LocalImageClassifier(config.backend(), config.model(), preprocessor, engine, i.maxBatch(), i.workers(),
+            return new LocalImageClassifier(config.backend().id(), config.model(), preprocessor, engine, i.maxBatch(), i.workers(),
                     i.queueTimeoutMs(), i.maxQueueDelayMicros() * 1_000, i.cpus(), null, tracing);
         }
-        return new LocalImageClassifier(config.backend(), config.model(), preprocessor,
+        return new LocalImageClassifier(config.backend().id(), config.model(), preprocessor,
                 shared.budget().share(engine, i.threadsPerWorker()), i.maxBatch(), i.workers(), i.queueTimeoutMs(),
                 i.maxQueueDelayMicros() * 1_000, i.cpus(), shared.decoders(), tracing);
     }

@@ -29,7 +29,7 @@ public final class ModelFiles {
         Optional<Path> folder = Optional.empty();
         if (config.hubFolder().isPresent()) {
             HubRepository.Local repo = HubRepository.parse(config.modelLocation()).orElseThrow()
-                    .download(source, ModelSourceWiring.createCachedOnly(config), config.backend(), progress);
+                    .download(source, ModelSourceWiring.createCachedOnly(config), config.backend().id(), progress);
             config = config.atFolder(repo);
             folder = Optional.of(repo.folder());
         }

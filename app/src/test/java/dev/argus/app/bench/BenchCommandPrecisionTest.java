@@ -2,7 +2,7 @@ package dev.argus.app.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.argus.app.config.Backends;
+import dev.argus.app.config.Backend;
 import dev.argus.bench.run.BackendSpec;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +13,7 @@ import picocli.CommandLine;
 class BenchCommandPrecisionTest {
     private static final List<BackendSpec> SPECS = BackendSpec.parseList(
             "onnx=m.onnx,tensorrt=m.onnx,tensorrt:half{ARGUS_TENSORRT_PRECISION=fp16}=m.onnx,"
-                    + "djl-pytorch{ARGUS_TENSORRT_PRECISION=fp16}=m.pt", Backends.names());
+                    + "djl-pytorch{ARGUS_TENSORRT_PRECISION=fp16}=m.pt", Backend.names());
 
     private static BenchCommand command(Map<String, String> env, String... args) {
         BenchCommand command = new BenchCommand(System.out, System.err, env);
@@ -34,7 +34,7 @@ class BenchCommandPrecisionTest {
 
     @Test
     void aBackendsOwnVariableWinsOverTheCommandsEnvironment() {
-        List<BackendSpec> fp32 = BackendSpec.parseList("tensorrt{ARGUS_TENSORRT_PRECISION=fp32}=m.onnx", Backends.names());
+        List<BackendSpec> fp32 = BackendSpec.parseList("tensorrt{ARGUS_TENSORRT_PRECISION=fp32}=m.onnx", Backend.names());
         assertThat(command(Map.of("ARGUS_TENSORRT_PRECISION", "fp16")).halfPrecision(fp32)).isEmpty();
     }
 }
