@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,23 +35,32 @@ final class ServerProcess implements AutoCloseable {
     final Process process;
     final int restPort;
     final int grpcPort;
-    private final List<String> log = new ArrayList<>();
+    private final List<String> log;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ServerProcess(Process process, int restPort, int grpcPort, BufferedReader out, List<String> seen) {
+    private ServerProcess(Process process, int restPort, int grpcPort, List<String> log) {
         this.process = process;
         this.restPort = restPort;
         this.grpcPort = grpcPort;
-        log.addAll(seen);
+        this.log = log;
+    }
+
+    /** Copies the child's output into {@code log} on a daemon thread, waking waiters at each line and at its end. */
+    private static void drain(BufferedReader out, List<String> log, AtomicBoolean ended) {
         Thread drain = new Thread(() -> {
             try {
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
                     synchronized (log) {
                         log.add(line);
+                        log.notifyAll();
                     }
                 }
             } catch (IOException ignored) {
                 // the process ended
+            }
+            synchronized (log) {
+                ended.set(true);
+                log.notifyAll();
             }
         }, "server-log");
         drain.setDaemon(true);
@@ -71,17 +81,39 @@ final class ServerProcess implements AutoCloseable {
         pb.environment().put("ARGUS_DATA_DIR", Files.createDirectories(dataDir).toString());
         Process p = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        List<String> seen = new ArrayList<>();
+        List<String> log = new ArrayList<>();
+        AtomicBoolean ended = new AtomicBoolean();
+        drain(out, log, ended);
+        // The deadline holds even when the child prints nothing: the lines arrive on the drain thread, and this one
+        // waits on them with a timeout rather than blocking in readLine.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        for (String line = out.readLine(); line != null && System.nanoTime() < deadline; line = out.readLine()) {
-            seen.add(line);
-            Matcher m = PORTS.matcher(line);
-            if (line.contains("Argus is serving") && m.find()) {
-                return new ServerProcess(p, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), out, seen);
+        int next = 0;
+        synchronized (log) {
+            while (true) {
+                for (; next < log.size(); next++) {
+                    String line = log.get(next);
+                    Matcher m = PORTS.matcher(line);
+                    if (line.contains("Argus is serving") && m.find()) {
+                        return new ServerProcess(p, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), log);
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || ended.get()) {
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(log, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
         }
         p.destroyForcibly();
-        throw new IllegalStateException("argus serve did not start:\n" + String.join("\n", seen));
+        String why = System.nanoTime() >= deadline ? "within 90 s" : "(its output ended)";
+        synchronized (log) {
+            throw new IllegalStateException("argus serve did not start " + why + ":\n" + String.join("\n", log));
+        }
     }
 
     boolean alive() {
