@@ -12,9 +12,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.server.HttpChannel;
-import org.eclipse.jetty.server.HttpConnection;
+import org.eclipse.jetty.io.ssl.SslConnection;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 
 /**
@@ -28,8 +30,11 @@ import org.eclipse.jetty.util.component.AbstractLifeCycle;
  * as the idle timeout allows. A sweep every {@link #sweepPeriod} compares each resting connection's byte count with
  * what it was when it came to rest, so the first byte is noticed within one period, and the deadline holds to within
  * one period.
+ *
+ * <p>Install it on the connector (it hears connections open and close) and put {@link #requests()} in the server's
+ * handler chain (it hears requests begin, once their head has arrived, and complete).
  */
-final class HeaderDeadline extends AbstractLifeCycle implements Connection.Listener, HttpChannel.Listener {
+final class HeaderDeadline extends AbstractLifeCycle implements Connection.Listener {
     private static final System.Logger LOG = System.getLogger(HeaderDeadline.class.getName());
     private static final long LOG_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -84,7 +89,7 @@ final class HeaderDeadline extends AbstractLifeCycle implements Connection.Liste
 
     @Override
     public void onOpened(Connection connection) {
-        if (connection instanceof HttpConnection) { // TLS: the decrypted HTTP connection, not the TLS one beneath it
+        if (!(connection instanceof SslConnection)) { // TLS: the decrypted HTTP connection, not the TLS one beneath it
             watches.put(connection, new Watch(connection, clock.getAsLong()));
         }
     }
@@ -94,9 +99,25 @@ final class HeaderDeadline extends AbstractLifeCycle implements Connection.Liste
         watches.remove(connection);
     }
 
-    @Override
-    public void onRequestBegin(Request request) {
-        Watch watch = watches.get(request.getHttpChannel().getConnection());
+    /**
+     * The handler that tells this deadline when a request's head has arrived (it is being handled) and when its
+     * exchange is over; it passes every request on to the handler it wraps.
+     */
+    Handler.Wrapper requests() {
+        return new Handler.Wrapper() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                Connection connection = request.getConnectionMetaData().getConnection();
+                began(connection);
+                Request.addCompletionListener(request, failure -> completed(connection));
+                return super.handle(request, response, callback);
+            }
+        };
+    }
+
+    /** A request's head has arrived on {@code connection}: its deadline is met. */
+    void began(Connection connection) {
+        Watch watch = watches.get(connection);
         if (watch != null) {
             synchronized (watch) {
                 watch.inRequest = true;
@@ -104,9 +125,9 @@ final class HeaderDeadline extends AbstractLifeCycle implements Connection.Liste
         }
     }
 
-    @Override
-    public void onComplete(Request request) {
-        Watch watch = watches.get(request.getHttpChannel().getConnection());
+    /** The exchange on {@code connection} is over: the connection rests until the next request's first byte. */
+    void completed(Connection connection) {
+        Watch watch = watches.get(connection);
         if (watch != null) {
             synchronized (watch) {
                 watch.inRequest = false;

@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import dev.argus.domain.ErrorCode;
 import dev.argus.ports.service.Admission;
-import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.server.Request;
 
 /**
  * Reads a request body without ever holding more than the limit, or more than has arrived, and tells JSON bodies from
@@ -64,7 +64,7 @@ final class RequestBody {
                     throw slow(body.size());
                 }
             }
-        } catch (IOException | BadMessageException e) { // Jetty: a broken or timed-out read
+        } catch (IOException | HttpException.RuntimeException e) { // Jetty: a broken or timed-out read
             if (isTimeout(e) || System.nanoTime() - deadline > 0) {
                 throw slow(body.size());
             }
@@ -104,7 +104,7 @@ final class RequestBody {
     static boolean isTimeout(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof TimeoutException || t instanceof java.net.SocketTimeoutException
-                    || (t instanceof BadMessageException bad && bad.getCode() == 408)) {
+                    || (t instanceof HttpException http && http.getCode() == 408)) {
                 return true;
             }
         }
@@ -146,8 +146,8 @@ final class RequestBody {
     }
 
     private static EndPoint endPoint(jakarta.servlet.http.HttpServletRequest request) {
-        Request base = Request.getBaseRequest(request);
-        return base == null || base.getHttpChannel() == null ? null : base.getHttpChannel().getEndPoint();
+        ServletContextRequest base = ServletContextRequest.getServletContextRequest(request);
+        return base == null ? null : base.getConnectionMetaData().getConnection().getEndPoint();
     }
 
     /**

@@ -10,7 +10,9 @@ import dev.argus.ports.out.Span;
 import dev.argus.ports.service.Tracing;
 import java.util.List;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
@@ -22,8 +24,9 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.StatisticsHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -127,8 +130,10 @@ public final class RestServer implements AutoCloseable {
                 config.admissionWait(), config.requestTimeout()), shared);
         // Room for every admitted request, Jetty's acceptors and selectors (which scale with cores), and the cheap routes.
         int maxThreads = config.maxConcurrentRequests() + 32 + 2 * Runtime.getRuntime().availableProcessors();
+        // The queue of work waiting for a thread is bounded: past it Jetty refuses the work (the connection closes) rather
+        // than holding it. Jetty 12 warns about a bounded queue once at start; its refusals are what is wanted here.
         this.threads = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads), 60_000,
-                new BlockingArrayQueue<>(maxThreads, maxThreads, 4 * maxThreads));
+                BlockingArrayQueue.newInstance(maxThreads, 4 * maxThreads));
         this.threads.setName("argus-rest-http");
         this.metrics = new RestMetrics(Objects.requireNonNull(registry, "registry"), admission::inFlight, threads::getQueueSize,
                 () -> ready.getAsBoolean() && catalog.ready());
@@ -136,32 +141,39 @@ public final class RestServer implements AutoCloseable {
         ClassifyRoute classify = new ClassifyRoute(catalog, admission, metrics, config);
         InferenceProtocolRoutes oip = new InferenceProtocolRoutes(catalog, admission, metrics, config, ready);
         PageRoutes pages = new PageRoutes();
-        this.app = Javalin.create(this::configure);
-        app.before(this::before);
-        app.post(CloudflareRoute.PATH, Exchange.route("/client/v4/accounts/{account_id}/ai/run/{model}", cloudflare::handle));
-        app.post(ClassifyRoute.PATH, Exchange.route(ClassifyRoute.PATH, classify::handle));
-        app.post(ClassifyRoute.MODEL_PATH + "<model>", Exchange.route("/v1/models/{model}/classify", classify::handleNamed));
-        app.get("/v2", Exchange.route("/v2", oip::server));
-        app.get("/v2/health/live", Exchange.route("/v2/health/live", oip::live));
-        app.get("/v2/health/ready", Exchange.route("/v2/health/ready", oip::ready));
-        app.get("/v2/models/<model>", Exchange.route("/v2/models/{model}", oip::get));
-        app.post("/v2/models/<model>", Exchange.route("/v2/models/{model}/infer", oip::post));
-        app.get("/v2/repository/index", Exchange.route("/v2/repository/index", oip::index));
-        app.post("/v2/repository/index", Exchange.route("/v2/repository/index", oip::index));
-        app.post(CONTROL_PATH + "<model>", Exchange.route("/v2/repository/models/{model}/{action}", this::control));
-        app.get("/metrics", Exchange.route("/metrics", ctx -> Exchange.reply(ctx, 200, RestMetrics.CONTENT_TYPE, metrics.scrape())));
-        app.get("/", Exchange.route("/", pages::demo));
-        app.get("/docs", Exchange.route("/docs", pages::docs));
-        app.get("/openapi.json", Exchange.route("/openapi.json", pages::openapi));
-        app.exception(RestError.class, (e, ctx) -> fail(ctx, e));
-        app.exception(ArgusException.class, (e, ctx) -> fail(ctx, RestError.of(e)));
-        app.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, fromJavalin(e, ctx)));
-        app.exception(Exception.class, (e, ctx) -> {
+        this.app = Javalin.create(c -> {
+            configure(c);
+            routes(c.routes, cloudflare, classify, oip, pages);
+        });
+    }
+
+    private void routes(RoutesConfig r, CloudflareRoute cloudflare, ClassifyRoute classify, InferenceProtocolRoutes oip,
+                        PageRoutes pages) {
+        r.before(this::before);
+        r.post(CloudflareRoute.PATH, Exchange.route("/client/v4/accounts/{account_id}/ai/run/{model}", cloudflare::handle));
+        r.post(ClassifyRoute.PATH, Exchange.route(ClassifyRoute.PATH, classify::handle));
+        r.post(ClassifyRoute.MODEL_PATH + "<model>", Exchange.route("/v1/models/{model}/classify", classify::handleNamed));
+        r.get("/v2", Exchange.route("/v2", oip::server));
+        r.get("/v2/health/live", Exchange.route("/v2/health/live", oip::live));
+        r.get("/v2/health/ready", Exchange.route("/v2/health/ready", oip::ready));
+        r.get("/v2/models/<model>", Exchange.route("/v2/models/{model}", oip::get));
+        r.post("/v2/models/<model>", Exchange.route("/v2/models/{model}/infer", oip::post));
+        r.get("/v2/repository/index", Exchange.route("/v2/repository/index", oip::index));
+        r.post("/v2/repository/index", Exchange.route("/v2/repository/index", oip::index));
+        r.post(CONTROL_PATH + "<model>", Exchange.route("/v2/repository/models/{model}/{action}", this::control));
+        r.get("/metrics", Exchange.route("/metrics", ctx -> Exchange.reply(ctx, 200, RestMetrics.CONTENT_TYPE, metrics.scrape())));
+        r.get("/", Exchange.route("/", pages::demo));
+        r.get("/docs", Exchange.route("/docs", pages::docs));
+        r.get("/openapi.json", Exchange.route("/openapi.json", pages::openapi));
+        r.exception(RestError.class, (e, ctx) -> fail(ctx, e));
+        r.exception(ArgusException.class, (e, ctx) -> fail(ctx, RestError.of(e)));
+        r.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, fromJavalin(e, ctx)));
+        r.exception(Exception.class, (e, ctx) -> {
             LOG.log(System.Logger.Level.ERROR, "Unexpected failure handling " + ctx.method() + " " + ctx.path()
                     + " (request " + Exchange.id(ctx) + ")", e);
             fail(ctx, RestError.internal());
         });
-        app.error(404, ctx -> {
+        r.error(404, ctx -> {
             if (Exchange.bytesOut(ctx) == 0) {
                 fail(ctx, RestError.notFound(ctx.method().name(), ctx.path()));
             }
@@ -169,25 +181,33 @@ public final class RestServer implements AutoCloseable {
     }
 
     private void configure(JavalinConfig c) {
-        c.showJavalinBanner = false;
-        c.startupWatcherEnabled = false;
+        c.startup.showJavalinBanner = false;
+        c.startup.startupWatcherEnabled = false;
+        c.startup.showOldJavalinVersionWarning = false;
         c.http.maxRequestSize = config.maxBodyBytes();
-        c.http.disableCompression();
+        c.http.compressionStrategy = CompressionStrategy.NONE;
         c.jetty.threadPool = threads;
         // Multipart bodies are parsed by Multipart from the body Argus read, never by Jetty (no temporary files).
         c.jetty.modifyHttpConfiguration(http -> {
             http.setSendServerVersion(false);
             // The minimum data rate is checked by RequestBody after a grace period, not by Jetty: Jetty counts from the
             // request's start, so a 15-byte body read 30 ms late on a busy server "arrived" at 500 bytes/s (408).
-            // Model names such as microsoft%2Fresnet-50 carry an encoded '/'.
-            http.setUriCompliance(UriCompliance.DEFAULT.with("argus", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
+            // Model names such as microsoft%2Fresnet-50 carry an encoded '/', and may carry an encoded '%' (Jetty 11's
+            // default allowed both; Jetty 12's refuses them). Jetty 12's other checks stay: a path with a raw '|', '{',
+            // '"', a fragment, an encoded backslash or control character, or bytes that are not UTF-8 is 400.
+            http.setUriCompliance(UriCompliance.DEFAULT.with("argus", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+                    UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
         });
+        HeaderDeadline headerDeadline = new HeaderDeadline(config.headerTimeout()); // a trickled request head is cut off
         c.jetty.modifyServer(server -> {
-            server.setHandler(new StatisticsHandler()); // tracks in-flight requests so that stop() can drain them
+            // stop() drains the requests in flight; Javalin puts its servlet context inside the innermost wrapper
+            GracefulHandler graceful = new GracefulHandler();
+            graceful.setHandler(headerDeadline.requests());
+            server.setHandler(graceful);
             server.setErrorHandler(new EnvelopeErrorHandler()); // Jetty's own 400s in the envelope, not HTML
             server.setStopTimeout(config.shutdownGrace().toMillis());
-            // beyond this many open connections, new ones wait in the kernel's accept queue
-            server.addBean(new org.eclipse.jetty.server.ConnectionLimit(config.maxConnections(), server));
+            // beyond this many open connections (TCP, a TLS one once), new ones wait in the kernel's accept queue
+            server.addBean(new NetworkConnectionLimit(config.maxConnections(), server));
         });
         c.jetty.addConnector((server, http) -> {
             ServerConnector connector = config.tls() ? tlsConnector(server, http)
@@ -195,7 +215,7 @@ public final class RestServer implements AutoCloseable {
             connector.setHost(config.host());
             connector.setPort(config.port());
             connector.setIdleTimeout(config.requestTimeout().toMillis() + 5_000);
-            connector.addBean(new HeaderDeadline(config.headerTimeout())); // a trickled request head is cut off
+            connector.addBean(headerDeadline);
             return connector;
         });
         c.requestLogger.http(this::access);
@@ -376,9 +396,9 @@ public final class RestServer implements AutoCloseable {
 
     /** Every registered HTTP route, as {@code METHOD path} (for the test that each one is protected or open on purpose). */
     java.util.List<String> routes() {
-        return app.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
-                .filter(h -> h.getEndpoint().getMethod().isHttpMethod())
-                .map(h -> h.getEndpoint().getMethod() + " " + h.getEndpoint().getPath()).toList();
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(h -> h.endpoint.method.isHttpMethod())
+                .map(h -> h.endpoint.method + " " + h.endpoint.path).toList();
     }
 
     private void fail(Context ctx, RestError e) {
@@ -419,10 +439,10 @@ public final class RestServer implements AutoCloseable {
     /** The methods the routes serving this request's path answer (HEAD wherever GET is, as Javalin answers it); empty: none. */
     private List<String> methodsFor(Context ctx) {
         String path = ctx.path().startsWith(ctx.contextPath()) ? ctx.path().substring(ctx.contextPath().length()) : ctx.path();
-        io.javalin.router.InternalRouter router = app.unsafeConfig().pvt.internalRouter;
+        io.javalin.router.InternalRouter router = app.unsafe.internalRouter;
         List<String> methods = new java.util.ArrayList<>();
         for (HandlerType t : ROUTE_METHODS) {
-            if (router.findHttpHandlerEntries(t, path).findFirst().isPresent()
+            if (!router.findHttpHandlerEntries(t, path).isEmpty()
                     || t == HandlerType.HEAD && methods.contains(HandlerType.GET.name())) {
                 methods.add(t.name());
             }

@@ -11,14 +11,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +50,10 @@ class TlsTest {
     }
 
     private static HttpClient trusting(Path cert) throws Exception {
+        return HttpClient.newBuilder().sslContext(trustingContext(cert)).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    private static SSLContext trustingContext(Path cert) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(cert)) {
@@ -53,7 +63,59 @@ class TlsTest {
         tmf.init(trust);
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+        return ssl;
+    }
+
+    /** Sends a keep-alive {@code GET /v2/health/live} on {@code socket} and reads its answer up to the body. */
+    private static String live(SSLSocket socket) throws IOException {
+        socket.getOutputStream().write("GET /v2/health/live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        StringBuilder answer = new StringBuilder();
+        InputStream in = socket.getInputStream();
+        while (!answer.toString().contains("{\"live\":true}")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            answer.append((char) b);
+        }
+        return answer.toString();
+    }
+
+    /**
+     * Each HTTPS connection takes one place under the limit, as a plain one does. (Jetty 11 counted the TLS connection
+     * and the HTTP one above it: a limit of 4 served 3 HTTPS connections, of 10 served 6.)
+     */
+    @Test
+    void anHttpsConnectionCountsOnceAgainstTheConnectionLimit() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        selfSigned(cert, key);
+        RestConfig config = RestConfig.defaults().withTls(cert, key).withConnections(4, Duration.ofSeconds(10));
+        try (TestServer s = new TestServer(config)) {
+            SSLSocketFactory factory = trustingContext(cert).getSocketFactory();
+            List<SSLSocket> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    SSLSocket socket = (SSLSocket) factory.createSocket("127.0.0.1", s.server.port());
+                    socket.setSoTimeout(10_000);
+                    held.add(socket);
+                    assertThat(live(socket)).as("connection %d of 4 is served", i + 1).startsWith("HTTP/1.1 200");
+                }
+                HttpClient https = trusting(cert);
+                URI live = URI.create("https://127.0.0.1:" + s.server.port() + "/v2/health/live");
+                CompletableFuture<HttpResponse<String>> third = https.sendAsync(HttpRequest.newBuilder(live)
+                        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+                Thread.sleep(700);
+                assertThat(third).as("the third connection waits in the accept queue").isNotDone();
+                held.get(0).close();
+                assertThat(third.get(15, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            } finally {
+                for (SSLSocket socket : held) {
+                    socket.close();
+                }
+            }
+        }
     }
 
     @Test

@@ -32,7 +32,7 @@ class ClassifyJobJarIT {
      */
     private static final List<String> ALSO_IN_SPARK = List.of("/org/slf4j/slf4j-api/", "/com/fasterxml/jackson/core/",
             "/com/google/code/gson/", "/commons-codec/", "/org/apache/commons/commons-compress/", "/com/google/protobuf/protobuf-java/",
-            "/jakarta/inject/", "/com/google/code/findbugs/");
+            "/jakarta/inject/", "/com/google/code/findbugs/", "/jakarta/servlet/jakarta.servlet-api/");
 
     @TempDir
     Path work;
