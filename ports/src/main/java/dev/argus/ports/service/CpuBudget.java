@@ -64,6 +64,11 @@ public final class CpuBudget {
         return free;
     }
 
+    /** Calls waiting for CPUs now (for tests that must know a call is in line before they go on). */
+    synchronized int waiting() {
+        return waiting.size();
+    }
+
     /**
      * {@code engine} with each call drawing {@code threadsPerCall} CPUs (at most the budget) from this budget. Closing
      * the result closes {@code engine}.

@@ -62,7 +62,9 @@ class CpuBudgetTest {
                 calls.add(pool.submit(() -> a.infer(x)));
                 calls.add(pool.submit(() -> b.infer(x)));
             }
-            Thread.sleep(100);
+            for (int i = 0; i < 1000 && (running.get() == 0 || budget.waiting() == 0); i++) {
+                Thread.sleep(5); // until calls run and others wait, however busy the machine
+            }
             assertThat(running.get()).as("calls hold their threads while blocked").isBetween(1, 4);
             go.countDown();
             for (Future<?> f : calls) {
@@ -119,16 +121,16 @@ class CpuBudgetTest {
         InferenceEngine slow = budget.share(timed("slow", 50_000_000, clock, order, release), 1);
         InferenceEngine fast = budget.share(timed("fast", 5_000_000, clock, order, new CountDownLatch(0)), 1);
         FloatTensor x = new FloatTensor(new long[] {1, 1}, new float[] {0});
-        ExecutorService pool = Executors.newFixedThreadPool(4);
+        ExecutorService pool = Executors.newFixedThreadPool(5); // a thread for each call
         try {
             Future<?> first = pool.submit(() -> slow.infer(x)); // holds the one CPU until released
             awaitSize(order, 1);
             Future<?> slowAgain = pool.submit(() -> slow.infer(x)); // first in line
-            Thread.sleep(50);
+            awaitWaiting(budget, 1);
             List<Future<?>> fastCalls = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 fastCalls.add(pool.submit(() -> fast.infer(x)));
-                Thread.sleep(20);
+                awaitWaiting(budget, i + 2); // in line behind the ones before it, however busy the machine
             }
             release.countDown();
             first.get(5, TimeUnit.SECONDS);
@@ -143,6 +145,13 @@ class CpuBudgetTest {
         // slow's 50 ms: its three 5 ms calls run before slow's second call, though that one was first in line
         assertThat(order).containsExactly("slow", "fast", "fast", "fast", "slow");
         assertThat(budget.available()).isEqualTo(1);
+    }
+
+    private static void awaitWaiting(CpuBudget budget, int n) throws InterruptedException {
+        for (int i = 0; i < 1000 && budget.waiting() < n; i++) {
+            Thread.sleep(5);
+        }
+        assertThat(budget.waiting()).as("calls in line").isEqualTo(n);
     }
 
     private static void awaitSize(List<String> order, int n) throws InterruptedException {
