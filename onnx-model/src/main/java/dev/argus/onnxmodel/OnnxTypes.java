@@ -13,6 +13,7 @@ public final class OnnxTypes {
     public static final int ATTRIBUTE_INT = 2;
     public static final int ATTRIBUTE_STRING = 3;
     public static final int ATTRIBUTE_TENSOR = 4;
+    public static final int ATTRIBUTE_INTS = 7;
     public static final int ATTRIBUTE_GRAPH = 5;
     public static final int ATTRIBUTE_GRAPHS = 10;
 
