@@ -1,5 +1,6 @@
 package dev.argus.tensorrt;
 
+import dev.argus.onnxmodel.ExternalData;
 import dev.argus.domain.ArgusException;
 import java.io.IOException;
 import java.io.InputStream;

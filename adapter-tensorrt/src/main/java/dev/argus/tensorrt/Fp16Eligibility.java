@@ -1,11 +1,12 @@
 package dev.argus.tensorrt;
 
+import dev.argus.onnxmodel.OnnxTypes;
 import dev.argus.domain.ArgusException;
-import dev.argus.tensorrt.onnx.OnnxSubset.AttributeProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.GraphProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.ModelProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.NodeProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.TensorProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.AttributeProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.GraphProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.ModelProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.NodeProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.TensorProto;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

@@ -1,10 +1,11 @@
 package dev.argus.tensorrt;
 
-import dev.argus.tensorrt.onnx.OnnxSubset.AttributeProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.GraphProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.NodeProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.TensorProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.ValueInfoProto;
+import dev.argus.onnxmodel.OnnxTypes;
+import dev.argus.onnxmodel.proto.OnnxSubset.AttributeProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.GraphProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.NodeProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.TensorProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.ValueInfoProto;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

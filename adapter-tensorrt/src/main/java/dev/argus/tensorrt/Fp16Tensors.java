@@ -1,8 +1,9 @@
 package dev.argus.tensorrt;
 
+import dev.argus.onnxmodel.OnnxTypes;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
-import dev.argus.tensorrt.onnx.OnnxSubset.TensorProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.TensorProto;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;

@@ -1,13 +1,14 @@
 package dev.argus.tensorrt;
 
+import dev.argus.onnxmodel.OnnxTypes;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.argus.domain.ArgusException;
-import dev.argus.tensorrt.onnx.OnnxSubset.AttributeProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.GraphProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.ModelProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.NodeProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.TensorProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.ValueInfoProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.AttributeProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.GraphProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.ModelProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.NodeProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.TensorProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.ValueInfoProto;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.Stream;

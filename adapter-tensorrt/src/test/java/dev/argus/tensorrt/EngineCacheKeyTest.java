@@ -1,5 +1,6 @@
 package dev.argus.tensorrt;
 
+import dev.argus.onnxmodel.OnnxTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -19,7 +20,7 @@ class EngineCacheKeyTest {
     /** A small self-contained ONNX model whose bytes depend on {@code content} (the graph's name). */
     private Path model(String content) throws IOException {
         Path model = dir.resolve("resnet 50.onnx");
-        Files.write(model, TinyOnnx.model(dev.argus.tensorrt.onnx.OnnxSubset.GraphProto.newBuilder().setName(content)
+        Files.write(model, TinyOnnx.model(dev.argus.onnxmodel.proto.OnnxSubset.GraphProto.newBuilder().setName(content)
                 .addInput(TinyOnnx.value("x", OnnxTypes.FLOAT, 1, 2)).addOutput(TinyOnnx.value("y", OnnxTypes.FLOAT, 1, 2))
                 .addNode(TinyOnnx.node("Relu", "r", TinyOnnx.in("x"), "y"))).toByteArray());
         return model;

@@ -1,5 +1,7 @@
 package dev.argus.tensorrt;
 
+import dev.argus.onnxmodel.ExternalData;
+import dev.argus.onnxmodel.OnnxTypes;
 import static dev.argus.tensorrt.TinyOnnx.in;
 import static dev.argus.tensorrt.TinyOnnx.node;
 import static dev.argus.tensorrt.TinyOnnx.value;
@@ -7,10 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import dev.argus.tensorrt.onnx.OnnxSubset.AttributeProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.GraphProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.ModelProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.TensorProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.AttributeProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.GraphProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.ModelProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.TensorProto;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;

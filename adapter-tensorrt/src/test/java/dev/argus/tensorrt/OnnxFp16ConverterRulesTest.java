@@ -1,5 +1,6 @@
 package dev.argus.tensorrt;
 
+import dev.argus.onnxmodel.OnnxTypes;
 import static dev.argus.tensorrt.TinyOnnx.floats;
 import static dev.argus.tensorrt.TinyOnnx.in;
 import static dev.argus.tensorrt.TinyOnnx.intAttribute;
@@ -12,11 +13,11 @@ import ai.onnxruntime.OrtSession;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnknownFieldSet;
-import dev.argus.tensorrt.onnx.OnnxSubset.AttributeProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.GraphProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.ModelProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.NodeProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.TensorProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.AttributeProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.GraphProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.ModelProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.NodeProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.TensorProto;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

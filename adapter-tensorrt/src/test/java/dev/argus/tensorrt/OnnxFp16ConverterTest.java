@@ -1,12 +1,13 @@
 package dev.argus.tensorrt;
 
+import dev.argus.onnxmodel.OnnxTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import dev.argus.tensorrt.onnx.OnnxSubset.GraphProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.ModelProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.NodeProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.TensorProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.GraphProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.ModelProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.NodeProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.TensorProto;
 import dev.argus.testkit.ProbeCase;
 import dev.argus.testkit.Tensors;
 import dev.argus.testkit.TestModels;

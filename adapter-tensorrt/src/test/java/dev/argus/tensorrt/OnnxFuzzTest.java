@@ -1,5 +1,6 @@
 package dev.argus.tensorrt;
 
+import dev.argus.onnxmodel.ExternalData;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.argus.domain.ArgusException;
 import java.io.IOException;

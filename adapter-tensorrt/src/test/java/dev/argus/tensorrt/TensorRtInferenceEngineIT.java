@@ -1,5 +1,6 @@
 package dev.argus.tensorrt;
 
+import dev.argus.onnxmodel.OnnxTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.argus.ports.model.FloatTensor;
@@ -89,7 +90,7 @@ class TensorRtInferenceEngineIT extends InferenceEngineContractTest {
     void aModelWithTwoOutputsIsRefusedBeforeABuild(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         requireGpu();
         Path model = dir.resolve("two-outputs.onnx");
-        Files.write(model, TinyOnnx.model(dev.argus.tensorrt.onnx.OnnxSubset.GraphProto.newBuilder().setName("g")
+        Files.write(model, TinyOnnx.model(dev.argus.onnxmodel.proto.OnnxSubset.GraphProto.newBuilder().setName("g")
                 .addInput(TinyOnnx.value("x", OnnxTypes.FLOAT, 1, 4))
                 .addOutput(TinyOnnx.value("y1", OnnxTypes.FLOAT, 1, 4)).addOutput(TinyOnnx.value("y2", OnnxTypes.FLOAT, 1, 4))
                 .addNode(TinyOnnx.node("Relu", "r", TinyOnnx.in("x"), "y1"))

@@ -1,14 +1,15 @@
 package dev.argus.tensorrt;
 
-import dev.argus.tensorrt.onnx.OnnxSubset.AttributeProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.GraphProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.ModelProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.NodeProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.OperatorSetIdProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.TensorProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.TensorShapeProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.TypeProto;
-import dev.argus.tensorrt.onnx.OnnxSubset.ValueInfoProto;
+import dev.argus.onnxmodel.OnnxTypes;
+import dev.argus.onnxmodel.proto.OnnxSubset.AttributeProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.GraphProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.ModelProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.NodeProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.OperatorSetIdProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.TensorProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.TensorShapeProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.TypeProto;
+import dev.argus.onnxmodel.proto.OnnxSubset.ValueInfoProto;
 
 /** Small ONNX models built in tests through the converter's own messages (opset 17, IR 8). */
 final class TinyOnnx {

@@ -16,7 +16,9 @@ public final class ExitCodes {
     public static final int BACKEND_FAILURE = 4;
     /**
      * {@code argus bench}: a backend's answers are outside the agreement tolerance for backends that run the same weights
-     * as the reference ({@code --agreement-tolerance}); the reports are written and mark it.
+     * as the reference ({@code --agreement-tolerance}); the reports are written and mark it. {@code argus quantize}: the
+     * int8 model agrees with the float one less than the thresholds ask ({@code --min-top1-agreement}...); nothing is
+     * written.
      */
     public static final int DISAGREEMENT = 5;
 

@@ -33,6 +33,7 @@ public final class Main {
         cli.addSubcommand(new CommandLine(new ClassifyCommand(in, out, err, env)));
         cli.addSubcommand(new CommandLine(new ConfigCommand(out, env)));
         cli.addSubcommand(new CommandLine(new ModelCommand(out, err, env)));
+        cli.addSubcommand(new CommandLine(new QuantizeCommand(out, err, env)));
         cli.addSubcommand(new CommandLine(new dev.argus.app.serve.ServeCommand(err, env)));
         cli.addSubcommand(new CommandLine(new dev.argus.app.bench.BenchCommand(out, err, env)));
         cli.addSubcommand(new CommandLine(new dev.argus.app.tune.TuneCommand(out, err, env)));

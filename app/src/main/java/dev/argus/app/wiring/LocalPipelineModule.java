@@ -4,8 +4,6 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.argus.app.config.ArgusConfig;
-import dev.argus.imageio.ImageIoConfig;
-import dev.argus.imageio.ImageIoImagePreprocessor;
 import dev.argus.ports.out.ImageClassifier;
 import dev.argus.ports.out.ImagePreprocessor;
 import dev.argus.ports.out.InferenceEngine;
@@ -31,9 +29,7 @@ final class LocalPipelineModule extends AbstractModule {
     @Provides
     @Singleton
     ImagePreprocessor preprocessor() {
-        return new ImageIoImagePreprocessor(ImageIoConfig.defaults().withMaxPixels(config.maxPixels())
-                .withApplyExifOrientation(config.exifOrientation())
-                .withDecodeMemory(config.decodeMemoryBytes(), config.decodeWaitMillis()));
+        return ServingPreprocessor.of(config);
     }
 
     @Provides

@@ -1,4 +1,4 @@
-package dev.argus.tensorrt;
+package dev.argus.onnxmodel;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
@@ -14,10 +14,10 @@ import java.util.TreeSet;
  * The external weight files an ONNX model names ({@code TensorProto.external_data} entries with key
  * {@code location}, relative to the model's directory), found by streaming through the model's protobuf without
  * loading its weights: dense and sparse initializers and attribute tensors, in the graph, its subgraphs, local
- * functions and training graphs. The engine cache key hashes them
- * with the model, so that changed weights are never served from an engine built with the old ones.
+ * functions and training graphs. (adapter-tensorrt's engine cache key hashes them
+ * with the model, so that changed weights are never served from an engine built with the old ones.)
  */
-final class ExternalData {
+public final class ExternalData {
     // Field numbers of onnx.proto.
     private static final int MODEL_GRAPH = 7;
     private static final int MODEL_TRAINING_INFO = 20;
@@ -49,7 +49,7 @@ final class ExternalData {
      * The locations the model at {@code model} names, sorted; empty for a self-contained model. Fails with an
      * {@link IOException} for a file that cannot be read or is not a binary ONNX model (truncated, text format).
      */
-    static Set<String> locations(Path model) throws IOException {
+    public static Set<String> locations(Path model) throws IOException {
         Set<String> out = new TreeSet<>();
         try (InputStream in = new BufferedInputStream(Files.newInputStream(model), 1 << 16)) {
             CodedInputStream c = CodedInputStream.newInstance(in);
