@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
@@ -246,13 +247,17 @@ final class QuantizeCommand implements Callable<Integer> {
         }
     }
 
-    /** Written beside the target and moved into place: never a half-written model under the final name. */
+    /**
+     * Written beside the target and moved into place: never a half-written model under the final name. The temporary
+     * file is created as any new file is (the umask decides its mode), not with {@code createTempFile}'s owner-only
+     * mode, so a server running as another user can read the model.
+     */
     private void write(byte[] bytes) {
         Path dir = out.toAbsolutePath().getParent();
         try {
-            Path tmp = Files.createTempFile(dir, ".quantize-", ".onnx.tmp");
+            Path tmp = dir.resolve(".quantize-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".onnx.tmp");
             try {
-                Files.write(tmp, bytes);
+                Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(tmp);

@@ -55,6 +55,9 @@ class QuantizeCommandTest {
             assertThat(r.outputNames()).containsExactly("logits");
         }
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("int8", "top-1 agreement");
+        // the model gets the mode any new file gets here (the umask's), not a temporary file's owner-only 0600
+        Path plain = Files.createFile(dir.resolve("plain"));
+        assertThat(Files.getPosixFilePermissions(int8)).isEqualTo(Files.getPosixFilePermissions(plain));
     }
 
     @Test
