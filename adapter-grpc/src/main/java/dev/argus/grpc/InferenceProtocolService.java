@@ -176,6 +176,8 @@ final class InferenceProtocolService extends GRPCInferenceServiceGrpc.GRPCInfere
                 c.addInput(px);
                 c.addOutput(ModelOutput.newBuilder().setName(LOGITS_OUTPUT).setDataType(DataType.TYPE_FP32).addDims(info.labelCount()));
             }
+            info.properties().forEach((k, v) -> c.putParameters(k,
+                    dev.argus.grpc.inference.ModelParameter.newBuilder().setStringValue(v).build()));
             return ModelConfigResponse.newBuilder().setConfig(c).build();
         });
     }

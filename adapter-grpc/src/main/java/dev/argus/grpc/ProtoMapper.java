@@ -104,7 +104,9 @@ final class ProtoMapper {
                 .setBackend(info.backend())
                 .setEngine(info.engine())
                 .setLabelCount(info.labelCount())
-                .setMaxRequestBytes(maxRequestBytes);
+                .setMaxRequestBytes(maxRequestBytes)
+                .putAllProperties(info.properties());
+        info.precision().ifPresent(b::setPrecision);
         info.preprocess().ifPresent(p -> b.setInput(inputSpec(p)));
         return b.build();
     }
@@ -161,9 +163,14 @@ final class ProtoMapper {
                 code == dev.argus.domain.ErrorCode.INVALID_INPUT ? GrpcErrors.inputField(error.getField()) : null);
     }
 
-    /** This side's view of a remote model: the remote runs it, so no local input spec. */
+    /** This side's view of a remote model: the remote runs it, so no local input spec; what the model records is kept. */
     static dev.argus.ports.model.ModelInfo modelInfo(ModelInfo remote, String backend, String target) {
         String engine = "Argus gRPC at " + target + " -> " + remote.getBackend() + " (" + remote.getEngine() + ")";
-        return new dev.argus.ports.model.ModelInfo(backend, remote.getModel(), engine, Optional.empty(), remote.getLabelCount());
+        java.util.Map<String, String> properties = new java.util.TreeMap<>(remote.getPropertiesMap());
+        if (!remote.getPrecision().isEmpty()) {
+            properties.putIfAbsent(dev.argus.ports.model.ModelInfo.PRECISION, remote.getPrecision());
+        }
+        return new dev.argus.ports.model.ModelInfo(backend, remote.getModel(), engine, Optional.empty(), remote.getLabelCount(),
+                Optional.empty(), properties);
     }
 }

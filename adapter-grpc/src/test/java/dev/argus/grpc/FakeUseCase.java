@@ -100,6 +100,7 @@ final class FakeUseCase implements ClassifyImageUseCase {
     @Override
     public ModelInfo model() {
         modelCalls.incrementAndGet();
-        return new ModelInfo("fake", "fake/model", "fake engine 1.0", Optional.of(PreprocessSpec.resnet50()), 1000);
+        return new ModelInfo("fake", "fake/model", "fake engine 1.0", Optional.of(PreprocessSpec.resnet50()), 1000,
+                Optional.empty(), java.util.Map.of("precision", "int8", "quantization.agreement.top1", "0.9950"));
     }
 }

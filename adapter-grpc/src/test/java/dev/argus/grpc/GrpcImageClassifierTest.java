@@ -70,6 +70,9 @@ class GrpcImageClassifierTest {
                 assertThat(c.info().labelCount()).isEqualTo(1000);
                 assertThat(c.info().engine()).contains("in-process").contains("fake").contains("fake engine 1.0");
                 assertThat(c.info().preprocess()).isEmpty();
+                // what the remote model records travels with it
+                assertThat(c.info().precision()).contains("int8");
+                assertThat(c.info().properties()).containsEntry("quantization.agreement.top1", "0.9950");
                 assertThat(fake.modelCalls).hasValue(before + 1);
             }
         }

@@ -16,8 +16,10 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -35,11 +37,13 @@ public final class OnnxInferenceEngine implements InferenceEngine {
     private final String inputName;
     private final String outputName;
     private final long[] inputShape;
+    private final Map<String, String> modelProperties;
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
     private OnnxInferenceEngine(OnnxConfig config, OrtEnvironment env, OrtSession.SessionOptions options,
-                                OrtSession session, String inputName, String outputName, long[] inputShape) {
+                                OrtSession session, String inputName, String outputName, long[] inputShape,
+                                Map<String, String> modelProperties) {
         this.config = config;
         this.env = env;
         this.options = options;
@@ -47,6 +51,7 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         this.inputName = inputName;
         this.outputName = outputName;
         this.inputShape = inputShape;
+        this.modelProperties = modelProperties;
     }
 
     /** Loads {@code model}, its only input and first output; as {@link #open(Path, String, String, OnnxConfig)}. */
@@ -77,7 +82,10 @@ public final class OnnxInferenceEngine implements InferenceEngine {
             LOG.log(System.Logger.Level.INFO, "ONNX Runtime {0} loaded {1} in {2} ms: {3} {4} -> {5}, {6}",
                     env.getVersion(), model, (System.nanoTime() - t0) / 1_000_000, in, Arrays.toString(shape), out,
                     describe(config));
-            return new OnnxInferenceEngine(config, env, options, session, in, out, shape);
+            // sorted, so that every listing of them reads the same
+            Map<String, String> properties = Collections.unmodifiableMap(
+                    new TreeMap<>(session.getMetadata().getCustomMetadata()));
+            return new OnnxInferenceEngine(config, env, options, session, in, out, shape, properties);
         } catch (OrtException | RuntimeException e) {
             closeQuietly(session);
             options.close();
@@ -178,6 +186,12 @@ public final class OnnxInferenceEngine implements InferenceEngine {
     @Override
     public int maxBatchSize() {
         return inputShape.length > 0 && inputShape[0] > 0 ? (int) inputShape[0] : InferenceEngine.super.maxBatchSize();
+    }
+
+    /** The model's {@code metadata_props}, e.g. {@code precision=int8} and {@code quantization.*} from {@code argus quantize}. */
+    @Override
+    public Map<String, String> modelProperties() {
+        return modelProperties;
     }
 
     @Override

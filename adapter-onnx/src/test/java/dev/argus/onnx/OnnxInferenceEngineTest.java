@@ -71,4 +71,19 @@ class OnnxInferenceEngineTest extends InferenceEngineContractTest {
                 .hasMessageContaining("CUDA")
                 .hasMessageContaining("argus.onnx.device=cpu");
     }
+
+    @Test
+    void showsWhatTheModelFileRecordsAboutItself(@TempDir Path dir) throws Exception {
+        dev.argus.onnxmodel.proto.OnnxSubset.ModelProto probe = dev.argus.onnxmodel.OnnxModels.parse(
+                Files.readAllBytes(TestModels.probeOnnx()));
+        Path recorded = Files.write(dir.resolve("recorded.onnx"), dev.argus.onnxmodel.OnnxModels.withMetadata(probe,
+                java.util.Map.of("precision", "int8", "quantization.agreement.top1", "0.9950")).toByteArray());
+        try (OnnxInferenceEngine e = OnnxInferenceEngine.open(recorded, OnnxConfig.defaults())) {
+            assertThat(e.modelProperties()).containsExactly(java.util.Map.entry("precision", "int8"),
+                    java.util.Map.entry("quantization.agreement.top1", "0.9950"));
+        }
+        try (OnnxInferenceEngine e = OnnxInferenceEngine.open(TestModels.probeOnnx(), OnnxConfig.defaults())) {
+            assertThat(e.modelProperties()).doesNotContainKey("precision");
+        }
+    }
 }

@@ -210,8 +210,17 @@ final class InferenceProtocolRoutes {
             outputs.addObject().put("name", InferRequest.LOGITS_OUTPUT).put("datatype", "FP32")
                     .putArray("shape").add(-1).add(info.labelCount());
         }
-        // how Argus prepares an image for this model (an extension field; OIP clients ignore what they do not know)
-        info.preprocess().ifPresent(spec -> preprocessing(o.putObject("parameters").putObject("preprocessing"), spec));
+        // extension fields (OIP clients ignore what they do not know): how Argus prepares an image for this model, and
+        // what the model records about itself (precision; argus quantize's measured agreement)
+        if (info.preprocess().isPresent() || !info.properties().isEmpty()) {
+            ObjectNode parameters = o.putObject("parameters");
+            info.preprocess().ifPresent(spec -> preprocessing(parameters.putObject("preprocessing"), spec));
+            info.precision().ifPresent(p -> parameters.put("precision", p));
+            if (!info.properties().isEmpty()) {
+                ObjectNode props = parameters.putObject("model_properties");
+                info.properties().forEach(props::put);
+            }
+        }
         return o;
     }
 
@@ -253,6 +262,10 @@ final class InferenceProtocolRoutes {
             });
             output.addObject().put("name", InferRequest.LOGITS_OUTPUT).put("data_type", "TYPE_FP32")
                     .putArray("dims").add(info.labelCount());
+        }
+        if (!info.properties().isEmpty()) { // Triton's shape: parameters.{key}.string_value
+            ObjectNode parameters = o.putObject("parameters");
+            info.properties().forEach((k, v) -> parameters.putObject(k).put("string_value", v));
         }
         return o;
     }

@@ -207,6 +207,12 @@ public final class TensorRtInferenceEngine implements InferenceEngine {
         return config.maxBatch();
     }
 
+    /** The precision the engine was built at ({@code fp32} or {@code fp16}). */
+    @Override
+    public java.util.Map<String, String> modelProperties() {
+        return java.util.Map.of("precision", config.precision().name().toLowerCase(java.util.Locale.ROOT));
+    }
+
     @Override
     public String describe() {
         return "tensorrt " + device.tensorRtVersion() + " on " + device + ", " + describe(config, workers.size());

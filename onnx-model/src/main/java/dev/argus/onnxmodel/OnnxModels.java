@@ -1,6 +1,8 @@
 package dev.argus.onnxmodel;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
 import dev.argus.onnxmodel.proto.OnnxSubset.GraphProto;
 import dev.argus.onnxmodel.proto.OnnxSubset.ModelProto;
 import dev.argus.onnxmodel.proto.OnnxSubset.NodeProto;
@@ -8,6 +10,11 @@ import dev.argus.onnxmodel.proto.OnnxSubset.OperatorSetIdProto;
 import dev.argus.onnxmodel.proto.OnnxSubset.StringStringEntryProto;
 import dev.argus.onnxmodel.proto.OnnxSubset.TypeProto;
 import dev.argus.onnxmodel.proto.OnnxSubset.ValueInfoProto;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +56,32 @@ public final class OnnxModels {
     public static Map<String, String> metadata(ModelProto model) {
         Map<String, String> out = new LinkedHashMap<>();
         model.getMetadataPropsList().forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    /**
+     * The {@code metadata_props} of the model file at {@code path}, in file order, read without loading the model: the
+     * top-level fields are walked and the graph's bytes skipped, so a 100 MB model costs one pass over the file and
+     * no memory. Fails with {@link OnnxModelException} when the file is not a protobuf message.
+     */
+    public static Map<String, String> metadata(Path path) throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
+            CodedInputStream c = CodedInputStream.newInstance(in);
+            c.setSizeLimit(Integer.MAX_VALUE); // a model under protobuf's 2 GiB limit; larger ones keep their weights outside
+            for (int tag = c.readTag(); tag != 0; tag = c.readTag()) {
+                if (WireFormat.getTagFieldNumber(tag) == ModelProto.METADATA_PROPS_FIELD_NUMBER
+                        && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                    StringStringEntryProto e = StringStringEntryProto.parseFrom(c.readBytes());
+                    out.put(e.getKey(), e.getValue());
+                } else if (!c.skipField(tag)) {
+                    break; // an end-group tag at the top level: not a model; what was read stands
+                }
+            }
+        } catch (InvalidProtocolBufferException e) {
+            throw new OnnxModelException("Not an ONNX model: " + path + " is not a valid protobuf message (" + e.getMessage()
+                    + ").", e);
+        }
         return out;
     }
 

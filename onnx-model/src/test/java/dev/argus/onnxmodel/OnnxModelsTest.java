@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.argus.onnxmodel.proto.OnnxSubset.ModelProto;
 import dev.argus.onnxmodel.proto.OnnxSubset.ValueInfoProto;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OnnxModelsTest {
     private static ModelProto tiny() {
@@ -33,5 +37,24 @@ class OnnxModelsTest {
         assertThatThrownBy(() -> OnnxModels.parse(new byte[] {1, 2, 3})).isInstanceOf(OnnxModelException.class)
                 .hasMessageContaining("Not an ONNX model");
         assertThat(OnnxModels.defaultOpset(tiny())).isEqualTo(17);
+    }
+
+    @Test
+    void metadataIsReadFromAFileInOrderWithTheGraphSkipped(@TempDir Path dir) throws IOException {
+        // the graph (field 7) comes before metadata_props (14) on the wire, as every ONNX writer orders them
+        ModelProto m = OnnxModels.withMetadata(tiny(), new java.util.LinkedHashMap<>(Map.of("precision", "int8")));
+        m = OnnxModels.withMetadata(m, Map.of("quantization.agreement.top1", "0.9950"));
+        Path file = Files.write(dir.resolve("m.onnx"), m.toByteArray());
+        assertThat(OnnxModels.metadata(file)).containsExactly(Map.entry("precision", "int8"),
+                Map.entry("quantization.agreement.top1", "0.9950"));
+        assertThat(OnnxModels.metadata(Files.write(dir.resolve("plain.onnx"), tiny().toByteArray()))).isEmpty();
+    }
+
+    @Test
+    void aFileThatIsNotProtobufIsRefusedWhenItsMetadataIsRead(@TempDir Path dir) throws IOException {
+        // field 1 as a length-delimited value that runs past the end of the file
+        Path file = Files.write(dir.resolve("bad.onnx"), new byte[] {0x0a, 0x7f, 1, 2});
+        assertThatThrownBy(() -> OnnxModels.metadata(file)).isInstanceOf(OnnxModelException.class)
+                .hasMessageContaining("Not an ONNX model").hasMessageContaining("bad.onnx");
     }
 }

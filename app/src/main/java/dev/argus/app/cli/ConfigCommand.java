@@ -24,13 +24,15 @@ final class ConfigCommand implements Callable<Integer> {
     }
 
     /** The configuration as a start would size and describe it, and the repository folder it was described from. */
-    private record Described(ArgusConfig config, java.util.Optional<java.nio.file.Path> folder) {
+    private record Described(ArgusConfig config, java.util.Optional<java.nio.file.Path> folder,
+                             java.util.Optional<java.nio.file.Path> model) {
     }
 
     /** As a start would: with a tuned setting, looked up only for a model already here; a cached repository's description. */
     private Described sized(ArgusConfig c) {
         if (c.backend().remote()) {
-            return new Described(c.withSizingSource("none here (remote backend " + c.backend() + ")"), java.util.Optional.empty());
+            return new Described(c.withSizingSource("none here (remote backend " + c.backend() + ")"), java.util.Optional.empty(),
+                    java.util.Optional.empty());
         }
         dev.argus.app.wiring.ModelFiles.Local local;
         try {
@@ -39,11 +41,12 @@ final class ConfigCommand implements Callable<Integer> {
                     dev.argus.ports.out.ModelSource.ProgressListener.NONE);
         } catch (dev.argus.domain.ArgusException e) {
             return new Described(c.withSizingSource(c.inference().sizing().source()
-                    + " (the model is not on this machine yet, so no tuned setting was looked up)"), java.util.Optional.empty());
+                    + " (the model is not on this machine yet, so no tuned setting was looked up)"), java.util.Optional.empty(),
+                    java.util.Optional.empty());
         }
         // a repository location is described from its cached folder, as a start would
         return new Described(dev.argus.app.tune.Tuning.apply(local.folder().isPresent() ? local.config() : c, local.model())
-                .config(), local.folder());
+                .config(), local.folder(), java.util.Optional.of(local.model()));
     }
 
     /** The preprocessing in effect and where it comes from. */
@@ -61,6 +64,23 @@ final class ConfigCommand implements Callable<Integer> {
                 .orElse(" (the argus.model.* keys)");
     }
 
+    /** The model file and what it records about itself: precision, and the agreement argus quantize measured. */
+    static String recorded(ArgusConfig c, java.util.Optional<java.nio.file.Path> model) {
+        if (model.isEmpty()) {
+            return c.backend().remote() ? "served by the remote backend " + c.backend()
+                    : "not on this machine yet (its precision is shown once it is)";
+        }
+        java.nio.file.Path file = model.get();
+        if (!java.nio.file.Files.isRegularFile(file) || !file.getFileName().toString().endsWith(".onnx")) {
+            return file + " (only an ONNX model records its precision)";
+        }
+        try {
+            return file + ", " + dev.argus.ports.model.ModelInfo.summary(dev.argus.onnxmodel.OnnxModels.metadata(file));
+        } catch (java.io.IOException | RuntimeException e) {
+            return file + " (its metadata cannot be read: " + e.getMessage() + ")";
+        }
+    }
+
     @Override
     public Integer call() {
         Settings s = configOptions.settings(env);
@@ -74,6 +94,7 @@ final class ConfigCommand implements Callable<Integer> {
         out.println("# CPUs: " + i.cpusSource());
         out.println("# sizing: " + i.sizing().source());
         out.println("# preprocessing: " + preprocessing(s, c, d.folder()));
+        out.println("# model: " + recorded(c, d.model()));
         return ExitCodes.OK;
     }
 }

@@ -50,6 +50,7 @@ public final class Argus implements AutoCloseable {
             Argus argus = new Argus(Guice.createInjector(Stage.PRODUCTION, new ArgusModule(config, model, shared, tracing)));
             if (model != null) {
                 NativeMemory.trim(); // what loading the model freed goes back to the kernel
+                LOG.log(System.Logger.Level.INFO, "Model {0}: {1}", model, argus.useCase().model().precisionSummary());
             }
             return argus;
         } catch (CreationException | ProvisionException e) {

@@ -62,6 +62,11 @@ final class FaultInjectingEngine implements InferenceEngine {
     }
 
     @Override
+    public java.util.Map<String, String> modelProperties() {
+        return engine.modelProperties();
+    }
+
+    @Override
     public int maxBatchSize() {
         return engine.maxBatchSize();
     }

@@ -1,6 +1,7 @@
 package dev.argus.ports.out;
 
 import dev.argus.ports.model.FloatTensor;
+import java.util.Map;
 
 /**
  * Tensor-level inference: a batch of preprocessed images in the model's layout in, a batch of logits out. Implemented
@@ -21,6 +22,16 @@ public interface InferenceEngine extends AutoCloseable {
 
     /** A human-readable description: engine, version, device, threads. */
     String describe();
+
+    /**
+     * What the model file records about itself, as key/value text: an ONNX model's {@code metadata_props} (where
+     * {@code argus quantize} writes {@code precision} and {@code quantization.*}), or the precision an engine builds
+     * at (TensorRT). Empty when the engine or the file records nothing. Shown by the model metadata endpoints and
+     * {@code argus config}; never used to decide how to run the model.
+     */
+    default Map<String, String> modelProperties() {
+        return Map.of();
+    }
 
     /** Largest batch one call accepts. */
     default int maxBatchSize() {

@@ -97,6 +97,11 @@ public final class CpuBudget {
             }
 
             @Override
+            public java.util.Map<String, String> modelProperties() {
+                return engine.modelProperties();
+            }
+
+            @Override
             public int maxBatchSize() {
                 return engine.maxBatchSize();
             }

@@ -380,7 +380,7 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
     @Override
     public ModelInfo info() {
         return new ModelInfo(backend, model.name(), engine.describe(), Optional.of(model.preprocess()), model.labels().size(),
-                Optional.of(model.labels()));
+                Optional.of(model.labels()), engine.modelProperties());
     }
 
     /** The model this pipeline serves. */
