@@ -82,9 +82,7 @@ public final class OnnxInferenceEngine implements InferenceEngine {
             LOG.log(System.Logger.Level.INFO, "ONNX Runtime {0} loaded {1} in {2} ms: {3} {4} -> {5}, {6}",
                     env.getVersion(), model, (System.nanoTime() - t0) / 1_000_000, in, Arrays.toString(shape), out,
                     describe(config));
-            // sorted, so that every listing of them reads the same
-            Map<String, String> properties = Collections.unmodifiableMap(
-                    new TreeMap<>(session.getMetadata().getCustomMetadata()));
+            Map<String, String> properties = shown(session.getMetadata().getCustomMetadata(), model);
             return new OnnxInferenceEngine(config, env, options, session, in, out, shape, properties);
         } catch (OrtException | RuntimeException e) {
             closeQuietly(session);
@@ -94,6 +92,36 @@ public final class OnnxInferenceEngine implements InferenceEngine {
             }
             throw ArgusException.modelUnavailable("Cannot load ONNX model " + model + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Most metadata entries, and longest key and value, that the metadata endpoints show; the rest is logged as left out. */
+    static final int MAX_PROPERTIES = 64;
+    static final int MAX_PROPERTY_CHARS = 1024;
+
+    /**
+     * The model's metadata as the metadata endpoints show it: sorted, so that every listing reads the same, and bounded,
+     * as a model may carry anything there (a whole JSON document, thousands of entries) and every GetModel would repeat it.
+     */
+    static Map<String, String> shown(Map<String, String> metadata, Object model) {
+        Map<String, String> shown = new TreeMap<>();
+        int leftOut = 0;
+        // what argus quantize records comes first, so that no number of other entries can push it out
+        java.util.List<Map.Entry<String, String>> entries = new java.util.ArrayList<>(new TreeMap<>(metadata).entrySet());
+        entries.sort(java.util.Comparator.comparing(e -> !(e.getKey().equals("precision")
+                || e.getKey().startsWith("quantization."))));
+        for (Map.Entry<String, String> e : entries) {
+            if (shown.size() < MAX_PROPERTIES && e.getKey().length() <= MAX_PROPERTY_CHARS
+                    && e.getValue().length() <= MAX_PROPERTY_CHARS) {
+                shown.put(e.getKey(), e.getValue());
+            } else {
+                leftOut++;
+            }
+        }
+        if (leftOut > 0) {
+            LOG.log(System.Logger.Level.INFO, "{0}: {1} metadata entries not shown by the metadata endpoints (more than {2} "
+                    + "entries, or a key or value over {3} characters)", model, leftOut, MAX_PROPERTIES, MAX_PROPERTY_CHARS);
+        }
+        return Collections.unmodifiableMap(shown);
     }
 
     private static void configure(OrtSession.SessionOptions options, OnnxConfig config) throws OrtException {

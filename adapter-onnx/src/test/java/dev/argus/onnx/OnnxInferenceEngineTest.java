@@ -86,4 +86,21 @@ class OnnxInferenceEngineTest extends InferenceEngineContractTest {
             assertThat(e.modelProperties()).doesNotContainKey("precision");
         }
     }
+
+    @Test
+    void metadataShownIsSortedAndBounded() {
+        java.util.Map<String, String> many = new java.util.HashMap<>();
+        for (int i = 0; i < OnnxInferenceEngine.MAX_PROPERTIES + 10; i++) {
+            many.put(String.format("k%03d", i), "v" + i);
+        }
+        many.put("a-huge", "x".repeat(OnnxInferenceEngine.MAX_PROPERTY_CHARS + 1));
+        many.put("precision", "int8");
+        many.put("quantization.agreement.top1", "0.9950");
+        java.util.Map<String, String> shown = OnnxInferenceEngine.shown(many, "m.onnx");
+        assertThat(shown).hasSize(OnnxInferenceEngine.MAX_PROPERTIES).doesNotContainKey("a-huge").containsKey("k000")
+                .containsKeys("precision", "quantization.agreement.top1"); // sorted after 64 k... keys, kept all the same
+        assertThat(new java.util.ArrayList<>(shown.keySet())).isSorted();
+        assertThat(OnnxInferenceEngine.shown(java.util.Map.of("precision", "int8"), "m.onnx"))
+                .containsExactly(java.util.Map.entry("precision", "int8"));
+    }
 }
