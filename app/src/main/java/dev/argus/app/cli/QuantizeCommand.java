@@ -144,6 +144,7 @@ final class QuantizeCommand implements Callable<Integer> {
                     + "keep more layers in float (--keep-fp32), or lower the thresholds if this loss is acceptable.");
             return ExitCodes.DISAGREEMENT;
         }
+        outcome.agreement().tooFewImagesFor(thresholds).ifPresent(why -> err.println("argus quantize: warning: " + why + "."));
         write(outcome.model().toByteArray());
         stdout.println(out + ": int8, " + outcome.agreement());
         return ExitCodes.OK;

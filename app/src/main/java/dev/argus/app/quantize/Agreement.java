@@ -51,12 +51,70 @@ public final class Agreement {
             return out;
         }
 
+        /**
+         * The lower end of the 95% confidence interval of the top-1 agreement (Wilson's score interval): what these
+         * held-out images can show. 64 images that all agree show only 94.3%; about 380 are needed to show 99%.
+         */
+        public double top1LowerBound() {
+            return wilsonLowerBound(Math.round(top1 * images), images);
+        }
+
+        /**
+         * Why this many images cannot show {@code t}'s minimum top-1 agreement at 95% confidence although they meet
+         * it, or empty: a warning, not a refusal (what was measured meets the threshold).
+         */
+        public java.util.Optional<String> tooFewImagesFor(Thresholds t) {
+            if (t.minTop1() <= 0 || top1 < t.minTop1() || top1LowerBound() >= t.minTop1()) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(String.format(Locale.ROOT, "%d held-out images cannot show a top-1 agreement of "
+                    + "%.2f%% at 95%% confidence: what they show is at least %.2f%%. %s images that all agree would; use "
+                    + "more held-out images for a firmer figure", images, t.minTop1() * 100, top1LowerBound() * 100,
+                    imagesToShow(t.minTop1()).map(Object::toString).orElse("No number of")));
+        }
+
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "top-1 agreement %.2f%% (%d of %d images), mean top-5 overlap %.3f, "
-                    + "largest score difference %.4f", top1 * 100, Math.round(top1 * images), images, meanTop5Overlap,
-                    largestScoreDifference);
+            return String.format(Locale.ROOT, "top-1 agreement %.2f%% (%d of %d images; at least %.2f%% at 95%% "
+                    + "confidence), mean top-5 overlap %.3f, largest score difference %.4f", top1 * 100,
+                    Math.round(top1 * images), images, top1LowerBound() * 100, meanTop5Overlap, largestScoreDifference);
         }
+    }
+
+    private static final double Z95 = 1.959963984540054;
+
+    /** Wilson's score interval, lower end at 95%: {@code agreeing} of {@code n}; 0 for no images. */
+    static double wilsonLowerBound(long agreeing, long n) {
+        if (n <= 0) {
+            return 0;
+        }
+        double p = (double) agreeing / n;
+        double z2 = Z95 * Z95;
+        double centre = p + z2 / (2.0 * n);
+        double spread = Z95 * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n));
+        return Math.max(0, (centre - spread) / (1 + z2 / n));
+    }
+
+    /** The fewest images that, all agreeing, show at least {@code minTop1} at 95%; empty for 1 (never shown). */
+    static java.util.Optional<Long> imagesToShow(double minTop1) {
+        if (minTop1 >= 1) {
+            return java.util.Optional.empty();
+        }
+        long n = 1;
+        while (wilsonLowerBound(n, n) < minTop1) {
+            n *= 2;
+        }
+        long lo = n / 2;
+        long hi = n; // lower bound(lo) < minTop1 <= lower bound(hi); it grows with n
+        while (hi - lo > 1) {
+            long mid = (lo + hi) / 2;
+            if (wilsonLowerBound(mid, mid) >= minTop1) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        return java.util.Optional.of(hi);
     }
 
     /** Adds a batch: {@code reference} and {@code candidate} hold {@code classes} logits per image, image after image. */

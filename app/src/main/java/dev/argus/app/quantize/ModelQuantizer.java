@@ -145,6 +145,7 @@ public final class ModelQuantizer {
         m.put("quantization.quantized_nodes", Integer.toString(plan.quantizedNodeNames().size()));
         m.put("quantization.agreement.images", Long.toString(a.images()));
         m.put("quantization.agreement.top1", String.format(Locale.ROOT, "%.4f", a.top1()));
+        m.put("quantization.agreement.top1_lower95", String.format(Locale.ROOT, "%.4f", a.top1LowerBound()));
         m.put("quantization.agreement.top5_overlap", String.format(Locale.ROOT, "%.4f", a.meanTop5Overlap()));
         m.put("quantization.agreement.max_score_difference", String.format(Locale.ROOT, "%.4f", a.largestScoreDifference()));
         return m;

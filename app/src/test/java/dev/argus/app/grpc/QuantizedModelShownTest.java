@@ -128,7 +128,8 @@ class QuantizedModelShownTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("# model: " + int8 + ", precision int8; agreement with the float model on "
                 + recorded.get("quantization.agreement.images") + " held-out images: top-1 "
-                + recorded.get("quantization.agreement.top1") + ", mean top-5 overlap "
+                + recorded.get("quantization.agreement.top1") + " (at least " + recorded.get("quantization.agreement.top1_lower95")
+                + " at 95% confidence), mean top-5 overlap "
                 + recorded.get("quantization.agreement.top5_overlap") + ", largest score difference "
                 + recorded.get("quantization.agreement.max_score_difference"));
 

@@ -38,4 +38,32 @@ class AgreementTest {
         a.add(new float[] {6, 5, 4, 3, 2, 1, 0}, new float[] {6, 5, 4, 3, 0, 1, 2}, 7);
         assertThat(a.summary().meanTop5Overlap()).isCloseTo(0.8, within(1e-9));
     }
+
+    @Test
+    void theLowerBoundSaysWhatTheseManyImagesCanShow() {
+        // Wilson's score interval at 95%: 64 of 64 show 94.3%, 50 of 100 about 40.4%
+        assertThat(Agreement.wilsonLowerBound(64, 64)).isCloseTo(0.9434, within(1e-4));
+        assertThat(Agreement.wilsonLowerBound(50, 100)).isCloseTo(0.4038, within(1e-4));
+        assertThat(Agreement.wilsonLowerBound(0, 0)).isZero();
+        long n = Agreement.imagesToShow(0.99).orElseThrow();
+        assertThat(Agreement.wilsonLowerBound(n, n)).isGreaterThanOrEqualTo(0.99);
+        assertThat(Agreement.wilsonLowerBound(n - 1, n - 1)).isLessThan(0.99);
+        assertThat(n).isBetween(370L, 390L);
+        assertThat(Agreement.imagesToShow(1.0)).isEmpty();
+    }
+
+    @Test
+    void tooFewHeldOutImagesAreAWarningNotARefusal() {
+        Agreement.Thresholds t = new Agreement.Thresholds(0.99, 0, 1);
+        Agreement.Summary all64 = new Agreement.Summary(64, 1.0, 1.0, 0);
+        assertThat(all64.failures(t)).isEmpty();
+        assertThat(all64.tooFewImagesFor(t)).hasValueSatisfying(w -> assertThat(w)
+                .contains("64 held-out images cannot show a top-1 agreement of 99.00%", "at least 94.34%",
+                        Agreement.imagesToShow(0.99).orElseThrow() + " images that all agree would"));
+        assertThat(new Agreement.Summary(500, 1.0, 1.0, 0).tooFewImagesFor(t)).isEmpty();
+        // below the threshold it is refused, and the refusal says why; no second message about the count
+        assertThat(new Agreement.Summary(64, 0.9, 1.0, 0).tooFewImagesFor(t)).isEmpty();
+        assertThat(all64.tooFewImagesFor(new Agreement.Thresholds(0, 0, 1))).isEmpty();
+        assertThat(all64.toString()).contains("64 of 64 images; at least 94.34% at 95% confidence");
+    }
 }

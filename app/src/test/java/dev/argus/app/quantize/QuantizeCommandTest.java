@@ -45,11 +45,13 @@ class QuantizeCommandTest {
         int code = quantize("--calibration", cal.toString(), "--held-out", held.toString(), "--out", int8.toString(),
                 "--keep-fp32", "none", "--method", "minmax", "--progress");
         assertThat(code).as(err()).isZero();
-        assertThat(err()).contains("calibrating on 24 images", "checking on 24 images", "top-1 agreement");
+        assertThat(err()).contains("calibrating on 24 images", "checking on 24 images", "top-1 agreement",
+                "warning: 24 held-out images cannot show a top-1 agreement of 99.00% at 95% confidence");
         Map<String, String> meta = OnnxModels.metadata(OnnxModels.parse(Files.readAllBytes(int8)));
         assertThat(meta).containsEntry("precision", "int8").containsEntry("quantization.calibration.method", "minmax")
                 .containsEntry("quantization.calibration.images", "24").containsEntry("quantization.agreement.images", "24")
-                .containsKeys("quantization.agreement.top5_overlap", "quantization.agreement.max_score_difference");
+                .containsKeys("quantization.agreement.top5_overlap", "quantization.agreement.max_score_difference")
+                .containsEntry("quantization.agreement.top1_lower95", "0.8620"); // 24 of 24, Wilson's 95% lower end
         assertThat(Double.parseDouble(meta.get("quantization.agreement.top1"))).isGreaterThanOrEqualTo(0.99);
         try (OnnxModelRunner r = OnnxModelRunner.open(Files.readAllBytes(int8), "the int8 probe", 1)) {
             assertThat(r.outputNames()).containsExactly("logits");

@@ -17,12 +17,13 @@ class ModelInfoTest {
     void aQuantizedModelSummarisesItsPrecisionAndRecordedAgreement() {
         ModelInfo info = with(Map.of("precision", "int8", "quantization.agreement.images", "200",
                 "quantization.agreement.top1", "0.9950", "quantization.agreement.top5_overlap", "0.9810",
-                "quantization.agreement.max_score_difference", "0.0123", "producer", "x"));
+                "quantization.agreement.max_score_difference", "0.0123", "producer", "x",
+                "quantization.agreement.top1_lower95", "0.9824"));
         assertThat(info.precision()).contains("int8");
         assertThat(info.precisionSummary()).isEqualTo("precision int8; agreement with the float model on 200 held-out "
-                + "images: top-1 0.9950, mean top-5 overlap 0.9810, largest score difference 0.0123");
+                + "images: top-1 0.9950 (at least 0.9824 at 95% confidence), mean top-5 overlap 0.9810, largest score difference 0.0123");
         assertThat(info.quantization()).containsOnlyKeys("agreement.images", "agreement.top1", "agreement.top5_overlap",
-                "agreement.max_score_difference");
+                "agreement.max_score_difference", "agreement.top1_lower95");
         assertThat(new java.util.ArrayList<>(info.properties().keySet())).isSorted();
     }
 
