@@ -7,6 +7,7 @@ import dev.argus.onnxmodel.OnnxModels;
 import dev.argus.onnxmodel.proto.OnnxSubset.ModelProto;
 import dev.argus.onnxmodel.quant.ActivationStatistics;
 import dev.argus.onnxmodel.quant.CalibrationMethod;
+import dev.argus.onnxmodel.quant.MiniResNet;
 import dev.argus.onnxmodel.quant.QdqQuantizer;
 import dev.argus.onnxmodel.quant.QuantizationOptions;
 import dev.argus.onnxmodel.quant.QuantizationPlan;
@@ -27,35 +28,12 @@ class OnnxQuantizedModelsTest {
     private static final int BATCH = 8;
 
     static float[] random(Random r, int n, float scale) {
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = (float) (r.nextGaussian() * scale);
-        }
-        return out;
+        return MiniResNet.random(r, n, scale);
     }
 
-    /** Conv+Relu, MaxPool, Conv+Relu, Conv, Add+Relu, GlobalAveragePool, Flatten, Gemm(transB=1): x [N,3,8,8]. */
+    /** onnx-model's test graph, with 8 channels: Conv+Relu, MaxPool, Conv+Relu, Conv, Add+Relu, GAP, Flatten, Gemm. */
     static ModelProto miniResNet() {
-        Random r = new Random(7);
-        long[] pads = {1, 1, 1, 1};
-        return new GraphBuilder()
-                .input("x", -1, 3, 8, 8).output("logits", -1, 10)
-                .weight("w1", random(r, 8 * 3 * 3 * 3, 0.3f), 8, 3, 3, 3).weight("b1", random(r, 8, 0.1f), 8)
-                .weight("w2", random(r, 8 * 8 * 3 * 3, 0.2f), 8, 8, 3, 3).weight("b2", random(r, 8, 0.1f), 8)
-                .weight("w3", random(r, 8 * 8, 0.4f), 8, 8, 1, 1).weight("b3", random(r, 8, 0.1f), 8)
-                .weight("wf", random(r, 10 * 8, 0.5f), 10, 8).weight("bf", random(r, 10, 0.1f), 10)
-                .node("Conv", "conv1", "c1", new String[] {"x", "w1", "b1"}, "pads", pads)
-                .node("Relu", "relu1", "r1", "c1")
-                .node("MaxPool", "pool", "p1", new String[] {"r1"}, "kernel_shape", new long[] {2, 2}, "strides", new long[] {2, 2})
-                .node("Conv", "conv2", "c2", new String[] {"p1", "w2", "b2"}, "pads", pads)
-                .node("Relu", "relu2", "r2", "c2")
-                .node("Conv", "conv3", "c3", "r2", "w3", "b3")
-                .node("Add", "add", "a", "c3", "p1")
-                .node("Relu", "relu3", "r3", "a")
-                .node("GlobalAveragePool", "gap", "g", "r3")
-                .node("Flatten", "flatten", "f", "g")
-                .node("Gemm", "fc", "logits", new String[] {"f", "wf", "bf"}, "transB", 1)
-                .model(17);
+        return MiniResNet.model(17, 8);
     }
 
     /** MatMul, Add of a second MatMul, Relu, Gemm (transB=0): x [N,16]. */
