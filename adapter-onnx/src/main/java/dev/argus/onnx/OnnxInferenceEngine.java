@@ -13,6 +13,7 @@ import dev.argus.domain.ErrorCode;
 import dev.argus.ports.model.FloatTensor;
 import dev.argus.ports.out.InferenceEngine;
 import java.nio.FloatBuffer;
+import dev.argus.ports.model.ModelInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -107,8 +108,8 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         int leftOut = 0;
         // what argus quantize records comes first, so that no number of other entries can push it out
         java.util.List<Map.Entry<String, String>> entries = new java.util.ArrayList<>(new TreeMap<>(metadata).entrySet());
-        entries.sort(java.util.Comparator.comparing(e -> !(e.getKey().equals("precision")
-                || e.getKey().startsWith("quantization."))));
+        entries.sort(java.util.Comparator.comparing(e -> !(e.getKey().equals(ModelInfo.PRECISION)
+                || e.getKey().startsWith(ModelInfo.QUANTIZATION_PREFIX))));
         for (Map.Entry<String, String> e : entries) {
             if (shown.size() < MAX_PROPERTIES && e.getKey().length() <= MAX_PROPERTY_CHARS
                     && e.getValue().length() <= MAX_PROPERTY_CHARS) {

@@ -210,7 +210,7 @@ public final class TensorRtInferenceEngine implements InferenceEngine {
     /** The precision the engine was built at ({@code fp32} or {@code fp16}). */
     @Override
     public java.util.Map<String, String> modelProperties() {
-        return java.util.Map.of("precision", config.precision().name().toLowerCase(java.util.Locale.ROOT));
+        return java.util.Map.of(dev.argus.ports.model.ModelInfo.PRECISION, config.precision().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     @Override

@@ -56,5 +56,9 @@ class OnnxModelsTest {
         Path file = Files.write(dir.resolve("bad.onnx"), new byte[] {0x0a, 0x7f, 1, 2});
         assertThatThrownBy(() -> OnnxModels.metadata(file)).isInstanceOf(OnnxModelException.class)
                 .hasMessageContaining("Not an ONNX model").hasMessageContaining("bad.onnx");
+        // metadata_props (field 14) claiming 2 GiB - 1 bytes in a file of 8: refused, nothing of that size allocated
+        Path huge = Files.write(dir.resolve("huge.onnx"), new byte[] {0x72, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 1, 2});
+        assertThatThrownBy(() -> OnnxModels.metadata(huge)).isInstanceOf(OnnxModelException.class)
+                .hasMessageContaining("Not an ONNX model");
     }
 }

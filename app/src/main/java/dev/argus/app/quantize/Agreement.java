@@ -95,26 +95,15 @@ public final class Agreement {
         return Math.max(0, (centre - spread) / (1 + z2 / n));
     }
 
-    /** The fewest images that, all agreeing, show at least {@code minTop1} at 95%; empty for 1 (never shown). */
+    /**
+     * The fewest images that, all agreeing, show at least {@code minTop1} at 95%; empty for 1 (never shown). With every
+     * image agreeing, Wilson's lower end is {@code n / (n + z^2)}, so {@code n = ceil(minTop1 z^2 / (1 - minTop1))}.
+     */
     static java.util.Optional<Long> imagesToShow(double minTop1) {
         if (minTop1 >= 1) {
             return java.util.Optional.empty();
         }
-        long n = 1;
-        while (wilsonLowerBound(n, n) < minTop1) {
-            n *= 2;
-        }
-        long lo = n / 2;
-        long hi = n; // lower bound(lo) < minTop1 <= lower bound(hi); it grows with n
-        while (hi - lo > 1) {
-            long mid = (lo + hi) / 2;
-            if (wilsonLowerBound(mid, mid) >= minTop1) {
-                hi = mid;
-            } else {
-                lo = mid;
-            }
-        }
-        return java.util.Optional.of(hi);
+        return java.util.Optional.of(Math.max(1, (long) Math.ceil(minTop1 * Z95 * Z95 / (1 - minTop1))));
     }
 
     /** Adds a batch: {@code reference} and {@code candidate} hold {@code classes} logits per image, image after image. */

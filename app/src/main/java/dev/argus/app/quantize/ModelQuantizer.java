@@ -12,6 +12,7 @@ import dev.argus.onnxmodel.quant.QdqQuantizer;
 import dev.argus.onnxmodel.quant.QuantizationOptions;
 import dev.argus.onnxmodel.quant.QuantizationPlan;
 import dev.argus.onnxmodel.quant.TensorRange;
+import dev.argus.ports.model.ModelInfo;
 import dev.argus.ports.out.ImagePreprocessor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -135,19 +136,19 @@ public final class ModelQuantizer {
 
     private static Map<String, String> metadata(QuantizationPlan plan, Settings s, int calibrationImages, Agreement.Summary a) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("precision", "int8");
-        m.put("quantization.format", "QDQ: activations uint8 per tensor (asymmetric), weights int8 per output channel "
+        m.put(ModelInfo.PRECISION, "int8");
+        m.put(ModelInfo.QUANTIZATION_PREFIX + "format", "QDQ: activations uint8 per tensor (asymmetric), weights int8 per output channel "
                 + "(symmetric, " + s.options().weightBits() + "-bit), biases int32");
-        m.put("quantization.target", s.target());
-        m.put("quantization.calibration.method", s.method().toString());
-        m.put("quantization.calibration.images", Integer.toString(calibrationImages));
-        m.put("quantization.kept_fp32", String.join(",", plan.keptFloat()));
-        m.put("quantization.quantized_nodes", Integer.toString(plan.quantizedNodeNames().size()));
-        m.put("quantization.agreement.images", Long.toString(a.images()));
-        m.put("quantization.agreement.top1", String.format(Locale.ROOT, "%.4f", a.top1()));
-        m.put("quantization.agreement.top1_lower95", String.format(Locale.ROOT, "%.4f", a.top1LowerBound()));
-        m.put("quantization.agreement.top5_overlap", String.format(Locale.ROOT, "%.4f", a.meanTop5Overlap()));
-        m.put("quantization.agreement.max_score_difference", String.format(Locale.ROOT, "%.4f", a.largestScoreDifference()));
+        m.put(ModelInfo.QUANTIZATION_PREFIX + "target", s.target());
+        m.put(ModelInfo.QUANTIZATION_PREFIX + "calibration.method", s.method().toString());
+        m.put(ModelInfo.QUANTIZATION_PREFIX + "calibration.images", Integer.toString(calibrationImages));
+        m.put(ModelInfo.QUANTIZATION_PREFIX + "kept_fp32", String.join(",", plan.keptFloat()));
+        m.put(ModelInfo.QUANTIZATION_PREFIX + "quantized_nodes", Integer.toString(plan.quantizedNodeNames().size()));
+        m.put(ModelInfo.AGREEMENT_PREFIX + "images", Long.toString(a.images()));
+        m.put(ModelInfo.AGREEMENT_PREFIX + "top1", String.format(Locale.ROOT, "%.4f", a.top1()));
+        m.put(ModelInfo.AGREEMENT_PREFIX + "top1_lower95", String.format(Locale.ROOT, "%.4f", a.top1LowerBound()));
+        m.put(ModelInfo.AGREEMENT_PREFIX + "top5_overlap", String.format(Locale.ROOT, "%.4f", a.meanTop5Overlap()));
+        m.put(ModelInfo.AGREEMENT_PREFIX + "max_score_difference", String.format(Locale.ROOT, "%.4f", a.largestScoreDifference()));
         return m;
     }
 }

@@ -27,6 +27,11 @@ public record ModelInfo(String backend, String model, String engine, Optional<Pr
     public static final String PRECISION = "precision";
     /** Prefix of the keys {@code argus quantize} records: its scheme, calibration and measured agreement. */
     public static final String QUANTIZATION_PREFIX = "quantization.";
+    /**
+     * Prefix of the agreement with the float model that {@code argus quantize} measured: {@code images}, {@code top1},
+     * {@code top1_lower95}, {@code top5_overlap}, {@code max_score_difference}.
+     */
+    public static final String AGREEMENT_PREFIX = QUANTIZATION_PREFIX + "agreement.";
 
     public ModelInfo {
         Objects.requireNonNull(properties, "properties");
@@ -62,23 +67,23 @@ public record ModelInfo(String backend, String model, String engine, Optional<Pr
     public static String summary(Map<String, String> properties) {
         String precision = properties.get(PRECISION);
         StringBuilder b = new StringBuilder(precision == null ? "precision not recorded" : "precision " + precision);
-        String top1 = properties.get(QUANTIZATION_PREFIX + "agreement.top1");
+        String top1 = properties.get(AGREEMENT_PREFIX + "top1");
         if (top1 != null) {
             b.append("; agreement with the float model");
-            String images = properties.get(QUANTIZATION_PREFIX + "agreement.images");
+            String images = properties.get(AGREEMENT_PREFIX + "images");
             if (images != null) {
                 b.append(" on ").append(images).append(" held-out images");
             }
             b.append(": top-1 ").append(top1);
-            String lower = properties.get(QUANTIZATION_PREFIX + "agreement.top1_lower95");
+            String lower = properties.get(AGREEMENT_PREFIX + "top1_lower95");
             if (lower != null) {
                 b.append(" (at least ").append(lower).append(" at 95% confidence)");
             }
-            String top5 = properties.get(QUANTIZATION_PREFIX + "agreement.top5_overlap");
+            String top5 = properties.get(AGREEMENT_PREFIX + "top5_overlap");
             if (top5 != null) {
                 b.append(", mean top-5 overlap ").append(top5);
             }
-            String diff = properties.get(QUANTIZATION_PREFIX + "agreement.max_score_difference");
+            String diff = properties.get(AGREEMENT_PREFIX + "max_score_difference");
             if (diff != null) {
                 b.append(", largest score difference ").append(diff);
             }
