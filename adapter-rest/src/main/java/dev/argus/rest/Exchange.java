@@ -115,11 +115,49 @@ final class Exchange {
         ctx.attribute(BODY_READ, Boolean.TRUE);
     }
 
+    /** The largest unread body an error reads and throws away to keep the connection; a larger one closes it. */
+    static final long DISCARD_LIMIT = 256 * 1024;
+    /** How long an error waits for the rest of a small unread body before it closes the connection instead. */
+    static final long DISCARD_NANOS = 1_000_000_000L;
+
     /**
      * Writes an error in the style of the route family. A 429 says when to come back ({@code Retry-After}). An error
-     * answered before the body was read closes the connection: otherwise the server reads and throws away a body
-     * nobody needs (a refusal would cost as much as the upload it refuses).
+     * answered before the body was read reads and throws away a small body ({@link #DISCARD_LIMIT}), so the client
+     * gets the answer on a connection it can reuse; a larger body, one of unknown length or one the client waits to
+     * send ({@code Expect: 100-continue}) closes the connection instead: reading it would cost as much as the upload
+     * the error refuses. (Closing a socket with unread bytes makes the kernel send a reset, which can destroy the
+     * answer before the client reads it; reading a small body first avoids that.)
      */
+    /** Reads and throws away an unread body of at most {@link #DISCARD_LIMIT} bytes; false when it did not. */
+    static boolean discardSmallBody(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared <= 0 || declared > DISCARD_LIMIT || ctx.req().getHeader("Expect") != null) {
+            return false;
+        }
+        ctx.attribute(BODY_READ, Boolean.TRUE);
+        long deadline = System.nanoTime() + DISCARD_NANOS;
+        try {
+            return RequestBody.beforeDeadline(ctx.req(), deadline, () -> {
+                byte[] buffer = new byte[8192];
+                long total = 0;
+                try {
+                    java.io.InputStream in = ctx.req().getInputStream();
+                    for (int n; (n = in.read(buffer)) >= 0; ) {
+                        total += n;
+                        if (total > declared || System.nanoTime() - deadline > 0) {
+                            return false;
+                        }
+                    }
+                    return total == declared;
+                } catch (java.io.IOException | RuntimeException e) { // a broken or timed-out read: close instead
+                    return false;
+                }
+            });
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     static void error(Context ctx, RestError e) {
         if (e.status() == 401) {
             ctx.header("WWW-Authenticate", "Bearer");
@@ -127,7 +165,7 @@ final class Exchange {
         if (e.status() == 429) {
             ctx.header("Retry-After", RETRY_AFTER_SECONDS);
         }
-        if (ctx.attribute(BODY_READ) == null && hasBody(ctx)) {
+        if (ctx.attribute(BODY_READ) == null && hasBody(ctx) && !discardSmallBody(ctx)) {
             ctx.header("Connection", "close");
         }
         if (style(ctx) == Style.INFERENCE_PROTOCOL) {

@@ -119,6 +119,59 @@ class LimitsTest {
         }
     }
 
+    /** Sends {@code request} on {@code socket} and reads one answer, whose body is {@code Content-Length} long. */
+    private static String exchange(java.net.Socket socket, byte[] request) throws java.io.IOException {
+        socket.getOutputStream().write(request);
+        socket.getOutputStream().flush();
+        java.io.InputStream in = socket.getInputStream();
+        java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.EOFException("closed after: " + head.toString(StandardCharsets.ISO_8859_1));
+            }
+            head.write(b);
+        }
+        String h = head.toString(StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(h);
+        assertThat(m.find()).as(h).isTrue();
+        return h + new String(in.readNBytes(Integer.parseInt(m.group(1))), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] post(String path, byte[] body) {
+        byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: " + body.length
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] all = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
+        return all;
+    }
+
+    @Test
+    void anErrorBeforeASmallBodyIsReadKeepsTheConnectionAndALargeOneClosesIt() throws Exception {
+        try (TestServer s = new TestServer(RestConfig.defaults())) {
+            byte[] small = new byte[(int) Exchange.DISCARD_LIMIT];
+            new java.util.Random(3).nextBytes(small);
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", s.server.port())) {
+                socket.setSoTimeout(10_000);
+                // refused before the body is read (no such model): the body is read and thrown away, the answer arrives
+                // whole and the same connection serves the next request
+                String refused = exchange(socket, post("/v1/models/other-net/classify", small));
+                assertThat(refused).startsWith("HTTP/1.1 404").contains("3042");
+                assertThat(refused.toLowerCase(java.util.Locale.ROOT)).doesNotContain("connection: close");
+                String served = exchange(socket, post(CF_PATH, PNG));
+                assertThat(served).startsWith("HTTP/1.1 200").contains("\"success\":true");
+            }
+            byte[] large = new byte[(int) Exchange.DISCARD_LIMIT + 1];
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", s.server.port())) {
+                socket.setSoTimeout(10_000);
+                String refused = exchange(socket, post("/v1/models/other-net/classify", large));
+                assertThat(refused).startsWith("HTTP/1.1 404");
+                assertThat(refused.toLowerCase(java.util.Locale.ROOT)).contains("connection: close");
+            }
+            assertThat(s.post(CF_PATH, null, PNG).statusCode()).isEqualTo(200);
+        }
+    }
+
     @Test
     void answersARequestPastItsDeadlineWith408And3007AndKeepsServing() {
         try (TestServer s = new TestServer(RestConfig.defaults().withRequestTimeout(Duration.ofMillis(300)))) {
