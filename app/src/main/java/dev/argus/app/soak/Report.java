@@ -37,6 +37,8 @@ final class Report {
     boolean aliveAtEnd;
     long remoteAnswered;
     long remoteHung;
+    /** Readiness probes that got no answer within 2 s and were asked once more. */
+    int probesRetried;
 
     Report(long durationSeconds, long sampleEvery, long windowSeconds) {
         this.durationSeconds = durationSeconds;
@@ -46,8 +48,14 @@ final class Report {
 
     void sample(long startNanos, SoakServer server, int inFlight) {
         SoakServer.Resources r = server.resources();
-        samples.add(new Sample((System.nanoTime() - startNanos) / 1e9, r.rssBytes(), r.threads(), r.fds(),
-                server.status("/v2/health/ready"), inFlight));
+        int ready = server.status("/v2/health/ready");
+        if (ready == -1) {
+            // no answer within 2 s (a stalled host, or a pooled connection the server had just closed) is not the
+            // server saying it is not ready: ask once more, as a probe with a failure threshold above 1 would
+            probesRetried++;
+            ready = server.status("/v2/health/ready", java.time.Duration.ofSeconds(5));
+        }
+        samples.add(new Sample((System.nanoTime() - startNanos) / 1e9, r.rssBytes(), r.threads(), r.fds(), ready, inFlight));
     }
 
     void event(long startNanos, String what) {
@@ -66,7 +74,8 @@ final class Report {
         c.add(new Check("every outcome one its kind allows", ledger.unexpected.get() == 0, ledger.unexpected.get() + " unexpected"));
         long notReady = samples.stream().filter(s -> s.ready() != 200).count();
         c.add(new Check("ready at every sample (GET /v2/health/ready = 200)", notReady == 0,
-                notReady + " of " + samples.size() + " samples not ready"));
+                notReady + " of " + samples.size() + " samples not ready" + (probesRetried == 0 ? ""
+                        : "; " + probesRetried + " probe(s) had no answer within 2 s and were asked again")));
         c.add(new Check("alive at the end, no OutOfMemoryError or uncaught exception in its log", aliveAtEnd && severeCount == 0,
                 (aliveAtEnd ? "alive" : "ENDED") + ", " + severeCount + " such line(s)"));
         long expected = durationSeconds / sampleEvery;

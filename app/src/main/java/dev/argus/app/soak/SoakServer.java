@@ -126,8 +126,13 @@ final class SoakServer implements AutoCloseable {
 
     /** The HTTP status of {@code GET path}, or -1 when there was no answer within two seconds. */
     int status(String path) {
+        return status(path, Duration.ofSeconds(2));
+    }
+
+    /** {@code GET path}'s status within {@code timeout}, or -1 when there was no answer. */
+    int status(String path, Duration timeout) {
         try {
-            HttpRequest r = HttpRequest.newBuilder(URI.create(restBase() + path)).timeout(Duration.ofSeconds(2)).GET().build();
+            HttpRequest r = HttpRequest.newBuilder(URI.create(restBase() + path)).timeout(timeout).GET().build();
             return http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;

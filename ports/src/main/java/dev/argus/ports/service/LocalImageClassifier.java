@@ -47,6 +47,8 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
     private final ModelDescription model;
     private final ImagePreprocessor preprocessor;
     private final InferenceEngine engine;
+    /** What {@link #info()} answers, once built (the engine and the model do not change). */
+    private volatile ModelInfo info;
     private final int maxBatch;
     /** Images queued at once by one call: a batch for every worker (half the queue, so other callers still get room). */
     private final int chunk;
@@ -379,8 +381,13 @@ public final class LocalImageClassifier implements ImageClassifier, InferTensorU
 
     @Override
     public ModelInfo info() {
-        return new ModelInfo(backend, model.name(), engine.describe(), Optional.of(model.preprocess()), model.labels().size(),
-                Optional.of(model.labels()), engine.modelProperties());
+        ModelInfo i = info;
+        if (i == null) { // built once: the inference routes ask for it on every request
+            i = new ModelInfo(backend, model.name(), engine.describe(), Optional.of(model.preprocess()), model.labels().size(),
+                    Optional.of(model.labels()), engine.modelProperties());
+            info = i;
+        }
+        return i;
     }
 
     /** The model this pipeline serves. */
