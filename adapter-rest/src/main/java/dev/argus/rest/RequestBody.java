@@ -129,7 +129,7 @@ final class RequestBody {
     /**
      * Runs {@code read} with the connection's idle timeout cut to what is left until {@code deadline}, so that a read
      * stalled on a client that stopped sending fails at the deadline rather than after the connection's own idle
-     * timeout (which must cover the time a response takes); restores it afterwards.
+     * timeout (which must cover the time a response takes); restores it afterwards. The cut timeout counts from now.
      */
     static <T> T beforeDeadline(jakarta.servlet.http.HttpServletRequest request, long deadline, java.util.function.Supplier<T> read) {
         EndPoint endPoint = endPoint(request);
@@ -137,6 +137,12 @@ final class RequestBody {
             return read.get();
         }
         long saved = endPoint.getIdleTimeout();
+        if (endPoint instanceof org.eclipse.jetty.io.IdleTimeout idle) {
+            // the cut counts from now: the connection may have been quiet for a while (a request waiting up to a second
+            // for admission sends nothing), and a cut below that quiet time would expire at once; Jetty would then fail
+            // this read, or, if the expiry lands after the request ends, the connection's next request's first read
+            idle.notIdle();
+        }
         endPoint.setIdleTimeout(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         try {
             return read.get();

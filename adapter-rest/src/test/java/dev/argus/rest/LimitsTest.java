@@ -173,6 +173,39 @@ class LimitsTest {
     }
 
     @Test
+    void aRefusalAfterTheAdmissionWaitReadsTheRestOfASmallBodyAndKeepsTheConnection() throws Exception {
+        // the request waits its whole admission wait (1 s) on a quiet connection with half its body sent, is refused,
+        // and the rest of the body comes 0.3 s later: the refusal reads it, answers on the open connection, and the
+        // connection serves the next request
+        try (TestServer s = new TestServer(RestConfig.defaults().withMaxConcurrentRequests(1))) {
+            CompletableFuture<HttpResponse<String>> blocked = s.client.sendAsync(s.request(CF_PATH).POST(
+                    HttpRequest.BodyPublishers.ofByteArray("BLOCK".getBytes(StandardCharsets.UTF_8))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (s.useCase.calls.get() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            byte[] body = new byte[64 * 1024];
+            new java.util.Random(5).nextBytes(body);
+            byte[] request = post(CF_PATH, body);
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", s.server.port())) {
+                socket.setSoTimeout(10_000);
+                int half = request.length - body.length / 2;
+                socket.getOutputStream().write(request, 0, half);
+                socket.getOutputStream().flush();
+                Thread.sleep(1300);
+                String refused = exchange(socket, java.util.Arrays.copyOfRange(request, half, request.length));
+                assertThat(refused).startsWith("HTTP/1.1 429").contains("3040");
+                assertThat(refused.toLowerCase(java.util.Locale.ROOT)).doesNotContain("connection: close");
+                s.useCase.release.countDown();
+                assertThat(blocked.get().statusCode()).isEqualTo(200);
+                String served = exchange(socket, post(CF_PATH, PNG));
+                assertThat(served).startsWith("HTTP/1.1 200");
+            }
+        }
+    }
+
+    @Test
     void answersARequestPastItsDeadlineWith408And3007AndKeepsServing() {
         try (TestServer s = new TestServer(RestConfig.defaults().withRequestTimeout(Duration.ofMillis(300)))) {
             long t0 = System.nanoTime();
