@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The serving core's goals, measured in one run on this machine (README, "Sizing and serving under load"):
+#   1. the bare engine and the in-process pipeline at saturation (argus bench, 2 callers, batch 1);
+#   2. argus serve at saturation, 8 clients (hey), and 200 clients on the same server (goodput);
+#   3. argus serve at 80% of that saturation, paced (uniform) arrivals, twice, a fresh server each time; then the bare
+#      engine and the pipeline at the same rate;
+#   4. a fresh argus serve, 16 clients sending the large photo, 10,000 requests, its RSS every 5 s and high-water mark;
+#   5. the peer (any server with Cloudflare's route, e.g. the transformers.js one) with 8 clients, when PEER_URL is set.
+# Sizing: whatever argus serve would use (the stored argus tune setting, or the rule). Run it on a quiet machine:
+# anything else on the cores moves these figures more than Argus does. About 16 minutes.
+#
+# Usage: tools/bench/serving-goals.sh MODEL.onnx PHOTO.jpg LARGE_PHOTO.jpg   (needs: the distribution built, hey)
+#   PEER_URL=http://127.0.0.1:8090 tools/bench/serving-goals.sh build/test-models/resnet50.onnx dog.jpg kite.jpg
+set -u
+M=$(realpath "${1:?model}"); DOG=$(realpath "${2:?photo}"); KITE=$(realpath "${3:?large photo}")
+cd "$(dirname "$0")/../.."
+export ORT_DISABLE_TELEMETRY=1
+A="sh app/target/argus/bin/argus"; OUT=$(mktemp -d); mkdir -p "$OUT/img"; cp "$DOG" "$OUT/img/"
+PORT=${PORT:-18080}; ROUTE=/client/v4/accounts/x/ai/run/@cf/microsoft/resnet-50; URL=http://127.0.0.1:$PORT$ROUTE
+[ -x "$(command -v hey)" ] || { echo "needs hey (apt-get install hey)" >&2; exit 2; }
+[ -f app/target/argus/bin/argus ] || { echo "build the distribution first: ./mvnw package -pl app -am -DskipTests" >&2; exit 2; }
+echo "== $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2) ($(grep -m1 'cpu family' /proc/cpuinfo | tr -d '\t')), $(nproc) CPUs, $(date -u), $(git rev-parse --short HEAD 2> /dev/null)"
+SP=
+start() {
+  $A serve --model "$M" -D argus.rest.port=$PORT -D argus.grpc.port=0 > "$OUT/serve-$1.log" 2>&1 & SP=$!
+  for _ in $(seq 120); do curl -sf http://127.0.0.1:$PORT/v2/health/ready > /dev/null && return; sleep 1; done
+  echo "argus serve did not become ready: $OUT/serve-$1.log" >&2; exit 1
+}
+stop() { kill "$SP"; wait "$SP" 2> /dev/null; }
+server_pid() { pgrep -f "dev.argus.app.cli.Main serve" | head -1; }
+row() { awk -F'|' -v n="$1" '{printf "%-24s img/s %5s  p50 %6s  p90 %6s  p99 %6s  p99/p50 %.2f\n", n, $6, $8, $9, $10, $10 / $8}'; }
+codes() { sed -n '/Status code/,/^$/p' "$1" | grep '\[' | tr -s ' \t' ' ' | tr '\n' ' '; }
+latency() { grep -E '50% in|99% in' "$1" | tr -s ' \t' ' ' | tr '\n' ' '; }
+paced() { $A bench -q --images "$OUT/img" --batch-sizes 1 --concurrency 64 --arrival-rate "$R" --arrivals uniform \
+  --duration 40 --warmup 10 --repetitions 1 "$@" > /dev/null 2>&1; }
+
+$A bench -q --backends onnx="$M" --images "$OUT/img" --batch-sizes 1 --concurrency 2 --duration 20 --warmup 40 \
+  --out "$OUT/bench" > /dev/null 2>&1
+grep "| onnx | engine" "$OUT/bench/bench.md" | row "bare engine, 2 callers"
+grep "| onnx | pipeline" "$OUT/bench/bench.md" | row "pipeline, 2 callers"
+
+start saturation; grep -m1 "engine call" "$OUT/serve-saturation.log" | sed 's/.*Backend/Backend/'
+hey -z 10s -c 8 -m POST -D "$DOG" "$URL" > /dev/null
+hey -z 20s -c 8 -m POST -D "$DOG" "$URL" > "$OUT/hey-8.txt"; SAT=$(awk '/Requests\/sec/{print $2}' "$OUT/hey-8.txt")
+echo "serve, 8 clients: $SAT img/s; $(latency "$OUT/hey-8.txt"); $(codes "$OUT/hey-8.txt")"
+hey -z 20s -c 200 -m POST -D "$DOG" "$URL" > "$OUT/hey-200.txt"
+OK=$(sed -n '/Status code/,/^$/p' "$OUT/hey-200.txt" | awk '/\[200\]/{print $2}'); T=$(awk '/Total:/{print $2}' "$OUT/hey-200.txt")
+echo "serve, 200 clients: $(codes "$OUT/hey-200.txt")in $T s: goodput $(awk -v o="${OK:-0}" -v t="$T" -v s="$SAT" 'BEGIN{printf "%.1f img/s, %.2fx saturation", o / t, o / t / s}'); $(latency "$OUT/hey-200.txt"); transport errors $(sed -n '/Error distribution/,$p' "$OUT/hey-200.txt" | grep -c '\[')"
+stop
+
+R=$(awk -v s="$SAT" 'BEGIN{printf "%.1f", 0.8 * s}'); echo "== paced at $R calls/s (80% of $SAT)"
+for rep in 1 2; do
+  start "paced-$rep"
+  paced --backends rest:argus=http://127.0.0.1:$PORT --no-baseline --out "$OUT/paced-$rep"
+  grep "| rest:argus | pipeline" "$OUT/paced-$rep/bench.md" | row "serve, paced ($rep)"
+  stop
+done
+paced --backends onnx="$M" --out "$OUT/paced-bare"
+grep "| onnx | engine" "$OUT/paced-bare/bench.md" | row "bare engine, paced"
+grep "| onnx | pipeline" "$OUT/paced-bare/bench.md" | row "pipeline, paced"
+
+start large; P=$(server_pid)
+(while kill -0 "$P" 2> /dev/null; do awk '/VmRSS/{print int($2 / 1024)}' "/proc/$P/status"; sleep 5; done) > "$OUT/rss.txt" 2> /dev/null &
+RS=$!
+hey -n 10000 -c 16 -m POST -D "$KITE" "$URL" > "$OUT/hey-large.txt"
+echo "serve, 16 clients sending $(basename "$KITE"), 10,000 requests: $(awk '/Requests\/sec/{print $2}' "$OUT/hey-large.txt") img/s; $(codes "$OUT/hey-large.txt")"
+echo "  RSS MB every 5 s: $(tr '\n' ' ' < "$OUT/rss.txt")"
+echo "  high-water $(awk '/VmHWM/{print int($2 / 1024)}' "/proc/$P/status") MB"
+kill "$RS" 2> /dev/null; stop
+
+if [ -n "${PEER_URL:-}" ]; then
+  hey -z 10s -c 8 -m POST -D "$DOG" "$PEER_URL$ROUTE" > /dev/null
+  hey -z 20s -c 8 -m POST -D "$DOG" "$PEER_URL$ROUTE" > "$OUT/hey-peer.txt"
+  echo "peer, 8 clients: $(awk '/Requests\/sec/{print $2}' "$OUT/hey-peer.txt") img/s; $(latency "$OUT/hey-peer.txt")"
+fi
+echo "== logs and reports in $OUT"
