@@ -120,14 +120,6 @@ final class Exchange {
     /** How long an error waits for the rest of a small unread body before it closes the connection instead. */
     static final long DISCARD_NANOS = 1_000_000_000L;
 
-    /**
-     * Writes an error in the style of the route family. A 429 says when to come back ({@code Retry-After}). An error
-     * answered before the body was read reads and throws away a small body ({@link #DISCARD_LIMIT}), so the client
-     * gets the answer on a connection it can reuse; a larger body, one of unknown length or one the client waits to
-     * send ({@code Expect: 100-continue}) closes the connection instead: reading it would cost as much as the upload
-     * the error refuses. (Closing a socket with unread bytes makes the kernel send a reset, which can destroy the
-     * answer before the client reads it; reading a small body first avoids that.)
-     */
     /** Reads and throws away an unread body of at most {@link #DISCARD_LIMIT} bytes; false when it did not. */
     static boolean discardSmallBody(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
@@ -158,6 +150,14 @@ final class Exchange {
         }
     }
 
+    /**
+     * Writes an error in the style of the route family. A 429 says when to come back ({@code Retry-After}). An error
+     * answered before the body was read reads and throws away a small body ({@link #DISCARD_LIMIT}), so the client
+     * gets the answer on a connection it can reuse; a larger body, one of unknown length or one the client waits to
+     * send ({@code Expect: 100-continue}) closes the connection instead: reading it would cost as much as the upload
+     * the error refuses. (Closing a socket with unread bytes makes the kernel send a reset, which can destroy the
+     * answer before the client reads it; reading a small body first avoids that.)
+     */
     static void error(Context ctx, RestError e) {
         if (e.status() == 401) {
             ctx.header("WWW-Authenticate", "Bearer");
