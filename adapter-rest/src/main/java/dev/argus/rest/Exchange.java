@@ -128,26 +128,22 @@ final class Exchange {
         }
         ctx.attribute(BODY_READ, Boolean.TRUE);
         long deadline = System.nanoTime() + DISCARD_NANOS;
-        try {
-            return RequestBody.beforeDeadline(ctx.req(), deadline, () -> {
-                byte[] buffer = new byte[8192];
-                long total = 0;
-                try {
-                    java.io.InputStream in = ctx.req().getInputStream();
-                    for (int n; (n = in.read(buffer)) >= 0; ) {
-                        total += n;
-                        if (total > declared || System.nanoTime() - deadline > 0) {
-                            return false;
-                        }
+        return RequestBody.beforeDeadline(ctx.req(), deadline, () -> {
+            byte[] buffer = new byte[8192];
+            long total = 0;
+            try {
+                java.io.InputStream in = ctx.req().getInputStream();
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    total += n;
+                    if (total > declared || System.nanoTime() - deadline > 0) {
+                        return false;
                     }
-                    return total == declared;
-                } catch (java.io.IOException | RuntimeException e) { // a broken or timed-out read: close instead
-                    return false;
                 }
-            });
-        } catch (RuntimeException e) {
-            return false;
-        }
+                return total == declared;
+            } catch (java.io.IOException | RuntimeException e) { // a broken or timed-out read: close instead
+                return false;
+            }
+        });
     }
 
     /**

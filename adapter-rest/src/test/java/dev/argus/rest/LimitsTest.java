@@ -81,16 +81,22 @@ class LimitsTest {
         }
     }
 
+    /** Sends a request that holds the server's only place until {@code s.useCase.release}; returns once it does. */
+    private static CompletableFuture<HttpResponse<String>> holdTheOnlyPlace(TestServer s) throws InterruptedException {
+        CompletableFuture<HttpResponse<String>> blocked = s.client.sendAsync(s.request(CF_PATH).POST(
+                HttpRequest.BodyPublishers.ofByteArray("BLOCK".getBytes(StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (s.useCase.calls.get() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        return blocked;
+    }
+
     @Test
     void aRefusalSaysWhenToRetryAndClosesTheConnectionWithoutReadingTheBody() throws Exception {
         try (TestServer s = new TestServer(RestConfig.defaults().withMaxConcurrentRequests(1))) {
-            CompletableFuture<HttpResponse<String>> blocked = s.client.sendAsync(s.request(CF_PATH).POST(
-                    HttpRequest.BodyPublishers.ofByteArray("BLOCK".getBytes(StandardCharsets.UTF_8))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (s.useCase.calls.get() < 1 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            CompletableFuture<HttpResponse<String>> blocked = holdTheOnlyPlace(s);
             // the 8 MB body is announced and only its first KB sent, as a client whose upload is still on its way (Jetty
             // starts a request with a body once some of it arrives)
             try (java.net.Socket socket = new java.net.Socket("127.0.0.1", s.server.port())) {
@@ -178,13 +184,7 @@ class LimitsTest {
         // and the rest of the body comes 0.3 s later: the refusal reads it, answers on the open connection, and the
         // connection serves the next request
         try (TestServer s = new TestServer(RestConfig.defaults().withMaxConcurrentRequests(1))) {
-            CompletableFuture<HttpResponse<String>> blocked = s.client.sendAsync(s.request(CF_PATH).POST(
-                    HttpRequest.BodyPublishers.ofByteArray("BLOCK".getBytes(StandardCharsets.UTF_8))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (s.useCase.calls.get() < 1 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            CompletableFuture<HttpResponse<String>> blocked = holdTheOnlyPlace(s);
             byte[] body = new byte[64 * 1024];
             new java.util.Random(5).nextBytes(body);
             byte[] request = post(CF_PATH, body);
