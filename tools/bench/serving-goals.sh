@@ -12,29 +12,16 @@
 # Usage: tools/bench/serving-goals.sh MODEL.onnx PHOTO.jpg LARGE_PHOTO.jpg   (needs: the distribution built, hey)
 #   PEER_URL=http://127.0.0.1:8090 tools/bench/serving-goals.sh build/test-models/resnet50.onnx dog.jpg kite.jpg
 set -u
-M=$(realpath "${1:?model}"); DOG=$(realpath "${2:?photo}"); KITE=$(realpath "${3:?large photo}")
-cd "$(dirname "$0")/../.."
-export ORT_DISABLE_TELEMETRY=1
-A="sh app/target/argus/bin/argus"; OUT=$(mktemp -d); mkdir -p "$OUT/img"; cp "$DOG" "$OUT/img/"
-PORT=${PORT:-18080}; ROUTE=/client/v4/accounts/x/ai/run/@cf/microsoft/resnet-50; URL=http://127.0.0.1:$PORT$ROUTE
-[ -x "$(command -v hey)" ] || { echo "needs hey (apt-get install hey)" >&2; exit 2; }
-[ -f app/target/argus/bin/argus ] || { echo "build the distribution first: ./mvnw package -pl app -am -DskipTests" >&2; exit 2; }
-echo "== $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2) ($(grep -m1 'cpu family' /proc/cpuinfo | tr -d '\t')), $(nproc) CPUs, $(date -u), $(git rev-parse --short HEAD 2> /dev/null)"
-SP=
-start() {
-  $A serve --model "$M" -D argus.rest.port=$PORT -D argus.grpc.port=0 > "$OUT/serve-$1.log" 2>&1 & SP=$!
-  for _ in $(seq 120); do curl -sf http://127.0.0.1:$PORT/v2/health/ready > /dev/null && return; sleep 1; done
-  echo "argus serve did not become ready: $OUT/serve-$1.log" >&2; exit 1
-}
-stop() { kill "$SP"; wait "$SP" 2> /dev/null; }
+MODEL=$(realpath "${1:?model}"); DOG=$(realpath "${2:?photo}"); KITE=$(realpath "${3:?large photo}")
+source "$(dirname "$0")/common.sh"
+mkdir -p "$OUT/img"; cp "$DOG" "$OUT/img/"
 server_pid() { pgrep -f "dev.argus.app.cli.Main serve" | head -1; }
-row() { awk -F'|' -v n="$1" '{printf "%-24s img/s %5s  p50 %6s  p90 %6s  p99 %6s  p99/p50 %.2f\n", n, $6, $8, $9, $10, $10 / $8}'; }
 codes() { sed -n '/Status code/,/^$/p' "$1" | grep '\[' | tr -s ' \t' ' ' | tr '\n' ' '; }
 latency() { grep -E '50% in|99% in' "$1" | tr -s ' \t' ' ' | tr '\n' ' '; }
 paced() { $A bench -q --images "$OUT/img" --batch-sizes 1 --concurrency 64 --arrival-rate "$R" --arrivals uniform \
   --duration 40 --warmup 10 --repetitions 1 "$@" > /dev/null 2>&1; }
 
-$A bench -q --backends onnx="$M" --images "$OUT/img" --batch-sizes 1 --concurrency 2 --duration 20 --warmup 40 \
+$A bench -q --backends onnx="$MODEL" --images "$OUT/img" --batch-sizes 1 --concurrency 2 --duration 20 --warmup 40 \
   --out "$OUT/bench" > /dev/null 2>&1
 grep "| onnx | engine" "$OUT/bench/bench.md" | row "bare engine, 2 callers"
 grep "| onnx | pipeline" "$OUT/bench/bench.md" | row "pipeline, 2 callers"
@@ -55,7 +42,7 @@ for rep in 1 2; do
   grep "| rest:argus | pipeline" "$OUT/paced-$rep/bench.md" | row "serve, paced ($rep)"
   stop
 done
-paced --backends onnx="$M" --out "$OUT/paced-bare"
+paced --backends onnx="$MODEL" --out "$OUT/paced-bare"
 grep "| onnx | engine" "$OUT/paced-bare/bench.md" | row "bare engine, paced"
 grep "| onnx | pipeline" "$OUT/paced-bare/bench.md" | row "pipeline, paced"
 
