@@ -1,11 +1,9 @@
 package dev.argus.imageio;
 
 import dev.argus.domain.ArgusException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Opens encoded bytes: recognises the format, reads the metadata that matters (EXIF orientation, JPEG colour
@@ -30,7 +28,7 @@ final class ImageDecoder {
         ImageFormat format = ImageFormat.detect(encoded).orElseThrow(() -> ArgusException.invalidInput(
                 "The input is not a supported image (" + ImageFormat.SUPPORTED + "); the first bytes look like "
                         + ImageFormat.describeStart(encoded) + "."));
-        byte[] input = encoded;
+        ImageInputStream stream = null;
         int orientation = ExifOrientation.UPRIGHT;
         JpegSegments jpeg = null;
         switch (format) {
@@ -42,12 +40,12 @@ final class ImageDecoder {
                 }
                 jpeg = JpegSegments.scan(encoded);
                 orientation = jpeg.orientation();
-                if (config.ignoreIccProfile()) {
-                    input = jpeg.withoutIcc(encoded); // PIL never applies it; the JDK would (and spend ~8 ms)
+                if (config.ignoreIccProfile()) { // PIL never applies it; the JDK would (and spend ~8 ms)
+                    stream = ByteArrayImageStream.without(encoded, jpeg.iccSegments());
                 }
             }
             case PNG -> {
-                input = PngChunks.checked(encoded); // PIL's CRC rules; a damaged tail after the pixels is cut
+                stream = ByteArrayImageStream.of(PngChunks.checked(encoded)); // PIL's CRC rules; a damaged tail is cut
                 orientation = ExifOrientation.inPng(encoded);
             }
             case WEBP -> {
@@ -63,7 +61,9 @@ final class ImageDecoder {
             default -> { }
         }
         ImageReader reader = ImageReaders.create(format);
-        ImageInputStream stream = new MemoryCacheImageInputStream(new ByteArrayInputStream(input));
+        if (stream == null) {
+            stream = ByteArrayImageStream.of(encoded);
+        }
         OpenedImage image = new OpenedImage(format, reader, stream, jpeg, config.applyExifOrientation() ? orientation : 1,
                 buffers);
         try {

@@ -1,6 +1,5 @@
 package dev.argus.imageio;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -112,21 +111,6 @@ record JpegSegments(int components, int adobeTransform, int orientation, List<in
     /** libjpeg's rule: four components are YCCK when an Adobe segment says any transform but 0, else CMYK. */
     boolean isYcck() {
         return components == 4 && adobeTransform > 0;
-    }
-
-    /** The file without its ICC profile segments, so that decoders cannot apply it. */
-    byte[] withoutIcc(byte[] b) {
-        if (iccSegments.isEmpty()) {
-            return b;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(b.length);
-        int from = 0;
-        for (int[] segment : iccSegments) {
-            out.write(b, from, segment[0] - from);
-            from = segment[1];
-        }
-        out.write(b, from, b.length - from);
-        return out.toByteArray();
     }
 
     private static boolean isStartOfFrame(int marker) {

@@ -218,11 +218,11 @@ final class OpenedImage implements AutoCloseable {
             decoded = CmykConverter.toRgb(reader.readRaster(0, param), jpeg.isYcck());
         } else if (reusable()) {
             borrowed = buffers.borrow(region.width, region.height);
-            if (borrowed != null) {
-                param.setDestination(borrowed); // decoded at (0, 0); the rest of a larger image is left as it was
-            }
+            // decoded at (0, 0); the rest of a larger image is left as it was
+            param.setDestination(borrowed != null ? borrowed : DecodeBuffers.rgb(region.width, region.height));
             java.awt.image.BufferedImage out = reader.read(0, param);
-            decoded = RasterConverter.toRgb(borrowed == null ? out : out.getSubimage(0, 0, region.width, region.height));
+            decoded = RasterConverter.toRgb(out.getWidth() == region.width && out.getHeight() == region.height ? out
+                    : out.getSubimage(0, 0, region.width, region.height));
         } else {
             decoded = RasterConverter.toRgb(reader.read(0, param));
         }
@@ -230,7 +230,7 @@ final class OpenedImage implements AutoCloseable {
         return decoded.placedAt(region, storedWidth, storedHeight).oriented(orientation);
     }
 
-    /** A JPEG the JDK decodes to 8-bit BGR (YCbCr or RGB), with reused destinations available. */
+    /** A JPEG the JDK decodes to 8-bit colour (YCbCr or RGB), with reused destinations available. */
     private boolean reusable() {
         if (buffers == null || jpeg == null) {
             return false;

@@ -33,6 +33,24 @@ class DecodeBuffersTest {
     }
 
     @Test
+    void aJpegOverTheKeptSizeIsDecodedIntoANewImageWithTheSamePixels() {
+        byte[] jpeg = TestImages.encode(TestImages.noise(640, 480, 7), "jpg");
+        DecodeBuffers small = new DecodeBuffers(1, 1000);
+        PreprocessSpec spec = PreprocessSpec.resnet50();
+        assertThat(new ImageIoImagePreprocessor(ImageIoConfig.defaults(), small).preprocess(jpeg, spec))
+                .isEqualTo(new ImageIoImagePreprocessor(ImageIoConfig.defaults(), null).preprocess(jpeg, spec));
+        assertThat(small.kept()).as("nothing over the size is kept").isZero();
+    }
+
+    @Test
+    void imagesStoreRedGreenBlueInThatOrder() {
+        var image = DecodeBuffers.rgb(2, 1);
+        image.setRGB(0, 0, 0x102030);
+        byte[] data = ((java.awt.image.DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        assertThat(data).startsWith((byte) 0x10, (byte) 0x20, (byte) 0x30);
+    }
+
+    @Test
     void keepsAtMostItsCapacityAndNothingOverItsSize() {
         DecodeBuffers buffers = new DecodeBuffers(2, 3L * 100 * 100);
         assertThat(buffers.borrow(101, 100)).as("over the size: decoded into a new array as before").isNull();
