@@ -161,6 +161,31 @@ class DeclaredSizesTest {
     }
 
     @Test
+    void aClosedBodysChunksServeTheNextBodyAndAChunkThatBecameTheImageIsNotReused() {
+        Admission admission = admission(1L << 30);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        byte[] data = new byte[3 * Body.CHUNK];
+        RequestBody.read(new ByteArrayInputStream(data), data.length, 1 << 20, deadline, admission).close();
+        assertThat(Body.pooled()).isGreaterThanOrEqualTo(3);
+        Body[] next = new Body[1];
+        long allocated = allocatedBy(() -> next[0] = RequestBody.read(new ByteArrayInputStream(data), data.length, 1 << 20,
+                deadline, admission));
+        assertThat(allocated).as("bytes allocated reading 3 chunks with 3 pooled").isLessThan(Body.CHUNK);
+        next[0].close();
+
+        byte[] exact = new byte[Body.CHUNK];
+        java.util.Arrays.fill(exact, (byte) 1);
+        byte[] image;
+        try (Body body = RequestBody.read(new ByteArrayInputStream(exact), exact.length, 1 << 20, deadline, admission)) {
+            image = body.toByteArray();
+        }
+        byte[] other = new byte[(Body.pooled() + 1) * Body.CHUNK]; // takes every pooled chunk, and one more
+        java.util.Arrays.fill(other, (byte) 2);
+        RequestBody.read(new ByteArrayInputStream(other), other.length, other.length, deadline, admission).close();
+        assertThat(image).as("the image a closed body handed out").isEqualTo(exact);
+    }
+
+    @Test
     void aRequestThatCouldNeverFitTheBudgetIs413NotRetryLater() {
         Admission admission = admission(4 * Body.CHUNK);
         MemoryBudget memory = admission.memory();
