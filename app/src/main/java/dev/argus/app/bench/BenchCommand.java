@@ -72,7 +72,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--max-images", paramLabel = "N", description = "Use at most N files of --images (default 500).")
     int maxImages = 500;
 
-    @Option(names = "--warmup", paramLabel = "N", description = "Unmeasured calls before each setting (default 5).")
+    @Option(names = "--warmup", paramLabel = "N", description = "Unmeasured calls before each setting (default 5). With --arrival-rate they arrive at that rate"
+            + " and spacing too, so a warm-up long enough for both JVMs' compilers ends without a backlog.")
     int warmup = 5;
 
     @Option(names = "--requests", paramLabel = "N", description = "Measured calls per setting (default 40).")

@@ -78,14 +78,19 @@ final class LoadGenerator {
         });
         try {
             AtomicInteger next = new AtomicInteger();
-            phase(pool, concurrency, call, next, warmup, 0, new Recorder(), progress);
+            if (arrivalRate > 0) {
+                // the warm-up arrives as the measured calls will, so that it neither bursts nor ends with a backlog
+                openPhase(pool, call, next, warmup, 0, arrivalRate, arrivals, new Recorder(), progress);
+            } else {
+                phase(pool, concurrency, call, next, warmup, 0, new Recorder(), progress);
+            }
             meter.resetPeaks();
             long cpu0 = meter.processCpuNanos();
             long t0 = System.nanoTime();
             Recorder rec = new Recorder();
             long deadline = durationSeconds > 0 ? t0 + (long) (durationSeconds * 1e9) : 0;
             if (arrivalRate > 0) {
-                openPhase(pool, call, next, deadline, arrivalRate, arrivals, rec, progress);
+                openPhase(pool, call, next, Long.MAX_VALUE, deadline, arrivalRate, arrivals, rec, progress);
             } else {
                 phase(pool, concurrency, call, next, durationSeconds > 0 ? Integer.MAX_VALUE : warmup + requests, deadline, rec, progress);
             }
@@ -120,19 +125,22 @@ final class LoadGenerator {
     }
 
     /**
-     * Calls arrive ({@link #nextArrival}) until {@code deadline}, each queued for the pool's callers; latency counts
-     * from arrival. Then waits for the calls under way; those still waiting for a caller are
-     * dropped and counted as failed.
+     * Calls arrive ({@link #nextArrival}) until {@code deadline}, or until {@code maxCalls} have arrived when
+     * {@code deadline} is 0, each queued for the pool's callers; latency counts from arrival. Then waits for the calls
+     * under way; those still waiting for a caller are dropped and counted as failed.
      */
-    private static void openPhase(ExecutorService pool, Call call, AtomicInteger next, long deadline, double rate,
-                                  BenchPlan.Arrivals arrivals, Recorder rec, IntConsumer progress) {
+    private static void openPhase(ExecutorService pool, Call call, AtomicInteger next, long maxCalls, long deadline,
+                                  double rate, BenchPlan.Arrivals arrivals, Recorder rec, IntConsumer progress) {
         java.util.SplittableRandom random = new java.util.SplittableRandom(42);
         List<Future<?>> calls = new ArrayList<>();
         long started = System.nanoTime();
+        if (deadline == 0) {
+            deadline = started + (long) (maxCalls / rate * 1e9); // when the last call is due, for the grace below
+        }
         long arrival = started;
-        for (long n = 0; ; n++) {
+        for (long n = 0; n < maxCalls; n++) {
             arrival = nextArrival(arrivals, n, started, arrival, rate, random);
-            if (arrival - deadline >= 0) {
+            if (arrival - deadline >= 0 && maxCalls == Long.MAX_VALUE) {
                 break;
             }
             long wait;

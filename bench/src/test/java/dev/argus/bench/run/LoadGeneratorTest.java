@@ -244,6 +244,29 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void anOpenLoopsWarmupArrivesAtTheMeasuredRateNotAsABurst() {
+        java.util.Map<Integer, Long> starts = new ConcurrentHashMap<>();
+        LoadGenerator.Sample s = generator.run(k -> {
+            starts.put(k, System.nanoTime());
+            return LoadGenerator.CallResult.ok(1);
+        }, 16, 30, 1, 0.5, 100, BenchPlan.Arrivals.UNIFORM, k -> { });
+        long[] warm = new long[30];
+        for (int k = 0; k < 30; k++) {
+            warm[k] = starts.get(k);
+        }
+        java.util.Arrays.sort(warm);
+        long[] gaps = new long[29];
+        for (int i = 1; i < 30; i++) {
+            gaps[i - 1] = warm[i] - warm[i - 1];
+        }
+        java.util.Arrays.sort(gaps);
+        // 16 callers would make the 30 warm-up calls at once; paced, one every 10 ms
+        assertThat(gaps[gaps.length / 2] / 1e6).as("median warm-up gap ms").isCloseTo(10, org.assertj.core.data.Offset.offset(3.0));
+        assertThat(s.calls()).as("the measured half second, after the warm-up").isEqualTo(50);
+        assertThat(starts).hasSize(80);
+    }
+
+    @Test
     void anOpenLoopCountsLatencyFromArrivalSoAnOverloadedServerShowsItsQueue() {
         // one connection, 20 ms a call, 100 calls arriving a second: twice what it can answer, so calls wait
         LoadGenerator.Sample s = generator.run(k -> {
