@@ -2,7 +2,8 @@
 # The serving core's goals, measured in one run on this machine (README, "Sizing and serving under load"):
 #   1. the bare engine and the in-process pipeline at saturation (argus bench, 2 callers, batch 1);
 #   2. argus serve at saturation, 8 clients (hey), and 200 clients on the same server (goodput);
-#   3. argus serve at 80% of that saturation, paced (uniform) arrivals, twice, a fresh server each time; then the bare
+#   3. argus serve at 80% of that saturation, paced (uniform) arrivals (10 s of warm-up at that rate, 40 s measured),
+#      twice, a fresh server each time; then the bare
 #      engine and the pipeline at the same rate;
 #   4. a fresh argus serve, 16 clients sending the large photo, 10,000 requests, its RSS every 5 s and high-water mark;
 #   5. the peer (any server with Cloudflare's route, e.g. the transformers.js one) with 8 clients, when PEER_URL is set.
@@ -18,8 +19,9 @@ mkdir -p "$OUT/img"; cp "$DOG" "$OUT/img/"
 server_pid() { pgrep -f "dev.argus.app.cli.Main serve" | head -1; }
 codes() { sed -n '/Status code/,/^$/p' "$1" | grep '\[' | tr -s ' \t' ' ' | tr '\n' ' '; }
 latency() { grep -E '50% in|99% in' "$1" | tr -s ' \t' ' ' | tr '\n' ' '; }
+# 10 s of warm-up calls at the same paced rate, then 40 s measured
 paced() { $A bench -q --images "$OUT/img" --batch-sizes 1 --concurrency 64 --arrival-rate "$R" --arrivals uniform \
-  --duration 40 --warmup 10 --repetitions 1 "$@" > /dev/null 2>&1; }
+  --duration 40 --warmup "$(awk -v r="$R" 'BEGIN{printf "%d", 10 * r}')" --repetitions 1 "$@" > /dev/null 2>&1; }
 
 $A bench -q --backends onnx="$MODEL" --images "$OUT/img" --batch-sizes 1 --concurrency 2 --duration 20 --warmup 40 \
   --out "$OUT/bench" > /dev/null 2>&1
