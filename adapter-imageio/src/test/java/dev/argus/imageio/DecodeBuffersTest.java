@@ -43,6 +43,26 @@ class DecodeBuffersTest {
     }
 
     @Test
+    void aWarmDecodeOfALargeJpegAllocatesLittleBesidesItsOutput() {
+        // 1352 x 900, as kite.jpg: a fresh destination (3.6 MB), the reader's per-row copies into a BGR image (3.6 MB),
+        // a cached copy of the file and a new array for the resampler's rows (0.55 MB) would each exceed the bound
+        byte[] jpeg = TestImages.encode(TestImages.noise(1352, 900, 8), "jpg");
+        ImageIoImagePreprocessor p = new ImageIoImagePreprocessor(ImageIoConfig.defaults(), new DecodeBuffers(1, 32L << 20));
+        PreprocessSpec spec = PreprocessSpec.resnet50();
+        float[] dst = new float[spec.valuesPerImage()];
+        for (int i = 0; i < 3; i++) {
+            p.preprocess(jpeg, spec, dst, 0);
+        }
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        p.preprocess(jpeg, spec, dst, 0);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(allocated).as("bytes allocated by a warm decode of a %d-byte 1352 x 900 JPEG", jpeg.length)
+                .isLessThan(512 * 1024);
+    }
+
+    @Test
     void imagesStoreRedGreenBlueInThatOrder() {
         var image = DecodeBuffers.rgb(2, 1);
         image.setRGB(0, 0, 0x102030);
