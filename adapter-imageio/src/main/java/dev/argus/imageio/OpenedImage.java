@@ -221,8 +221,7 @@ final class OpenedImage implements AutoCloseable {
             // decoded at (0, 0); the rest of a larger image is left as it was
             param.setDestination(borrowed != null ? borrowed : DecodeBuffers.rgb(region.width, region.height));
             java.awt.image.BufferedImage out = reader.read(0, param);
-            decoded = RasterConverter.toRgb(out.getWidth() == region.width && out.getHeight() == region.height ? out
-                    : out.getSubimage(0, 0, region.width, region.height));
+            decoded = RasterConverter.toRgb(out.getSubimage(0, 0, region.width, region.height));
         } else {
             decoded = RasterConverter.toRgb(reader.read(0, param));
         }

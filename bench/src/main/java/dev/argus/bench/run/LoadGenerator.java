@@ -134,13 +134,12 @@ final class LoadGenerator {
         java.util.SplittableRandom random = new java.util.SplittableRandom(42);
         List<Future<?>> calls = new ArrayList<>();
         long started = System.nanoTime();
-        if (deadline == 0) {
-            deadline = started + (long) (maxCalls / rate * 1e9); // when the last call is due, for the grace below
-        }
+        boolean counted = deadline == 0;
+        long end = counted ? started + (long) (maxCalls / rate * 1e9) : deadline; // when the last call is due
         long arrival = started;
-        for (long n = 0; n < maxCalls; n++) {
+        for (long n = 0; !counted || n < maxCalls; n++) {
             arrival = nextArrival(arrivals, n, started, arrival, rate, random);
-            if (arrival - deadline >= 0 && maxCalls == Long.MAX_VALUE) {
+            if (!counted && arrival - end >= 0) {
                 break;
             }
             long wait;
@@ -154,7 +153,7 @@ final class LoadGenerator {
                 progress.accept(k);
             }));
         }
-        long grace = deadline + Math.max(1_000_000_000L, (deadline - started) / 10);
+        long grace = end + Math.max(1_000_000_000L, (end - started) / 10);
         int dropped = 0;
         for (Future<?> f : calls) {
             if (!waitFor(f, grace - System.nanoTime())) {
