@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.ServerConnector;
@@ -202,7 +203,10 @@ public final class RestServer implements AutoCloseable {
         c.jetty.modifyServer(server -> {
             // stop() drains the requests in flight; Javalin puts its servlet context inside the innermost wrapper
             GracefulHandler graceful = new GracefulHandler();
-            graceful.setHandler(headerDeadline.requests());
+            Handler.Wrapper requests = headerDeadline.requests();
+            // an answer sent before its body was read (413, 401, 429) reaches the client before the connection closes
+            requests.setHandler(new LingeringClose());
+            graceful.setHandler(requests);
             server.setHandler(graceful);
             server.setErrorHandler(new EnvelopeErrorHandler()); // Jetty's own 400s in the envelope, not HTML
             server.setStopTimeout(config.shutdownGrace().toMillis());
