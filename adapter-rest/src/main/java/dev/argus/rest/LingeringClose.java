@@ -27,6 +27,9 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * without keeping what it reads (Jetty's buffers are released at once). A body read to its end leaves the connection
  * open for the next request; otherwise Jetty closes it as before, now after the client has had time to read the answer.
  *
+ * <p>An error with a small body unread ({@link Exchange#DISCARD_LIMIT}) reads it before answering and keeps the
+ * connection; this covers the larger ones, and the refusals made before a route runs.
+ *
  * <p>A request that expects {@code 100-continue} is not drained: its client sends no body until told to, and reading
  * would tell it to send the body that was refused.
  */
@@ -56,16 +59,16 @@ final class LingeringClose extends Handler.Wrapper {
         }
         Scheduler scheduler = getServer().getScheduler();
         AtomicBoolean lastWritten = new AtomicBoolean();
-        // Jetty fails the unread content once the answer's last bytes are written, so the drain goes between the
-        // answer's bytes and its end: the client has the whole answer while the drain reads.
-        // The servlet layer consumes what has arrived at the exchange's end, and fails the rest of the body (which
-        // the drain could then no longer read): here that is left to the drain.
+        // The servlet layer ends an exchange by consuming what has arrived of the body and failing the rest, which
+        // could then no longer be read: that is left to the drain here.
         Request unconsumed = new Request.Wrapper(request) {
             @Override
             public boolean consumeAvailable() {
                 return false;
             }
         };
+        // Jetty fails the unread body once the answer's last write is done, so the drain goes between the answer's
+        // bytes and its end: the client has the whole answer (its length declared) while the drain reads.
         Response answer = new Response.Wrapper(unconsumed, response) {
             @Override
             public void write(boolean last, ByteBuffer content, Callback written) {
@@ -106,7 +109,7 @@ final class LingeringClose extends Handler.Wrapper {
 
     /**
      * Whether nothing of the body is left to drain: it was read to its end (every request that was served), or its
-     * reading failed. A first chunk of what is left is read and discarded.
+     * reading failed. Otherwise the first chunk of what is left has been read and discarded.
      */
     private static boolean readToTheEnd(Request request) {
         Content.Chunk chunk = request.read();
