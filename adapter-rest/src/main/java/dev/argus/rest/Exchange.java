@@ -115,7 +115,10 @@ final class Exchange {
         ctx.attribute(BODY_READ, Boolean.TRUE);
     }
 
-    /** The largest unread body an error reads and throws away to keep the connection; a larger one closes it. */
+    /**
+     * The largest unread body an error reads and throws away before answering, to keep the connection; a larger one
+     * is answered first and closes it (after {@link LingeringClose} has read what still arrives).
+     */
     static final long DISCARD_LIMIT = 256 * 1024;
     /** How long an error waits for the rest of a small unread body before it closes the connection instead. */
     static final long DISCARD_NANOS = 1_000_000_000L;
@@ -150,9 +153,10 @@ final class Exchange {
      * Writes an error in the style of the route family. A 429 says when to come back ({@code Retry-After}). An error
      * answered before the body was read reads and throws away a small body ({@link #DISCARD_LIMIT}), so the client
      * gets the answer on a connection it can reuse; a larger body, one of unknown length or one the client waits to
-     * send ({@code Expect: 100-continue}) closes the connection instead: reading it would cost as much as the upload
-     * the error refuses. (Closing a socket with unread bytes makes the kernel send a reset, which can destroy the
-     * answer before the client reads it; reading a small body first avoids that.)
+     * send ({@code Expect: 100-continue}) is answered with {@code Connection: close} instead, without waiting for it.
+     * (Closing a socket with unread bytes makes the kernel send a reset, which can destroy the answer before the client
+     * reads it: {@link LingeringClose} therefore reads and throws away what still arrives after the answer, within
+     * its limits, before the connection closes; a client waiting for {@code 100-continue} sends nothing.)
      */
     static void error(Context ctx, RestError e) {
         if (e.status() == 401) {

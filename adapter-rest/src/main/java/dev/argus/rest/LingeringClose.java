@@ -3,16 +3,17 @@ package dev.argus.rest;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * Reads and discards the rest of a request body that was answered without being read (a 413 for a declared length
@@ -29,6 +30,9 @@ import org.eclipse.jetty.util.thread.Scheduler;
  *
  * <p>An error with a small body unread ({@link Exchange#DISCARD_LIMIT}) reads it before answering and keeps the
  * connection; this covers the larger ones, and the refusals made before a route runs.
+ *
+ * <p>The quiet time is the connection's idle timeout while the drain waits (restored when it ends): Jetty then wakes
+ * the waiting read with a timeout, and no read is left pending when the exchange ends.
  *
  * <p>A request that expects {@code 100-continue} is not drained: its client sends no body until told to, and reading
  * would tell it to send the body that was refused.
@@ -57,54 +61,8 @@ final class LingeringClose extends Handler.Wrapper {
         if (request.getHeaders().contains(HttpHeader.EXPECT, HttpHeaderValue.CONTINUE.asString())) {
             return super.handle(request, response, callback);
         }
-        Scheduler scheduler = getServer().getScheduler();
-        AtomicBoolean lastWritten = new AtomicBoolean();
-        // The servlet layer ends an exchange by consuming what has arrived of the body and failing the rest, which
-        // could then no longer be read: that is left to the drain here.
-        Request unconsumed = new Request.Wrapper(request) {
-            @Override
-            public boolean consumeAvailable() {
-                return false;
-            }
-        };
-        // Jetty fails the unread body once the answer's last write is done, so the drain goes between the answer's
-        // bytes and its end: the client has the whole answer (its length declared) while the drain reads.
-        Response answer = new Response.Wrapper(unconsumed, response) {
-            @Override
-            public void write(boolean last, ByteBuffer content, Callback written) {
-                if (!last || !lastWritten.compareAndSet(false, true) || readToTheEnd(request)) {
-                    super.write(last, content, written);
-                    return;
-                }
-                if (!isCommitted() && !getHeaders().contains(HttpHeader.CONTENT_LENGTH)
-                        && !getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
-                    getHeaders().put(HttpHeader.CONTENT_LENGTH, BufferUtil.length(content)); // the whole answer
-                }
-                super.write(false, content, Callback.from(
-                        () -> new Drain(request, scheduler, () -> super.write(true, BufferUtil.EMPTY_BUFFER, written)).run(),
-                        written::failed));
-            }
-        };
-        return super.handle(unconsumed, answer, new Callback() {
-            @Override
-            public void succeeded() {
-                if (lastWritten.getAndSet(true) || readToTheEnd(request)) {
-                    callback.succeeded();
-                } else { // the answer ends with the exchange (Jetty writes its end): drain before it
-                    new Drain(request, scheduler, callback::succeeded).run();
-                }
-            }
-
-            @Override
-            public void failed(Throwable failure) {
-                callback.failed(failure);
-            }
-
-            @Override
-            public InvocationType getInvocationType() {
-                return callback.getInvocationType();
-            }
-        });
+        Lingering exchange = new Lingering(request, response, callback);
+        return super.handle(exchange.request, exchange.answer, exchange);
     }
 
     /**
@@ -121,20 +79,90 @@ final class LingeringClose extends Handler.Wrapper {
         return end;
     }
 
+    /** One exchange: the request and answer the handlers get, and the callback they end it with. */
+    private final class Lingering implements Callback {
+        private final Request wrapped;
+        private final Callback callback;
+        final Request request;
+        final Response answer;
+        private volatile boolean lastWritten;
+        private volatile Drain drain;
+
+        Lingering(Request wrapped, Response response, Callback callback) {
+            this.wrapped = wrapped;
+            this.callback = callback;
+            // The servlet layer ends an exchange by consuming what has arrived of the body and failing the rest,
+            // which could then no longer be read: that is left to the drain here.
+            this.request = new Request.Wrapper(wrapped) {
+                @Override
+                public boolean consumeAvailable() {
+                    return false;
+                }
+            };
+            // Jetty fails the unread body once the answer's last write is done, so the drain goes between the
+            // answer's bytes and its end: the client has the whole answer (its length declared) while the drain reads.
+            this.answer = new Response.Wrapper(request, response) {
+                @Override
+                public void write(boolean last, ByteBuffer content, Callback written) {
+                    if (!last || lastWritten || readToTheEnd(wrapped)) {
+                        lastWritten |= last;
+                        super.write(last, content, written);
+                        return;
+                    }
+                    lastWritten = true;
+                    if (!isCommitted() && !HttpStatus.hasNoBody(getStatus()) && !HttpMethod.HEAD.is(wrapped.getMethod())
+                            && !getHeaders().contains(HttpHeader.CONTENT_LENGTH)
+                            && !getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+                        getHeaders().put(HttpHeader.CONTENT_LENGTH, BufferUtil.length(content)); // the whole answer
+                    }
+                    super.write(false, content, Callback.from(() -> {
+                        Drain d = new Drain(wrapped, () -> super.write(true, BufferUtil.EMPTY_BUFFER, written));
+                        drain = d;
+                        d.run();
+                    }, written::failed));
+                }
+            };
+        }
+
+        @Override
+        public void succeeded() {
+            if (lastWritten || readToTheEnd(wrapped)) {
+                callback.succeeded();
+            } else { // the handlers ended without a last write: write it here, so the answer goes out before the drain
+                answer.write(true, BufferUtil.EMPTY_BUFFER, Callback.from(callback::succeeded, callback::failed));
+            }
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+            Drain d = drain;
+            if (d != null) {
+                d.abandon();
+            }
+            callback.failed(failure);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return callback.getInvocationType();
+        }
+    }
+
     /** One request's drain: runs once, again whenever more bytes arrive, and calls {@code then} once when it ends. */
     private final class Drain implements Runnable {
         private final Request request;
-        private final Scheduler scheduler;
         private final Runnable then;
+        private final EndPoint endPoint;
+        private final long idleTimeout;
         private final long start = System.nanoTime();
         private long read;
         private boolean done;
-        private Scheduler.Task quiet;
 
-        Drain(Request request, Scheduler scheduler, Runnable then) {
+        Drain(Request request, Runnable then) {
             this.request = request;
-            this.scheduler = scheduler;
             this.then = then;
+            this.endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+            this.idleTimeout = endPoint.getIdleTimeout();
         }
 
         @Override
@@ -149,18 +177,15 @@ final class LingeringClose extends Handler.Wrapper {
             if (done) {
                 return false;
             }
-            if (quiet != null) {
-                quiet.cancel();
-                quiet = null;
-            }
             while (true) {
                 Content.Chunk chunk = request.read();
                 if (chunk == null) {
                     long left = maxTimeNanos - (System.nanoTime() - start);
                     if (left <= 0) {
-                        return done = true;
+                        return end();
                     }
-                    quiet = scheduler.schedule(this::giveUp, Math.min(left, maxQuietNanos), TimeUnit.NANOSECONDS);
+                    // no byte within the quiet time (or the time left): Jetty wakes this read with a timeout
+                    endPoint.setIdleTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(left, maxQuietNanos))));
                     request.demand(this);
                     return false;
                 }
@@ -168,21 +193,21 @@ final class LingeringClose extends Handler.Wrapper {
                 boolean end = chunk.isLast() || Content.Chunk.isFailure(chunk);
                 chunk.release();
                 if (end || read > maxBytes || System.nanoTime() - start > maxTimeNanos) {
-                    return done = true;
+                    return end();
                 }
             }
         }
 
-        /** No byte came for the quiet time, or the whole time is up: the answer ends and Jetty closes the connection. */
-        private void giveUp() {
-            boolean ended;
-            synchronized (this) {
-                ended = !done;
-                done = true;
-                quiet = null;
-            }
-            if (ended) {
-                then.run();
+        private boolean end() {
+            done = true;
+            endPoint.setIdleTimeout(idleTimeout);
+            return true;
+        }
+
+        /** The exchange failed while the drain waited: nothing more is read or written. */
+        synchronized void abandon() {
+            if (!done) {
+                end();
             }
         }
     }

@@ -22,12 +22,14 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * An answer sent before the body was read reaches the client, however it sends: the 413 for a declared length over
  * the limit used to be lost to the reset that closing under an arriving body causes (a client that sends everything
  * before reading always lost it; one that reads while sending, now and then).
  */
+@Timeout(120) // a server that stops reading would otherwise hang a test in a write
 class LingeringCloseTest {
     private static final int BODY = 8 << 20; // more than the socket buffers on both sides hold
 
@@ -75,17 +77,20 @@ class LingeringCloseTest {
     @Test
     void clientsThatReadWhileSendingGetEvery413() throws Exception {
         byte[] body = new byte[BODY];
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(4);
         try (TestServer s = new TestServer(RestConfig.defaults().withMaxBodyBytes(1 << 20))) {
             for (int round = 0; round < 10; round++) {
                 List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
                 for (int i = 0; i < 4; i++) {
-                    answers.add(CompletableFuture.supplyAsync(() -> s.post("/v1/classify", "application/json", body)));
+                    answers.add(CompletableFuture.supplyAsync(() -> s.post("/v1/classify", "application/json", body), clients));
                 }
                 for (CompletableFuture<HttpResponse<String>> a : answers) {
                     HttpResponse<String> r = a.get(30, TimeUnit.SECONDS); // a reset fails here: "header parser received no bytes"
                     assertThat(r.statusCode()).as(r.body()).isEqualTo(413);
                 }
             }
+        } finally {
+            clients.shutdownNow();
         }
     }
 
@@ -111,12 +116,7 @@ class LingeringCloseTest {
 
     /** A bare Jetty server whose one handler answers 413 at once, behind a drain with short limits. */
     private static Server refusing(LingeringClose drain) throws Exception {
-        Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        drain.setHandler(new Handler.Abstract() {
+        return serving(drain, new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
                 // as Javalin answers: a status and a body, never reading the request's (Jetty's own error pages
@@ -127,6 +127,15 @@ class LingeringCloseTest {
                 return true;
             }
         });
+    }
+
+    private static Server serving(LingeringClose drain, Handler handler) throws Exception {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        drain.setHandler(handler);
         server.setHandler(drain);
         server.start();
         return server;
@@ -163,6 +172,33 @@ class LingeringCloseTest {
             long start = System.nanoTime();
             assertThat(readToEnd(in)).as("the connection closed").isTrue();
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("ms until closed").isLessThan(5_000);
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void aHandlerThatEndsWithoutWritingGetsItsStatusSentBeforeTheDrainNotAnErrorPage() throws Exception {
+        Server server = serving(new LingeringClose(Duration.ofSeconds(30), Duration.ofMillis(300), 1L << 30), new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                response.setStatus(413); // no write at all: the end of the exchange writes the (empty) answer
+                callback.succeeded();
+                return true;
+            }
+        });
+        try (Socket socket = new Socket("127.0.0.1", ((ServerConnector) server.getConnectors()[0]).getLocalPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + BODY + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[1000]);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            long start = System.nanoTime();
+            String answer = readAnswer(in);
+            assertThat(answer).startsWith("HTTP/1.1 413");
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("ms until answered").isLessThan(250);
+            assertThat(readToEnd(in)).as("the connection closed after the quiet time").isTrue();
         } finally {
             server.stop();
         }
