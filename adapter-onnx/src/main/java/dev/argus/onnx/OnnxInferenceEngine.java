@@ -199,8 +199,8 @@ public final class OnnxInferenceEngine implements InferenceEngine {
     }
 
     /**
-     * Per calling thread (the scheduler's few engine workers), a direct buffer the input is copied into and handed to
-     * ONNX Runtime as it is. Given a heap buffer, ONNX Runtime allocates a direct one on every call (4.8 MB for a batch
+     * Per calling thread (the scheduler's few engine workers; {@link OnnxModelRunner}'s callers too), a direct buffer
+     * the input is copied into and handed to ONNX Runtime as it is. Given a heap buffer, ONNX Runtime allocates a direct one on every call (4.8 MB for a batch
      * of 8) that only a collection frees; under a gRPC flood on a 256 MiB heap that ran the JVM's direct memory out
      * and failed inferences. The tensor made from it is closed before the thread's next call. Inputs over
      * {@link #MAX_KEPT_FLOATS} are not kept.

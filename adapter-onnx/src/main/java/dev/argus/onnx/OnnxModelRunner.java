@@ -85,7 +85,7 @@ public final class OnnxModelRunner implements AutoCloseable {
             throw new IllegalStateException("the runner is closed");
         }
         OrtEnvironment env = OnnxRuntimeEnvironment.get();
-        try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, OnnxInferenceEngine.direct(input), shape);
              OrtSession.Result result = session.run(Map.of(inputName(), tensor), outputs)) {
             Map<String, float[]> out = new LinkedHashMap<>();
             for (Map.Entry<String, OnnxValue> e : result) {

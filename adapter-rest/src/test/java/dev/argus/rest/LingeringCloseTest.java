@@ -144,13 +144,10 @@ class LingeringCloseTest {
     @Test
     void aBodyReadToItsEndKeepsTheConnectionForTheNextRequest() throws Exception {
         Server server = refusing(new LingeringClose(Duration.ofSeconds(10), Duration.ofSeconds(5), 1L << 30));
-        try (Socket socket = new Socket("127.0.0.1", ((ServerConnector) server.getConnectors()[0]).getLocalPort())) {
-            socket.setSoTimeout(10_000);
+        try (Socket socket = connect(server)) {
             OutputStream out = socket.getOutputStream();
             for (int i = 0; i < 2; i++) {
-                out.write(("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + BODY + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(new byte[BODY]);
-                out.flush();
+                startPost(out, BODY, BODY);
                 assertThat(readAnswer(socket.getInputStream())).as("answer " + (i + 1)).startsWith("HTTP/1.1 413");
             }
         } finally {
@@ -161,12 +158,9 @@ class LingeringCloseTest {
     @Test
     void aClientThatStopsSendingIsClosedAfterTheQuietTime() throws Exception {
         Server server = refusing(new LingeringClose(Duration.ofSeconds(30), Duration.ofMillis(300), 1L << 30));
-        try (Socket socket = new Socket("127.0.0.1", ((ServerConnector) server.getConnectors()[0]).getLocalPort())) {
-            socket.setSoTimeout(10_000);
+        try (Socket socket = connect(server)) {
             OutputStream out = socket.getOutputStream();
-            out.write(("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + BODY + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(new byte[1000]);
-            out.flush();
+            startPost(out, BODY, 1000);
             InputStream in = socket.getInputStream();
             assertThat(readAnswer(in)).startsWith("HTTP/1.1 413");
             long start = System.nanoTime();
@@ -187,12 +181,9 @@ class LingeringCloseTest {
                 return true;
             }
         });
-        try (Socket socket = new Socket("127.0.0.1", ((ServerConnector) server.getConnectors()[0]).getLocalPort())) {
-            socket.setSoTimeout(10_000);
+        try (Socket socket = connect(server)) {
             OutputStream out = socket.getOutputStream();
-            out.write(("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + BODY + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(new byte[1000]);
-            out.flush();
+            startPost(out, BODY, 1000);
             InputStream in = socket.getInputStream();
             long start = System.nanoTime();
             String answer = readAnswer(in);
@@ -208,10 +199,9 @@ class LingeringCloseTest {
     @Test
     void aClientThatKeepsSendingPastTheByteLimitIsClosed() throws Exception {
         Server server = refusing(new LingeringClose(Duration.ofSeconds(30), Duration.ofSeconds(5), 1L << 20));
-        try (Socket socket = new Socket("127.0.0.1", ((ServerConnector) server.getConnectors()[0]).getLocalPort())) {
-            socket.setSoTimeout(10_000);
+        try (Socket socket = connect(server)) {
             OutputStream out = socket.getOutputStream();
-            out.write(("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            startPost(out, 1L << 30, 0);
             boolean refused = false;
             try {
                 for (int sent = 0; sent < 64 << 20; sent += 64 * 1024) {
@@ -224,6 +214,20 @@ class LingeringCloseTest {
         } finally {
             server.stop();
         }
+    }
+
+    /** A connection to the bare server, reads timing out after 10 s. */
+    private static Socket connect(Server server) throws IOException {
+        Socket socket = new Socket("127.0.0.1", ((ServerConnector) server.getConnectors()[0]).getLocalPort());
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    /** A POST's head declaring {@code declared} body bytes, then the first {@code sent} of them (zeros). */
+    private static void startPost(OutputStream out, long declared, int sent) throws IOException {
+        out.write(("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + declared + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(new byte[sent]);
+        out.flush();
     }
 
     /** True once the stream ends (or resets); false if the read timed out with the connection still open. */
