@@ -2,34 +2,40 @@
 # The serving core's goals, measured in one run on this machine (README, "Sizing and serving under load"):
 #   1. the bare engine and the in-process pipeline at saturation (argus bench, 2 callers, batch 1);
 #   2. argus serve at saturation, 8 clients (hey), and 200 clients on the same server (goodput);
-#   3. argus serve at 80% of that saturation, paced (uniform) arrivals (10 s of warm-up at that rate, 40 s measured),
+#   3. argus serve at 80% of that saturation, paced (uniform) arrivals (WARMUP s at that rate, 40 s measured),
 #      twice, a fresh server each time; then the bare
 #      engine and the pipeline at the same rate;
 #   4. a fresh argus serve, 16 clients sending the large photo, 10,000 requests, its RSS every 5 s and high-water mark;
 #   5. the peer (any server with Cloudflare's route, e.g. the transformers.js one) with 8 clients, when PEER_URL is set.
 # Sizing: whatever argus serve would use (the stored argus tune setting, or the rule). Run it on a quiet machine:
-# anything else on the cores moves these figures more than Argus does. About 16 minutes.
+# anything else on the cores moves these figures more than Argus does. About 16 minutes, plus 4 x WARMUP.
+# WARMUP (seconds, default 60): the load each server gets before it is measured, at the rate then measured. The JIT
+# compilers keep working for the first minutes of load (on 2 cores, 2-5% of the CPU after 10 s, with bursts that
+# lengthen the paced tail); a server at saturation is one that has run a while. WARMUP=10 gives the figures of runs
+# before 2026-12-07's last ones.
 #
 # Usage: tools/bench/serving-goals.sh MODEL.onnx PHOTO.jpg LARGE_PHOTO.jpg   (needs: the distribution built, hey)
 #   PEER_URL=http://127.0.0.1:8090 tools/bench/serving-goals.sh build/test-models/resnet50.onnx dog.jpg kite.jpg
 set -u
 MODEL=$(realpath "${1:?model}"); DOG=$(realpath "${2:?photo}"); KITE=$(realpath "${3:?large photo}")
+WARMUP=${WARMUP:-60}
 source "$(dirname "$0")/common.sh"
+echo "== warm-up ${WARMUP} s per server"
 mkdir -p "$OUT/img"; cp "$DOG" "$OUT/img/"
 server_pid() { pgrep -f "dev.argus.app.cli.Main serve" | head -1; }
 codes() { sed -n '/Status code/,/^$/p' "$1" | grep '\[' | tr -s ' \t' ' ' | tr '\n' ' '; }
 latency() { grep -E '50% in|99% in' "$1" | tr -s ' \t' ' ' | tr '\n' ' '; }
-# 10 s of warm-up calls at the same paced rate, then 40 s measured
+# WARMUP s of calls at the same paced rate, then 40 s measured
 paced() { $A bench -q --images "$OUT/img" --batch-sizes 1 --concurrency 64 --arrival-rate "$R" --arrivals uniform \
-  --duration 40 --warmup "$(awk -v r="$R" 'BEGIN{printf "%d", 10 * r}')" --repetitions 1 "$@" > /dev/null 2>&1; }
+  --duration 40 --warmup "$(awk -v r="$R" -v w="$WARMUP" 'BEGIN{printf "%d", w * r}')" --repetitions 1 "$@" > /dev/null 2>&1; }
 
-$A bench -q --backends onnx="$MODEL" --images "$OUT/img" --batch-sizes 1 --concurrency 2 --duration 20 --warmup 40 \
+$A bench -q --backends onnx="$MODEL" --images "$OUT/img" --batch-sizes 1 --concurrency 2 --duration 20 --warmup $((WARMUP * 30)) \
   --out "$OUT/bench" > /dev/null 2>&1
 grep "| onnx | engine" "$OUT/bench/bench.md" | row "bare engine, 2 callers"
 grep "| onnx | pipeline" "$OUT/bench/bench.md" | row "pipeline, 2 callers"
 
 start saturation; grep -m1 "engine call" "$OUT/serve-saturation.log" | sed 's/.*Backend/Backend/'
-hey -z 10s -c 8 -m POST -D "$DOG" "$URL" > /dev/null
+hey -z "${WARMUP}s" -c 8 -m POST -D "$DOG" "$URL" > /dev/null
 hey -z 20s -c 8 -m POST -D "$DOG" "$URL" > "$OUT/hey-8.txt"; SAT=$(awk '/Requests\/sec/{print $2}' "$OUT/hey-8.txt")
 echo "serve, 8 clients: $SAT img/s; $(latency "$OUT/hey-8.txt"); $(codes "$OUT/hey-8.txt")"
 hey -z 20s -c 200 -m POST -D "$DOG" "$URL" > "$OUT/hey-200.txt"
