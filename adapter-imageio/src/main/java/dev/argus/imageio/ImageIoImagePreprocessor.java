@@ -65,8 +65,8 @@ public final class ImageIoImagePreprocessor implements ImagePreprocessor {
         try (OpenedImage image = open(encoded)) {
             ResizePlan plan = ResizePlan.of(spec, image.width(), image.height());
             PillowResampler resampler = PillowResampler.plan(image.width(), image.height(), plan, spec.resample());
-            try (DecodeMemory.Lease lease = memory.reserve(image.decodeBytes(resampler.sourceRegion()), image.width(),
-                    image.height())) {
+            long bytes = image.decodeBytes(resampler.sourceRegion()) + resampler.stripBytes();
+            try (DecodeMemory.Lease lease = memory.reserve(bytes, image.width(), image.height())) {
                 deadline.check();
                 RgbImage pixels = read(image, resampler.sourceRegion(), deadline);
                 deadline.check();

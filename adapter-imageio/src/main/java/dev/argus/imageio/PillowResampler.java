@@ -30,12 +30,18 @@ final class PillowResampler {
     private final PillowCoefficients vertical;
     private final int cropWidth;
     private final int cropHeight;
+    /** Source columns the horizontal pass reads, and how many source rows it takes at a time. */
+    private final int columnCount;
+    private final int stripRows;
 
     private PillowResampler(PillowCoefficients horizontal, PillowCoefficients vertical, int cropWidth, int cropHeight) {
         this.horizontal = horizontal;
         this.vertical = vertical;
         this.cropWidth = cropWidth;
         this.cropHeight = cropHeight;
+        this.columnCount = horizontal.end() - horizontal.first(0);
+        int rows = vertical.end() - vertical.first(0);
+        this.stripRows = Math.max(1, Math.min(rows, STRIP_INTS / Math.max(1, columnCount * 3)));
     }
 
     /**
@@ -63,6 +69,14 @@ final class PillowResampler {
         return new Rectangle(x, y, horizontal.end() - x, vertical.end() - y);
     }
 
+    /**
+     * The bytes of the horizontal pass's strip: at most {@link #STRIP_INTS} ints, but a row of the source region when
+     * one row is more (an image tens of thousands of columns wide), so a decode's price includes it.
+     */
+    long stripBytes() {
+        return 4L * (columnCount + 1) * stripRows * 3;
+    }
+
     /** The crop of the resized image, as packed RGB bytes. */
     byte[] resize(RgbImage src) {
         int firstRow = vertical.first(0);
@@ -87,9 +101,7 @@ final class PillowResampler {
         int r = src.r(), g = src.g(), b = src.b();
         int[] k = c.weights();
         int firstColumn = c.first(0);
-        int columnCount = c.end() - firstColumn;
         int rowLength = cropWidth * 3;
-        int stripRows = Math.max(1, Math.min(rows, STRIP_INTS / Math.max(1, columnCount * 3)));
         Scratch scratch = Scratch.of(columnCount * stripRows * 3, stripRows * 3);
         int[] columns = scratch.columns;
         int[] acc = scratch.acc;

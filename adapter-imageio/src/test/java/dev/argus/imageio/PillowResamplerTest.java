@@ -189,6 +189,16 @@ class PillowResamplerTest {
     }
 
     @Test
+    void pricesTheStripItWillUseABoundedOneForPhotosAWholeRowForVeryWideImages() {
+        // 768 x 576 -> 256 short side, crop 224: about 680 columns, so a strip of 32 rows of them
+        PillowResampler photo = PillowResampler.plan(768, 576, new ResizePlan(341, 256, 58, 16, 224, 224), Resample.BICUBIC);
+        assertThat(photo.stripBytes()).isBetween(200_000L, 4L * PillowResampler.STRIP_INTS + 4 * 3 * 64);
+        // 1,000,000 x 2 squeezed to 224 x 224: every column is read, one row at a time
+        PillowResampler wide = PillowResampler.plan(1_000_000, 2, new ResizePlan(224, 224, 0, 0, 224, 224), Resample.BICUBIC);
+        assertThat(wide.stripBytes()).isEqualTo(4L * (1_000_000 + 1) * 3);
+    }
+
+    @Test
     void clip8RoundsAndClamps() {
         assertThat(PillowResampler.clip8(-5 << 22)).isEqualTo((byte) 0);
         assertThat(PillowResampler.clip8(300 << 22) & 0xFF).isEqualTo(255);
