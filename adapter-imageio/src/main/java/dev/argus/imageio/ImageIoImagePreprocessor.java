@@ -65,7 +65,7 @@ public final class ImageIoImagePreprocessor implements ImagePreprocessor {
         try (OpenedImage image = open(encoded)) {
             ResizePlan plan = ResizePlan.of(spec, image.width(), image.height());
             PillowResampler resampler = PillowResampler.plan(image.width(), image.height(), plan, spec.resample());
-            long bytes = image.decodeBytes(resampler.sourceRegion()) + resampler.stripBytes();
+            long bytes = image.decodeBytes(resampler.sourceRegion()) + resampler.workingBytes();
             try (DecodeMemory.Lease lease = memory.reserve(bytes, image.width(), image.height())) {
                 deadline.check();
                 RgbImage pixels = read(image, resampler.sourceRegion(), deadline);

@@ -14,7 +14,10 @@ import javax.imageio.stream.ImageInputStream;
  * Holds an ImageIO reader: close it.
  */
 final class OpenedImage implements AutoCloseable {
-    /** What a decode allocates besides its pixels: reader state, row buffers, the resampler's passes. */
+    /**
+     * What a decode allocates besides its pixels and the resampler's passes (which the resampler prices): reader
+     * state, row buffers.
+     */
     static final long FIXED_DECODE_BYTES = 1L << 20;
     private final ImageFormat format;
     private final ImageReader reader;

@@ -15,23 +15,27 @@ import java.util.Arrays;
 final class PillowResampler {
     private static final int HALF = 1 << (PillowCoefficients.PRECISION_BITS - 1);
     /**
-     * The horizontal pass's rows, kept per thread up to this size: a large photo's (1352 x 900: 0.55 MB) is otherwise
-     * a new array per decode, and one over half a G1 region is allocated outside the young generation.
+     * Source rows a strip of the horizontal pass takes: enough for its loops to run mostly as vector instructions, and
+     * the same for every photo, so that a thread's kept strip fits the next photo.
      */
-    static final int MAX_KEPT_TEMP = 8 << 20;
-    private static final ThreadLocal<byte[]> TEMP = new ThreadLocal<>();
+    static final int STRIP_ROWS = 32;
     /**
-     * The most ints a strip of the horizontal pass holds (256 KiB, within a core's L2 cache): as many source rows as
-     * fit, so a photo 700 columns wide goes 30 rows at a time, one 20,000 wide a row at a time.
+     * The most ints a strip holds (512 KiB): fewer rows than {@link #STRIP_ROWS} for a region over 1,365 columns wide,
+     * and one row for a region over 43,690 columns wide.
      */
-    static final int STRIP_INTS = 64 * 1024;
+    static final int STRIP_INTS = 128 * 1024;
+    /** The working arrays a thread keeps between resizes, up to this many ints (32 MiB) in all. */
+    static final long MAX_KEPT_INTS = 8L << 20;
+    /** What an int array takes besides its ints (header and padding, rounded up). */
+    private static final long ARRAY_OVERHEAD = 24;
 
     private final PillowCoefficients horizontal;
     private final PillowCoefficients vertical;
     private final int cropWidth;
     private final int cropHeight;
-    /** Source columns the horizontal pass reads, and how many source rows it takes at a time. */
+    /** Source columns the horizontal pass reads, source rows the vertical one reads, and rows a strip takes. */
     private final int columnCount;
+    private final int rowCount;
     private final int stripRows;
 
     private PillowResampler(PillowCoefficients horizontal, PillowCoefficients vertical, int cropWidth, int cropHeight) {
@@ -40,8 +44,8 @@ final class PillowResampler {
         this.cropWidth = cropWidth;
         this.cropHeight = cropHeight;
         this.columnCount = horizontal.end() - horizontal.first(0);
-        int rows = vertical.end() - vertical.first(0);
-        this.stripRows = Math.max(1, Math.min(rows, STRIP_INTS / Math.max(1, columnCount * 3)));
+        this.rowCount = vertical.end() - vertical.first(0);
+        this.stripRows = Math.max(1, Math.min(Math.min(rowCount, STRIP_ROWS), STRIP_INTS / Math.max(1, columnCount * 3)));
     }
 
     /**
@@ -66,136 +70,178 @@ final class PillowResampler {
     /** The source pixels the crop depends on; nothing outside is read. */
     Rectangle sourceRegion() {
         int x = horizontal.first(0), y = vertical.first(0);
-        return new Rectangle(x, y, horizontal.end() - x, vertical.end() - y);
+        return new Rectangle(x, y, columnCount, rowCount);
     }
 
     /**
-     * The bytes of the horizontal pass's strip: at most {@link #STRIP_INTS} ints, but a row of the source region when
-     * one row is more (an image tens of thousands of columns wide), so a decode's price includes it.
+     * The bytes the two passes work in, so that a decode's price includes them: the horizontal pass's strip (at most
+     * {@link #STRIP_INTS} ints, but one row of the source region when a row is more: an image tens of thousands of
+     * columns wide), its output as ints (a row of the crop's width for each source row read), and the result.
      */
-    long stripBytes() {
-        return 4L * (columnCount + 1) * stripRows * 3;
+    long workingBytes() {
+        int stripLength = stripRows * 3;
+        long strip = columnCount * (ARRAY_OVERHEAD + 4L * stripLength) + ARRAY_OVERHEAD + 4L * stripLength;
+        long across = rowCount * (ARRAY_OVERHEAD + 4L * cropWidth * 3);
+        return strip + across + ARRAY_OVERHEAD + 4L * cropWidth * 3 + (long) cropWidth * cropHeight * 3;
     }
 
     /** The crop of the resized image, as packed RGB bytes. */
     byte[] resize(RgbImage src) {
-        int firstRow = vertical.first(0);
-        byte[] temp = horizontalPass(src, firstRow, vertical.end() - firstRow);
-        return verticalPass(temp, firstRow);
+        Work work = Work.of();
+        try {
+            return verticalPass(horizontalPass(src, work), work);
+        } finally {
+            work.trim();
+        }
     }
 
     /**
-     * Rows {@code firstRow .. firstRow + rows - 1} of the source, resampled across: packed RGB, rounded to 8 bits.
+     * The source region's rows resampled across, rounded to 8 bits (kept as ints, which the vertical pass's sums can
+     * be vectorised over), one array per row.
      *
-     * <p>Done a strip of rows at a time, turned on its side: the strip's source columns are copied, widened to int,
-     * into {@code columns} so that one source column's samples for every row of the strip lie next to each other.
-     * Each output pixel's weighted sum then runs down whole columns at once: one long loop over adjacent ints per tap,
-     * where pixel by pixel across a row it is a loop of a few taps over three interleaved channels, with its own
-     * set-up for every pixel (0.82x the time on a 768 x 576 photo, {@code ResizeBenchmark}). The sums are the same
-     * integers in another order, so the result is unchanged.
+     * <p>Done a strip of rows at a time, turned on its side: each source column's samples for the strip's rows are
+     * copied, widened to int, into an array of their own. Each output pixel's weighted sum then runs down whole
+     * columns at once: a loop over adjacent ints, four taps at a time, which the JIT turns into vector instructions.
+     * Pixel by pixel across a row it is a loop of a few taps over three interleaved channels, with its own set-up for
+     * every pixel. Separate arrays, not one with an offset for each column, because the JIT of Java 17 vectorises
+     * {@code a[j] += b[j] * w} but not {@code a[j] += b[offset + j] * w} (it cannot align the two). The sums are the
+     * same integers in another order, so the result is unchanged.
      */
-    private byte[] horizontalPass(RgbImage src, int firstRow, int rows) {
+    private int[][] horizontalPass(RgbImage src, Work work) {
         PillowCoefficients c = horizontal;
         byte[] data = src.data();
-        int xStride = src.xStride();
+        int xStride = src.xStride(), yStride = src.yStride();
         int r = src.r(), g = src.g(), b = src.b();
         int[] k = c.weights();
-        int firstColumn = c.first(0);
+        int firstColumn = c.first(0), firstRow = vertical.first(0);
         int rowLength = cropWidth * 3;
-        Scratch scratch = Scratch.of(columnCount * stripRows * 3, stripRows * 3);
-        int[] columns = scratch.columns;
-        int[] acc = scratch.acc;
-        byte[] out = temp(rows * rowLength);
-        for (int top = 0; top < rows; top += stripRows) {
-            int n = Math.min(stripRows, rows - top);
+        int[][] columns = work.columns(columnCount, stripRows * 3);
+        int[] acc = work.acc(Math.max(stripRows * 3, rowLength));
+        int[][] out = work.rows(rowCount, rowLength);
+        for (int top = 0; top < rowCount; top += stripRows) {
+            int n = Math.min(stripRows, rowCount - top);
             int len = n * 3;
-            for (int y = 0; y < n; y++) {
-                int p = src.base() + (firstRow + top + y) * src.yStride() + firstColumn * xStride;
-                for (int x = 0, o = y * 3; x < columnCount; x++, o += len, p += xStride) {
-                    columns[o] = data[p + r] & 0xFF;
-                    columns[o + 1] = data[p + g] & 0xFF;
-                    columns[o + 2] = data[p + b] & 0xFF;
+            int p = src.base() + (firstRow + top) * yStride + firstColumn * xStride;
+            for (int x = 0; x < columnCount; x++, p += xStride) {
+                int[] column = columns[x];
+                for (int y = 0, q = p; y < len; y += 3, q += yStride) {
+                    column[y] = data[q + r] & 0xFF;
+                    column[y + 1] = data[q + g] & 0xFF;
+                    column[y + 2] = data[q + b] & 0xFF;
                 }
             }
             for (int x = 0; x < cropWidth; x++) {
-                Arrays.fill(acc, 0, len, HALF);
-                int column = (c.first(x) - firstColumn) * len;
-                for (int i = c.offset(x), end = i + c.count(x); i < end; i++, column += len) {
-                    int w = k[i];
-                    for (int j = 0; j < len; j++) {
-                        acc[j] += columns[column + j] * w;
-                    }
-                }
-                for (int y = 0, o = top * rowLength + x * 3; y < len; y += 3, o += rowLength) {
-                    out[o] = clip8(acc[y]);
-                    out[o + 1] = clip8(acc[y + 1]);
-                    out[o + 2] = clip8(acc[y + 2]);
+                sum(acc, len, columns, c.first(x) - firstColumn, k, c.offset(x), c.count(x));
+                for (int y = 0, o = x * 3; y < len; y += 3) {
+                    int[] row = out[top + y / 3];
+                    row[o] = clip8(acc[y]) & 0xFF;
+                    row[o + 1] = clip8(acc[y + 1]) & 0xFF;
+                    row[o + 2] = clip8(acc[y + 2]) & 0xFF;
                 }
             }
         }
         return out;
     }
 
-    /** The horizontal pass's working arrays, kept per thread (a strip: at most {@link #STRIP_INTS} ints, or a row). */
-    private static final class Scratch {
-        private static final ThreadLocal<Scratch> KEPT = new ThreadLocal<>();
-        final int[] columns;
-        final int[] acc;
-
-        private Scratch(int columns, int acc) {
-            this.columns = new int[columns];
-            this.acc = new int[acc];
-        }
-
-        static Scratch of(int columns, int acc) {
-            Scratch kept = KEPT.get();
-            if (kept != null && kept.columns.length >= columns && kept.acc.length >= acc) {
-                return kept;
-            }
-            Scratch fresh = new Scratch(Math.max(columns, kept == null ? 0 : kept.columns.length),
-                    Math.max(acc, kept == null ? 0 : kept.acc.length));
-            if (fresh.columns.length <= 4 * STRIP_INTS) {
-                KEPT.set(fresh); // a strip of one row of an image over 87,000 columns wide is not kept
-            }
-            return fresh;
-        }
-    }
-
-    /** An array of at least {@code size} bytes, this thread's kept one when it is large enough. */
-    private static byte[] temp(int size) {
-        byte[] kept = TEMP.get();
-        if (kept != null && kept.length >= size) {
-            return kept;
-        }
-        byte[] fresh = new byte[size];
-        if (size <= MAX_KEPT_TEMP) {
-            TEMP.set(fresh);
-        }
-        return fresh;
-    }
-
     /** Resamples the intermediate rows down each column, a whole row at a time (the same integer sums). */
-    private byte[] verticalPass(byte[] temp, int firstRow) {
+    private byte[] verticalPass(int[][] across, Work work) {
         PillowCoefficients c = vertical;
         int rowLength = cropWidth * 3;
-        int[] k = c.weights();
+        int firstRow = c.first(0);
+        int[] acc = work.acc(rowLength);
         byte[] out = new byte[cropHeight * rowLength];
-        int[] acc = new int[rowLength];
-        for (int y = 0; y < cropHeight; y++) {
-            Arrays.fill(acc, HALF);
-            int row = (c.first(y) - firstRow) * rowLength;
-            for (int i = c.offset(y), end = i + c.count(y); i < end; i++, row += rowLength) {
-                int w = k[i];
-                for (int j = 0; j < rowLength; j++) {
-                    acc[j] += (temp[row + j] & 0xFF) * w;
-                }
-            }
-            int o = y * rowLength;
+        for (int y = 0, o = 0; y < cropHeight; y++, o += rowLength) {
+            sum(acc, rowLength, across, c.first(y) - firstRow, c.weights(), c.offset(y), c.count(y));
             for (int j = 0; j < rowLength; j++) {
                 out[o + j] = clip8(acc[j]);
             }
         }
         return out;
+    }
+
+    /**
+     * {@code acc[j] = HALF + sum of lines[first + t][j] * weights[offset + t]} for {@code t < count}, {@code j < len}:
+     * one output pixel's sums (its taps' weights times the lines they fall on), four lines a loop.
+     */
+    private static void sum(int[] acc, int len, int[][] lines, int first, int[] weights, int offset, int count) {
+        Arrays.fill(acc, 0, len, HALF);
+        int t = 0;
+        for (; t + 3 < count; t += 4) {
+            int[] l0 = lines[first + t], l1 = lines[first + t + 1], l2 = lines[first + t + 2], l3 = lines[first + t + 3];
+            int w0 = weights[offset + t], w1 = weights[offset + t + 1];
+            int w2 = weights[offset + t + 2], w3 = weights[offset + t + 3];
+            for (int j = 0; j < len; j++) {
+                acc[j] += l0[j] * w0 + l1[j] * w1 + l2[j] * w2 + l3[j] * w3;
+            }
+        }
+        for (; t < count; t++) {
+            int[] l0 = lines[first + t];
+            int w0 = weights[offset + t];
+            for (int j = 0; j < len; j++) {
+                acc[j] += l0[j] * w0;
+            }
+        }
+    }
+
+    /**
+     * A thread's working arrays, kept between resizes (so that a photo's passes allocate nothing) up to
+     * {@link #MAX_KEPT_INTS} in all. Lines of the length needed are added to the kept ones; lines of another length
+     * replace them. Either way a resize allocates no more than the lines it uses, which {@link #workingBytes()} prices.
+     */
+    private static final class Work {
+        private static final ThreadLocal<Work> KEPT = ThreadLocal.withInitial(Work::new);
+        private static final int[][] NONE = new int[0][];
+        private int[][] columns = NONE;
+        private int[][] rows = NONE;
+        private int[] acc = new int[0];
+
+        static Work of() {
+            return KEPT.get();
+        }
+
+        int[][] columns(int count, int length) {
+            columns = fit(columns, count, length);
+            return columns;
+        }
+
+        int[][] rows(int count, int length) {
+            rows = fit(rows, count, length);
+            return rows;
+        }
+
+        int[] acc(int length) {
+            if (acc.length < length) {
+                acc = new int[length];
+            }
+            return acc;
+        }
+
+        /** Drops what is over the bound, so that one huge image does not stay in memory. */
+        void trim() {
+            if (ints(columns) + ints(rows) + acc.length > MAX_KEPT_INTS) {
+                columns = NONE;
+                rows = NONE;
+                acc = new int[0];
+            }
+        }
+
+        private static int[][] fit(int[][] kept, int count, int length) {
+            if (kept.length == 0 || kept[0].length != length) {
+                return new int[count][length];
+            }
+            if (kept.length >= count) {
+                return kept;
+            }
+            int[][] grown = Arrays.copyOf(kept, count);
+            for (int i = kept.length; i < count; i++) {
+                grown[i] = new int[length];
+            }
+            return grown;
+        }
+
+        private static long ints(int[][] lines) {
+            return lines.length == 0 ? 0 : (long) lines.length * lines[0].length;
+        }
     }
 
     /** Pillow's clip8: drop the fractional bits (the sum started at one half, so this rounds), clamp to 0..255. */

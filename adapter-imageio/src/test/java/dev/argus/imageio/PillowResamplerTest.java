@@ -1,9 +1,12 @@
 package dev.argus.imageio;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.management.ThreadMXBean;
 import dev.argus.domain.Resample;
 import java.awt.Rectangle;
+import java.lang.management.ManagementFactory;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -188,14 +191,35 @@ class PillowResamplerTest {
         return out;
     }
 
+    /**
+     * What a decode reserves for the resize covers what the resize allocates, measured on a fresh thread (which keeps
+     * no arrays yet): a photo, an image so wide that a strip is one row of a million columns, and one so tall that
+     * the vertical pass reads thousands of rows.
+     */
     @Test
-    void pricesTheStripItWillUseABoundedOneForPhotosAWholeRowForVeryWideImages() {
-        // 768 x 576 -> 256 short side, crop 224: about 680 columns, so a strip of 32 rows of them
-        PillowResampler photo = PillowResampler.plan(768, 576, new ResizePlan(341, 256, 58, 16, 224, 224), Resample.BICUBIC);
-        assertThat(photo.stripBytes()).isBetween(200_000L, 4L * PillowResampler.STRIP_INTS + 4 * 3 * 64);
-        // 1,000,000 x 2 squeezed to 224 x 224: every column is read, one row at a time
-        PillowResampler wide = PillowResampler.plan(1_000_000, 2, new ResizePlan(224, 224, 0, 0, 224, 224), Resample.BICUBIC);
-        assertThat(wide.stripBytes()).isEqualTo(4L * (1_000_000 + 1) * 3);
+    void pricesWhatItsPassesAllocate() throws Exception {
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
+                "this JVM does not count the bytes a thread allocates");
+        int[][] cases = {{768, 576, 341, 256, 58, 16}, {1_000_000, 2, 224, 224, 0, 0}, {50, 8_000, 224, 224, 0, 0}};
+        for (int[] c : cases) {
+            PillowResampler resampler = PillowResampler.plan(c[0], c[1],
+                    new ResizePlan(c[2], c[3], c[4], c[5], 224, 224), Resample.BICUBIC);
+            Rectangle region = resampler.sourceRegion();
+            RgbImage src = RgbImage.packed(new byte[region.width * region.height * 3], region.width, region.height)
+                    .placedAt(region, c[0], c[1]);
+            long[] allocated = new long[1];
+            Thread fresh = new Thread(() -> {
+                long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+                resampler.resize(src);
+                allocated[0] = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+            });
+            fresh.start();
+            fresh.join();
+            assertThat(resampler.workingBytes()).as("%d x %d", c[0], c[1])
+                    .isGreaterThanOrEqualTo(allocated[0] - 16 * 1024)
+                    .isLessThan(2 * allocated[0]);
+        }
     }
 
     @Test
