@@ -24,8 +24,11 @@ final class PillowResampler {
      * and one row for a region over 43,690 columns wide.
      */
     static final int STRIP_INTS = 128 * 1024;
-    /** The working arrays a thread keeps between resizes, up to this many ints (32 MiB) in all. */
-    static final long MAX_KEPT_INTS = 8L << 20;
+    /**
+     * The working arrays a thread keeps between resizes, up to this many ints (8 MiB) in all: a 12-megapixel photo's
+     * (4000 x 3000: 7.8 MiB); a larger image's are dropped after its resize.
+     */
+    static final long MAX_KEPT_INTS = 2L << 20;
     /** What an int array takes besides its ints (header and padding, rounded up). */
     private static final long ARRAY_OVERHEAD = 24;
 

@@ -11,15 +11,18 @@ import ai.onnxruntime.TensorInfo;
 import dev.argus.domain.ArgusException;
 import dev.argus.domain.ErrorCode;
 import dev.argus.ports.model.FloatTensor;
+import dev.argus.ports.model.ModelInfo;
 import dev.argus.ports.out.InferenceEngine;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import dev.argus.ports.model.ModelInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -97,20 +100,24 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         }
     }
 
-    /** Most metadata entries, and longest key and value, that the metadata endpoints show; the rest is logged as left out. */
+    /**
+     * Most metadata entries, and longest key and value, that the metadata endpoints show; the rest is logged as left
+     * out.
+     */
     static final int MAX_PROPERTIES = 64;
     static final int MAX_PROPERTY_CHARS = 1024;
 
     /**
-     * The model's metadata as the metadata endpoints show it: sorted, so that every listing reads the same, and bounded,
-     * as a model may carry anything there (a whole JSON document, thousands of entries) and every GetModel would repeat it.
+     * The model's metadata as the metadata endpoints show it: sorted, so that every listing reads the same, and
+     * bounded, as a model may carry anything there (a whole JSON document, thousands of entries) and every GetModel
+     * would repeat it.
      */
     static Map<String, String> shown(Map<String, String> metadata, Object model) {
         Map<String, String> shown = new TreeMap<>();
         int leftOut = 0;
         // what argus quantize records comes first, so that no number of other entries can push it out
-        java.util.List<Map.Entry<String, String>> entries = new java.util.ArrayList<>(new TreeMap<>(metadata).entrySet());
-        entries.sort(java.util.Comparator.comparing(e -> !(e.getKey().equals(ModelInfo.PRECISION)
+        List<Map.Entry<String, String>> entries = new ArrayList<>(new TreeMap<>(metadata).entrySet());
+        entries.sort(Comparator.comparing(e -> !(e.getKey().equals(ModelInfo.PRECISION)
                 || e.getKey().startsWith(ModelInfo.QUANTIZATION_PREFIX))));
         for (Map.Entry<String, String> e : entries) {
             if (shown.size() < MAX_PROPERTIES && e.getKey().length() <= MAX_PROPERTY_CHARS
@@ -121,8 +128,9 @@ public final class OnnxInferenceEngine implements InferenceEngine {
             }
         }
         if (leftOut > 0) {
-            LOG.log(System.Logger.Level.INFO, "{0}: {1} metadata entries not shown by the metadata endpoints (more than {2} "
-                    + "entries, or a key or value over {3} characters)", model, leftOut, MAX_PROPERTIES, MAX_PROPERTY_CHARS);
+            LOG.log(System.Logger.Level.INFO, "{0}: {1} metadata entries not shown by the metadata endpoints (more "
+                    + "than {2} entries, or a key or value over {3} characters)", model, leftOut, MAX_PROPERTIES,
+                    MAX_PROPERTY_CHARS);
         }
         return Collections.unmodifiableMap(shown);
     }
@@ -143,16 +151,17 @@ public final class OnnxInferenceEngine implements InferenceEngine {
                 : OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
         if (config.device() == OnnxConfig.Device.CUDA) {
             if (!OnnxRuntimeEnvironment.providers().contains(OrtProvider.CUDA)) {
-                throw ArgusException.modelUnavailable("The CUDA execution provider is not available: this build carries the "
-                        + "CPU-only ONNX Runtime (providers: " + OnnxRuntimeEnvironment.providers() + "). Build with "
-                        + "'-Pgpu' (onnxruntime_gpu) and run on a machine with an NVIDIA GPU, driver and CUDA 12, "
-                        + "or set argus.onnx.device=cpu.", null);
+                throw ArgusException.modelUnavailable("The CUDA execution provider is not available: this build "
+                        + "carries the CPU-only ONNX Runtime (providers: " + OnnxRuntimeEnvironment.providers()
+                        + "). Build with '-Pgpu' (onnxruntime_gpu) and run on a machine with an NVIDIA GPU, "
+                        + "driver and CUDA 12, or set argus.onnx.device=cpu.", null);
             }
             try {
                 options.addCUDA(config.cudaDeviceId());
             } catch (OrtException e) {
-                throw ArgusException.modelUnavailable("Cannot use CUDA device " + config.cudaDeviceId() + ": " + e.getMessage()
-                        + ". Check that an NVIDIA GPU, its driver and CUDA 12 + cuDNN 9 are present, or set argus.onnx.device=cpu.", e);
+                throw ArgusException.modelUnavailable("Cannot use CUDA device " + config.cudaDeviceId() + ": "
+                        + e.getMessage() + ". Check that an NVIDIA GPU, its driver and CUDA 12 + cuDNN 9 are present, "
+                        + "or set argus.onnx.device=cpu.", e);
             }
         }
     }
@@ -166,7 +175,8 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         }
         if (!available.containsKey(wanted)) {
             throw ArgusException.modelUnavailable("The model has no " + what + " named '" + wanted + "'; its "
-                    + what + "s are " + available.keySet() + ". Fix the model description (argus.model." + what + "-name).", null);
+                    + what + "s are " + available.keySet() + ". Fix the model description (argus.model." + what
+                    + "-name).", null);
         }
         return wanted;
     }
@@ -200,10 +210,10 @@ public final class OnnxInferenceEngine implements InferenceEngine {
 
     /**
      * Per calling thread (the scheduler's few engine workers; {@link OnnxModelRunner}'s callers too), a direct buffer
-     * the input is copied into and handed to ONNX Runtime as it is. Given a heap buffer, ONNX Runtime allocates a direct one on every call (4.8 MB for a batch
-     * of 8) that only a collection frees; under a gRPC flood on a 256 MiB heap that ran the JVM's direct memory out
-     * and failed inferences. The tensor made from it is closed before the thread's next call. Inputs over
-     * {@link #MAX_KEPT_FLOATS} are not kept.
+     * the input is copied into and handed to ONNX Runtime as it is. Given a heap buffer, ONNX Runtime allocates a
+     * direct one on every call (4.8 MB for a batch of 8) that only a collection frees; under a gRPC flood on a
+     * 256 MiB heap that ran the JVM's direct memory out and failed inferences. The tensor made from it is closed
+     * before the thread's next call. Inputs over {@link #MAX_KEPT_FLOATS} are not kept.
      */
     private static final ThreadLocal<FloatBuffer> INPUT = new ThreadLocal<>();
     static final int MAX_KEPT_FLOATS = 16 << 20;
@@ -244,7 +254,10 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         return inputShape.length > 0 && inputShape[0] > 0 ? (int) inputShape[0] : InferenceEngine.super.maxBatchSize();
     }
 
-    /** The model's {@code metadata_props}, e.g. {@code precision=int8} and {@code quantization.*} from {@code argus quantize}. */
+    /**
+     * The model's {@code metadata_props}, e.g. {@code precision=int8} and {@code quantization.*} from
+     * {@code argus quantize}.
+     */
     @Override
     public Map<String, String> modelProperties() {
         return modelProperties;
