@@ -21,12 +21,12 @@ final class PillowResampler {
     static final int STRIP_ROWS = 32;
     /**
      * The most ints a strip holds (512 KiB): fewer rows than {@link #STRIP_ROWS} for a region over 1,365 columns wide,
-     * and one row for a region over 43,690 columns wide.
+     * and one row for a region over 21,845 columns wide.
      */
     static final int STRIP_INTS = 128 * 1024;
     /**
-     * The working arrays a thread keeps between resizes, up to this many ints (8 MiB) in all: a 12-megapixel photo's
-     * (4000 x 3000: 7.8 MiB); a larger image's are dropped after its resize.
+     * The working arrays a thread keeps between resizes, up to this many ints (8 MiB) in all (a 12-megapixel photo's
+     * take under 1 MiB); a larger image's are dropped after its resize.
      */
     static final long MAX_KEPT_INTS = 2L << 20;
     /** What an int array takes besides its ints (header and padding, rounded up). */
@@ -40,6 +40,9 @@ final class PillowResampler {
     private final int columnCount;
     private final int rowCount;
     private final int stripRows;
+    /** The most source rows one output row reads, and the rows across the vertical pass holds at once. */
+    private final int maxTaps;
+    private final int windowRows;
 
     private PillowResampler(PillowCoefficients horizontal, PillowCoefficients vertical, int cropWidth, int cropHeight) {
         this.horizontal = horizontal;
@@ -49,6 +52,12 @@ final class PillowResampler {
         this.columnCount = horizontal.end() - horizontal.first(0);
         this.rowCount = vertical.end() - vertical.first(0);
         this.stripRows = Math.max(1, Math.min(Math.min(rowCount, STRIP_ROWS), STRIP_INTS / Math.max(1, columnCount * 3)));
+        int taps = 1;
+        for (int y = 0; y < cropHeight; y++) {
+            taps = Math.max(taps, vertical.count(y));
+        }
+        this.maxTaps = taps;
+        this.windowRows = Math.min(rowCount, taps + stripRows);
     }
 
     /**
@@ -79,48 +88,56 @@ final class PillowResampler {
     /**
      * The bytes the two passes work in, so that a decode's price includes them: the horizontal pass's strip (at most
      * {@link #STRIP_INTS} ints, but one row of the source region when a row is more: an image tens of thousands of
-     * columns wide), its output as ints (a row of the crop's width for each source row read), and the result.
+     * columns wide), the rows resampled across that the vertical pass still needs (as ints: its widest window of taps
+     * plus a strip), and the result.
      */
     long workingBytes() {
-        int stripLength = stripRows * 3;
-        long strip = columnCount * (ARRAY_OVERHEAD + 4L * stripLength) + ARRAY_OVERHEAD + 4L * stripLength;
-        long across = rowCount * (ARRAY_OVERHEAD + 4L * cropWidth * 3);
-        return strip + across + ARRAY_OVERHEAD + 4L * cropWidth * 3 + (long) cropWidth * cropHeight * 3;
+        int stripLength = stripRows * 3, rowLength = cropWidth * 3;
+        long strip = columnCount * (ARRAY_OVERHEAD + 4L * stripLength);
+        long window = windowRows * (ARRAY_OVERHEAD + 4L * rowLength) + 2 * ARRAY_OVERHEAD + 4L * (maxTaps + stripRows);
+        long acc = ARRAY_OVERHEAD + 4L * Math.max(stripLength, rowLength);
+        return strip + window + acc + ARRAY_OVERHEAD + (long) cropWidth * cropHeight * 3;
     }
 
     /** The crop of the resized image, as packed RGB bytes. */
     byte[] resize(RgbImage src) {
         Work work = Work.of();
         try {
-            return verticalPass(horizontalPass(src, work), work);
+            return resample(src, work);
         } finally {
             work.trim();
         }
     }
 
     /**
-     * The source region's rows resampled across, rounded to 8 bits (kept as ints, which the vertical pass's sums can
-     * be vectorised over), one array per row.
+     * Both passes, the vertical one as soon as the rows it needs have been resampled across: those rows are kept in
+     * a ring of {@code windowRows} int arrays (the widest window of taps plus a strip), not for the whole region, so a
+     * large image's intermediate rows take a few hundred KiB rather than tens of MiB.
      *
-     * <p>Done a strip of rows at a time, turned on its side: each source column's samples for the strip's rows are
-     * copied, widened to int, into an array of their own. Each output pixel's weighted sum then runs down whole
-     * columns at once: a loop over adjacent ints, four taps at a time, which the JIT turns into vector instructions.
-     * Pixel by pixel across a row it is a loop of a few taps over three interleaved channels, with its own set-up for
-     * every pixel. Separate arrays, not one with an offset for each column, because the JIT of Java 17 vectorises
-     * {@code a[j] += b[j] * w} but not {@code a[j] += b[offset + j] * w} (it cannot align the two). The sums are the
-     * same integers in another order, so the result is unchanged.
+     * <p>The horizontal pass runs a strip of rows at a time, turned on its side: each source column's samples for the
+     * strip's rows are copied, widened to int, into an array of their own. Each output pixel's weighted sum then runs
+     * down whole columns at once: a loop over adjacent ints, four taps at a time, which the JIT turns into vector
+     * instructions. Pixel by pixel across a row it is a loop of a few taps over three interleaved channels, with its
+     * own set-up for every pixel. Separate arrays, not one with an offset for each column, because the JIT of Java 17
+     * vectorises {@code a[j] += b[j] * w} but not {@code a[j] += b[offset + j] * w} (it cannot align the two), nor a
+     * byte widened to int; for the same reason the rows across are ints. The sums are the same integers in another
+     * order, so the result is unchanged.
      */
-    private int[][] horizontalPass(RgbImage src, Work work) {
-        PillowCoefficients c = horizontal;
+    private byte[] resample(RgbImage src, Work work) {
+        PillowCoefficients c = horizontal, v = vertical;
         byte[] data = src.data();
         int xStride = src.xStride(), yStride = src.yStride();
         int r = src.r(), g = src.g(), b = src.b();
         int[] k = c.weights();
-        int firstColumn = c.first(0), firstRow = vertical.first(0);
+        int firstColumn = c.first(0), firstRow = v.first(0);
         int rowLength = cropWidth * 3;
         int[][] columns = work.columns(columnCount, stripRows * 3);
         int[] acc = work.acc(Math.max(stripRows * 3, rowLength));
-        int[][] out = work.rows(rowCount, rowLength);
+        int[][] ring = work.rows(windowRows, rowLength);
+        int[][] taps = work.taps(Math.max(maxTaps, stripRows));
+        int[][] strip = new int[stripRows][];
+        byte[] out = new byte[cropHeight * rowLength];
+        int next = 0; // the next output row
         for (int top = 0; top < rowCount; top += stripRows) {
             int n = Math.min(stripRows, rowCount - top);
             int len = n * 3;
@@ -133,31 +150,34 @@ final class PillowResampler {
                     column[y + 2] = data[q + b] & 0xFF;
                 }
             }
+            for (int i = 0; i < n; i++) {
+                strip[i] = ring[(top + i) % windowRows];
+            }
             for (int x = 0; x < cropWidth; x++) {
                 sum(acc, len, columns, c.first(x) - firstColumn, k, c.offset(x), c.count(x));
-                for (int y = 0, o = x * 3; y < len; y += 3) {
-                    int[] row = out[top + y / 3];
+                for (int i = 0, y = 0, o = x * 3; i < n; i++, y += 3) {
+                    int[] row = strip[i];
                     row[o] = clip8(acc[y]) & 0xFF;
                     row[o + 1] = clip8(acc[y + 1]) & 0xFF;
                     row[o + 2] = clip8(acc[y + 2]) & 0xFF;
                 }
             }
-        }
-        return out;
-    }
-
-    /** Resamples the intermediate rows down each column, a whole row at a time (the same integer sums). */
-    private byte[] verticalPass(int[][] across, Work work) {
-        PillowCoefficients c = vertical;
-        int rowLength = cropWidth * 3;
-        int firstRow = c.first(0);
-        int[] acc = work.acc(rowLength);
-        byte[] out = new byte[cropHeight * rowLength];
-        for (int y = 0, o = 0; y < cropHeight; y++, o += rowLength) {
-            sum(acc, rowLength, across, c.first(y) - firstRow, c.weights(), c.offset(y), c.count(y));
-            for (int j = 0; j < rowLength; j++) {
-                out[o + j] = clip8(acc[j]);
+            // output rows whose taps have all been resampled across; a window only moves down, so the rows the ring
+            // overwrites next are before every window still to come
+            int done = top + n;
+            for (; next < cropHeight && v.first(next) - firstRow + v.count(next) <= done; next++) {
+                int first = v.first(next) - firstRow, count = v.count(next);
+                for (int t = 0; t < count; t++) {
+                    taps[t] = ring[(first + t) % windowRows];
+                }
+                sum(acc, rowLength, taps, 0, v.weights(), v.offset(next), count);
+                for (int j = 0, o = next * rowLength; j < rowLength; j++) {
+                    out[o + j] = clip8(acc[j]);
+                }
             }
+        }
+        if (next != cropHeight) {
+            throw new IllegalStateException("resampled " + next + " of " + cropHeight + " rows");
         }
         return out;
     }
@@ -197,6 +217,7 @@ final class PillowResampler {
         private int[][] columns = NONE;
         private int[][] rows = NONE;
         private int[] acc = new int[0];
+        private int[][] taps = NONE;
 
         static Work of() {
             return KEPT.get();
@@ -212,6 +233,13 @@ final class PillowResampler {
             return rows;
         }
 
+        int[][] taps(int count) {
+            if (taps.length < count) {
+                taps = new int[count][];
+            }
+            return taps;
+        }
+
         int[] acc(int length) {
             if (acc.length < length) {
                 acc = new int[length];
@@ -221,9 +249,10 @@ final class PillowResampler {
 
         /** Drops what is over the bound, so that one huge image does not stay in memory. */
         void trim() {
-            if (ints(columns) + ints(rows) + acc.length > MAX_KEPT_INTS) {
+            if (ints(columns) + ints(rows) + acc.length + taps.length > MAX_KEPT_INTS) {
                 columns = NONE;
                 rows = NONE;
+                taps = NONE;
                 acc = new int[0];
             }
         }
