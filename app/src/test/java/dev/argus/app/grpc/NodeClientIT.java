@@ -53,7 +53,7 @@ class NodeClientIT {
 
     /** Starts Argus when the clients can run (each test skips, saying why, when they cannot). */
     @BeforeAll
-    static void start() throws InterruptedException {
+    static void start() throws InterruptedException, IOException {
         if (NodeClients.missing() != null) {
             return;
         }

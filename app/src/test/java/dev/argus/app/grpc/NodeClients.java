@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 
@@ -14,11 +17,22 @@ final class NodeClients {
     static final Path DIR = RepoPaths.root().resolve("clients/node");
     private static final List<String> PACKAGES = List.of("@grpc/grpc-js", "@grpc/proto-loader", "cloudflare");
 
+    /** Written by .ci/setup-clients after a successful npm ci: the SHA-256 of the package-lock.json it installed. */
+    private static final String STAMP = ".argus-package-lock.sha256";
+
     private NodeClients() {
     }
 
+    private static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
     /** Skips the calling test, printing why, when node or clients/node's packages are missing. */
-    static void assumeAvailable(String test) throws InterruptedException {
+    static void assumeAvailable(String test) throws InterruptedException, IOException {
         String missing = missing();
         Assumptions.assumeTrue(missing == null, () -> {
             System.out.println("SKIPPED " + test + ": " + missing + " (.ci/setup-clients installs it: npm ci in clients/node)");
@@ -27,11 +41,20 @@ final class NodeClients {
     }
 
     /** Why the Node clients cannot run here, or null when they can. */
-    static String missing() throws InterruptedException {
+    static String missing() throws InterruptedException, IOException {
         for (String p : PACKAGES) {
             if (!Files.isRegularFile(DIR.resolve("node_modules").resolve(p).resolve("package.json"))) {
                 return "npm package " + p + " not installed in " + DIR.resolve("node_modules");
             }
+        }
+        // A package's own package.json is there as soon as npm unpacks it; its dependencies may not be (an npm ci that
+        // was killed or failed half way). .ci/setup-clients writes the lock file's hash only after npm ci succeeded.
+        Path stamp = DIR.resolve("node_modules").resolve(STAMP);
+        String want = sha256(DIR.resolve("package-lock.json"));
+        String have = Files.isRegularFile(stamp) ? Files.readString(stamp, StandardCharsets.US_ASCII).strip() : null;
+        if (!want.equals(have)) {
+            return "clients/node/node_modules is not a complete install of package-lock.json (no " + STAMP
+                    + " with its hash: npm ci did not finish, or the lock file changed since)";
         }
         try {
             Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
