@@ -141,6 +141,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         BenchPlan plan = checkFlags();
+        // the load generator and each worker JVM: a late C2 compilation here would stall the calls it times
+        dev.argus.app.serve.CompilerThreads.lower(dev.argus.app.config.ServingConfig.compilerNice(configOptions.settings(env)));
         Optional<AgreementTolerance> tolerance = tolerance();
         Corpus corpus = images != null ? Corpus.load(images, maxImages) : Corpus.generated(generatedImages);
         if (worker != null) {

@@ -20,10 +20,11 @@ import java.util.Optional;
  * @param maxConcurrentRequests requests in progress over every enabled server together
  * @param metrics       the metrics listener of its own ({@code argus.metrics.port}), when set
  * @param otlp          where spans are exported, when {@code argus.tracing.otlp-endpoint} is set
+ * @param compilerNice  the nice value for the JIT's C2 compiler threads (0 = leave them), see CompilerThreads
  */
 public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration shutdownGrace, Optional<RestConfig> rest,
                             Optional<GrpcConfig> grpc, int maxConcurrentRequests, Optional<Metrics> metrics,
-                            Optional<OtlpConfig> otlp) {
+                            Optional<OtlpConfig> otlp, int compilerNice) {
 
     /** Where the metrics listener binds: {@code argus.metrics.host} and {@code argus.metrics.port} (0 = random). */
     public record Metrics(String host, int port) {
@@ -49,7 +50,12 @@ public record ServingConfig(int warmupRounds, Duration shutdownDelay, Duration s
         Optional<Metrics> metrics = r.optional(Key.METRICS_PORT).isEmpty() ? Optional.empty()
                 : Optional.of(new Metrics(r.string(Key.METRICS_HOST), r.intIn(Key.METRICS_PORT, 0, 65535)));
         return new ServingConfig(r.intIn(Key.SERVER_WARMUP_ROUNDS, 0, 1000), r.millis(Key.SERVER_SHUTDOWN_DELAY_MS, 0, 600_000), grace,
-                rest, grpc, together, metrics, otlp(r));
+                rest, grpc, together, metrics, otlp(r), r.intIn(Key.SERVER_COMPILER_NICE, 0, 19));
+    }
+
+    /** {@code argus.server.compiler-nice}, for the commands besides serve that apply it (argus bench). */
+    public static int compilerNice(Settings s) {
+        return new ConfigReader(s).intIn(Key.SERVER_COMPILER_NICE, 0, 19);
     }
 
     private static Optional<OtlpConfig> otlp(ConfigReader r) {

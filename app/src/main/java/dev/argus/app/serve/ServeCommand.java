@@ -36,6 +36,7 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Settings settings = configOptions.settings(env);
         ServingConfig serving = ServingConfig.from(settings);
+        LOG.log(System.Logger.Level.INFO, CompilerThreads.lower(serving.compilerNice()).describe());
         Servers servers = dev.argus.app.config.ModelRepository.configured(settings)
                 ? Servers.startRepository(settings, env, serving, ModelSource.ProgressListener.NONE)
                 : Servers.start(ArgusConfig.from(settings, env), serving, ModelSource.ProgressListener.NONE);
