@@ -100,7 +100,7 @@ public enum Key {
     CLOUDFLARE_BREAKER_OPEN_MS("argus.cloudflare.breaker-open-ms", "30000", "For backend cloudflare: how long an open breaker fails fast before one trial call."),
     CLOUDFLARE_BATCH_CONCURRENCY("argus.cloudflare.batch-concurrency", "4", "For backend cloudflare: calls in flight for one batch."),
     SERVER_WARMUP_ROUNDS("argus.server.warmup-rounds", "3", "Classifications run at start before the servers report ready."),
-    SERVER_COMPILER_NICE("argus.server.compiler-nice", "19",
+    SERVER_COMPILER_NICE("argus.server.compiler-nice", "10",
             "Linux: the nice value (1..19) argus serve and argus bench give the JVM's C2 (optimising JIT) compiler threads (with renice), so that compilations minutes into a server's life use idle CPU instead of a core the requests need (README, JIT compilations and the tail); 0 leaves them at the process's priority."),
     SERVER_SHUTDOWN_DELAY_MS("argus.server.shutdown-delay-ms", "0",
             "On SIGTERM: keep serving this long while reporting not ready, so that load balancers stop sending first (Kubernetes: a few seconds)."),

@@ -18,10 +18,12 @@ import java.util.stream.Stream;
  * 0.7 to 1 s of one core about 100 s in, and smaller compilations still came after 4 minutes (README, "Sizing and
  * serving under load"). At the priority of the engine's threads, such a compilation takes its share of a core from
  * them. On 2 cores at 80% of saturation that leaves less capacity than the arrivals need for that long: a queue forms
- * and a second's worth of requests wait up to 200 ms more, which is the p99 of a 40 s measurement. At nice 19 (the
- * default) a compilation competing with them gets a weight of 15 against their 1024 each, so it runs in the idle CPU
- * (20% of it at 80% load) and the engine keeps its pace. C1, the quick first-tier compiler, is left alone, so a cold
- * server still leaves the interpreter at full speed (lowering C1 too starved it under load: 20 img/s, p50 8 s).
+ * and a second's worth of requests wait up to 200 ms more, which is the p99 of a 40 s measurement. At nice 10 (the
+ * default) a compilation competing with them gets a weight of 110 against their 1024 each, so it runs mostly in the
+ * idle CPU (15-20% of it at 80% load) and the engine keeps its pace. Nice 19 gave a tighter tail still, but a fresh
+ * server under full load then ran C1's code (no escape analysis: more garbage) for longer, and G1 grew the heap by
+ * 150 MB of RSS. C1, the quick first-tier compiler, is left alone, so a cold server still leaves the interpreter at
+ * full speed (lowering C1 too starved it under load: 20 img/s, p50 8 s).
  *
  * <p>Linux only, where each thread has a nice value of its own: runs {@code renice} (util-linux, or busybox) on each
  * thread named {@code C2 CompilerThread...}. It only ever raises a thread's nice value (which needs no privilege) and
