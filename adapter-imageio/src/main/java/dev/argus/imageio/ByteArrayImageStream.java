@@ -100,6 +100,20 @@ final class ByteArrayImageStream extends ImageInputStreamImpl {
         return length;
     }
 
+    /**
+     * Nothing: there is nothing to release but memory. {@code ImageInputStreamImpl} (Java 17) closes a stream in a
+     * finalizer; with it, every stream was registered for finalization, and a dropped stream and the encoded image it
+     * reads (a request's whole body) lived on until the finalizer thread had run and another collection came. Under
+     * load that carried the body of every request decoded since the last young collection into the survivor space
+     * and, when that overflowed, into the old generation: garbage that only a concurrent cycle and its remark pause
+     * reclaim. A class whose finalizer is empty is not registered (HotSpot skips it), so its streams die young.
+     */
+    @Override
+    @SuppressWarnings({"deprecation", "removal"})
+    protected void finalize() {
+        // not registered for finalization: see above
+    }
+
     /** Where logical {@code pos} (below {@link #length}) lies in the array; leaves {@link #piece} at its range. */
     private int physical(long pos) {
         if (pos < at[piece] || pos >= at[piece] + (to[piece] - from[piece])) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.ref.PhantomReference;
+import java.lang.ref.ReferenceQueue;
 import java.util.List;
 import javax.imageio.stream.ImageInputStream;
 import org.junit.jupiter.api.Test;
@@ -67,5 +69,25 @@ class ByteArrayImageStreamTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ByteArrayImageStream.without(data, List.of(new int[] {5, 11})))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * A dropped stream and the bytes it reads are gone after one collection. ImageInputStreamImpl's finalizer would
+     * keep them reachable through that collection (finalizable objects and what they reach are kept for the finalizer
+     * thread), so their phantom reference would not be enqueued until a later one.
+     */
+    @Test
+    void aDroppedStreamAndItsBytesAreNotKeptForAFinalizer() throws Exception {
+        ReferenceQueue<byte[]> queue = new ReferenceQueue<>();
+        PhantomReference<byte[]> bytes = dropped(queue);
+        System.gc();
+        assertThat(queue.remove(5_000)).as("the bytes, enqueued after one collection").isSameAs(bytes);
+    }
+
+    private static PhantomReference<byte[]> dropped(ReferenceQueue<byte[]> queue) throws IOException {
+        byte[] data = numbers(4096);
+        ByteArrayImageStream in = ByteArrayImageStream.without(data, List.of(new int[] {10, 20}));
+        assertThat(in.read()).isZero();
+        return new PhantomReference<>(data, queue); // the stream is not closed: dropped as a failed read would drop it
     }
 }

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
 /**
  * One-line log messages on stderr, text or JSON ({@code argus.log.format}); Argus at INFO (WARNING with --quiet),
@@ -32,14 +31,13 @@ final class Logging {
             return;
         }
         boolean quiet = Arrays.stream(args).anyMatch(a -> a.equals("-q") || a.equals("--quiet"));
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %3$s: %5$s%6$s%n");
         Logger root = Logger.getLogger("");
         for (java.util.logging.Handler h : root.getHandlers()) {
             root.removeHandler(h);
         }
         ConsoleHandler handler = new ConsoleHandler();
         handler.setFormatter("json".equalsIgnoreCase(env.getOrDefault("ARGUS_LOG_FORMAT", "").strip())
-                ? new JsonLogFormatter() : new SimpleFormatter());
+                ? new JsonLogFormatter() : new TextLogFormatter());
         handler.setLevel(Level.ALL);
         root.addHandler(handler);
         root.setLevel(Level.WARNING);
@@ -53,7 +51,7 @@ final class Logging {
         }
         for (java.util.logging.Handler h : Logger.getLogger("").getHandlers()) {
             if (h instanceof ConsoleHandler && (format == LogFormat.JSON) != (h.getFormatter() instanceof JsonLogFormatter)) {
-                h.setFormatter(format == LogFormat.JSON ? new JsonLogFormatter() : new SimpleFormatter());
+                h.setFormatter(format == LogFormat.JSON ? new JsonLogFormatter() : new TextLogFormatter());
             }
         }
     }

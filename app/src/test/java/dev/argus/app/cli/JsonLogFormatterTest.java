@@ -77,7 +77,7 @@ class JsonLogFormatterTest {
             Logging.use(LogFormat.JSON);
             assertThat(h.getFormatter()).isInstanceOf(JsonLogFormatter.class);
             Logging.use(LogFormat.TEXT);
-            assertThat(h.getFormatter()).isInstanceOf(SimpleFormatter.class);
+            assertThat(h.getFormatter()).isInstanceOf(TextLogFormatter.class);
         } finally {
             root.removeHandler(h);
             if (file != null) {
