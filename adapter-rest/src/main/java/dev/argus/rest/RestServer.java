@@ -360,6 +360,14 @@ public final class RestServer implements AutoCloseable {
     }
 
     private void before(Context ctx) {
+        if (!ready.getAsBoolean()) {
+            // Not ready: starting, or shutting down (argus.server.shutdown-delay-ms serves on, not ready). Each answer
+            // then closes its connection, so that a keep-alive client reconnects, and through a load balancer reaches
+            // a server that is ready, instead of reusing a connection that this server will close when it stops: a
+            // request sent on an idle connection just as the server closes it gets no answer at all (HTTP/1.1's
+            // close race; the client cannot tell whether it was served).
+            ctx.header("Connection", "close");
+        }
         String id = ctx.header(Exchange.REQUEST_ID_HEADER);
         Exchange.begin(ctx, id != null && GOOD_REQUEST_ID.matcher(id).matches() ? id : UUID.randomUUID().toString());
         String traceparent = ctx.header(Exchange.TRACEPARENT);
